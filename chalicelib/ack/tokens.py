@@ -1,0 +1,50 @@
+"""Acknowledgement tokens: per referral, ≥ 256 bits, derived, stored only as a hash.
+
+``token = base64url(HMAC-SHA256(key, "ack:" + referral_id))``. The key lives in Secrets Manager;
+the referral stores ``sha256(token)`` only. Derivation lets a reminder carry the same link without
+the token ever being stored. A token carries no personal data (a referral id is opaque).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import threading
+
+from chalicelib import aws, settings
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_cache: dict[tuple[str, str | None], bytes] = {}
+_lock = threading.Lock()
+
+
+def _key() -> bytes:
+    current = settings.current()
+    cache_key = (current.secret_name, current.endpoint_url)
+    if cache_key not in _cache:
+        with _lock:
+            if cache_key not in _cache:
+                secret = aws.client("secretsmanager").get_secret_value(SecretId=current.secret_name)
+                value = json.loads(secret["SecretString"])["ack_token_key"]
+                _cache[cache_key] = base64.b64decode(value)
+    return _cache[cache_key]
+
+
+def token_for(referral_id: str) -> str:
+    digest = hmac.new(_key(), f"ack:{referral_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def is_well_formed(token: str) -> bool:
+    return bool(TOKEN_PATTERN.match(token or ""))
+
+
+def ack_url(referral_id: str) -> str:
+    return f"{settings.current().public_base_url}/ack/{token_for(referral_id)}"

@@ -1,0 +1,42 @@
+"""The append-only audit: who, when, what, with counts. Never personal data."""
+
+from __future__ import annotations
+
+import secrets
+
+from chalicelib.store.base import iso, utcnow
+from chalicelib.store.models import AuditEvent
+
+OPERATORS_SCOPE = "operators"
+
+
+def record(
+    scope: str,
+    action: str,
+    actor: str,
+    *,
+    counts: dict[str, int] | None = None,
+    subject: str | None = None,
+) -> None:
+    event = AuditEvent(
+        scope,
+        f"{iso(utcnow())}#{secrets.token_hex(6)}",
+        action=action,
+        actor=actor,
+        counts=dict(counts or {}),
+        subject=subject,
+    )
+    event.save(condition=AuditEvent.at_id.does_not_exist())
+
+
+def events(scope: str, limit: int = 100) -> list[dict]:
+    return [
+        {
+            "at": item.at_id.split("#", 1)[0],
+            "action": item.action,
+            "actor": item.actor,
+            "counts": item.counts.as_dict() if hasattr(item.counts, "as_dict") else item.counts,
+            "subject": item.subject,
+        }
+        for item in AuditEvent.query(scope, scan_index_forward=False, limit=limit)
+    ]

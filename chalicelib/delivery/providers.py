@@ -1,0 +1,120 @@
+"""Email (SES) and SMS (SNS) behind one small interface.
+
+Errors are sorted in two: ``PermanentDeliveryError`` (the address or number will never work:
+try the other channel or alert) and ``TransientDeliveryError`` (try again later, bounded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from typing import Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib import aws, settings
+
+PERMANENT_CODES = {
+    "MessageRejected",
+    "InvalidParameterValue",
+    "InvalidParameter",
+    "MailFromDomainNotVerifiedException",
+    "AccountSendingPausedException",
+    "ConfigurationSetDoesNotExist",
+    "OptedOut",
+}
+
+
+class DeliveryError(Exception):
+    """A send did not happen. ``code`` is the provider's error code (never an address)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class PermanentDeliveryError(DeliveryError):
+    pass
+
+
+class TransientDeliveryError(DeliveryError):
+    pass
+
+
+@dataclass(frozen=True)
+class Email:
+    recipients: list[str]
+    subject: str
+    text: str
+    html: str
+    attachments: tuple = ()  # messages.render.Attachment
+
+
+class Provider(Protocol):
+    def send_email(self, email: Email) -> str: ...
+
+    def send_sms(self, number: str, text: str) -> str: ...
+
+
+class AwsProvider:
+    """SES ``SendRawEmail`` (text + HTML + attachments) and SNS ``Publish`` to a phone number."""
+
+    def send_email(self, email: Email) -> str:
+        current = settings.current()
+        mime = EmailMessage()
+        mime["From"] = formataddr(("Relais ASE", current.ses_sender))
+        mime["To"] = ", ".join(email.recipients)
+        mime["Subject"] = email.subject
+        mime["Message-ID"] = make_msgid(domain=current.ses_sender.split("@", 1)[1])
+        mime.set_content(email.text)
+        mime.add_alternative(email.html, subtype="html")
+        for attachment in email.attachments:
+            maintype, subtype = attachment.content_type.split(";")[0].split("/", 1)
+            mime.add_attachment(
+                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            )
+        response = _call(
+            aws.client("ses").send_raw_email,
+            Source=current.ses_sender,
+            Destinations=email.recipients,
+            RawMessage={"Data": mime.as_bytes()},
+            ConfigurationSetName=current.ses_configuration_set,
+        )
+        return response["MessageId"]
+
+    def send_sms(self, number: str, text: str) -> str:
+        current = settings.current()
+        response = _call(
+            aws.client("sns").publish,
+            PhoneNumber=number,
+            Message=text,
+            MessageAttributes={
+                "AWS.SNS.SMS.SenderID": {"DataType": "String", "StringValue": current.sms_sender_id},
+                "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
+            },
+        )
+        return response["MessageId"]
+
+
+def _call(operation, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    try:
+        return operation(**kwargs)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "ClientError")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500)
+        if code in PERMANENT_CODES or (400 <= status < 500 and "Throttl" not in code):
+            raise PermanentDeliveryError(code) from None
+        raise TransientDeliveryError(code) from None
+    except BotoCoreError as error:
+        raise TransientDeliveryError(type(error).__name__) from None
+
+
+_provider: Provider | None = None
+
+
+def provider() -> Provider:
+    global _provider  # noqa: PLW0603
+    if _provider is None:
+        _provider = AwsProvider()
+    return _provider

@@ -1,0 +1,71 @@
+"""Onboarding of departments and their keys; department settings."""
+
+from __future__ import annotations
+
+from chalicelib import audit, geo
+from chalicelib.auth import keys
+from chalicelib.errors import BadRequestError, NotFoundError
+from chalicelib.validation import is_email
+from chalicelib.store.base import iso, utcnow
+from chalicelib.store.models import Department
+
+
+def add(code: str, *, name: str, email: str) -> str:
+    """Register a department (or update its name/contact) and return a new API key."""
+    code = code.strip().upper()
+    if not geo.is_department_code(code):
+        raise BadRequestError("Code de département invalide (ex. 59, 2A, 974).")
+    if not name.strip():
+        raise BadRequestError("Nom du département obligatoire.")
+    if not is_email(email):
+        raise BadRequestError("Adresse email de contact invalide.")
+    try:
+        department = Department.get(code)
+        department.name, department.contact_email = name.strip(), email.strip().lower()
+    except Department.DoesNotExist:
+        department = Department(
+            code,
+            name=name.strip(),
+            contact_email=email.strip().lower(),
+            timezone=geo.timezone_of(code),
+            created_at=iso(utcnow()),
+        )
+    return _issue_key(department, action="department_added")
+
+
+def rotate_key(code: str) -> str:
+    return _issue_key(get(code.strip().upper()), action="key_rotated")
+
+
+def _issue_key(department: Department, *, action: str) -> str:
+    old = department.key_hash
+    key = keys.new_key()
+    department.key_hash = keys.store_key(
+        key, scope="department", department=department.code, name=department.name
+    )
+    department.save()
+    if old:
+        keys.revoke(old)
+    audit.record(department.code, action, "operator-cli")
+    return key
+
+
+def add_operator(name: str) -> str:
+    if not name.strip():
+        raise BadRequestError("Nom d'opérateur obligatoire.")
+    key = keys.new_key()
+    keys.store_key(key, scope="operator", department=None, name=name.strip())
+    audit.record(audit.OPERATORS_SCOPE, "operator_added", "operator-cli")
+    return key
+
+
+def get(code: str) -> Department:
+    try:
+        return Department.get(code)
+    except Department.DoesNotExist:
+        raise NotFoundError("Département inconnu.") from None
+
+
+def all_departments() -> list[Department]:
+    """The departments table is small (≤ 101 items): a Scan of it is the intended read."""
+    return sorted(Department.scan(), key=lambda d: d.code)

@@ -1,0 +1,37 @@
+"""Entries of the partner directory, as the parsers produce them and routing reads them. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MissionLocale:
+    code_ml: str
+    nom: str
+    email: str | None
+    telephone: str | None = None  # E.164
+    telephone_mobile: bool = False
+    canal: str = "email"  # "email" | "sms"
+
+
+@dataclass(frozen=True)
+class CoverageEntry:
+    """One commune of the UNML coverage file. ``code_mls`` has several codes when shared."""
+
+    insee: str
+    nom_commune: str
+    code_mls: tuple[str, ...]
+    shared: bool = False
+
+
+@dataclass(frozen=True)
+class HabitatJeunes:
+    id: str
+    nom: str
+    email: str | None
+    departement: str
+    telephone: str | None = None
+    telephone_mobile: bool = False
+    canal: str = "email"
+    communes: frozenset[str] = field(default_factory=frozenset)  # empty = whole department

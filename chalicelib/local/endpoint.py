@@ -1,0 +1,135 @@
+"""The embedded AWS endpoint: moto in server mode, plus a read-only outbox route.
+
+Used by ``make run`` and by the tests. The outbox route (``GET /_relais/outbox``) lists every email
+(SES) and SMS (SNS) the server accepted, oldest first, read from moto's own backends: what the
+product really sent, not a copy kept by the product.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
+
+OUTBOX_PATH = "/_relais/outbox"
+RESET_PATH = "/moto-api/reset"
+
+
+class _Outbox:
+    """Follows moto's SES and SNS backends and records new sends in arrival order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen_email: dict[tuple[str, str], int] = {}
+        self._seen_sms: dict[tuple[str, str], int] = {}
+        self.records: list[dict[str, Any]] = []
+
+    def reset(self) -> None:
+        with self._lock:
+            self._seen_email.clear()
+            self._seen_sms.clear()
+            self.records.clear()
+
+    def collect(self) -> None:
+        from moto.ses.models import ses_backends
+        from moto.sns.models import sns_backends
+
+        with self._lock:
+            now = datetime.now(UTC).isoformat()
+            for account, region, backend in _backends(ses_backends):
+                messages = backend.sent_messages
+                start = self._seen_email.get((account, region), 0)
+                for message in messages[start:]:
+                    self.records.append(_email_record(message, now))
+                self._seen_email[(account, region)] = len(messages)
+            for account, region, backend in _backends(sns_backends):
+                sms = list(backend.sms_messages.items())
+                start = self._seen_sms.get((account, region), 0)
+                for message_id, (phone, text) in sms[start:]:
+                    self.records.append(
+                        {"channel": "sms", "id": message_id, "to": [phone], "text": text, "at": now}
+                    )
+                self._seen_sms[(account, region)] = len(sms)
+
+
+def _backends(registry: Any) -> Iterable[tuple[str, str, Any]]:
+    for account, regions in list(registry.items()):
+        for region, backend in list(regions.items()):
+            yield account, region, backend
+
+
+def _email_record(message: Any, now: str) -> dict[str, Any]:
+    raw = getattr(message, "raw_data", None)
+    record: dict[str, Any] = {
+        "channel": "email",
+        "id": message.id,
+        "to": list(getattr(message, "destinations", []) or []),
+        "at": now,
+    }
+    if raw is not None:
+        record["raw"] = raw
+    else:  # SendEmail (not used by the product, kept for completeness)
+        record.update(subject=getattr(message, "subject", ""), text=getattr(message, "body", ""))
+    return record
+
+
+class _QuietHandler(MotoRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Access lines would drown the demo's output; errors are still logged."""
+
+
+class EmbeddedAws(ThreadedMotoServer):
+    """A ``ThreadedMotoServer`` on loopback whose app also answers the outbox route."""
+
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self.outbox = _Outbox()
+
+    def _server_entry(self) -> None:
+        moto_app = DomainDispatcherApplication(create_backend_app)
+        self._server = make_server(
+            self._ip_address,
+            self._port,
+            self._wrap(moto_app),
+            True,
+            request_handler=_QuietHandler,
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+    def _wrap(self, moto_app: Callable) -> Callable:
+        outbox = self.outbox
+
+        def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            path = environ.get("PATH_INFO", "")
+            if path == OUTBOX_PATH:
+                outbox.collect()
+                body = json.dumps(outbox.records).encode("utf-8")
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [body]
+            if path == RESET_PATH:
+                outbox.reset()
+            result = moto_app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                outbox.collect()
+
+        return app
+
+    @property
+    def url(self) -> str:
+        host, port = self.get_host_and_port()
+        return f"http://{host}:{port}"

@@ -1,0 +1,50 @@
+"""Logs and metrics: Powertools Logger (JSON) and Metrics (embedded metric format).
+
+Every event of SPEC §9 is a metric in namespace ``RelaisASE`` with dimension ``Department``
+(plus ``Channel`` for ``MessagesSent``). Never put personal data in a log line or a dimension:
+log referral ids, counts and codes only.
+"""
+
+from __future__ import annotations
+
+import os
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+NAMESPACE = "RelaisASE"
+
+# The metric catalog: name -> unit. The dashboard (infra/) must show every one of them.
+METRICS: dict[str, str] = {
+    "RosterRowsReceived": MetricUnit.Count,
+    "RosterRowsRejected": MetricUnit.Count,
+    "YouthsExited": MetricUnit.Count,
+    "ReferralsCreated": MetricUnit.Count,
+    "MessagesSent": MetricUnit.Count,
+    "SendFailures": MetricUnit.Count,
+    "Bounces": MetricUnit.Count,
+    "Complaints": MetricUnit.Count,
+    "AcksReceived": MetricUnit.Count,
+    "AckDelayHours": MetricUnit.Count,
+    "Reminders": MetricUnit.Count,
+    "Escalations": MetricUnit.Count,
+    "NoPartnerFound": MetricUnit.Count,
+    "PathwayRisks": MetricUnit.Count,
+}
+
+logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "relais-ase"))
+
+
+def emit(name: str, value: float, *, department: str, channel: str | None = None) -> None:
+    """Emit one metric now, as its own EMF blob (dimensions differ from event to event)."""
+    if name not in METRICS:
+        raise KeyError(f"unknown metric {name}")
+    with single_metric(
+        name=name,
+        unit=METRICS[name],
+        value=value,
+        namespace=NAMESPACE,
+        default_dimensions={"Department": department},
+    ) as metric:
+        if channel:
+            metric.add_dimension(name="Channel", value=channel)

@@ -1,0 +1,117 @@
+"""Create every resource the app needs at the configured endpoint, idempotently.
+
+For the embedded endpoint (``make run``, tests). On AWS, ``infra/`` creates the same resources.
+Locally it also wires what Lambda triggers do on AWS: S3 upload events and SES delivery events are
+sent to SQS queues that the local event pump (``chalicelib.local.pump``) hands to the same handlers.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+
+from botocore.exceptions import ClientError
+
+from chalicelib import aws, settings
+from chalicelib.store.models import ALL_MODELS
+
+LOCAL_S3_QUEUE = "s3-events"
+LOCAL_SES_QUEUE = "ses-events"
+
+
+def provision() -> dict[str, object]:
+    current = settings.current()
+    created_tables = [model.Meta.table_name for model in ALL_MODELS if _ensure_table(model)]
+    _ensure_bucket(current.upload_bucket, current.region)
+    topic_arn = aws.client("sns").create_topic(Name=current.ses_events_topic)["TopicArn"]
+    _ensure_ses(current.ses_sender, current.ses_configuration_set, topic_arn)
+    _ensure_secret(current.secret_name)
+    if current.is_local:
+        _wire_local_events(current, topic_arn)
+    return {"tables_created": created_tables, "bucket": current.upload_bucket, "topic": topic_arn}
+
+
+def _ensure_table(model: type) -> bool:
+    if model.exists():
+        return False
+    model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
+    return True
+
+
+def _ensure_bucket(name: str, region: str) -> None:
+    s3 = aws.client("s3")
+    try:
+        s3.head_bucket(Bucket=name)
+        return
+    except ClientError:
+        pass
+    kwargs: dict = {"Bucket": name}
+    if region != "us-east-1":
+        kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    s3.create_bucket(**kwargs)
+    s3.put_public_access_block(
+        Bucket=name,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+
+
+def _ensure_ses(sender: str, configuration_set: str, topic_arn: str) -> None:
+    ses = aws.client("ses")
+    domain = sender.split("@", 1)[1]
+    ses.verify_domain_identity(Domain=domain)
+    ses.verify_email_identity(EmailAddress=sender)
+    existing = ses.list_configuration_sets().get("ConfigurationSets", [])
+    if configuration_set not in {item["Name"] for item in existing}:
+        ses.create_configuration_set(ConfigurationSet={"Name": configuration_set})
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName=configuration_set,
+            EventDestination={
+                "Name": "delivery-events",
+                "Enabled": True,
+                "MatchingEventTypes": ["bounce", "complaint", "delivery", "reject"],
+                "SNSDestination": {"TopicARN": topic_arn},
+            },
+        )
+    for kind in ("Bounce", "Complaint", "Delivery"):
+        ses.set_identity_notification_topic(
+            Identity=domain, NotificationType=kind, SnsTopic=topic_arn
+        )
+
+
+def _ensure_secret(name: str) -> None:
+    manager = aws.client("secretsmanager")
+    try:
+        manager.describe_secret(SecretId=name)
+    except ClientError:
+        key = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+        manager.create_secret(Name=name, SecretString=json.dumps({"ack_token_key": key}))
+
+
+def _wire_local_events(current: settings.Settings, topic_arn: str) -> None:
+    sqs = aws.client("sqs")
+    prefix = current.table_prefix
+    s3_queue = sqs.create_queue(QueueName=f"{prefix}-{LOCAL_S3_QUEUE}")["QueueUrl"]
+    ses_queue = sqs.create_queue(QueueName=f"{prefix}-{LOCAL_SES_QUEUE}")["QueueUrl"]
+    s3_arn = sqs.get_queue_attributes(QueueUrl=s3_queue, AttributeNames=["QueueArn"])
+    ses_arn = sqs.get_queue_attributes(QueueUrl=ses_queue, AttributeNames=["QueueArn"])
+    aws.client("s3").put_bucket_notification_configuration(
+        Bucket=current.upload_bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": s3_arn["Attributes"]["QueueArn"],
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "uploads/"}]}},
+                }
+            ]
+        },
+    )
+    aws.client("sns").subscribe(
+        TopicArn=topic_arn, Protocol="sqs", Endpoint=ses_arn["Attributes"]["QueueArn"]
+    )

@@ -1,0 +1,21 @@
+"""Deterministic, opaque identifiers: the same inputs always give the same id (exactly once)."""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:32]
+
+
+def referral_id(department: str, id_externe: str, kind: str, partner_id: str) -> str:
+    return "ref_" + _digest("referral", department, id_externe, kind, partner_id)
+
+
+def message_id(*parts: object) -> str:
+    return "msg_" + _digest("message", *parts)
+
+
+def youth_key(department: str, id_externe: str) -> str:
+    return f"{department}#{id_externe}"

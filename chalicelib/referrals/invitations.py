@@ -1,0 +1,77 @@
+"""Interview invitations (``entretien``): one referral per youth and mission locale, an ``.ics``
+with a stable UID, SEQUENCE raised at each change of date or place, METHOD:CANCEL when removed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.referrals import factory, ids, lifecycle
+from chalicelib.routing.rules import Route
+from chalicelib.scheduling import rules
+from chalicelib.store.models import Department, Referral, Youth
+
+
+def calendar_uid(referral_id: str) -> str:
+    return f"{referral_id}@relais-ase"
+
+
+def schedule(
+    department: Department,
+    youth: Youth,
+    route: Route,
+    view: dict,
+    state: dict | None,
+    operation: str,
+    now: datetime,
+    *,
+    fingerprint: str | None,
+) -> dict:
+    """Create, update or cancel the invitation; return the youth's new ``entretien`` state."""
+    if state is None or state.get("partner_id") != route.partner_id:
+        if operation == "cancel":
+            return {**(state or {}), "cancelled": True}
+        ics = {"sequence": 0, "method": "REQUEST"}
+        referral_id, _ = factory.open_referral(
+            department, youth, rules.ENTRETIEN, route, view, now, extra_context={"ics": ics}
+        )
+        return _state(referral_id, route, fingerprint, 0, cancelled=False)
+    referral_id = state["referral_id"]
+    sequence = int(state.get("sequence", 0)) + 1
+    cancel = operation == "cancel"
+    message = factory.partner_message(
+        department,
+        referral_id,
+        rules.ENTRETIEN,
+        route,
+        view,
+        now,
+        key=("invite", sequence),
+        template="entretien_cancel" if cancel else "entretien_invitation",
+        purpose="invitation",
+        extra={"ics": {"sequence": sequence, "method": "CANCEL" if cancel else "REQUEST"}},
+    )
+    lifecycle.enqueue(message)
+    status_note = "cancelled" if cancel else "rescheduled"
+    actions = [
+        Referral.sequence.set(sequence),
+        Referral.snapshot.set(view),
+        Referral.history.set(Referral.history.append([lifecycle.entry(status_note, now)])),
+    ]
+    if cancel:
+        actions.append(Referral.status.set("cancelled"))
+        actions.append(Referral.followup_at.remove())
+    Referral(referral_id).update(actions=actions)
+    return _state(referral_id, route, fingerprint, sequence, cancelled=cancel)
+
+
+def _state(
+    referral_id: str, route: Route, fingerprint: str | None, sequence: int, *, cancelled: bool
+) -> dict:
+    return {
+        "referral_id": referral_id,
+        "partner_id": route.partner_id,
+        "fingerprint": fingerprint,
+        "sequence": sequence,
+        "cancelled": cancelled,
+        "message": ids.message_id(referral_id, ("invite", sequence)),
+    }

@@ -1,0 +1,63 @@
+"""Roster upload: parse → diff → (strict | partial | dry run) → write → report (SPEC §4, §5.1)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib import clock
+from chalicelib.departments import service as departments
+from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
+from chalicelib.roster import parsing, sync
+from chalicelib.store.base import utcnow
+
+MAX_DIRECT_BYTES = 6 * 1024 * 1024
+MODES = ("strict", "partial")
+
+
+def upload(
+    code: str,
+    data: bytes,
+    *,
+    mode: str = "strict",
+    dry_run: bool = False,
+    actor: str,
+    now: datetime | None = None,
+) -> dict:
+    """Apply a complete roster. Raises ``UnprocessableError`` (422) in strict mode with rejects."""
+    if mode not in MODES:
+        raise BadRequestError("Paramètre mode invalide : strict ou partial.")
+    if len(data) > MAX_DIRECT_BYTES:
+        raise PayloadTooLargeError(
+            "Fichier de plus de 6 Mo : utilisez POST /departments/{code}/roster-uploads."
+        )
+    now = now or utcnow()
+    department = departments.get(code)
+    parsed = parsing.parse_roster(
+        data, department=department.code, today=clock.local_today(department.code, now)
+    )
+    return apply_parsed(department, parsed, mode=mode, dry_run=dry_run, actor=actor, now=now)
+
+
+def apply_parsed(department, parsed, *, mode: str, dry_run: bool, actor: str, now: datetime):  # noqa: ANN001, ANN201
+    existing = sync.existing_index(department.code)
+    plan = sync.plan(parsed.records, existing, keep=set(parsed.rejected_ids))
+    rejected_rows = len({error.row for error in parsed.rejected})
+    report = {
+        "rows": parsed.rows,
+        **sync.report_counts(plan),
+        "skipped_too_young": parsed.skipped_too_young,
+        "applied": False,
+        "rejected": [error.as_dict() for error in parsed.rejected],
+        "warnings": list(parsed.warnings),
+    }
+    if parsed.rejected and mode == "strict":
+        raise UnprocessableError(
+            f"{rejected_rows} ligne(s) rejetée(s) : en mode strict, rien n'a été écrit.",
+            details=report,
+        )
+    if dry_run:
+        return report
+    sync.apply(department, plan, now=now)
+    report["applied"] = True
+    sync.log_outcome(department.code, sync.report_counts(plan), parsed.rows, rejected_rows, actor)
+    return report

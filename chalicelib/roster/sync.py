@@ -1,0 +1,158 @@
+"""Full-sync of a department's roster into the youths table (SPEC §5.1).
+
+Reads: one projected Query of the department's partition (id, fingerprint, status), then a
+BatchGetItem of only the youths that changed or left. Writes: BatchWriteItem (25 items a request)
+of created, changed, reactivated and exited youths; an identical file writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from chalicelib import audit, clock
+from chalicelib.observability import emit, logger
+from chalicelib.referrals import lifecycle
+from chalicelib.roster.record import YouthRecord
+from chalicelib.scheduling import rules
+from chalicelib.store.base import add_months, expiry_epoch, iso
+from chalicelib.store.models import Department, Youth
+
+
+@dataclass
+class SyncPlan:
+    created: list[YouthRecord] = field(default_factory=list)
+    changed: list[YouthRecord] = field(default_factory=list)
+    reactivated: list[YouthRecord] = field(default_factory=list)
+    exited: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def existing_index(department: str) -> dict[str, tuple[str, str]]:
+    """id_externe → (fingerprint, status), projected so 50,000 youths stay small in memory."""
+    found: dict[str, tuple[str, str]] = {}
+    for item in Youth.query(
+        department, attributes_to_get=["id_externe", "fingerprint", "status", "expires_at"]
+    ):
+        if item.expires_at is not None and item.expires_at <= datetime.now(item.expires_at.tzinfo):
+            continue
+        found[item.id_externe] = (item.fingerprint, item.status)
+    return found
+
+
+def plan(
+    records: Iterable[YouthRecord], existing: dict[str, tuple[str, str]], keep: set[str]
+) -> SyncPlan:
+    """Pure diff. ``keep``: ids whose rows were rejected — never treated as absent."""
+    result = SyncPlan()
+    seen: set[str] = set()
+    for record in records:
+        seen.add(record.id_externe)
+        before = existing.get(record.id_externe)
+        if before is None:
+            result.created.append(record)
+        elif before[1] != "active":
+            result.reactivated.append(record)
+        elif before[0] != record.fingerprint():
+            result.changed.append(record)
+        else:
+            result.unchanged += 1
+    for id_externe, (_, status) in existing.items():
+        if status == "active" and id_externe not in seen and id_externe not in keep:
+            result.exited.append(id_externe)
+    return result
+
+
+def apply(department: Department, sync: SyncPlan, *, now: datetime) -> None:
+    today = clock.local_today(department.code, now)
+    policy = rules.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
+    stamp = iso(now)
+    retention = int(department.retention_months)
+    previous = _fetch(department.code, [r.id_externe for r in sync.changed + sync.reactivated])
+    previous.update(_fetch(department.code, sync.exited))
+    with Youth.batch_write() as batch:
+        for record in sync.created:
+            youth = Youth(department.code, record.id_externe, created_at=stamp, scheduled={})
+            batch.save(_fill(youth, record, policy, today, stamp, retention))
+        for record in sync.changed + sync.reactivated:
+            youth = previous[record.id_externe]
+            _record_changes(youth, record, stamp)
+            batch.save(_fill(youth, record, policy, today, stamp, retention))
+        for id_externe in sync.exited:
+            youth = previous[id_externe]
+            youth.status, youth.exited_at, youth.updated_at, youth.due_at = "exited", stamp, stamp, None
+            youth.history = [*(youth.history or []), {"at": stamp, "event": "exited"}]
+            youth.expires_at = expiry_epoch(add_months(today, retention))
+            batch.save(youth)
+    for id_externe in sync.exited:
+        lifecycle.cancel_unsent(department.code, id_externe, now=now, note="youth_exited")
+    if sync.exited:
+        emit("YouthsExited", len(sync.exited), department=department.code)
+
+
+def _fetch(department: str, ids: list[str]) -> dict[str, Youth]:
+    if not ids:
+        return {}
+    return {y.id_externe: y for y in Youth.batch_get([(department, i) for i in ids])}
+
+
+def _fill(
+    youth: Youth, record: YouthRecord, policy: rules.Policy, today: date, stamp: str, retention: int
+) -> Youth:
+    scheduled = _plain(youth.scheduled)
+    youth.record = record.as_attributes()
+    youth.fingerprint = record.fingerprint()
+    youth.status, youth.exited_at, youth.updated_at = "active", None, stamp
+    youth.majority_date = rules.majority_date(record.date_naissance).isoformat()
+    youth.scheduled = scheduled
+    youth.due_at = rules.next_due(record, scheduled, policy, today)
+    youth.expires_at = expiry_epoch(
+        add_months(rules.birthday(record.date_naissance, 21), retention)
+    )
+    return youth
+
+
+def _record_changes(youth: Youth, record: YouthRecord, stamp: str) -> None:
+    """Keep the pathway's changes of state (no personal data) and returns in the history."""
+    events = list(youth.history or [])
+    if youth.status != "active":
+        events.append({"at": stamp, "event": "reactivated"})
+    before = dict(_plain(youth.record).get("parcours") or {})
+    for part in sorted(set(before) | set(record.parcours)):
+        if before.get(part) != record.parcours.get(part):
+            events.append(
+                {
+                    "at": stamp,
+                    "event": "pathway",
+                    "part": part,
+                    "from": before.get(part) or "inconnu",
+                    "to": record.parcours.get(part) or "inconnu",
+                }
+            )
+    youth.history = events[-200:]
+
+
+def _plain(value: object) -> dict:
+    if value is None:
+        return {}
+    return value.as_dict() if hasattr(value, "as_dict") else dict(value)  # type: ignore[arg-type]
+
+
+def report_counts(sync: SyncPlan) -> dict[str, int]:
+    return {
+        "created": len(sync.created),
+        "updated": len(sync.changed) + len(sync.reactivated),
+        "unchanged": sync.unchanged,
+        "exited": len(sync.exited),
+    }
+
+
+def log_outcome(
+    department: str, counts: dict[str, int], rows: int, rejected_rows: int, actor: str
+) -> None:
+    emit("RosterRowsReceived", rows, department=department)
+    if rejected_rows:
+        emit("RosterRowsRejected", rejected_rows, department=department)
+    logger.info("roster synced", extra={"department": department, **counts})
+    audit.record(department, "roster_uploaded", actor, counts={**counts, "rows": rows})

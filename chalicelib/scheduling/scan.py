@@ -1,0 +1,113 @@
+"""The daily scan: create every referral that is due, exactly once (SPEC §6, §10).
+
+Reads only due youths (``due-index``: ``due_at <= today``, in each department's local date).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import clock
+from chalicelib.departments import service as departments
+from chalicelib.directory.store import DirectorySnapshot
+from chalicelib.observability import emit, logger
+from chalicelib.referrals import alerts, factory, invitations, lifecycle, snapshot
+from chalicelib.roster.record import YouthRecord
+from chalicelib.routing.rules import NoRoute, Route, route_habitat_jeunes, route_mission_locale
+from chalicelib.scheduling import rules
+from chalicelib.store.base import is_expired
+from chalicelib.store.models import Department, Youth
+
+
+def run(now: datetime) -> dict:
+    directory = DirectorySnapshot()
+    totals: Counter = Counter()
+    for department in departments.all_departments():
+        today = clock.local_today(department.code, now)
+        for youth in Youth.due_index.query(department.code, Youth.due_at <= today.isoformat()):
+            totals["youths_read"] += 1
+            if youth.status != "active" or is_expired(youth.expires_at, now):
+                continue
+            totals.update(process(department, youth, today, now, directory))
+    logger.info("daily scan done", extra=dict(totals))
+    return dict(totals)
+
+
+def process(
+    department: Department, youth: Youth, today: date, now: datetime, directory: DirectorySnapshot
+) -> Counter:
+    record = YouthRecord.from_attributes(youth.record.as_dict())
+    scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
+    policy = rules.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
+    counts: Counter = Counter()
+    for action in rules.actions(record, scheduled, policy, today):
+        if action.due > today:
+            continue
+        route = _route(action.kind, record, scheduled, directory)
+        if isinstance(route, NoRoute):
+            alerts.no_partner(department, record, action.kind, route, now)
+            scheduled.setdefault("blocked", {})[action.kind] = {
+                "reason": route.reason,
+                "inputs": rules.routing_inputs(record, action.kind),
+            }
+            emit("NoPartnerFound", 1, department=department.code)
+            counts["no_partner"] += 1
+            continue
+        commune = directory.coverage(record.code_commune)
+        view = snapshot.build(
+            record,
+            department=snapshot.department_view(department),
+            partner=snapshot.partner_view(route),
+            kind=action.kind,
+            commune_nom=commune.nom_commune if commune else None,
+        )
+        if action.kind == rules.ENTRETIEN:
+            scheduled[action.kind] = invitations.schedule(
+                department,
+                youth,
+                route,
+                view,
+                scheduled.get(action.kind),
+                action.operation,
+                now,
+                fingerprint=rules.entretien_fingerprint(record),
+            )
+            counts[f"entretien_{action.operation}"] += 1
+            continue
+        referral_id, created = factory.open_referral(
+            department, youth, action.kind, route, view, now
+        )
+        scheduled[action.kind] = {"referral_id": referral_id, "partner_id": route.partner_id}
+        (scheduled.get("blocked") or {}).pop(action.kind, None)
+        if created:
+            emit("ReferralsCreated", 1, department=department.code)
+            counts["referrals_created"] += 1
+    due_at = rules.next_due(record, scheduled, policy, today)
+    _save_schedule(youth, scheduled, due_at)
+    return counts
+
+
+def _route(
+    kind: str, record: YouthRecord, scheduled: dict, directory: DirectorySnapshot
+) -> Route | NoRoute:
+    excluded = frozenset((scheduled.get("excluded") or {}).get(kind, []))
+    if kind == rules.HABITAT_JEUNES:
+        return route_habitat_jeunes(record.code_commune, directory, exclude=excluded)
+    ml_excluded = frozenset((scheduled.get("excluded") or {}).get(rules.MISSION_LOCALE, []))
+    return route_mission_locale(
+        record.code_commune, record.code_ml, directory, exclude=excluded | ml_excluded
+    )
+
+
+def _save_schedule(youth: Youth, scheduled: dict, due_at: str | None) -> None:
+    actions = [Youth.scheduled.set(scheduled)]
+    actions.append(Youth.due_at.set(due_at) if due_at else Youth.due_at.remove())
+    try:
+        youth.update(actions=actions, condition=Youth.fingerprint == youth.fingerprint)
+    except UpdateError as error:
+        if not lifecycle.is_condition_failure(error):
+            raise
+        logger.info("youth changed during scan; next scan completes it")

@@ -1,0 +1,221 @@
+"""Every DynamoDB table of Relais ASE, as PynamoDB models. The only module that declares storage.
+
+See docs/ARCHITECTURE.md for why the keys and indexes are what they are.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.store.base import table_meta
+
+
+def _index_meta(name: str) -> type:
+    return type("Meta", (), {"index_name": name, "projection": AllProjection()})
+
+
+class Department(Model):
+    Meta = table_meta("departments")
+    code = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    contact_email = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    ml_lead_days = NumberAttribute(default=30)
+    hj_lead_days = NumberAttribute(default=183)
+    relance_jours = NumberAttribute(default=7)
+    escalade_jours = NumberAttribute(default=14)
+    ack_ttl_days = NumberAttribute(default=60)
+    retention_months = NumberAttribute(default=24)
+    key_hash = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
+class ApiKey(Model):
+    Meta = table_meta("keys")
+    key_hash = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute()  # "department" | "operator"
+    department = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+
+class DueIndex(GlobalSecondaryIndex):
+    """Youths with something still to create, by due date: the daily scan reads only these."""
+
+    Meta = _index_meta("due-index")
+    department = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class MajorityIndex(GlobalSecondaryIndex):
+    Meta = _index_meta("majority-index")
+    department = UnicodeAttribute(hash_key=True)
+    majority_date = UnicodeAttribute(range_key=True)
+
+
+class Youth(Model):
+    Meta = table_meta("youths")
+    department = UnicodeAttribute(hash_key=True)
+    id_externe = UnicodeAttribute(range_key=True)
+    record = MapAttribute()  # YouthRecord.as_attributes()
+    fingerprint = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")  # active | exited
+    majority_date = UnicodeAttribute()
+    due_at = UnicodeAttribute(null=True)  # ISO date; absent when nothing is left to schedule
+    scheduled = MapAttribute(default=dict)  # kind -> {referral_id, partner_id, ...}
+    history = ListAttribute(default=list)  # [{at, event, detail}] without personal data
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    exited_at = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    due_index = DueIndex()
+    majority_index = MajorityIndex()
+
+
+class TokenIndex(GlobalSecondaryIndex):
+    Meta = _index_meta("token-index")
+    token_hash = UnicodeAttribute(hash_key=True)
+
+
+class YouthReferralsIndex(GlobalSecondaryIndex):
+    Meta = _index_meta("youth-index")
+    youth_key = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class DepartmentReferralsIndex(GlobalSecondaryIndex):
+    Meta = _index_meta("department-index")
+    department = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class FollowupIndex(GlobalSecondaryIndex):
+    """Sent referrals awaiting an answer, by the moment of their next reminder or escalation."""
+
+    Meta = _index_meta("followup-index")
+    department = UnicodeAttribute(hash_key=True)
+    followup_at = UnicodeAttribute(range_key=True)
+
+
+class Referral(Model):
+    Meta = table_meta("referrals")
+    referral_id = UnicodeAttribute(hash_key=True)
+    department = UnicodeAttribute()
+    id_externe = UnicodeAttribute()
+    youth_key = UnicodeAttribute()  # "{department}#{id_externe}"
+    kind = UnicodeAttribute()  # mission_locale | habitat_jeunes | entretien
+    partner_type = UnicodeAttribute()
+    partner_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute()
+    history = ListAttribute(default=list)  # [{at, status, note}]
+    created_at = UnicodeAttribute()
+    sent_at = UnicodeAttribute(null=True)
+    token_hash = UnicodeAttribute(null=True)
+    token_expires_at = UnicodeAttribute(null=True)
+    answer = MapAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+    followup_at = UnicodeAttribute(null=True)
+    followup_stage = UnicodeAttribute(null=True)  # reminder | escalation
+    snapshot = MapAttribute(default=dict)  # what messages and pages show (minimal personal data)
+    sequence = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+    token_index = TokenIndex()
+    youth_index = YouthReferralsIndex()
+    department_index = DepartmentReferralsIndex()
+    followup_index = FollowupIndex()
+
+
+class DispatchIndex(GlobalSecondaryIndex):
+    """Messages waiting to be sent, by the moment they may go."""
+
+    Meta = _index_meta("dispatch-index")
+    department = UnicodeAttribute(hash_key=True)
+    dispatch_at = UnicodeAttribute(range_key=True)
+
+
+class Message(Model):
+    """One email or SMS to send, exactly once. ``message_id`` is derived from what it is for."""
+
+    Meta = table_meta("messages")
+    message_id = UnicodeAttribute(hash_key=True)
+    department = UnicodeAttribute()
+    referral_id = UnicodeAttribute(null=True)
+    purpose = UnicodeAttribute()  # referral | reminder | escalation | alert | digest | placement
+    template = UnicodeAttribute()
+    channel = UnicodeAttribute()  # email | sms
+    recipients = ListAttribute(of=UnicodeAttribute)
+    fallback_channel = UnicodeAttribute(null=True)
+    fallback_recipients = ListAttribute(of=UnicodeAttribute, null=True)
+    context = MapAttribute(default=dict)
+    status = UnicodeAttribute(default="pending")
+    dispatch_at = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    claim_id = UnicodeAttribute(null=True)
+    claimed_at = UnicodeAttribute(null=True)
+    provider_id = UnicodeAttribute(null=True)
+    sent_at = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    last_event_at = UnicodeAttribute(null=True)
+    history = ListAttribute(default=list)
+    created_at = UnicodeAttribute()
+    expires_at = TTLAttribute(null=True)
+    dispatch_index = DispatchIndex()
+
+
+class DirectoryItem(Model):
+    """Versioned directory: ``ml#V``/code_ml, ``cov#V#DEPT``/insee, ``hj#V#DEPT``/id, pointer."""
+
+    Meta = table_meta("directory")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    data = MapAttribute(default=dict)
+    expires_at = TTLAttribute(null=True)
+
+
+class AuditEvent(Model):
+    """Append-only: who did what, when, with counts. Never personal data."""
+
+    Meta = table_meta("audit")
+    scope = UnicodeAttribute(hash_key=True)  # department code or "operators"
+    at_id = UnicodeAttribute(range_key=True)  # ISO time + "#" + random
+    action = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    counts = MapAttribute(default=dict)
+    subject = UnicodeAttribute(null=True)  # a referral id or an upload id, never a name
+
+
+class Upload(Model):
+    Meta = table_meta("uploads")
+    upload_id = UnicodeAttribute(hash_key=True)
+    department = UnicodeAttribute()
+    status = UnicodeAttribute(default="waiting")
+    mode = UnicodeAttribute(default="strict")
+    dry_run = BooleanAttribute(default=False)
+    rows_total = NumberAttribute(default=0)
+    rows_done = NumberAttribute(default=0)
+    report = MapAttribute(null=True)
+    actor = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Department,
+    ApiKey,
+    Youth,
+    Referral,
+    Message,
+    DirectoryItem,
+    AuditEvent,
+    Upload,
+)
