@@ -33,6 +33,11 @@ def _key() -> bytes:
     return _cache[cache_key]
 
 
+def forget_key() -> None:
+    """Drop the cached key (after the embedded endpoint was reset)."""
+    _cache.clear()
+
+
 def token_for(referral_id: str) -> str:
     digest = hmac.new(_key(), f"ack:{referral_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")

@@ -49,6 +49,7 @@ class Email:
     text: str
     html: str
     attachments: tuple = ()  # messages.render.Attachment
+    tag: str | None = None  # our message id, echoed back by SES delivery events
 
 
 class Provider(Protocol):
@@ -80,6 +81,7 @@ class AwsProvider:
             Destinations=email.recipients,
             RawMessage={"Data": mime.as_bytes()},
             ConfigurationSetName=current.ses_configuration_set,
+            Tags=[{"Name": "relais_message", "Value": email.tag}] if email.tag else [],
         )
         return response["MessageId"]
 
@@ -110,11 +112,8 @@ def _call(operation, **kwargs):  # noqa: ANN001, ANN003, ANN202
         raise TransientDeliveryError(type(error).__name__) from None
 
 
-_provider: Provider | None = None
+_PROVIDER: Provider = AwsProvider()
 
 
 def provider() -> Provider:
-    global _provider  # noqa: PLW0603
-    if _provider is None:
-        _provider = AwsProvider()
-    return _provider
+    return _PROVIDER

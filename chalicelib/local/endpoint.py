@@ -23,6 +23,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 OUTBOX_PATH = "/_relais/outbox"
+OUTBOX_PAGE_PATH = "/_relais/outbox.html"
 RESET_PATH = "/moto-api/reset"
 
 
@@ -118,6 +119,13 @@ class EmbeddedAws(ThreadedMotoServer):
                 outbox.collect()
                 body = json.dumps(outbox.records).encode("utf-8")
                 start_response("200 OK", [("Content-Type", "application/json")])
+                return [body]
+            if path == OUTBOX_PAGE_PATH:
+                from chalicelib.local.outbox import page, parse
+
+                outbox.collect()
+                body = page([parse(record) for record in outbox.records]).encode("utf-8")
+                start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
                 return [body]
             if path == RESET_PATH:
                 outbox.reset()

@@ -77,5 +77,6 @@ def partner_view(route: Route) -> dict:
         "nom": route.nom,
         "email": route.email,
         "telephone": route.telephone,
+        "telephone_mobile": route.telephone_mobile,
         "canal": route.canal,
     }

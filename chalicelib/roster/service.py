@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from chalicelib import clock
@@ -9,6 +10,7 @@ from chalicelib.departments import service as departments
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
 from chalicelib.roster import parsing, sync
 from chalicelib.store.base import utcnow
+from chalicelib.store.models import Department
 
 MAX_DIRECT_BYTES = 6 * 1024 * 1024
 MODES = ("strict", "partial")
@@ -30,6 +32,21 @@ def upload(
         raise PayloadTooLargeError(
             "Fichier de plus de 6 Mo : utilisez POST /departments/{code}/roster-uploads."
         )
+    return upload_any_size(code, data, mode=mode, dry_run=dry_run, actor=actor, now=now)
+
+
+def upload_any_size(
+    code: str,
+    data: bytes,
+    *,
+    mode: str = "strict",
+    dry_run: bool = False,
+    actor: str,
+    now: datetime | None = None,
+) -> dict:
+    """The roster path without the API's 6 MB limit (CLI and S3 uploads)."""
+    if mode not in MODES:
+        raise BadRequestError("Paramètre mode invalide : strict ou partial.")
     now = now or utcnow()
     department = departments.get(code)
     parsed = parsing.parse_roster(
@@ -38,7 +55,16 @@ def upload(
     return apply_parsed(department, parsed, mode=mode, dry_run=dry_run, actor=actor, now=now)
 
 
-def apply_parsed(department, parsed, *, mode: str, dry_run: bool, actor: str, now: datetime):  # noqa: ANN001, ANN201
+def apply_parsed(
+    department: Department,
+    parsed: parsing.RosterParse,
+    *,
+    mode: str,
+    dry_run: bool,
+    actor: str,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
     existing = sync.existing_index(department.code)
     plan = sync.plan(parsed.records, existing, keep=set(parsed.rejected_ids))
     rejected_rows = len({error.row for error in parsed.rejected})
@@ -57,7 +83,7 @@ def apply_parsed(department, parsed, *, mode: str, dry_run: bool, actor: str, no
         )
     if dry_run:
         return report
-    sync.apply(department, plan, now=now)
+    sync.apply(department, plan, now=now, progress=progress)
     report["applied"] = True
     sync.log_outcome(department.code, sync.report_counts(plan), parsed.rows, rejected_rows, actor)
     return report

@@ -7,7 +7,7 @@ of created, changed, reactivated and exited youths; an identical file writes not
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -64,31 +64,59 @@ def plan(
     return result
 
 
-def apply(department: Department, sync: SyncPlan, *, now: datetime) -> None:
+PROGRESS_EVERY = 2000
+
+
+def apply(
+    department: Department,
+    sync: SyncPlan,
+    *,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> None:
     today = clock.local_today(department.code, now)
     policy = rules.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
     stamp = iso(now)
     retention = int(department.retention_months)
     previous = _fetch(department.code, [r.id_externe for r in sync.changed + sync.reactivated])
     previous.update(_fetch(department.code, sync.exited))
+    done = 0
     with Youth.batch_write() as batch:
-        for record in sync.created:
-            youth = Youth(department.code, record.id_externe, created_at=stamp, scheduled={})
-            batch.save(_fill(youth, record, policy, today, stamp, retention))
-        for record in sync.changed + sync.reactivated:
-            youth = previous[record.id_externe]
-            _record_changes(youth, record, stamp)
-            batch.save(_fill(youth, record, policy, today, stamp, retention))
-        for id_externe in sync.exited:
-            youth = previous[id_externe]
-            youth.status, youth.exited_at, youth.updated_at, youth.due_at = "exited", stamp, stamp, None
-            youth.history = [*(youth.history or []), {"at": stamp, "event": "exited"}]
-            youth.expires_at = expiry_epoch(add_months(today, retention))
+        for youth in _items(department.code, sync, previous, policy, today, stamp, retention):
             batch.save(youth)
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(sync.unchanged + done)
+    if progress:
+        progress(sync.unchanged + done)
     for id_externe in sync.exited:
         lifecycle.cancel_unsent(department.code, id_externe, now=now, note="youth_exited")
     if sync.exited:
         emit("YouthsExited", len(sync.exited), department=department.code)
+
+
+def _items(
+    code: str,
+    sync: SyncPlan,
+    previous: dict[str, Youth],
+    policy: rules.Policy,
+    today: date,
+    stamp: str,
+    retention: int,
+) -> Iterator[Youth]:
+    for record in sync.created:
+        youth = Youth(code, record.id_externe, created_at=stamp, scheduled={})
+        yield _fill(youth, record, policy, today, stamp, retention)
+    for record in sync.changed + sync.reactivated:
+        youth = previous[record.id_externe]
+        _record_changes(youth, record, stamp)
+        yield _fill(youth, record, policy, today, stamp, retention)
+    for id_externe in sync.exited:
+        youth = previous[id_externe]
+        youth.status, youth.exited_at, youth.updated_at, youth.due_at = "exited", stamp, stamp, None
+        youth.history = [*(youth.history or []), {"at": stamp, "event": "exited"}]
+        youth.expires_at = expiry_epoch(add_months(today, retention))
+        yield youth
 
 
 def _fetch(department: str, ids: list[str]) -> dict[str, Youth]:

@@ -1,0 +1,55 @@
+# Relais ASE — a newcomer needs two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+STAGE ?= prod
+
+.PHONY: run test bench lint format deploy package clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+$(CHECKOV):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet checkov==3.3.30
+
+## run: embedded AWS + provisioning + demo data + API on http://127.0.0.1:8000 (Ctrl-C stops all)
+run: $(STAMP)
+	$(PY) -m chalicelib.local.run
+
+## test: everything CI checks (lint, unit, integration, infra, browser)
+test: $(STAMP) $(CHECKOV)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	CHECKOV_BIN=$(abspath $(CHECKOV)) $(PY) -m pytest -n 2 --dist loadfile
+
+## bench: the performance budgets of SPEC §10 and the national cost model
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+package: $(STAMP)
+	rm -rf build/$(STAGE)
+	$(VENV)/bin/chalice package --stage $(STAGE) --merge-template infra/resources.yaml build/$(STAGE)
+
+## deploy: package and deploy to AWS (needs AWS credentials; see docs/DEPLOY.md)
+deploy: $(STAMP)
+	STAGE=$(STAGE) CHALICE=$(VENV)/bin/chalice infra/deploy.sh
+
+clean:
+	rm -rf build artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,102 @@
+"""Relais ASE — the table of contents. Each entry point is one call into chalicelib."""
+
+from chalice import Chalice, Cron, Rate
+
+from chalicelib import jobs, settings
+from chalicelib.api import ack, departments, directory
+from chalicelib.delivery import events
+from chalicelib.roster import uploads
+
+app = Chalice(app_name="relais-ase")
+app.api.binary_types.extend(
+    [
+        "text/csv",
+        "application/octet-stream",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/x-www-form-urlencoded",
+    ]
+)
+FILE_TYPES = [
+    "text/csv",
+    "text/plain",
+    "application/csv",
+    "application/octet-stream",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+]
+FORM_TYPES = ["application/x-www-form-urlencoded"]
+
+
+@app.route("/health", methods=["GET"])
+def health():
+    return {"status": "ok"}
+
+
+# --- departments ---------------------------------------------------------------------------------
+@app.route("/departments/{code}/roster", methods=["PUT"], content_types=FILE_TYPES)
+def put_roster(code):
+    return departments.put_roster(app.current_request, code)
+
+
+@app.route("/departments/{code}/roster-uploads", methods=["POST"])
+def create_roster_upload(code):
+    return departments.create_upload(app.current_request, code)
+
+
+@app.route("/departments/{code}/roster-uploads/{upload_id}", methods=["GET"])
+def get_roster_upload(code, upload_id):
+    return departments.get_upload(app.current_request, code, upload_id)
+
+
+# --- directory (operators) -----------------------------------------------------------------------
+@app.route("/directory/missions-locales", methods=["PUT"], content_types=FILE_TYPES)
+def put_missions_locales():
+    return directory.put_directory(app.current_request, "missions-locales")
+
+
+@app.route("/directory/coverage", methods=["PUT"], content_types=FILE_TYPES)
+def put_coverage():
+    return directory.put_directory(app.current_request, "coverage")
+
+
+@app.route("/directory/habitat-jeunes", methods=["PUT"], content_types=FILE_TYPES)
+def put_habitat_jeunes():
+    return directory.put_directory(app.current_request, "habitat-jeunes")
+
+
+# --- partners' acknowledgement -------------------------------------------------------------------
+@app.route("/ack/{token}", methods=["GET"])
+def get_ack(token):
+    return ack.get_ack(app.current_request, token)
+
+
+@app.route("/ack/{token}", methods=["POST"], content_types=FORM_TYPES)
+def post_ack(token):
+    return ack.post_ack(app.current_request, token)
+
+
+# --- schedules -----------------------------------------------------------------------------------
+@app.schedule(Cron(0, 5, "*", "*", "?", "*"))  # 05:00 UTC: past midnight in every department
+def daily_scan(event):
+    return jobs.daily_scan()
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def dispatch(event):
+    return jobs.dispatch_messages()
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def followups(event):
+    return jobs.follow_up()
+
+
+# --- events --------------------------------------------------------------------------------------
+@app.on_s3_event(bucket=settings.current().upload_bucket, events=["s3:ObjectCreated:*"], prefix="uploads/")
+def roster_upload_received(event):
+    return uploads.process_object(event.bucket, event.key)
+
+
+@app.on_sns_message(topic=settings.current().ses_events_topic)
+def ses_events(event):
+    return events.handle(event.message)

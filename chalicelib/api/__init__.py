@@ -1,0 +1,1 @@
+"""HTTP adapters: turn a Chalice request into a call of the domain, and its result into a response."""

@@ -1,0 +1,83 @@
+"""Shared HTTP plumbing: authentication, JSON/HTML/CSV responses, errors as ``{"error": …}``.
+
+Bad input never yields a 5xx: domain errors map to their 4xx status; anything unexpected is a 500
+with a generic message and the details only in the logs (which never carry personal data).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from chalice.app import Request, Response
+
+from chalicelib.auth import keys
+from chalicelib.errors import BadRequestError, RelaisError
+from chalicelib.observability import logger
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+PAGE_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store, max-age=0",
+    "Pragma": "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, default=str), status_code=status,
+        headers=JSON_HEADERS,
+    )
+
+
+def error_response(error: RelaisError) -> Response:
+    body: dict[str, Any] = {"error": {"code": error.code, "message": error.message}}
+    if isinstance(error.details, dict) and "rejected" in error.details:
+        body = {**error.details, **body}  # a 422 carries the full report
+    elif error.details is not None:
+        body["error"]["details"] = error.details
+    return json_response(body, error.status)
+
+
+def page_response(html: str, status: int = 200) -> Response:
+    return Response(body=html, status_code=status, headers=PAGE_HEADERS)
+
+
+def handle(call: Callable[[], Response | Any]) -> Response:
+    try:
+        result = call()
+    except RelaisError as error:
+        return error_response(error)
+    except Exception:
+        logger.exception("unexpected error")
+        return json_response(
+            {"error": {"code": "internal", "message": "Erreur interne. Réessayez plus tard."}}, 500
+        )
+    return result if isinstance(result, Response) else json_response(result)
+
+
+def caller(request: Request) -> keys.Caller:
+    return keys.authenticate((request.headers or {}).get("authorization"))
+
+
+def body_bytes(request: Request) -> bytes:
+    raw = request.raw_body
+    if not raw:
+        raise BadRequestError("Corps de requête vide : envoyez le fichier.", code="empty_body")
+    return raw
+
+
+def query(request: Request) -> dict[str, str]:
+    return dict(request.query_params or {})
+
+
+def flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "oui", "yes")

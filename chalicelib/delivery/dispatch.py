@@ -1,0 +1,113 @@
+"""Dispatch: claim each due message, render, send, record — exactly once as far as we can know.
+
+Protocol for one message (≤ 3 DynamoDB requests + 1 provider call):
+1. claim: conditional UpdateItem (``pending`` and due, or ``sending`` with a claim older than
+   ``CLAIM_TIMEOUT``) that sets a fresh ``claim_id`` and returns the item;
+2. the provider call;
+3. one TransactWriteItems: the message becomes ``sent`` (conditional on our claim id) and the
+   referral ``sent`` with its follow-up date.
+A dispatcher that dies between 2 and 3 leaves a ``sending`` claim: it is taken again after the
+timeout and sent a second time — the only window left, as short as one DynamoDB write.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import clock
+from chalicelib.delivery import compose, outcomes
+from chalicelib.delivery.providers import (
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    provider,
+)
+from chalicelib.departments import service as departments
+from chalicelib.observability import emit, logger
+from chalicelib.referrals import lifecycle
+from chalicelib.store.base import iso
+from chalicelib.store.models import Department, Message
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def run(now: datetime) -> dict:
+    totals: Counter = Counter()
+    for department in departments.all_departments():
+        for message in Message.dispatch_index.query(
+            department.code, Message.dispatch_at <= iso(now)
+        ):
+            totals[send_one(department, message, now)] += 1
+    logger.info("dispatch done", extra=dict(totals))
+    return dict(totals)
+
+
+def send_one(department: Department, message: Message, now: datetime) -> str:
+    if message.status not in ("pending", "sending"):
+        return "skipped"
+    if message.channel == "sms" and not clock.sms_window_open(department.code, now):
+        return _wait_for_window(message, department, now)
+    claim = secrets.token_hex(8)
+    if not _claim(message, claim, now):
+        return "claimed_elsewhere"
+    try:
+        provider_id = _send(message, now)
+    except PermanentDeliveryError as error:
+        return outcomes.permanent_failure(department, message, claim, error.code, now)
+    except TransientDeliveryError as error:
+        return outcomes.transient_failure(department, message, claim, error.code, now)
+    outcomes.mark_sent(department, message, claim, provider_id, now)
+    emit("MessagesSent", 1, department=department.code, channel=message.channel)
+    logger.info(
+        "message sent",
+        extra={"message_id": message.message_id, "referral_id": message.referral_id},
+    )
+    return "sent"
+
+
+def _claim(message: Message, claim: str, now: datetime) -> bool:
+    stale = iso(now - CLAIM_TIMEOUT)
+    try:
+        message.update(
+            actions=[
+                Message.status.set("sending"),
+                Message.claim_id.set(claim),
+                Message.claimed_at.set(iso(now)),
+                Message.attempts.add(1),
+            ],
+            condition=(
+                (Message.status == "pending") & (Message.dispatch_at <= iso(now))
+            )
+            | ((Message.status == "sending") & (Message.claimed_at < stale)),
+        )
+    except UpdateError as error:
+        if lifecycle.is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
+def _send(message: Message, now: datetime) -> str:
+    stored = message.context.as_dict()
+    if message.channel == "sms":
+        text = compose.sms(message.purpose, stored, now)
+        return provider().send_sms(message.recipients[0], text)
+    email = compose.email(message.template, stored, list(message.recipients), now)
+    return provider().send_email(replace(email, tag=message.message_id))
+
+
+def _wait_for_window(message: Message, department: Department, now: datetime) -> str:
+    opens = clock.next_sms_window(department.code, now)
+    try:
+        message.update(
+            actions=[Message.dispatch_at.set(iso(opens))],
+            condition=Message.status == "pending",
+        )
+    except UpdateError as error:
+        if not lifecycle.is_condition_failure(error):
+            raise
+    return "waiting_sms_window"

@@ -1,0 +1,106 @@
+"""Fictitious demo data for ``make run``: a directory and the rosters of two departments.
+
+Every name, address and number here is invented. Birth dates are computed from today so that
+the demo always has youths due now, later, and out of scope.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+ML_CSV = """code_ml,nom,email,telephone,canal
+ML-LIL,Mission locale de Lille (démo),conseil@ml-lille.demo.fr,0320000001,email
+ML-RBX,Mission locale de Roubaix (démo),accueil@ml-roubaix.demo.fr,0320000002,email
+ML-RUN,Mission locale Nord Réunion (démo),accueil@ml-nord-reunion.demo.re,0692112233,sms
+"""
+
+COVERAGE_CSV = (
+    "\ufeffCode INSEE;Nom Commune;Code ML;Nom Officiel ML;Commune présente sur plusieurs ML;"
+    "Adresse ML;Code postal ML\n"
+    "59350;Lille;ML-LIL;Mission locale de Lille (démo);Non;1 place de la Démo;59000\n"
+    "59512;Roubaix;ML-RBX;Mission locale de Roubaix (démo);Non;2 rue Fictive;59100\n"
+    "59599;Tourcoing;ML-LIL;Mission locale de Lille (démo);Oui;;\n"
+    "59599;Tourcoing;ML-RBX;Mission locale de Roubaix (démo);Oui;;\n"
+    "97411;Saint-Denis;ML-RUN;Mission locale Nord Réunion (démo);Non;3 rue Imaginaire;97400\n"
+    "97415;Saint-Paul;ML-RUN;Mission locale Nord Réunion (démo);Non;;\n"
+)
+
+HJ_CSV = """id,nom,email,telephone,canal,departement,communes
+HJ-TILLEULS,Résidence habitat jeunes Les Tilleuls (démo),accueil@fjt-tilleuls.demo.fr,,email,59,59350 59512
+UDHAJ-59,UDHAJ du Nord (démo),contact@udhaj59.demo.fr,,email,59,
+UDHAJ-974,URHAJ Réunion (démo),contact@urhaj974.demo.re,,email,974,
+"""
+
+DEPARTMENTS = {
+    "59": ("Nord (démo)", "ase-orientation@cd59.demo.fr"),
+    "974": ("La Réunion (démo)", "ase-majorite@cd974.demo.re"),
+}
+
+COLUMNS = [
+    "N° dossier", "Nom", "Prénom", "Né(e) le", "Code INSEE", "Email référent", "Référent nom",
+    "Téléphone", "Courriel", "Consentement", "Besoin logement", "Date entretien",
+    "Lieu entretien", "Code ML", "Parcours ressources", "Parcours logement", "Parcours emploi",
+    "Parcours santé", "Parcours droits", "Parcours accompagnement", "Lieu d'accueil nom",
+    "Lieu d'accueil email",
+]
+
+
+def _born(today: date, years: int, days: int) -> str:
+    moment = today + timedelta(days=days)
+    try:
+        return moment.replace(year=moment.year - years).strftime("%d/%m/%Y")
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28).strftime("%d/%m/%Y")
+
+
+def roster_rows(code: str, today: date) -> list[list[str]]:
+    interview = (today + timedelta(days=21)).strftime("%d/%m/%Y") + " 14:30"
+    if code == "59":
+        commune_a, commune_b, shared, referent = "59350", "59512", "59599", "referente.a@cd59.demo.fr"
+        people = [("Durandel", "Inès"), ("Martinot", "Yanis"), ("Lefebvrier", "Chloé"),
+                  ("Kouassi-Démo", "Moussa"), ("Petitjean", "Léa"), ("Bernardin", "Noah")]
+        phone = "06 12 34 56 78"
+    else:
+        commune_a, commune_b, shared, referent = "97411", "97415", "97411", "referent.b@cd974.demo.re"
+        people = [("Payet-Démo", "Maëlys"), ("Hoarau-Démo", "Kylian"), ("Grondin-Démo", "Anaïs"),
+                  ("Técher-Démo", "Enzo"), ("Fontaine-Démo", "Lina"), ("Rivière-Démo", "Sacha")]
+        phone = "0692 45 67 89"
+    (n1, p1), (n2, p2), (n3, p3), (n4, p4), (n5, p5), (n6, p6) = people
+    home = f"foyer.demo{code}@mecs.demo.fr"
+    return [
+        # due now: 17 in 12 days, housing needed, interview planned, consent given
+        [f"{code}-0001", n1, p1, _born(today, 17, 12), commune_a, referent, "Mme Référente",
+         phone, f"jeune1.{code}@mail.demo.fr", "oui", "oui", interview, "Maison du département",
+         "", "à traiter", "à traiter", "en cours", "sécurisé", "en cours", "sécurisé",
+         "MECS Les Alizés (démo)", home],
+        # catch-up: already 17.5, no consent
+        [f"{code}-0002", n2, p2, _born(today, 17, -180), commune_b, referent, "", "", "",
+         "non", "non", "", "", "", "sécurisé", "sécurisé", "à traiter", "", "", "",
+         "", ""],
+        # turns 18 in 4 months and needs housing: mission locale and habitat jeunes at once
+        [f"{code}-0003", n3, p3, _born(today, 18, 120), commune_a, referent, "", "", "",
+         "oui", "oui", "", "", "", "en cours", "à traiter", "en cours", "", "", "",
+         "", ""],
+        # shared commune without code_ml (59): the department is alerted to decide
+        [f"{code}-0004", n4, p4, _born(today, 17, 5), shared, referent, "", "", "",
+         "non", "non", "", "", "", "", "", "", "", "", "", "", ""],
+        # not yet due: 17 in 5 months
+        [f"{code}-0005", n5, p5, _born(today, 17, 150), commune_a, referent, "", "", "",
+         "non", "non", "", "", "", "", "", "", "", "", "", "", ""],
+        # 19 years old: mission locale at once
+        [f"{code}-0006", n6, p6, _born(today, 19, -40), commune_b, referent, "", "", "",
+         "non", "non", "", "", "", "sécurisé", "sécurisé", "sécurisé", "sécurisé", "sécurisé",
+         "sécurisé", "", ""],
+    ]
+
+
+def roster_file(code: str, today: date) -> bytes:
+    """Department 59 exports like French Excel (``;``, Windows-1252); 974 in UTF-8 with BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if code == "59" else ",")
+    writer.writerow(COLUMNS)
+    writer.writerows(roster_rows(code, today))
+    text = out.getvalue()
+    return text.encode("cp1252") if code == "59" else ("\ufeff" + text).encode("utf-8")

@@ -1,0 +1,44 @@
+"""Load the demo through the same code paths as operators and departments, then explain it."""
+
+from __future__ import annotations
+
+from chalicelib import clock
+from chalicelib.departments import service as departments
+from chalicelib.directory import service as directory
+from chalicelib.local import demo, outbox
+from chalicelib.roster import service as roster
+from chalicelib.store.base import utcnow
+
+
+def load() -> dict[str, str]:
+    keys = {"operator": departments.add_operator("Equipe Relais (démo)")}
+    directory.load("missions-locales", demo.ML_CSV.encode(), actor="demo")
+    directory.load("coverage", demo.COVERAGE_CSV.encode("utf-8"), actor="demo")
+    directory.load("habitat-jeunes", demo.HJ_CSV.encode(), actor="demo")
+    for code, (name, email) in demo.DEPARTMENTS.items():
+        keys[code] = departments.add(code, name=name, email=email)
+        today = clock.local_today(code, utcnow())
+        roster.upload(code, demo.roster_file(code, today), actor="demo")
+    return keys
+
+
+def explain(aws_url: str, keys: dict[str, str], summary: dict) -> None:
+    messages = outbox.fetch()
+    print("\n=== Relais ASE — démonstration locale ===")
+    print("API : http://127.0.0.1:8000  (GET /health)")
+    print(f"AWS embarqué (moto) : {aws_url}")
+    print(f"Boîte d'envoi dans un navigateur : {aws_url}/_relais/outbox.html")
+    print(
+        f"Boîte d'envoi en ligne de commande : AWS_ENDPOINT_URL={aws_url} "
+        ".venv/bin/python -m chalicelib.cli outbox"
+    )
+    print("\nClés d'API (démo) :")
+    for owner, key in keys.items():
+        print(f"  {owner:>8} : {key}")
+    print(f"\nTâches du jour exécutées : {summary['scan']}")
+    print(f"\n{len(messages)} message(s) envoyé(s) :")
+    print(outbox.describe(messages))
+    print(
+        "\nOuvrez un lien « lien : … » dans un navigateur pour répondre comme un partenaire."
+        "\nLes envois, relances et escalades continuent toutes les 30 s. Ctrl-C pour tout arrêter."
+    )

@@ -1,0 +1,87 @@
+"""``make run``: embedded AWS, provisioning, demo data, the API on :8000, and the jobs loop.
+
+One process holds everything (moto server thread, API server thread, jobs loop), so Ctrl-C
+stops it all and leaves no orphan process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+
+API_PORT = 8000
+AWS_PORT = 4566
+LOOP_SECONDS = 30
+
+
+def _environment() -> None:
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-3")
+    os.environ.setdefault("RELAIS_STAGE", "dev")
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{API_PORT}")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def main() -> None:
+    _environment()
+    from chalicelib.local.endpoint import EmbeddedAws
+
+    if not _free(API_PORT):
+        raise SystemExit(f"Le port {API_PORT} est déjà utilisé : arrêtez l'autre serveur.")
+    aws = EmbeddedAws(port=AWS_PORT if _free(AWS_PORT) else 0)
+    aws.start()
+    os.environ["AWS_ENDPOINT_URL"] = aws.url
+    try:
+        _serve(aws)
+    except KeyboardInterrupt:
+        print("\nArrêt demandé : tout s'arrête.")
+    finally:
+        aws.stop()
+
+
+def _serve(aws: object) -> None:
+    from chalice.config import Config
+    from chalice.local import create_local_server
+
+    from app import app
+    from chalicelib import jobs
+    from chalicelib.local import demo_setup, pump
+    from chalicelib.provisioning import provision
+    from chalicelib.store.base import utcnow
+
+    provision()
+    keys = demo_setup.load()
+    config = Config.create(chalice_stage="dev", app_name="relais-ase")
+    server = create_local_server(app, config, "127.0.0.1", API_PORT)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    summary = jobs.run_all(utcnow())
+    demo_setup.explain(aws.url, keys, summary)  # type: ignore[attr-defined]
+    last_scan_day = utcnow().date()
+    try:
+        while True:
+            time.sleep(LOOP_SECONDS)
+            now = utcnow()
+            pump.drain(app)
+            if now.date() != last_scan_day:
+                jobs.daily_scan(now)
+                last_scan_day = now.date()
+            jobs.dispatch_messages(now)
+            jobs.follow_up(now)
+    finally:
+        server.shutdown()
+
+
+def dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Emails, SMS and pages rendered from the Jinja2 templates. Pure (reads templates only)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chalicelib.messages.sms import SMS_MAX, SmsTooLongError, gsm7_length, to_gsm7
+
+# SMS templates receive ``compact`` = 0 (everything) … SMS_COMPACT_LEVELS - 1 (the bare minimum);
+# each level drops more optional details, never the link.
+SMS_COMPACT_LEVELS = 4
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TRAILING_SPACES = re.compile(r"[ \t]+\n")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+def render_email(
+    name: str, context: dict, attachments: tuple[Attachment, ...] = ()
+) -> RenderedEmail:
+    """``templates/email/<name>``: ``.subject.j2``, ``.txt.j2`` and ``.html.j2`` with ``context``.
+
+    The subject is one line (whitespace collapsed: no header injection); the text part has no
+    trailing spaces and at most one blank line in a row.
+    """
+    subject = render_template("email", name, "subject.j2", context)
+    text = render_template("email", name, "txt.j2", context)
+    html = render_template("email", name, "html.j2", context)
+    return RenderedEmail(
+        subject=" ".join(subject.split()),
+        text=_tidy_text(text),
+        html=html,
+        attachments=tuple(attachments),
+    )
+
+
+def render_sms(name: str, context: dict) -> str:
+    """``templates/sms/<name>.txt.j2`` in GSM-7, at most SMS_MAX septets, link intact.
+
+    Rendered with ``compact`` = 0, 1, … until it fits; raises SmsTooLongError when even the most
+    compact form is too long. The message carries no personal data.
+    """
+    link = context.get("ack_url")
+    length = 0
+    for level in range(SMS_COMPACT_LEVELS):
+        text = to_gsm7(render_template("sms", name, "txt.j2", {**context, "compact": level}))
+        if link and link not in text:
+            raise ValueError(f"SMS {name!r} : le lien n'est pas en GSM-7 ou est absent du modèle")
+        length = gsm7_length(text)
+        if length <= SMS_MAX:
+            return text
+    raise SmsTooLongError(f"SMS {name!r} : {length} caractères GSM-7, maximum {SMS_MAX}")
+
+
+def render_page(name: str, context: dict) -> str:
+    """``templates/pages/<name>.html.j2`` (autoescaped HTML, no script)."""
+    return render_template("pages", name, "html.j2", context)
+
+
+def render_template(folder: str, name: str, suffix: str, context: dict) -> str:
+    """Jinja2 is imported on first use only (cold start)."""
+    from chalicelib.messages import environment
+
+    path = environment.template_path(folder, name, suffix)
+    return environment.environment().get_template(path).render(context)
+
+
+def _tidy_text(text: str) -> str:
+    text = _TRAILING_SPACES.sub("\n", text.replace("\r\n", "\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"

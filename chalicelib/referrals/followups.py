@@ -1,0 +1,149 @@
+"""Follow-ups of sent referrals (SPEC §6): one reminder, one escalation, re-routing after
+``non_competent``. Reads only referrals whose follow-up is due (``followup-index``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import clock
+from chalicelib.departments import service as departments
+from chalicelib.observability import emit, logger
+from chalicelib.referrals import alerts, factory, lifecycle
+from chalicelib.routing.rules import Route
+from chalicelib.store.base import iso, parse_iso
+from chalicelib.store.models import Department, Referral, Youth
+
+
+def run(now: datetime) -> dict:
+    totals: Counter = Counter()
+    for department in departments.all_departments():
+        for referral in Referral.followup_index.query(
+            department.code, Referral.followup_at <= iso(now)
+        ):
+            stage = referral.followup_stage or ""
+            handler = {"reminder": remind, "escalation": escalate, "reroute": reroute}.get(stage)
+            if handler and _advance(referral, stage, department, now):
+                handler(department, referral, now)
+                totals[stage] += 1
+    logger.info("follow-ups done", extra=dict(totals))
+    return dict(totals)
+
+
+def _advance(referral: Referral, stage: str, department: Department, now: datetime) -> bool:
+    """Move the follow-up to its next stage first (conditional): each stage runs once."""
+    actions: list = [Referral.history.set(Referral.history.append([lifecycle.entry(stage, now)]))]
+    expected_status = {"reminder": "sent", "escalation": "sent", "reroute": "redirected"}[stage]
+    if stage == "reminder" and referral.sent_at:
+        escalation_at = parse_iso(referral.sent_at) + timedelta(days=int(department.escalade_jours))
+        actions += [
+            Referral.followup_at.set(iso(max(escalation_at, now))),
+            Referral.followup_stage.set("escalation"),
+        ]
+    else:
+        actions += [Referral.followup_at.remove(), Referral.followup_stage.remove()]
+    if stage == "escalation":
+        actions.append(Referral.status.set("escalated"))
+    try:
+        referral.update(
+            actions=actions,
+            condition=(Referral.followup_stage == stage) & (Referral.status == expected_status),
+        )
+    except UpdateError as error:
+        if lifecycle.is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
+def partner_route(snapshot: dict) -> Route:
+    partner = snapshot["partner"]
+    return Route(
+        partner_type=partner["type"],
+        partner_id=partner["id"],
+        nom=partner["nom"],
+        email=partner.get("email"),
+        telephone=partner.get("telephone"),
+        telephone_mobile=bool(partner.get("telephone_mobile")),
+        canal=partner.get("canal") or "email",
+    )
+
+
+def remind(department: Department, referral: Referral, now: datetime) -> None:
+    snapshot = referral.snapshot.as_dict()
+    message = factory.partner_message(
+        department,
+        referral.referral_id,
+        referral.kind,
+        partner_route(snapshot),
+        snapshot,
+        now,
+        key="reminder",
+        template="reminder",
+        purpose="reminder",
+        extra={
+            "sent_on": (referral.sent_at or iso(now))[:10],
+            "expires_on": (referral.token_expires_at or iso(now))[:10],
+        },
+    )
+    if message.channel == "email" or referral.kind != "entretien":
+        lifecycle.enqueue(message)
+    emit("Reminders", 1, department=department.code)
+
+
+def escalate(department: Department, referral: Referral, now: datetime) -> None:
+    snapshot = referral.snapshot.as_dict()
+    youth = snapshot["youth"]
+    lifecycle.enqueue(
+        alerts.alert_message(
+            department,
+            "escalation",
+            (referral.referral_id,),
+            {
+                "youth": alerts.youth_ref(youth["id_externe"], youth["prenom"], youth["initiale"]),
+                "partner": snapshot["partner"],
+                "referral": {"kind": referral.kind, "sent_on": (referral.sent_at or "")[:10]},
+            },
+            now,
+            extra_recipients=[youth["referent"]["email"]],
+            referral_id=referral.referral_id,
+        )
+    )
+    emit("Escalations", 1, department=department.code)
+
+
+def reroute(department: Department, referral: Referral, now: datetime) -> None:
+    """The partner is not competent: exclude it and make the youth due again today."""
+    snapshot = referral.snapshot.as_dict()
+    youth_ref = snapshot["youth"]
+    answer = referral.answer.as_dict() if referral.answer else {}
+    lifecycle.enqueue(
+        alerts.alert_message(
+            department,
+            "alert_redirected",
+            (referral.referral_id,),
+            {
+                "youth": alerts.youth_ref(
+                    youth_ref["id_externe"], youth_ref["prenom"], youth_ref["initiale"]
+                ),
+                "partner": snapshot["partner"],
+                "kind": referral.kind,
+                "motif": answer.get("motif") or answer.get("commentaire") or "",
+            },
+            now,
+            referral_id=referral.referral_id,
+        )
+    )
+    try:
+        youth = Youth.get(department.code, referral.id_externe)
+    except Youth.DoesNotExist:
+        return
+    scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
+    excluded = scheduled.setdefault("excluded", {})
+    excluded[referral.kind] = sorted({*excluded.get(referral.kind, []), referral.partner_id})
+    if (scheduled.get(referral.kind) or {}).get("referral_id") == referral.referral_id:
+        scheduled.pop(referral.kind)
+    today = clock.local_today(department.code, now)
+    youth.update(actions=[Youth.scheduled.set(scheduled), Youth.due_at.set(today.isoformat())])

@@ -1,0 +1,118 @@
+"""INSEE commune codes (code officiel géographique): validation and normalisation. Pure.
+
+Accepted: 5 characters, the department (``01``–``95`` except ``20``, ``2A``/``2B`` for Corsica)
+followed by the commune number; overseas departments ``971``–``974`` and ``976`` followed by two
+digits within the department's numbering; Paris ``75056`` and its arrondissements ``75101``–``75120``,
+Lyon ``69123`` and ``69381``–``69389``, Marseille ``13055`` and ``13201``–``13216``. Excel's loss of a
+leading zero (``1001`` for ``01001``) is repaired.
+
+Rejected as out of scope: Saint-Pierre-et-Miquelon (``975``), Saint-Barthélemy (``977``), Saint-Martin
+(``978``) and the other overseas collectivities (``98x``): they are not departments (see
+``geo.is_department_code``).
+
+A postal code given instead (``75015``, ``20000``, ``59000``, ``97400``…) is recognised when it
+cannot be an INSEE code and reported with the code ``postal_code``. Some codes are both a valid INSEE
+code and a postal code (``13001`` is Aix-en-Provence and Marseille 1er; ``69003`` is
+Albigny-sur-Saône and Lyon 3e): they are accepted, and ``postal_code_note`` says so for a warning.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.tabular import cell_text
+
+INVALID = "invalid_insee"
+POSTAL = "postal_code"
+
+_SHAPE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+_PARIS_ARRONDISSEMENTS = range(75101, 75121)
+_LYON_ARRONDISSEMENTS = range(69381, 69390)
+_MARSEILLE_ARRONDISSEMENTS = range(13201, 13217)
+_CITIES = {"75056", "69123", "13055"}
+_PARIS_POSTAL = {f"750{n:02d}" for n in range(1, 21)} | {"75116"}
+# commune numbers of each overseas department (two digits after the three-digit department)
+_OVERSEAS_COMMUNES = {
+    "971": set(range(1, 35)) - {23, 27},  # 97123/97127: Saint-Barthélemy/Saint-Martin until 2007
+    "972": set(range(1, 35)),
+    "973": set(range(1, 15)) | {52, 53, 56, 57, 58, 60, 61, 62},
+    "974": set(range(1, 25)),
+    "976": set(range(1, 18)),
+}
+_OUT_OF_SCOPE = ("975", "977", "978", "98")
+_AMBIGUOUS = {
+    **{f"130{n:02d}": "Marseille" for n in range(1, 17)},
+    **{f"6900{n}": "Lyon" for n in range(1, 10)},
+}
+
+
+class InvalidInseeError(ValueError):
+    """``code`` is ``invalid_insee`` or ``postal_code``; ``message`` is French, value-free."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def normalize_insee(raw: object) -> str:
+    """The INSEE code in canonical form (uppercase ``2A``/``2B``), or ``InvalidInseeError``."""
+    text = "".join(cell_text(raw).split()).upper()
+    if len(text) == 4 and text.isdigit():
+        text = "0" + text  # Excel turned "01001" into the number 1001
+    if not _SHAPE.match(text):
+        raise InvalidInseeError(
+            INVALID, "Code INSEE invalide : 5 caractères attendus (chiffres, ou 2A/2B pour la Corse)."
+        )
+    if text.startswith("99"):
+        raise InvalidInseeError(INVALID, "Code INSEE invalide : code de pays étranger, pas de commune.")
+    if text.startswith(_OUT_OF_SCOPE):
+        raise InvalidInseeError(
+            INVALID, "Code INSEE hors périmètre : collectivité d'outre-mer qui n'est pas un département."
+        )
+    if text.startswith("97"):
+        return _overseas(text)
+    if text.startswith("20"):
+        raise _postal("les communes de Corse ont un code INSEE commençant par 2A ou 2B")
+    if text.startswith(("00", "96")):
+        raise InvalidInseeError(INVALID, "Code INSEE invalide : département inexistant.")
+    if text.startswith(("2A", "2B")):
+        if text.endswith("000"):
+            raise InvalidInseeError(INVALID, "Code INSEE invalide : aucune commune n'a le numéro 000.")
+        return text
+    if text in _CITIES:
+        return text
+    number = int(text)
+    if text.startswith("75"):
+        if number in _PARIS_ARRONDISSEMENTS:
+            return text
+        if text in _PARIS_POSTAL or text.endswith("000"):
+            raise _postal("à Paris, 75056 ou l'arrondissement 75101 à 75120")
+        raise InvalidInseeError(
+            INVALID, "Code INSEE invalide : à Paris, 75056 ou l'arrondissement 75101 à 75120."
+        )
+    if number in _LYON_ARRONDISSEMENTS or number in _MARSEILLE_ARRONDISSEMENTS:
+        return text
+    if text.endswith("000"):
+        raise _postal("aucune commune n'a le numéro 000")
+    return text
+
+
+def postal_code_note(code: str) -> str | None:
+    """For a valid code that is also a postal code of Marseille or Lyon, the city it may mean."""
+    return _AMBIGUOUS.get(code)
+
+
+def _overseas(text: str) -> str:
+    communes = _OVERSEAS_COMMUNES.get(text[:3])
+    if communes is None:
+        raise InvalidInseeError(INVALID, "Code INSEE invalide : département inexistant.")
+    if int(text[3:]) in communes:
+        return text
+    if text.endswith("0"):
+        raise _postal("outre-mer, le code INSEE est 97x suivi du numéro de la commune")
+    raise InvalidInseeError(INVALID, "Code INSEE invalide : commune d'outre-mer inexistante.")
+
+
+def _postal(hint: str) -> InvalidInseeError:
+    return InvalidInseeError(POSTAL, f"Code postal au lieu du code INSEE ({hint}).")

@@ -1,0 +1,122 @@
+"""Phone numbers as departments' spreadsheets write them → E.164 (SPEC §5.1 "Phones"). Pure.
+
+National numbers (``0…``) are read by their prefix first, whatever the department: ``0690``/``0691``
+Guadeloupe (+590), ``0696``/``0697`` Martinique (+596), ``0694`` Guyane (+594), ``0692``/``0693``
+La Réunion (+262), ``0639`` Mayotte (+262, never +269, the Comoros), and the matching landlines
+(``0590``, ``0596``, ``0594``, ``0262``/``0263``, ``0269``). Any other national number is read as
+metropolitan (+33), then with the department's own region, then with every overseas region (for the
+newer ``0709…`` ranges). So a metropolitan ``06`` number stays +33 in La Réunion.
+
+Also repaired: Excel's lost leading zero (``612345678``, also a numeric cell ``612345678.0``), a lost
+``+`` (``33612345678``), ``0033``, ``+33 (0)6…``, and +33/+269 written before an overseas number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from chalicelib import geo
+from chalicelib.tabular import cell_text
+
+MAX_CHARS = 40
+_OVERSEAS_PREFIXES = {
+    "0690": "GP",
+    "0691": "GP",
+    "0590": "GP",
+    "0696": "MQ",
+    "0697": "MQ",
+    "0596": "MQ",
+    "0694": "GF",
+    "0594": "GF",
+    "0692": "RE",
+    "0693": "RE",
+    "0262": "RE",
+    "0263": "RE",
+    "0639": "YT",
+    "0269": "YT",
+}
+_OVERSEAS_REGIONS = ("GP", "MQ", "GF", "RE", "YT")
+_OVERSEAS_CALLING_CODES = ("590", "594", "596", "262")
+_MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+_SEPARATORS = re.compile(r"[\s.\-/()\u2010\u2011\u2012\u2013]+")
+
+
+class InvalidPhoneError(ValueError):
+    """The cell is not a valid phone number. The message never contains the number."""
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str
+    mobile: bool
+
+
+def normalize_phone(raw: object, department: str) -> Phone:
+    """``"06 12 34 56 78"`` → ``Phone("+33612345678", mobile=True)``; ``InvalidPhoneError`` if bad."""
+    text = cell_text(raw)
+    if not text:
+        raise InvalidPhoneError("Numéro de téléphone vide.")
+    if len(text) > MAX_CHARS:
+        raise InvalidPhoneError(f"Numéro de téléphone trop long (plus de {MAX_CHARS} caractères).")
+    text = re.sub(r"^(\+|00)(\d{2,3})\s*\(0\)", r"\1\2", text)  # "+33 (0)6 …"
+    compact = _SEPARATORS.sub("", text)
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    digits = compact.removeprefix("+")
+    if not digits.isdigit() or not digits.isascii():
+        raise InvalidPhoneError("Numéro de téléphone invalide : chiffres attendus.")
+    if compact.startswith("+"):
+        number = _international(compact)
+    elif digits.startswith("0"):
+        number = _national(digits, department)
+    elif len(digits) == 9:
+        number = _national("0" + digits, department)  # Excel dropped the leading zero
+    elif digits.startswith(("33", *_OVERSEAS_CALLING_CODES)) and len(digits) >= 11:
+        number = _international("+" + digits)  # Excel dropped the "+"
+    else:
+        number = None
+    if number is None:
+        raise InvalidPhoneError("Numéro de téléphone invalide.")
+    return Phone(
+        phonenumbers.format_number(number, PhoneNumberFormat.E164),
+        phonenumbers.number_type(number) in _MOBILE_TYPES,
+    )
+
+
+def _international(text: str) -> phonenumbers.PhoneNumber | None:
+    number = _parse(text, None)
+    if number is not None:
+        return number
+    try:
+        loose = phonenumbers.parse(text, None)
+    except NumberParseException:
+        return None
+    national = str(loose.national_number)
+    if loose.country_code == 33 or (loose.country_code == 269 and national.startswith(("639", "269"))):
+        # "+33 690…" (national habit) or "+269 639…" (Mayotte's pre-2007 code): read the prefix
+        return _national("0" + national, "")
+    return None
+
+
+def _national(digits: str, department: str) -> phonenumbers.PhoneNumber | None:
+    region = _OVERSEAS_PREFIXES.get(digits[:4])
+    if region is not None:
+        return _parse(digits, region)
+    candidates = dict.fromkeys(("FR", geo.phone_region_of(department), *_OVERSEAS_REGIONS))
+    for candidate in candidates:
+        number = _parse(digits, candidate)
+        if number is not None:
+            return number
+    return None
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
