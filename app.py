@@ -92,7 +92,9 @@ def followups(event):
 
 
 # --- events --------------------------------------------------------------------------------------
-@app.on_s3_event(bucket=settings.current().upload_bucket, events=["s3:ObjectCreated:*"], prefix="uploads/")
+@app.on_s3_event(
+    bucket=settings.current().upload_bucket, events=["s3:ObjectCreated:*"], prefix="uploads/"
+)
 def roster_upload_received(event):
     return uploads.process_object(event.bucket, event.key)
 

@@ -15,7 +15,9 @@ from chalicelib import settings
 
 _clients: dict[tuple[str, str | None, str], Any] = {}
 _lock = threading.Lock()
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20)
+_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=20
+)
 
 
 def client(service: str) -> Any:

@@ -1,4 +1,4 @@
-"""French administrative geography the product needs: departments, time zones, phone regions. Pure."""
+"""French administrative geography: departments, time zones, phone regions. Pure."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ _DEPARTMENT = re.compile(r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-46])$")
 
 
 def is_department_code(code: str) -> bool:
-    """``59``, ``2A``, ``974``: the codes of the 101 departments (20 is not one: Corsica is 2A/2B)."""
+    """``59``, ``2A``, ``974``: the 101 departments (20 is not one: Corsica is 2A/2B)."""
     return bool(_DEPARTMENT.match(code or "")) and code != "20"
 
 

@@ -7,8 +7,6 @@ log referral ids, counts and codes only.
 
 from __future__ import annotations
 
-import os
-
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
@@ -32,7 +30,8 @@ METRICS: dict[str, str] = {
     "PathwayRisks": MetricUnit.Count,
 }
 
-logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "relais-ase"))
+# POWERTOOLS_SERVICE_NAME stays unset: powertools would add it as a metric dimension.
+logger = Logger(service="relais-ase")
 
 
 def emit(name: str, value: float, *, department: str, channel: str | None = None) -> None:

@@ -154,7 +154,7 @@ def _encoding_of(data: bytes) -> str:
         return "cp1252"
     except UnicodeDecodeError:
         raise UnreadableFileError(
-            "Encodage non reconnu : enregistrez le fichier en CSV UTF-8 ou Windows-1252, ou en XLSX."
+            "Encodage non reconnu : enregistrez le fichier en CSV (UTF-8 ou Windows-1252) ou XLSX."
         ) from None
 
 
@@ -184,7 +184,9 @@ def _separator_of(stream: io.TextIOWrapper) -> str:
 def _bounded_lines(stream: io.TextIOWrapper) -> Iterator[str]:
     for line in stream:
         if len(line) > MAX_LINE_CHARS:
-            raise UnreadableFileError("Ligne démesurément longue : le fichier n'est pas un tableau.")
+            raise UnreadableFileError(
+                "Ligne démesurément longue : le fichier n'est pas un tableau."
+            )
         yield line
 
 
@@ -199,8 +201,8 @@ def _csv_records(reader: Iterable[list[str]]) -> Iterator[Row]:
             return
         except csv.Error:
             raise UnreadableFileError(
-                f"CSV illisible à la ligne {number} (cellule de plus de {MAX_CELL_CHARS} caractères "
-                "ou guillemets mal fermés)."
+                f"CSV illisible à la ligne {number} (cellule de plus de {MAX_CELL_CHARS} "
+                "caractères ou guillemets mal fermés)."
             ) from None
         yield number, record
 
@@ -299,13 +301,7 @@ def _xlsx_records(rows: Iterable[tuple[object, ...]]) -> Iterator[Row]:
             ) from None
         if len(cells) > MAX_COLUMNS and any(_filled(cell) for cell in cells[MAX_COLUMNS:]):
             raise UnreadableFileError(f"Ligne {number} : plus de {MAX_COLUMNS} colonnes.")
-        yield number, [_xlsx_value(cell) for cell in cells[:MAX_COLUMNS]]
-
-
-def _xlsx_value(cell: object) -> object:
-    if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
-        return cell[: MAX_CELL_CHARS + 1]  # kept over the limit so that length checks still fire
-    return cell
+        yield number, list(cells[:MAX_COLUMNS])
 
 
 def _closing(rows: Iterator[Row], workbook: object) -> Iterator[Row]:

@@ -29,14 +29,14 @@ class Page:
     html: str
 
 
-class _Missing(Exception):
+class _MissingError(Exception):
     """Unknown, malformed, tampered, not yet sent or erased: all look the same from outside."""
 
 
 def view(token: str, now: datetime) -> Page:
     try:
         referral = _find(token, now)
-    except _Missing:
+    except _MissingError:
         return not_found()
     if _expired(referral, now):
         return _expired_page(referral)
@@ -48,19 +48,19 @@ def answer(token: str, form: dict[str, str], now: datetime, *, same_origin: bool
         return Page(403, render_page("error", {"message": "Requête refusée (origine inconnue)."}))
     try:
         referral = _find(token, now)
-    except _Missing:
+    except _MissingError:
         return not_found()
     if _expired(referral, now):
         return _expired_page(referral)
     values, problems = validate(form)
     if problems:
-        context = _context(referral, token, now) | {"errors": problems, "submitted": values}
+        context = _context(referral, token, now) | {"errors": problems, "values": values}
         return Page(400, render_page("ack", context))
     if not _record(referral, values, now):
         return not_found()
     _measure(referral, now)
     logger.info("answer recorded", extra={"referral_id": referral.referral_id})
-    context = _context(referral, token, now) | {"current_answer": values}
+    context = _context(referral, token, now) | {"answer": values, "current_answer": values}
     return Page(200, render_page("ack_done", context))
 
 
@@ -71,10 +71,11 @@ def validate(form: dict[str, str]) -> tuple[dict, list[str]]:
         problems.append("Choisissez une réponse.")
     date_rdv = (form.get("date_rdv") or "").strip()
     if date_rdv:
-        try:
-            date.fromisoformat(date_rdv)
-        except ValueError:
-            problems.append("Date de rendez-vous invalide (AAAA-MM-JJ).")
+        parsed = parse_day(date_rdv)
+        if parsed is None:
+            problems.append("Date de rendez-vous invalide (JJ/MM/AAAA).")
+        else:
+            date_rdv = parsed.isoformat()
     motif = (form.get("motif") or "").strip()
     commentaire = (form.get("commentaire") or "").strip()
     if len(motif) > MAX_MOTIF:
@@ -85,19 +86,29 @@ def validate(form: dict[str, str]) -> tuple[dict, list[str]]:
     return values, problems
 
 
+def parse_day(text: str) -> date | None:
+    """``AAAA-MM-JJ`` (date pickers) or ``JJ/MM/AAAA`` (typed by hand)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 def not_found() -> Page:
     return Page(404, render_page("not_found", {}))
 
 
 def _find(token: str, now: datetime) -> Referral:
     if not tokens.is_well_formed(token):
-        raise _Missing
+        raise _MissingError
     found = list(Referral.token_index.query(tokens.hash_token(token), limit=1))
     if not found:
-        raise _Missing
+        raise _MissingError
     referral = found[0]
     if referral.status not in VISIBLE or is_expired(referral.expires_at, now):
-        raise _Missing
+        raise _MissingError
     return referral
 
 
@@ -146,8 +157,7 @@ def _record(referral: Referral, values: dict, now: datetime) -> bool:
             write.update(
                 referral,
                 actions=actions,
-                condition=Referral.status.is_in(*VISIBLE)
-                & (Referral.token_expires_at > iso(now)),
+                condition=Referral.status.is_in(*VISIBLE) & (Referral.token_expires_at > iso(now)),
             )
             write.save(event, condition=AuditEvent.at_id.does_not_exist())
     except TransactWriteError as error:
@@ -162,4 +172,3 @@ def _measure(referral: Referral, now: datetime) -> None:
     if referral.sent_at:
         hours = (now - parse_iso(referral.sent_at)) / timedelta(hours=1)
         emit("AckDelayHours", round(hours, 2), department=referral.department)
-

@@ -1,1 +1,1 @@
-"""HTTP adapters: turn a Chalice request into a call of the domain, and its result into a response."""
+"""HTTP adapters: a Chalice request becomes a call of the domain; its result, a response."""

@@ -23,7 +23,9 @@ def post_ack(request: Request, token: str) -> Response:
     def call() -> service.Page:
         raw = request.raw_body or b""
         if len(raw) > MAX_FORM_BYTES:
-            return service.Page(413, service.render_page("error", {"message": "Formulaire trop long."}))
+            return service.Page(
+                413, service.render_page("error", {"message": "Formulaire trop long."})
+            )
         form = {
             key: values[0]
             for key, values in parse_qs(raw.decode("utf-8", "replace"), max_num_fields=20).items()
@@ -50,7 +52,7 @@ def same_origin(request: Request) -> bool:
     return (found.scheme, found.netloc) in allowed
 
 
-def _page(call) -> Response:  # noqa: ANN001
+def _page(call) -> Response:
     try:
         page = call()
     except Exception:

@@ -33,7 +33,8 @@ PAGE_HEADERS = {
 
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(
-        body=json.dumps(body, ensure_ascii=False, default=str), status_code=status,
+        body=json.dumps(body, ensure_ascii=False, default=str),
+        status_code=status,
         headers=JSON_HEADERS,
     )
 

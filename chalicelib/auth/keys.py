@@ -38,9 +38,7 @@ def hash_key(key: str) -> str:
 
 def store_key(key: str, *, scope: str, department: str | None, name: str | None) -> str:
     digest = hash_key(key)
-    ApiKey(
-        digest, scope=scope, department=department, name=name, created_at=iso(utcnow())
-    ).save()
+    ApiKey(digest, scope=scope, department=department, name=name, created_at=iso(utcnow())).save()
     return digest
 
 

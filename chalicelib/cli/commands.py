@@ -68,7 +68,9 @@ def main(argv: list[str]) -> int:
         print(f"erreur : {error.message}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"erreur : fichier ou service inaccessible ({error.strerror or error})", file=sys.stderr)
+        print(
+            f"erreur : fichier ou service inaccessible ({error.strerror or error})", file=sys.stderr
+        )
         return 1
 
 
@@ -97,7 +99,11 @@ def _run(args: argparse.Namespace) -> int:
         _print(jobs.run_all(clock.clock_from(args.today, args.now)))
     elif args.command == "outbox":
         messages = outbox.fetch()
-        print(json.dumps(messages, ensure_ascii=False, indent=2) if args.json else outbox.describe(messages))
+        print(
+            json.dumps(messages, ensure_ascii=False, indent=2)
+            if args.json
+            else outbox.describe(messages)
+        )
     return 0
 
 

@@ -11,7 +11,7 @@ from chalicelib import clock, geo
 from chalicelib.ack import tokens
 from chalicelib.delivery.providers import Email
 from chalicelib.messages import render
-from chalicelib.messages.ics import build_invitation
+from chalicelib.messages.ics import build_invitation, invitation_attachment
 from chalicelib.referrals.invitations import calendar_uid
 from chalicelib.reports.labels import KIND_LABELS, PART_LABELS
 from chalicelib.scheduling.rules import age_on
@@ -46,21 +46,26 @@ def partner_context(context: dict, now: datetime, *, ack_url: str | None = None)
     youth["parts_not_secured"] = [PART_LABELS[p] for p in youth.get("parts_not_secured", [])]
     expires_on = context.get("expires_on") or (today + timedelta(days=department["ack_ttl_days"]))
     return {
-        **{k: v for k, v in context.items() if k not in ("snapshot", "ics")},
+        **{k: v for k, v in dated(context).items() if k not in ("snapshot", "ics")},  # type: ignore[union-attr]
         "department": department,
         "youth": youth,
         "partner": snapshot["partner"],
         "kind": snapshot["kind"],
         "kind_label": KIND_LABELS[snapshot["kind"]],
         "ack_url": ack_url or tokens.ack_url(context["referral_id"]),
-        "expires_on": expires_on if isinstance(expires_on, date) else date.fromisoformat(expires_on),
+        "expires_on": expires_on
+        if isinstance(expires_on, date)
+        else date.fromisoformat(expires_on),
     }
 
 
 def template_context(stored: dict, now: datetime) -> dict:
     if "snapshot" in stored:
         return partner_context(stored, now)
-    return dated(stored)  # type: ignore[return-value]
+    context: dict = dated(stored)  # type: ignore[assignment]
+    if "kind" in context:
+        context.setdefault("kind_label", KIND_LABELS[context["kind"]])
+    return context
 
 
 def email(template: str, stored: dict, recipients: list[str], now: datetime) -> Email:
@@ -102,7 +107,4 @@ def _invitation(stored: dict, context: dict) -> render.Attachment:
         attendee_email=(context["partner"].get("email") or department["contact_email"]),
         timezone=geo.timezone_of(department["code"]),
     )
-    method = ics["method"].lower()
-    return render.Attachment(
-        filename="invitation.ics", content_type=f"text/calendar; method={method}", data=data
-    )
+    return invitation_attachment(data, ics["method"])

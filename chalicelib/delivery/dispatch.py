@@ -42,7 +42,7 @@ def run(now: datetime) -> dict:
             department.code, Message.dispatch_at <= iso(now)
         ):
             totals[send_one(department, message, now)] += 1
-    logger.info("dispatch done", extra=dict(totals))
+    logger.info("dispatch done", extra={"totals": dict(totals)})
     return dict(totals)
 
 
@@ -79,9 +79,7 @@ def _claim(message: Message, claim: str, now: datetime) -> bool:
                 Message.claimed_at.set(iso(now)),
                 Message.attempts.add(1),
             ],
-            condition=(
-                (Message.status == "pending") & (Message.dispatch_at <= iso(now))
-            )
+            condition=((Message.status == "pending") & (Message.dispatch_at <= iso(now)))
             | ((Message.status == "sending") & (Message.claimed_at < stale)),
         )
     except UpdateError as error:

@@ -1,4 +1,4 @@
-"""What a send attempt leaves behind: sent, retried later, switched channel, or given up (alerted)."""
+"""What a send attempt leaves behind: sent, retried, switched channel, or given up (alerted)."""
 
 from __future__ import annotations
 
@@ -138,16 +138,18 @@ def give_up(
                 Referral.history.set(Referral.history.append([lifecycle.entry(status, now, code)])),
             ]
         )
-    youth = message.context.as_dict()["snapshot"]["youth"]
+    snapshot = message.context.as_dict()["snapshot"]
     lifecycle.enqueue(
         alerts.alert_message(
             department,
             f"alert_{status}",
             (message.message_id,),
             {
-                "youth": alerts.youth_ref(youth["id_externe"], youth["prenom"], youth["initiale"]),
-                "kind": message.context.as_dict()["snapshot"]["kind"],
-                "partner": message.context.as_dict()["snapshot"]["partner"],
+                "youth": alerts.youth_ref(snapshot["youth"]),
+                "id_externe": snapshot["youth"]["id_externe"],
+                "kind": snapshot["kind"],
+                "partner": snapshot["partner"],
+                "channel": message.channel,
                 "error_code": code,
             },
             now,

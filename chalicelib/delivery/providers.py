@@ -71,9 +71,15 @@ class AwsProvider:
         mime.set_content(email.text)
         mime.add_alternative(email.html, subtype="html")
         for attachment in email.attachments:
-            maintype, subtype = attachment.content_type.split(";")[0].split("/", 1)
+            kind, *parameters = [part.strip() for part in attachment.content_type.split(";")]
+            maintype, subtype = kind.split("/", 1)
+            params = dict(p.split("=", 1) for p in parameters if "=" in p)
             mime.add_attachment(
-                attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+                attachment.data,
+                maintype=maintype,
+                subtype=subtype,
+                filename=attachment.filename,
+                params=params,
             )
         response = _call(
             aws.client("ses").send_raw_email,
@@ -92,14 +98,17 @@ class AwsProvider:
             PhoneNumber=number,
             Message=text,
             MessageAttributes={
-                "AWS.SNS.SMS.SenderID": {"DataType": "String", "StringValue": current.sms_sender_id},
+                "AWS.SNS.SMS.SenderID": {
+                    "DataType": "String",
+                    "StringValue": current.sms_sender_id,
+                },
                 "AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"},
             },
         )
         return response["MessageId"]
 
 
-def _call(operation, **kwargs):  # noqa: ANN001, ANN003, ANN202
+def _call(operation, **kwargs):
     try:
         return operation(**kwargs)
     except ClientError as error:

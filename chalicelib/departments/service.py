@@ -5,9 +5,9 @@ from __future__ import annotations
 from chalicelib import audit, geo
 from chalicelib.auth import keys
 from chalicelib.errors import BadRequestError, NotFoundError
-from chalicelib.validation import is_email
 from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import Department
+from chalicelib.validation import is_email
 
 
 def add(code: str, *, name: str, email: str) -> str:

@@ -1,4 +1,4 @@
-"""Entries of the partner directory, as the parsers produce them and routing reads them. Pure data."""
+"""Entries of the partner directory, as parsers produce them and routing reads them. Pure."""
 
 from __future__ import annotations
 

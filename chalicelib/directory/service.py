@@ -40,6 +40,10 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
     if stale:
         store.delete_version(kind, stale)
     report.update(applied=True, version=version)
-    audit.record(audit.OPERATORS_SCOPE, f"directory_{kind}_loaded", actor, counts={
-        "rows": parsed.rows, "loaded": report["loaded"]})
+    audit.record(
+        audit.OPERATORS_SCOPE,
+        f"directory_{kind}_loaded",
+        actor,
+        counts={"rows": parsed.rows, "loaded": report["loaded"]},
+    )
     return report

@@ -38,9 +38,15 @@ def parse(record: dict[str, Any]) -> dict[str, Any]:
             "attachments": [],
         }
     if "raw" not in record:
-        return {"channel": "email", "to": ", ".join(record["to"]), "subject": record.get("subject"),
-                "text": record.get("text"), "html": None, "ack_url": _link(record.get("text") or ""),
-                "attachments": []}
+        return {
+            "channel": "email",
+            "to": ", ".join(record["to"]),
+            "subject": record.get("subject"),
+            "text": record.get("text"),
+            "html": None,
+            "ack_url": _link(record.get("text") or ""),
+            "attachments": [],
+        }
     message = email.message_from_string(record["raw"], policy=policy.default)
     text_part = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
@@ -91,7 +97,7 @@ def page(messages: list[dict[str, Any]]) -> str:
     from html import escape
 
     items = []
-    for number, item in enumerate(reversed(messages), 1):
+    for item in reversed(messages):
         link = (
             f'<p><a href="{escape(item["ack_url"])}">Ouvrir le lien de réponse</a></p>'
             if item["ack_url"]

@@ -55,6 +55,16 @@ def date_long_fr(value: date | str) -> str:
     return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]} {day.year}"
 
 
+def date_or_text_fr(value: date | str | None) -> str:
+    """``date_long_fr`` of a readable date; anything else (a partner's typed text) as given."""
+    if value in (None, ""):
+        return ""
+    try:
+        return date_long_fr(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def mois_fr(value: date | str) -> str:
     """``mai 2027``."""
     day = as_date(value)
@@ -161,6 +171,7 @@ def tel(value: str | None) -> str:
 FILTERS = {
     "date_fr": date_fr,
     "date_long_fr": date_long_fr,
+    "date_or_text_fr": date_or_text_fr,
     "mois_fr": mois_fr,
     "iso_date": iso_date,
     "datetime_fr": datetime_fr,

@@ -82,6 +82,7 @@ TRANSLITERATION: dict[str, str] = {
 }
 
 _SPACES = re.compile(r" {2,}")
+_GUILLEMET_SPACES = re.compile(r"(«)\s+|\s+(»)")  # « mot » → "mot"
 
 
 def _is_gsm(ch: str) -> bool:
@@ -122,9 +123,10 @@ def _map_simple(ch: str) -> str:
 def to_gsm7(text: str) -> str:
     """``text`` with every character in GSM-7: transliterated, whitespace collapsed.
 
-    Runs of spaces become one space, each line is trimmed, empty lines are dropped.
+    Runs of spaces become one space, each line is trimmed, empty lines are dropped; the spaces
+    inside French guillemets go with them (« mot » → "mot").
     """
-    normalized = unicodedata.normalize("NFC", text)
+    normalized = _GUILLEMET_SPACES.sub(r"\1\2", unicodedata.normalize("NFC", text))
     mapped = "".join(_map_char(ch) for ch in normalized)
     lines = (_SPACES.sub(" ", line).strip() for line in mapped.split("\n"))
     return "\n".join(line for line in lines if line)

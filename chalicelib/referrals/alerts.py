@@ -12,9 +12,10 @@ from chalicelib.scheduling import rules
 from chalicelib.store.models import Department, Message
 
 
-def youth_ref(id_externe: str, prenom: str, initiale: str) -> dict:
+def youth_ref(snapshot_youth: dict) -> dict:
     """How an alert names a youth to its own department: file number, first name, initial."""
-    return {"id_externe": id_externe, "prenom": prenom, "initiale": initiale}
+    keys = ("id_externe", "prenom", "initiale", "majority_date", "commune_code")
+    return {key: snapshot_youth.get(key) for key in keys}
 
 
 def alert_message(
@@ -56,7 +57,16 @@ def no_partner(
         "alert_no_partner",
         (record.id_externe, kind, route.reason, rules.routing_inputs(record, kind)),
         {
-            "youth": youth_ref(record.id_externe, record.prenom, initiale(record.nom)),
+            "youth": youth_ref(
+                {
+                    "id_externe": record.id_externe,
+                    "prenom": record.prenom,
+                    "initiale": initiale(record.nom),
+                    "majority_date": rules.majority_date(record.date_naissance).isoformat(),
+                    "commune_code": record.code_commune,
+                }
+            ),
+            "id_externe": record.id_externe,
             "kind": kind,
             "reason": route.message,
             "reason_code": route.reason,

@@ -12,6 +12,7 @@ from chalicelib import clock
 from chalicelib.departments import service as departments
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import alerts, factory, lifecycle
+from chalicelib.reports.labels import KIND_LABELS
 from chalicelib.routing.rules import Route
 from chalicelib.store.base import iso, parse_iso
 from chalicelib.store.models import Department, Referral, Youth
@@ -28,7 +29,7 @@ def run(now: datetime) -> dict:
             if handler and _advance(referral, stage, department, now):
                 handler(department, referral, now)
                 totals[stage] += 1
-    logger.info("follow-ups done", extra=dict(totals))
+    logger.info("follow-ups done", extra={"totals": dict(totals)})
     return dict(totals)
 
 
@@ -88,8 +89,7 @@ def remind(department: Department, referral: Referral, now: datetime) -> None:
             "expires_on": (referral.token_expires_at or iso(now))[:10],
         },
     )
-    if message.channel == "email" or referral.kind != "entretien":
-        lifecycle.enqueue(message)
+    lifecycle.enqueue(message)
     emit("Reminders", 1, department=department.code)
 
 
@@ -102,9 +102,15 @@ def escalate(department: Department, referral: Referral, now: datetime) -> None:
             "escalation",
             (referral.referral_id,),
             {
-                "youth": alerts.youth_ref(youth["id_externe"], youth["prenom"], youth["initiale"]),
+                "youth": alerts.youth_ref(youth),
+                "id_externe": youth["id_externe"],
                 "partner": snapshot["partner"],
-                "referral": {"kind": referral.kind, "sent_on": (referral.sent_at or "")[:10]},
+                "kind": referral.kind,
+                "referral": {
+                    "kind": referral.kind,
+                    "kind_label": KIND_LABELS[referral.kind],
+                    "sent_on": (referral.sent_at or "")[:10],
+                },
             },
             now,
             extra_recipients=[youth["referent"]["email"]],
@@ -125,12 +131,12 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
             "alert_redirected",
             (referral.referral_id,),
             {
-                "youth": alerts.youth_ref(
-                    youth_ref["id_externe"], youth_ref["prenom"], youth_ref["initiale"]
-                ),
+                "youth": alerts.youth_ref(youth_ref),
+                "id_externe": youth_ref["id_externe"],
                 "partner": snapshot["partner"],
                 "kind": referral.kind,
-                "motif": answer.get("motif") or answer.get("commentaire") or "",
+                "motif": answer.get("motif") or "",
+                "commentaire": answer.get("commentaire") or "",
             },
             now,
             referral_id=referral.referral_id,

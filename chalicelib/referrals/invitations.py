@@ -48,7 +48,10 @@ def schedule(
         key=("invite", sequence),
         template="entretien_cancel" if cancel else "entretien_invitation",
         purpose="invitation",
-        extra={"ics": {"sequence": sequence, "method": "CANCEL" if cancel else "REQUEST"}},
+        extra={
+            "ics": {"sequence": sequence, "method": "CANCEL" if cancel else "REQUEST"},
+            "is_update": True,
+        },
     )
     lifecycle.enqueue(message)
     status_note = "cancelled" if cancel else "rescheduled"

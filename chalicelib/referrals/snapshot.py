@@ -1,7 +1,8 @@
-"""What a referral shows its partner: the minimum of the youth's data (SPEC §7). Pure.
+"""What a referral shows its partner: the least of the youth's data (SPEC §7). Pure.
 
 The snapshot is stored on the referral (and on its pending messages) so that sending and the
-acknowledgement page need no other read. The youth's own phone and email are in it only with consent.
+acknowledgement page need no other read. The youth's own phone and email are there only with
+consent.
 """
 
 from __future__ import annotations

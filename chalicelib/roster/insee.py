@@ -2,17 +2,17 @@
 
 Accepted: 5 characters, the department (``01``–``95`` except ``20``, ``2A``/``2B`` for Corsica)
 followed by the commune number; overseas departments ``971``–``974`` and ``976`` followed by two
-digits within the department's numbering; Paris ``75056`` and its arrondissements ``75101``–``75120``,
-Lyon ``69123`` and ``69381``–``69389``, Marseille ``13055`` and ``13201``–``13216``. Excel's loss of a
-leading zero (``1001`` for ``01001``) is repaired.
+digits within the department's numbering; Paris ``75056`` and its arrondissements
+``75101``–``75120``, Lyon ``69123`` and ``69381``–``69389``, Marseille ``13055`` and
+``13201``–``13216``. Excel's loss of a leading zero (``1001`` for ``01001``) is repaired.
 
-Rejected as out of scope: Saint-Pierre-et-Miquelon (``975``), Saint-Barthélemy (``977``), Saint-Martin
-(``978``) and the other overseas collectivities (``98x``): they are not departments (see
-``geo.is_department_code``).
+Rejected as out of scope: Saint-Pierre-et-Miquelon (``975``), Saint-Barthélemy (``977``),
+Saint-Martin (``978``) and the other overseas collectivities (``98x``): they are not departments
+(see ``geo.is_department_code``).
 
 A postal code given instead (``75015``, ``20000``, ``59000``, ``97400``…) is recognised when it
-cannot be an INSEE code and reported with the code ``postal_code``. Some codes are both a valid INSEE
-code and a postal code (``13001`` is Aix-en-Provence and Marseille 1er; ``69003`` is
+cannot be an INSEE code and reported with the code ``postal_code``. Some codes are both a valid
+INSEE code and a postal code (``13001`` is Aix-en-Provence and Marseille 1er; ``69003`` is
 Albigny-sur-Saône and Lyon 3e): they are accepted, and ``postal_code_note`` says so for a warning.
 """
 
@@ -30,7 +30,7 @@ _PARIS_ARRONDISSEMENTS = range(75101, 75121)
 _LYON_ARRONDISSEMENTS = range(69381, 69390)
 _MARSEILLE_ARRONDISSEMENTS = range(13201, 13217)
 _CITIES = {"75056", "69123", "13055"}
-_PARIS_POSTAL = {f"750{n:02d}" for n in range(1, 21)} | {"75116"}
+_PARIS_POSTAL = {f"750{n:02d}" for n in range(1, 21)}  # 75116 is also INSEE (16e)
 # commune numbers of each overseas department (two digits after the three-digit department)
 _OVERSEAS_COMMUNES = {
     "971": set(range(1, 35)) - {23, 27},  # 97123/97127: Saint-Barthélemy/Saint-Martin until 2007
@@ -62,13 +62,17 @@ def normalize_insee(raw: object) -> str:
         text = "0" + text  # Excel turned "01001" into the number 1001
     if not _SHAPE.match(text):
         raise InvalidInseeError(
-            INVALID, "Code INSEE invalide : 5 caractères attendus (chiffres, ou 2A/2B pour la Corse)."
+            INVALID,
+            "Code INSEE invalide : 5 caractères attendus (chiffres, ou 2A/2B pour la Corse).",
         )
     if text.startswith("99"):
-        raise InvalidInseeError(INVALID, "Code INSEE invalide : code de pays étranger, pas de commune.")
+        raise InvalidInseeError(
+            INVALID, "Code INSEE invalide : code de pays étranger, pas de commune."
+        )
     if text.startswith(_OUT_OF_SCOPE):
         raise InvalidInseeError(
-            INVALID, "Code INSEE hors périmètre : collectivité d'outre-mer qui n'est pas un département."
+            INVALID,
+            "Code INSEE hors périmètre : collectivité d'outre-mer qui n'est pas un département.",
         )
     if text.startswith("97"):
         return _overseas(text)
@@ -78,7 +82,9 @@ def normalize_insee(raw: object) -> str:
         raise InvalidInseeError(INVALID, "Code INSEE invalide : département inexistant.")
     if text.startswith(("2A", "2B")):
         if text.endswith("000"):
-            raise InvalidInseeError(INVALID, "Code INSEE invalide : aucune commune n'a le numéro 000.")
+            raise InvalidInseeError(
+                INVALID, "Code INSEE invalide : aucune commune n'a le numéro 000."
+            )
         return text
     if text in _CITIES:
         return text

@@ -7,14 +7,16 @@ La Réunion (+262), ``0639`` Mayotte (+262, never +269, the Comoros), and the ma
 metropolitan (+33), then with the department's own region, then with every overseas region (for the
 newer ``0709…`` ranges). So a metropolitan ``06`` number stays +33 in La Réunion.
 
-Also repaired: Excel's lost leading zero (``612345678``, also a numeric cell ``612345678.0``), a lost
-``+`` (``33612345678``), ``0033``, ``+33 (0)6…``, and +33/+269 written before an overseas number.
+Also repaired: Excel's lost leading zero (``612345678``, also a numeric cell ``612345678.0``), a
+lost ``+`` (``33612345678``), ``0033``, ``+33 (0)6…``, and +33/+269 written before an overseas
+number.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -56,8 +58,12 @@ class Phone:
 
 
 def normalize_phone(raw: object, department: str) -> Phone:
-    """``"06 12 34 56 78"`` → ``Phone("+33612345678", mobile=True)``; ``InvalidPhoneError`` if bad."""
-    text = cell_text(raw)
+    """``"06 12 34 56 78"`` → ``Phone("+33612345678", mobile=True)``, else ``InvalidPhoneError``."""
+    return _normalize(cell_text(raw), department)
+
+
+@lru_cache(maxsize=4096)  # a referent's or a partner's number repeats over many rows
+def _normalize(text: str, department: str) -> Phone:
     if not text:
         raise InvalidPhoneError("Numéro de téléphone vide.")
     if len(text) > MAX_CHARS:
@@ -96,7 +102,9 @@ def _international(text: str) -> phonenumbers.PhoneNumber | None:
     except NumberParseException:
         return None
     national = str(loose.national_number)
-    if loose.country_code == 33 or (loose.country_code == 269 and national.startswith(("639", "269"))):
+    if loose.country_code == 33 or (
+        loose.country_code == 269 and national.startswith(("639", "269"))
+    ):
         # "+33 690…" (national habit) or "+269 639…" (Mayotte's pre-2007 code): read the prefix
         return _national("0" + national, "")
     return None

@@ -182,5 +182,5 @@ def log_outcome(
     emit("RosterRowsReceived", rows, department=department)
     if rejected_rows:
         emit("RosterRowsRejected", rejected_rows, department=department)
-    logger.info("roster synced", extra={"department": department, **counts})
+    logger.info("roster synced", extra={"department": department, "counts": counts})
     audit.record(department, "roster_uploaded", actor, counts={**counts, "rows": rows})

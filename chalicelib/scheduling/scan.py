@@ -32,7 +32,7 @@ def run(now: datetime) -> dict:
             if youth.status != "active" or is_expired(youth.expires_at, now):
                 continue
             totals.update(process(department, youth, today, now, directory))
-    logger.info("daily scan done", extra=dict(totals))
+    logger.info("daily scan done", extra={"totals": dict(totals)})
     return dict(totals)
 
 

@@ -18,7 +18,7 @@ def today() -> date:
 
 
 @pytest.fixture
-def loaded(client, today):  # noqa: ANN001, ANN201
+def loaded(client, today):
     operator = s.operator_key()
     s.load_directory(client, operator)
     key = s.department_key("59")
@@ -34,7 +34,7 @@ def loaded(client, today):  # noqa: ANN001, ANN201
     return {"key": key, "operator": operator, "report": answer.json_body}
 
 
-def test_the_roster_report_counts_created_and_too_young_rows(loaded):  # noqa: ANN001
+def test_the_roster_report_counts_created_and_too_young_rows(loaded):
     report = loaded["report"]
     assert report["rows"] == 5
     assert report["created"] == 4
@@ -43,7 +43,7 @@ def test_the_roster_report_counts_created_and_too_young_rows(loaded):  # noqa: A
     assert report["rejected"] == []
 
 
-def test_jobs_send_one_email_per_due_youth_to_the_competent_mission_locale(loaded, today):  # noqa: ANN001
+def test_jobs_send_one_email_per_due_youth_to_the_competent_mission_locale(loaded, today):
     # When the daily jobs run for today
     jobs.run_all(clock.clock_from(today, None))
     # Then exactly the three due youths were referred, each once, to their mission locale
@@ -59,7 +59,7 @@ def test_jobs_send_one_email_per_due_youth_to_the_competent_mission_locale(loade
 
 
 def test_the_link_shows_a_page_that_changes_nothing_and_the_answer_is_recorded(
-    client, loaded, today  # noqa: ANN001
+    client, loaded, today
 ):
     jobs.run_all(clock.clock_from(today, None))
     link = s.sent()[0]["ack_url"]
@@ -82,7 +82,7 @@ def test_the_link_shows_a_page_that_changes_nothing_and_the_answer_is_recorded(
     assert [h["status"] for h in acknowledged[0].history] == ["pending", "sent", "acknowledged"]
 
 
-def test_running_the_jobs_again_the_same_day_and_the_next_sends_nothing_more(loaded, today):  # noqa: ANN001
+def test_running_the_jobs_again_the_same_day_and_the_next_sends_nothing_more(loaded, today):
     jobs.run_all(clock.clock_from(today, None))
     first = len(s.sent())
     jobs.run_all(clock.clock_from(today, None))

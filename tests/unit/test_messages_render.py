@@ -1,0 +1,366 @@
+"""Emails and SMS rendered from the templates: every template, full and minimal data, escaping."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from chalicelib.messages import (
+    KIND_LABELS,
+    RenderedEmail,
+    render_email,
+)
+from chalicelib.messages.environment import environment
+
+XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+ACK_URL = "https://relais-ase.example.fr/ack/q3Xv9kZ2m0bB7yT1aP4sW8dF6gH5jK0lL2nM4pR6tU8"
+
+EMAILS_WITH_LINK = (
+    "referral_mission_locale",
+    "referral_habitat_jeunes",
+    "entretien_invitation",
+    "reminder",
+)
+EMAILS_WITHOUT_LINK = (
+    "entretien_cancel",
+    "escalation",
+    "alert_no_partner",
+    "alert_undeliverable",
+    "alert_failed",
+    "alert_redirected",
+    "placement_info",
+    "risk_digest",
+)
+EMAILS = EMAILS_WITH_LINK + EMAILS_WITHOUT_LINK
+EMAILS_TO_PARTNERS = (*EMAILS_WITH_LINK, "entretien_cancel")
+
+
+def department(*, long: bool = False) -> dict:
+    if long:
+        return {"code": "04", "name": "Alpes-de-Haute-Provence", "contact_email": "ase@le04.fr"}
+    return {"code": "59", "name": "Nord", "contact_email": "ase@lenord.fr"}
+
+
+def full_youth() -> dict:
+    return {
+        "prenom": "Maëlys",
+        "initiale": "D.",
+        "age": 16,
+        "majority_date": date(2027, 5, 12),
+        "commune_code": "59350",
+        "commune_nom": "Lille",
+        "besoin_logement": True,
+        "parts_not_secured": ["Ressources", "Logement"],
+        "telephone": "+33612345678",
+        "email": "maelys.jeune@example.org",
+        "entretien": {"date": date(2026, 5, 4), "heure": "14:30", "lieu": "MDS Lille-Sud"},
+        "referent": {
+            "nom": "Paul Martin",
+            "email": "p.martin@lenord.fr",
+            "telephone": "+33320123456",
+        },
+        "lieu_accueil": {"nom": "MECS Les Tilleuls", "email": "accueil@tilleuls.example.org"},
+    }
+
+
+def minimal_youth(*, absent: bool = False, entretien: bool = False) -> dict:
+    """No consent, no interview, no placement structure: optional keys None (or absent)."""
+    youth = {
+        "prenom": "Maëlys",
+        "initiale": "D.",
+        "age": 17,
+        "majority_date": date(2027, 5, 12),
+        "commune_code": "59350",
+        "commune_nom": None,
+        "besoin_logement": False,
+        "parts_not_secured": [],
+        "telephone": None,
+        "email": None,
+        "entretien": None,
+        "lieu_accueil": None,
+        "referent": {"nom": None, "email": "referent@lenord.fr", "telephone": None},
+    }
+    if absent:
+        for key in ("commune_nom", "besoin_logement", "parts_not_secured", "telephone", "email"):
+            del youth[key]
+        del youth["entretien"], youth["lieu_accueil"]
+        youth["referent"] = {"email": "referent@lenord.fr"}
+    if entretien:
+        youth["entretien"] = {"date": date(2026, 5, 4), "heure": None, "lieu": None}
+    return youth
+
+
+def partner(kind: str = "mission_locale") -> dict:
+    if kind == "habitat_jeunes":
+        return {
+            "type": "habitat_jeunes",
+            "nom": "Résidence Habitat Jeunes Vauban",
+            "email": "contact@hj-vauban.example.org",
+            "telephone": "+33320987654",
+        }
+    return {
+        "type": "mission_locale",
+        "nom": "Mission locale de Lille",
+        "email": "accueil@ml-lille.example.org",
+        "telephone": None,
+    }
+
+
+def email_context(name: str, variant: str = "full") -> dict:
+    """Context of ``name``: ``full``, ``minimal`` (optional keys None) or ``absent`` (omitted)."""
+    full = variant == "full"
+    needs_entretien = name == "entretien_invitation"
+    youth = (
+        full_youth()
+        if full
+        else minimal_youth(absent=variant == "absent", entretien=needs_entretien)
+    )
+    kind = "habitat_jeunes" if name == "referral_habitat_jeunes" else "mission_locale"
+    base = {"department": department(), "youth": youth, "partner": partner(kind)}
+    link = {"ack_url": ACK_URL, "expires_on": date(2026, 7, 1)}
+    alert = {"kind_label": KIND_LABELS["mission_locale"]}
+    if full:
+        alert["id_externe"] = "D-2024-00123"
+    extras: dict[str, dict] = {
+        "referral_mission_locale": link,
+        "referral_habitat_jeunes": link,
+        "entretien_invitation": {**link, **({"is_update": True} if full else {})},
+        "entretien_cancel": {},
+        "reminder": {
+            **link,
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "sent_on": date(2026, 4, 1),
+        },
+        "escalation": {
+            "referral": {"kind_label": KIND_LABELS[kind], "sent_on": date(2026, 4, 1)},
+            **({"id_externe": "D-2024-00123"} if full else {}),
+        },
+        "alert_no_partner": {
+            **alert,
+            "id_externe": "D-2024-00123",
+            "reason": "Commune partagée entre plusieurs missions locales",
+        },
+        "alert_undeliverable": {**alert, **({"channel": "email"} if full else {})},
+        "alert_failed": alert,
+        "alert_redirected": {
+            **alert,
+            **({"motif": "Hors territoire", "commentaire": "Voir ML de Roubaix"} if full else {}),
+        },
+        "placement_info": {},
+    }
+    if name == "risk_digest":
+        return {
+            "department": department(),
+            "recipient_label": "Paul Martin",
+            "week_label": "semaine du 3 mai 2027",
+            "items": [
+                {
+                    "id_externe": "D-1",
+                    "prenom": "Maëlys",
+                    "initiale": "D.",
+                    "majority_date": date(2027, 5, 12),
+                    "parts": ["Ressources", "Logement"],
+                },
+                {
+                    "id_externe": "D-2",
+                    "prenom": "Yanis",
+                    "initiale": "B.",
+                    "majority_date": date(2027, 8, 1),
+                    "parts": ["Santé"],
+                },
+            ][: 2 if full else 1],
+        }
+    return {**base, **extras[name]}
+
+
+def poison(value: object, payload: str) -> object:
+    """Every string of a context (not dates, numbers, booleans) replaced by ``payload``."""
+    if isinstance(value, dict):
+        return {key: poison(item, payload) for key, item in value.items()}
+    if isinstance(value, list):
+        return [poison(item, payload) for item in value]
+    if isinstance(value, str):
+        return payload
+    return value
+
+
+def test_every_email_has_a_subject_a_text_and_an_html_template() -> None:
+    folder = Path(environment().loader.searchpath[0]) / "email"  # type: ignore[union-attr]
+    assert folder == Path(__file__).resolve().parents[2] / "templates" / "email"
+    for name in EMAILS:
+        for suffix in ("subject.j2", "txt.j2", "html.j2"):
+            assert (folder / f"{name}.{suffix}").is_file()
+    listed = {path.name.split(".")[0] for path in folder.glob("*.j2")}
+    assert {name for name in listed if not name.startswith("_")} == set(EMAILS)
+
+
+@pytest.mark.parametrize("variant", ["full", "minimal", "absent"])
+@pytest.mark.parametrize("name", EMAILS)
+def test_every_email_renders_a_one_line_subject_a_text_part_and_an_html_part(
+    name: str, variant: str
+) -> None:
+    email = render_email(name, email_context(name, variant))
+
+    assert isinstance(email, RenderedEmail)
+    assert email.subject and "\n" not in email.subject and email.subject == email.subject.strip()
+    assert email.text.endswith("\n") and not email.text.startswith("\n")
+    assert "\n\n\n" not in email.text and " \n" not in email.text
+    assert email.html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in email.html
+    assert "None" not in email.text + email.html
+    assert "<script" not in email.html
+
+
+def test_attachments_are_passed_through() -> None:
+    from chalicelib.messages import Attachment
+
+    ics = Attachment("invitation.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR")
+    email = render_email("entretien_invitation", email_context("entretien_invitation"), (ics,))
+    assert email.attachments == (ics,)
+
+
+@pytest.mark.parametrize("variant", ["full", "minimal"])
+@pytest.mark.parametrize("name", EMAILS_WITH_LINK)
+def test_emails_that_ask_for_an_answer_carry_the_ack_link_in_both_parts(
+    name: str, variant: str
+) -> None:
+    email = render_email(name, email_context(name, variant))
+    assert f'href="{ACK_URL}"' in email.html
+    assert ACK_URL in email.text
+    assert "01/07/2026" in email.text  # the link's expiry
+
+
+@pytest.mark.parametrize("name", EMAILS_WITHOUT_LINK)
+def test_emails_that_expect_no_answer_carry_no_link(name: str) -> None:
+    context = {**email_context(name), "ack_url": ACK_URL, "expires_on": date(2026, 7, 1)}
+    email = render_email(name, context)
+    assert ACK_URL not in email.text + email.html
+    assert "/ack/" not in email.text + email.html
+
+
+@pytest.mark.parametrize("variant", ["full", "minimal", "absent"])
+@pytest.mark.parametrize("name", EMAILS)
+def test_no_subject_names_a_youth_or_a_file_number(name: str, variant: str) -> None:
+    context = email_context(name, variant)
+    subject = render_email(name, context).subject
+    youths = [context["youth"]] if "youth" in context else context["items"]
+    for youth in youths:
+        assert youth["prenom"] not in subject
+        assert youth.get("telephone") is None or youth["telephone"] not in subject
+    assert "D-2024-00123" not in subject and "D-1" not in subject
+
+
+def test_the_subject_cannot_carry_extra_header_lines() -> None:
+    context = email_context("referral_mission_locale")
+    context["partner"]["nom"] = "ML\r\nBcc: attacker@example.org"
+    context["department"]["name"] = "Nord\nX-Injected: 1"
+    subject = render_email("referral_mission_locale", context).subject
+    assert "\r" not in subject and "\n" not in subject
+
+
+@pytest.mark.parametrize("name", EMAILS_TO_PARTNERS[:-1])
+def test_the_youths_own_contact_is_shown_to_the_partner_only_with_consent(name: str) -> None:
+    consented = render_email(name, email_context(name, "full"))
+    assert "06 12 34 56 78" in consented.text and "maelys.jeune@example.org" in consented.text
+    assert 'href="tel:+33612345678"' in consented.html
+    for variant in ("minimal", "absent"):
+        email = render_email(name, email_context(name, variant))
+        assert "avec son accord" not in email.text + email.html
+        assert "tel:" not in email.html.replace("tel:+333", "")
+
+
+@pytest.mark.parametrize("name", [n for n in EMAILS if n not in EMAILS_WITH_LINK])
+def test_emails_not_addressed_to_the_partner_never_show_the_youths_own_contact(
+    name: str,
+) -> None:
+    email = render_email(name, email_context(name, "full"))
+    for value in ("06 12 34 56 78", "+33612345678", "maelys.jeune@example.org"):
+        assert value not in email.text + email.html + email.subject
+
+
+def test_the_mission_locale_referral_says_why_and_which_pathway_parts_are_not_secured() -> None:
+    email = render_email("referral_mission_locale", email_context("referral_mission_locale"))
+    for part in (email.text, email.html):
+        assert "17 novembre 2020" in part
+        assert all(signatory in part for signatory in ("ADF", "UNML", "UNHAJ", "CNAPE"))
+        assert "17 ans" in part and "entretien de préparation à la majorité" in part
+        assert "Ressources et Logement" in part
+        assert "Maëlys D." in part and "16 ans" in part and "12 mai 2027" in part
+        assert "Lille (59350)" in part and "p.martin@lenord.fr" in part
+        assert "Nord (59)" in part
+
+
+def test_the_interview_invitation_gives_date_place_and_what_the_answer_confirms() -> None:
+    email = render_email("entretien_invitation", email_context("entretien_invitation"))
+    assert "lundi 4 mai 2026 à 14 h 30" in email.text and "MDS Lille-Sud" in email.text
+    assert "confirmation" in email.text and email.subject.startswith("Modification")
+    minimal = render_email("entretien_invitation", email_context("entretien_invitation", "minimal"))
+    assert "à préciser" in minimal.text and minimal.subject.startswith("Invitation")
+
+
+def test_the_reminder_recalls_when_the_referral_was_sent() -> None:
+    email = render_email("reminder", email_context("reminder"))
+    assert "01/04/2026" in email.text and email.subject.startswith("Rappel")
+
+
+def test_the_redirection_alert_gives_the_partners_reason() -> None:
+    email = render_email("alert_redirected", email_context("alert_redirected"))
+    assert "Hors territoire" in email.text and "Voir ML de Roubaix" in email.html
+    assert "D-2024-00123" in email.text
+
+
+def test_the_placement_structure_learns_how_to_reach_the_mission_locale() -> None:
+    email = render_email("placement_info", email_context("placement_info"))
+    assert "accueil@ml-lille.example.org" in email.text and "Mission locale de Lille" in email.html
+    assert "aucune réponse n'est attendue" in email.text
+
+
+def test_the_risk_digest_lists_ids_and_parts() -> None:
+    email = render_email("risk_digest", email_context("risk_digest"))
+    assert "D-1" in email.text and "D-2" in email.html and "Santé" in email.text
+    assert "2 parcours" in email.subject and "semaine du 3 mai 2027" in email.subject
+
+
+def test_text_parts_are_plain_text_and_html_parts_are_escaped() -> None:
+    context = email_context("referral_mission_locale")
+    context["partner"]["nom"] = "Léo & Fils <ML> l'Avenir"
+    email = render_email("referral_mission_locale", context)
+    assert "Léo & Fils <ML> l'Avenir" in email.text
+    assert "Léo &amp; Fils &lt;ML&gt; l&#39;Avenir" in email.html
+
+
+@pytest.mark.parametrize("payload", XSS)
+@pytest.mark.parametrize("name", EMAILS)
+def test_every_roster_value_is_escaped_in_every_html_email(name: str, payload: str) -> None:
+    html = render_email(name, poison(email_context(name, "full"), payload)).html
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html or "&#34;&gt;&lt;img" in html
+
+
+def test_a_link_that_is_not_http_never_becomes_a_clickable_href() -> None:
+    context = {**email_context("reminder"), "ack_url": "javascript:alert(1)"}
+    assert 'href="javascript:' not in render_email("reminder", context).html
+
+
+@pytest.mark.parametrize("name", ["../pages/ack", "Reminder", "", "reminder.html"])
+def test_template_names_are_plain_identifiers(name: str) -> None:
+    with pytest.raises(ValueError):
+        render_email(name, {})
+
+
+def test_html_templates_are_autoescaped_and_text_templates_are_not() -> None:
+    autoescape = environment().autoescape
+    assert callable(autoescape)
+    assert autoescape("email/x.html.j2") and autoescape("pages/x.html.j2")
+    assert not autoescape("email/x.txt.j2") and not autoescape("email/x.subject.j2")
+    assert not autoescape("sms/x.txt.j2")
+    assert autoescape("email/unknown.j2")  # anything unexpected is escaped
+
+
+def test_a_missing_required_key_is_an_error_not_an_empty_string() -> None:
+    context = email_context("referral_mission_locale")
+    del context["ack_url"]
+    with pytest.raises(Exception, match="ack_url"):
+        render_email("referral_mission_locale", context)
