@@ -7,6 +7,8 @@ log referral ids, counts and codes only.
 
 from __future__ import annotations
 
+import sys
+
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
@@ -30,8 +32,20 @@ METRICS: dict[str, str] = {
     "PathwayRisks": MetricUnit.Count,
 }
 
+
+
+class _CurrentStdout:
+    """Lambda's stdout, looked up at each write (so redirections and test capture apply)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 # POWERTOOLS_SERVICE_NAME stays unset: powertools would add it as a metric dimension.
-logger = Logger(service="relais-ase")
+logger = Logger(service="relais-ase", stream=_CurrentStdout())  # type: ignore[arg-type]
 
 
 def emit(name: str, value: float, *, department: str, channel: str | None = None) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+import functools
+from typing import TextIO
+
 from chalicelib import clock
 from chalicelib.departments import service as departments
 from chalicelib.directory import service as directory
@@ -22,8 +26,9 @@ def load() -> dict[str, str]:
     return keys
 
 
-def explain(aws_url: str, keys: dict[str, str], summary: dict) -> None:
+def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> None:
     messages = outbox.fetch()
+    print = functools.partial(builtins.print, file=out)
     print("\n=== Relais ASE — démonstration locale ===")
     print("API : http://127.0.0.1:8000  (GET /health)")
     print(f"AWS embarqué (moto) : {aws_url}")
@@ -38,6 +43,9 @@ def explain(aws_url: str, keys: dict[str, str], summary: dict) -> None:
     print(f"\nTâches du jour exécutées : {summary['scan']}")
     print(f"\n{len(messages)} message(s) envoyé(s) :")
     print(outbox.describe(messages))
+    waiting = summary["dispatch"].get("waiting_sms_window", 0)
+    if waiting:
+        print(f"\n{waiting} SMS attendent la plage d'envoi (08:00–20:00 heure locale, lundi–samedi).")
     print(
         "\nOuvrez un lien « lien : … » dans un navigateur pour répondre comme un partenaire."
         "\nLes envois, relances et escalades continuent toutes les 30 s. Ctrl-C pour tout arrêter."

@@ -6,15 +6,18 @@ stops it all and leaves no orphan process.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import socket
+import sys
 import threading
 import time
+from pathlib import Path
 
 API_PORT = 8000
 AWS_PORT = 4566
 LOOP_SECONDS = 30
+LOG_FILE = Path(".local/relais-run.log")
 
 
 def _environment() -> None:
@@ -39,15 +42,19 @@ def main() -> None:
     aws = EmbeddedAws(port=AWS_PORT if _free(AWS_PORT) else 0)
     aws.start()
     os.environ["AWS_ENDPOINT_URL"] = aws.url
+    LOG_FILE.parent.mkdir(exist_ok=True)
+    terminal = sys.stdout
+    print(f"Journaux JSON et métriques EMF : {LOG_FILE}", file=terminal)
     try:
-        _serve(aws)
+        with LOG_FILE.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+            _serve(aws, terminal)
     except KeyboardInterrupt:
-        print("\nArrêt demandé : tout s'arrête.")
+        print("\nArrêt demandé : tout s'arrête.", file=terminal)
     finally:
         aws.stop()
 
 
-def _serve(aws: object) -> None:
+def _serve(aws: object, terminal: object) -> None:
     from chalice.config import Config
     from chalice.local import create_local_server
 
@@ -63,7 +70,7 @@ def _serve(aws: object) -> None:
     server = create_local_server(app, config, "127.0.0.1", API_PORT)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     summary = jobs.run_all(utcnow())
-    demo_setup.explain(aws.url, keys, summary)  # type: ignore[attr-defined]
+    demo_setup.explain(aws.url, keys, summary, out=terminal)  # type: ignore[attr-defined]
     last_scan_day = utcnow().date()
     try:
         while True:
@@ -77,10 +84,6 @@ def _serve(aws: object) -> None:
             jobs.follow_up(now)
     finally:
         server.shutdown()
-
-
-def dump(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 if __name__ == "__main__":

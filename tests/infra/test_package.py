@@ -85,9 +85,16 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             check=False,
         )
         if result.returncode != 0:
+            hint = ""
+            if "on_s3_event" in result.stderr:
+                hint = (
+                    "\nHINT: Chalice cannot package @app.on_s3_event; declare "
+                    "@app.lambda_function(name='roster_upload_received') taking the raw S3 "
+                    "event: infra/resources.yaml attaches the bucket's trigger to it."
+                )
             pytest.fail(
                 f"chalice package --stage {stage} failed ({result.returncode}):\n"
-                f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}"
+                f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}{hint}"
             )
         outputs[stage] = out
     return outputs
