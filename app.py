@@ -92,11 +92,11 @@ def followups(event):
 
 
 # --- events --------------------------------------------------------------------------------------
-@app.on_s3_event(
-    bucket=settings.current().upload_bucket, events=["s3:ObjectCreated:*"], prefix="uploads/"
-)
-def roster_upload_received(event):
-    return uploads.process_object(event.bucket, event.key)
+# The S3 trigger (prefix uploads/) is declared in infra/resources.yaml: `chalice package`
+# cannot package on_s3_event.
+@app.lambda_function(name="roster_upload_received")
+def roster_upload_received(event, context):
+    return uploads.process_event(event)
 
 
 @app.on_sns_message(topic=settings.current().ses_events_topic)

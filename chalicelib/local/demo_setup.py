@@ -45,7 +45,7 @@ def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> N
     print(outbox.describe(messages))
     waiting = summary["dispatch"].get("waiting_sms_window", 0)
     if waiting:
-        print(f"\n{waiting} SMS attendent la plage d'envoi (08:00–20:00 heure locale, lundi–samedi).")
+        print(f"\n{waiting} SMS attendent la plage d'envoi (08:00–20:00 locales, lundi–samedi).")
     print(
         "\nOuvrez un lien « lien : … » dans un navigateur pour répondre comme un partenaire."
         "\nLes envois, relances et escalades continuent toutes les 30 s. Ctrl-C pour tout arrêter."

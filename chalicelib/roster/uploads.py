@@ -69,6 +69,15 @@ def status(code: str, upload_id: str) -> dict:
     }
 
 
+def process_event(event: dict) -> list[str]:
+    """A raw S3 notification (Lambda event): process each ``ObjectCreated`` record."""
+    return [
+        process_object(record["s3"]["bucket"]["name"], record["s3"]["object"]["key"])
+        for record in event.get("Records", [])
+        if record.get("eventName", "ObjectCreated").startswith("ObjectCreated")
+    ]
+
+
 def process_object(bucket: str, key: str) -> str:
     """Handle one S3 ``ObjectCreated`` record. Returns the upload's final status."""
     key = unquote_plus(key)
