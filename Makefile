@@ -45,7 +45,8 @@ format: $(STAMP)
 
 package: $(STAMP)
 	rm -rf build/$(STAGE)
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/chalice package \
+	RELAIS_STAGE=$(STAGE) AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} \
+		$(VENV)/bin/chalice package \
 		--stage $(STAGE) --merge-template infra/resources.yaml build/$(STAGE)
 
 ## deploy: package and deploy to AWS (needs AWS credentials; see docs/DEPLOY.md)

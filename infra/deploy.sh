@@ -41,6 +41,8 @@ ARTIFACT_BUCKET="${ARTIFACT_BUCKET:-relais-artifacts-${ACCOUNT_ID}-${REGION}}"
 echo "==> stage ${STAGE}, stack ${STACK_NAME}, account ${ACCOUNT_ID}, region ${REGION}"
 
 echo "==> chalice package"
+# app.py names the SES events topic from the stage when Chalice imports it.
+export RELAIS_STAGE="${STAGE}"
 rm -rf "${BUILD_DIR}"
 "${CHALICE}" package --stage "${STAGE}" --merge-template infra/resources.yaml "${BUILD_DIR}"
 TEMPLATE="${BUILD_DIR}/sam.yaml"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from chalicelib import audit
-from chalicelib.directory import parsing, store
+from chalicelib.directory import parsing, rerouting, store
 from chalicelib.errors import UnprocessableError
+from chalicelib.store.base import utcnow
 
 LOADERS = {
     "missions-locales": ("ml", store.ml_items),
@@ -40,6 +41,7 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
     if stale:
         store.delete_version(kind, stale)
     report.update(applied=True, version=version)
+    report["rerouting"] = rerouting.after_load(utcnow())
     audit.record(
         audit.OPERATORS_SCOPE,
         f"directory_{kind}_loaded",

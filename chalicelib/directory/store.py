@@ -108,6 +108,10 @@ class DirectorySnapshot:
     def _version(self, kind: str) -> str | None:
         return self.pointer.get(kind)
 
+    def version(self) -> str:
+        """One string naming this directory (all three parts)."""
+        return "/".join(self.pointer.get(kind) or "-" for kind in KINDS)
+
     def mission_locale(self, code_ml: str) -> MissionLocale | None:
         if self._ml is None:
             version = self._version("ml")

@@ -70,32 +70,52 @@ def entretien_fingerprint(record: YouthRecord) -> str | None:
     return f"{record.date_entretien}|{record.lieu_entretien or ''}"
 
 
-def _blocked(scheduled: dict, kind: str, record: YouthRecord) -> bool:
+BLOCKED = "9999-12-31"  # due_at of a youth waiting for a partner: never "<= today"
+
+
+def _blocked(scheduled: dict, kind: str, record: YouthRecord, directory: str | None) -> bool:
+    """No partner was found for these routing inputs (and this directory, when given)."""
     blocked = (scheduled.get("blocked") or {}).get(kind)
-    return bool(blocked) and blocked.get("inputs") == routing_inputs(record, kind)
+    if not blocked or blocked.get("inputs") != routing_inputs(record, kind):
+        return False
+    return directory is None or blocked.get("directory") == directory
 
 
-def actions(record: YouthRecord, scheduled: dict, policy: Policy, today: date) -> list[Action]:
-    """Every action still to take for this youth, due today or later (catch-up: past → today)."""
+def actions(
+    record: YouthRecord,
+    scheduled: dict,
+    policy: Policy,
+    today: date,
+    *,
+    directory: str | None = None,
+) -> list[Action]:
+    """Every action still to take for this youth, due today or later (catch-up: past → today).
+
+    ``directory`` is the current directory version: a kind blocked under an older one is retried.
+    """
     if not in_scope(record.date_naissance, today):
         return []
     found: list[Action] = []
     birth = record.date_naissance
-    if MISSION_LOCALE not in scheduled and not _blocked(scheduled, MISSION_LOCALE, record):
+    if MISSION_LOCALE not in scheduled and not _blocked(
+        scheduled, MISSION_LOCALE, record, directory
+    ):
         due = birthday(birth, 17) - timedelta(days=policy.ml_lead_days)
         found.append(Action(MISSION_LOCALE, max(due, today)))
     if (
         housing_needed(record)
         and HABITAT_JEUNES not in scheduled
-        and not _blocked(scheduled, HABITAT_JEUNES, record)
+        and not _blocked(scheduled, HABITAT_JEUNES, record, directory)
     ):
         due = majority_date(birth) - timedelta(days=policy.hj_lead_days)
         found.append(Action(HABITAT_JEUNES, max(due, today)))
-    found.extend(_entretien_actions(record, scheduled, today))
+    found.extend(_entretien_actions(record, scheduled, today, directory))
     return found
 
 
-def _entretien_actions(record: YouthRecord, scheduled: dict, today: date) -> list[Action]:
+def _entretien_actions(
+    record: YouthRecord, scheduled: dict, today: date, directory: str | None
+) -> list[Action]:
     state = scheduled.get(ENTRETIEN)
     fingerprint = entretien_fingerprint(record)
     if fingerprint is None:
@@ -104,7 +124,7 @@ def _entretien_actions(record: YouthRecord, scheduled: dict, today: date) -> lis
         return []
     if date.fromisoformat(record.date_entretien[:10]) < today:
         return []
-    if _blocked(scheduled, ENTRETIEN, record):
+    if _blocked(scheduled, ENTRETIEN, record, directory):
         return []
     if state is None:
         return [Action(ENTRETIEN, today, "create")]
@@ -115,7 +135,19 @@ def _entretien_actions(record: YouthRecord, scheduled: dict, today: date) -> lis
     return []
 
 
-def next_due(record: YouthRecord, scheduled: dict, policy: Policy, today: date) -> str | None:
-    """The ``due_at`` to store: ISO date of the earliest pending action, or None."""
-    pending = actions(record, scheduled, policy, today)
-    return min(action.due for action in pending).isoformat() if pending else None
+def next_due(
+    record: YouthRecord,
+    scheduled: dict,
+    policy: Policy,
+    today: date,
+    *,
+    directory: str | None = None,
+) -> str | None:
+    """The ``due_at`` to store: ISO date of the earliest pending action; ``BLOCKED`` when only
+    kinds without a partner remain (a directory load re-arms those); None when all is done."""
+    pending = actions(record, scheduled, policy, today, directory=directory)
+    if pending:
+        return min(action.due for action in pending).isoformat()
+    if in_scope(record.date_naissance, today) and (scheduled.get("blocked") or {}):
+        return BLOCKED
+    return None

@@ -43,7 +43,8 @@ def process(
     scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
     policy = rules.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
     counts: Counter = Counter()
-    for action in rules.actions(record, scheduled, policy, today):
+    version = directory.version()
+    for action in rules.actions(record, scheduled, policy, today, directory=version):
         if action.due > today:
             continue
         route = _route(action.kind, record, scheduled, directory)
@@ -52,10 +53,12 @@ def process(
             scheduled.setdefault("blocked", {})[action.kind] = {
                 "reason": route.reason,
                 "inputs": rules.routing_inputs(record, action.kind),
+                "directory": version,
             }
             emit("NoPartnerFound", 1, department=department.code)
             counts["no_partner"] += 1
             continue
+        (scheduled.get("blocked") or {}).pop(action.kind, None)
         commune = directory.coverage(record.code_commune)
         view = snapshot.build(
             record,
@@ -81,11 +84,10 @@ def process(
             department, youth, action.kind, route, view, now
         )
         scheduled[action.kind] = {"referral_id": referral_id, "partner_id": route.partner_id}
-        (scheduled.get("blocked") or {}).pop(action.kind, None)
         if created:
             emit("ReferralsCreated", 1, department=department.code)
             counts["referrals_created"] += 1
-    due_at = rules.next_due(record, scheduled, policy, today)
+    due_at = rules.next_due(record, scheduled, policy, today, directory=version)
     _save_schedule(youth, scheduled, due_at)
     return counts
 

@@ -78,7 +78,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         result = subprocess.run(
             command,
             cwd=ROOT,
-            env=_package_env(),
+            env={**_package_env(), "RELAIS_STAGE": stage},  # as deploy.sh exports it
             capture_output=True,
             text=True,
             timeout=1200,

@@ -1,0 +1,84 @@
+"""After a directory load: youths waiting for a partner are retried, and referrals still waiting
+for an answer from a partner that is no longer competent go to the new one (SPEC §6, issue 4).
+
+Reads only what can change: the ``BLOCKED`` youths of ``due-index`` and the unanswered referrals
+of ``followup-index``, department by department.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib import clock
+from chalicelib.departments import service as departments
+from chalicelib.directory.store import DirectorySnapshot
+from chalicelib.observability import logger
+from chalicelib.referrals import lifecycle
+from chalicelib.roster.record import YouthRecord
+from chalicelib.routing.rules import Route, route_habitat_jeunes, route_mission_locale
+from chalicelib.scheduling import rules
+from chalicelib.store.base import is_expired
+from chalicelib.store.models import Referral, Youth
+
+AWAITING_ANSWER = ("sent", "escalated")
+
+
+def after_load(now: datetime) -> dict:
+    directory = DirectorySnapshot()
+    totals: Counter = Counter()
+    for department in departments.all_departments():
+        today = clock.local_today(department.code, now).isoformat()
+        for youth in Youth.due_index.query(department.code, Youth.due_at == rules.BLOCKED):
+            youth.update(actions=[Youth.due_at.set(today)])
+            totals["blocked_retried"] += 1
+        for referral in Referral.followup_index.query(
+            department.code, Referral.followup_at <= rules.BLOCKED
+        ):
+            if referral.status in AWAITING_ANSWER and _moved(referral, directory, now):
+                _redirect(referral, today, now)
+                totals["redirected"] += 1
+    logger.info("directory change applied", extra={"totals": dict(totals)})
+    return dict(totals)
+
+
+def _moved(referral: Referral, directory: DirectorySnapshot, now: datetime) -> bool:
+    """Whether the referral's partner is no longer the one routing picks today."""
+    try:
+        youth = Youth.get(referral.department, referral.id_externe)
+    except Youth.DoesNotExist:
+        return False
+    if youth.status != "active" or is_expired(youth.expires_at, now):
+        return False
+    record = YouthRecord.from_attributes(youth.record.as_dict())
+    if referral.kind == rules.HABITAT_JEUNES:
+        route = route_habitat_jeunes(record.code_commune, directory)
+    else:
+        route = route_mission_locale(record.code_commune, record.code_ml, directory)
+    return isinstance(route, Route) and route.partner_id != referral.partner_id
+
+
+def _redirect(referral: Referral, today: str, now: datetime) -> None:
+    try:
+        referral.update(
+            actions=[
+                Referral.status.set("redirected"),
+                Referral.followup_at.remove(),
+                Referral.followup_stage.remove(),
+                Referral.history.set(
+                    Referral.history.append([lifecycle.entry("redirected", now, "directory")])
+                ),
+            ],
+            condition=Referral.status.is_in(*AWAITING_ANSWER),
+        )
+    except UpdateError as error:
+        if lifecycle.is_condition_failure(error):
+            return
+        raise
+    youth = Youth.get(referral.department, referral.id_externe)
+    scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
+    if (scheduled.get(referral.kind) or {}).get("referral_id") == referral.referral_id:
+        scheduled.pop(referral.kind)
+    youth.update(actions=[Youth.scheduled.set(scheduled), Youth.due_at.set(today)])
