@@ -16,10 +16,13 @@ MAX_FORM_BYTES = 16 * 1024
 
 
 def get_ack(request: Request, token: str) -> Response:
+    base.correlate(request)
     return _page(lambda: service.view(token, utcnow()))
 
 
 def post_ack(request: Request, token: str) -> Response:
+    base.correlate(request)
+
     def call() -> service.Page:
         raw = request.raw_body or b""
         if len(raw) > MAX_FORM_BYTES:

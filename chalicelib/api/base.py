@@ -66,7 +66,13 @@ def handle(call: Callable[[], Response | Any]) -> Response:
 
 
 def caller(request: Request) -> keys.Caller:
+    correlate(request)
     return keys.authenticate((request.headers or {}).get("authorization"))
+
+
+def correlate(request: Request) -> None:
+    """Tie every log line of this invocation to API Gateway's request id."""
+    logger.set_correlation_id((request.context or {}).get("requestId"))
 
 
 def body_bytes(request: Request) -> bytes:
