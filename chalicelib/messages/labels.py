@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
+from chalicelib.reports.labels import PART_LABELS
+
 KIND_LABELS = {
     "mission_locale": "Orientation vers la mission locale",
     "habitat_jeunes": "Orientation vers une résidence habitat jeunes",
     "entretien": "Entretien de préparation à la majorité",
 }
 
-# The six needs of R222-6 CASF, in the roster's column order.
-PATHWAY_PART_LABELS = {
-    "ressources": "Ressources",
-    "logement": "Logement",
-    "emploi": "Emploi ou formation",
-    "sante": "Santé",
-    "droits": "Accès aux droits",
-    "accompagnement": "Accompagnement socio-éducatif",
-}
+# The six needs of R222-6 CASF: one wording everywhere (reports, messages, pages).
+PATHWAY_PART_LABELS = PART_LABELS
 
 ANSWERS = ("accepte", "refuse", "non_competent")
 

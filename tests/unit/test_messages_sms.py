@@ -39,7 +39,7 @@ def longest_sms_context(kind: str) -> dict:
         parts_not_secured=[
             "Ressources",
             "Logement",
-            "Emploi ou formation",
+            "Emploi / formation",
             "Santé",
             "Accès aux droits",
             "Accompagnement socio-éducatif",
