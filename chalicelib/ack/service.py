@@ -34,24 +34,18 @@ class _MissingError(Exception):
 
 
 def view(token: str, now: datetime) -> Page:
-    try:
-        referral = _find(token, now)
-    except _MissingError:
-        return not_found()
-    if _expired(referral, now):
-        return _expired_page(referral)
-    return Page(200, render_page("ack", _context(referral, token, now)))
+    opened = _open(token, now)
+    if isinstance(opened, Page):
+        return opened
+    return Page(200, render_page("ack", _context(opened, token, now)))
 
 
 def answer(token: str, form: dict[str, str], now: datetime, *, same_origin: bool) -> Page:
     if not same_origin:
         return Page(403, render_page("error", {"message": "Requête refusée (origine inconnue)."}))
-    try:
-        referral = _find(token, now)
-    except _MissingError:
-        return not_found()
-    if _expired(referral, now):
-        return _expired_page(referral)
+    referral = _open(token, now)
+    if isinstance(referral, Page):
+        return referral
     values, problems = validate(form)
     if problems:
         context = _context(referral, token, now) | {"errors": problems, "values": values}
@@ -98,6 +92,17 @@ def parse_day(text: str) -> date | None:
 
 def not_found() -> Page:
     return Page(404, render_page("not_found", {}))
+
+
+def _open(token: str, now: datetime) -> Referral | Page:
+    """The live referral behind a token, or the page that says why there is none."""
+    try:
+        referral = _find(token, now)
+    except _MissingError:
+        return not_found()
+    if _expired(referral, now):
+        return _expired_page(referral)
+    return referral
 
 
 def _find(token: str, now: datetime) -> Referral:

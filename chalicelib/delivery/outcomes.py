@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.observability import emit, logger
+from chalicelib.pathway import placement
 from chalicelib.referrals import alerts, lifecycle
 from chalicelib.store.base import iso
 from chalicelib.store.models import Department, Message, Referral
@@ -19,7 +20,9 @@ STATUS_ON_SEND = {"referral": "sent", "invitation": None, "reminder": None}
 def mark_sent(
     department: Department, message: Message, claim: str, provider_id: str, now: datetime
 ) -> None:
-    """One TransactWriteItems: the message is ``sent`` (our claim only) and so is its referral."""
+    """One TransactWriteItems: the message is ``sent`` (our claim only) and so is its referral;
+    a mission-locale referral's first send also queues the placement structure's notice (once:
+    the referral's ``pending`` condition guards it)."""
     message_actions = [
         Message.status.set("sent"),
         Message.provider_id.set(provider_id),
@@ -28,6 +31,7 @@ def mark_sent(
         Message.history.set(Message.history.append([lifecycle.entry("sent", now)])),
     ]
     referral_actions = _referral_on_send(department, message, now)
+    notice = placement.notice_for(message, now) if referral_actions else None
     try:
         with transaction() as write:
             write.update(message, actions=message_actions, condition=Message.claim_id == claim)
@@ -37,6 +41,8 @@ def mark_sent(
                     actions=referral_actions,
                     condition=Referral.status == "pending",
                 )
+            if notice is not None:
+                write.save(notice)
     except TransactWriteError as error:
         if not conditions_failed(error):
             raise
@@ -65,23 +71,7 @@ def permanent_failure(
     department: Department, message: Message, claim: str, code: str, now: datetime
 ) -> str:
     emit("SendFailures", 1, department=department.code, channel=message.channel)
-    if message.fallback_channel and message.fallback_recipients:
-        _update_quietly(
-            message,
-            [
-                Message.channel.set(message.fallback_channel),
-                Message.recipients.set(list(message.fallback_recipients)),
-                Message.fallback_channel.remove(),
-                Message.fallback_recipients.remove(),
-                Message.status.set("pending"),
-                Message.dispatch_at.set(iso(now)),
-                Message.last_error.set(code),
-                Message.history.set(
-                    Message.history.append([lifecycle.entry("undeliverable", now, code)])
-                ),
-            ],
-            Message.claim_id == claim,
-        )
+    if _try_other_channel(message, code, now, Message.claim_id == claim):
         return "fallback"
     give_up(department, message, "undeliverable", code, now, claim=claim)
     return "undeliverable"
@@ -158,6 +148,29 @@ def give_up(
     )
 
 
+def _try_other_channel(message: Message, code: str, now: datetime, condition: object) -> bool:
+    """Re-queue the message on the partner's other channel, if it has one."""
+    if not (message.fallback_channel and message.fallback_recipients):
+        return False
+    _update_quietly(
+        message,
+        [
+            Message.channel.set(message.fallback_channel),
+            Message.recipients.set(list(message.fallback_recipients)),
+            Message.fallback_channel.remove(),
+            Message.fallback_recipients.remove(),
+            Message.status.set("pending"),
+            Message.dispatch_at.set(iso(now)),
+            Message.last_error.set(code),
+            Message.history.set(
+                Message.history.append([lifecycle.entry("undeliverable", now, code)])
+            ),
+        ],
+        condition,
+    )
+    return True
+
+
 def _update_quietly(message: Message, actions: list, condition: object) -> None:
     try:
         message.update(actions=actions, condition=condition)  # type: ignore[arg-type]
@@ -169,19 +182,7 @@ def _update_quietly(message: Message, actions: list, condition: object) -> None:
 
 def hard_bounce(department: Department, message: Message, at: datetime) -> None:
     """The address will never work: the other channel if the partner has one, else give up."""
-    if message.fallback_channel and message.fallback_recipients:
-        _update_quietly(
-            message,
-            [
-                Message.channel.set(message.fallback_channel),
-                Message.recipients.set(list(message.fallback_recipients)),
-                Message.fallback_channel.remove(),
-                Message.fallback_recipients.remove(),
-                Message.status.set("pending"),
-                Message.dispatch_at.set(iso(at)),
-            ],
-            Message.status == "sent",
-        )
+    if _try_other_channel(message, "bounce", at, Message.status == "sent"):
         return
     give_up(department, message, "undeliverable", "bounce", at)
 

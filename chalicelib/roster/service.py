@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from chalicelib import clock
 from chalicelib.departments import service as departments
@@ -16,23 +17,13 @@ MAX_DIRECT_BYTES = 6 * 1024 * 1024
 MODES = ("strict", "partial")
 
 
-def upload(
-    code: str,
-    data: bytes,
-    *,
-    mode: str = "strict",
-    dry_run: bool = False,
-    actor: str,
-    now: datetime | None = None,
-) -> dict:
-    """Apply a complete roster. Raises ``UnprocessableError`` (422) in strict mode with rejects."""
-    if mode not in MODES:
-        raise BadRequestError("Paramètre mode invalide : strict ou partial.")
+def upload(code: str, data: bytes, **options: Any) -> dict:
+    """The HTTP roster path: at most 6 MB in the request body (API Gateway's payload limit)."""
     if len(data) > MAX_DIRECT_BYTES:
         raise PayloadTooLargeError(
             "Fichier de plus de 6 Mo : utilisez POST /departments/{code}/roster-uploads."
         )
-    return upload_any_size(code, data, mode=mode, dry_run=dry_run, actor=actor, now=now)
+    return upload_any_size(code, data, **options)
 
 
 def upload_any_size(
@@ -44,7 +35,8 @@ def upload_any_size(
     actor: str,
     now: datetime | None = None,
 ) -> dict:
-    """The roster path without the API's 6 MB limit (CLI and S3 uploads)."""
+    """Apply a complete roster (any size: CLI, S3 uploads). Raises ``UnprocessableError`` (422)
+    in strict mode when a row is rejected, with the full report."""
     if mode not in MODES:
         raise BadRequestError("Paramètre mode invalide : strict ou partial.")
     now = now or utcnow()
