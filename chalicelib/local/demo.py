@@ -53,12 +53,16 @@ COLUMNS = [
     "Date entretien",
     "Lieu entretien",
     "Code ML",
-    "Parcours ressources",
-    "Parcours logement",
-    "Parcours emploi",
-    "Parcours santé",
-    "Parcours droits",
-    "Parcours accompagnement",
+    *(
+        PATHWAY_HEADERS := (
+            "Parcours ressources",
+            "Parcours logement",
+            "Parcours emploi",
+            "Parcours santé",
+            "Parcours droits",
+            "Parcours accompagnement",
+        )
+    ),
     "Lieu d'accueil nom",
     "Lieu d'accueil email",
 ]
@@ -72,201 +76,84 @@ def _born(today: date, years: int, days: int) -> str:
         return moment.replace(year=moment.year - years, day=28).strftime("%d/%m/%Y")
 
 
-def roster_rows(code: str, today: date) -> list[list[str]]:
+STATES = {"S": "sécurisé", "C": "en cours", "T": "à traiter", "-": ""}
+
+
+def _pathway(states: str) -> dict[str, str]:
+    """``"TTCSCS"`` → the six parcours_* cells (S sécurisé, C en cours, T à traiter, - unknown)."""
+    return {header: STATES[state] for header, state in zip(PATHWAY_HEADERS, states, strict=True)}
+
+
+def roster_rows(code: str, today: date) -> list[dict[str, str]]:
+    overseas = code != "59"
+    commune_a, commune_b = ("97411", "97415") if overseas else ("59350", "59512")
+    shared = "97411" if overseas else "59599"
+    referent = "referent.b@cd974.demo.re" if overseas else "referente.a@cd59.demo.fr"
+    names = NAMES_974 if overseas else NAMES_59
     interview = (today + timedelta(days=21)).strftime("%d/%m/%Y") + " 14:30"
-    if code == "59":
-        commune_a, commune_b, shared, referent = (
-            "59350",
-            "59512",
-            "59599",
-            "referente.a@cd59.demo.fr",
-        )
-        people = [
-            ("Durandel", "Inès"),
-            ("Martinot", "Yanis"),
-            ("Lefebvrier", "Chloé"),
-            ("Kouassi-Démo", "Moussa"),
-            ("Petitjean", "Léa"),
-            ("Bernardin", "Noah"),
-        ]
-        phone = "06 12 34 56 78"
-    else:
-        commune_a, commune_b, shared, referent = (
-            "97411",
-            "97415",
-            "97411",
-            "referent.b@cd974.demo.re",
-        )
-        people = [
-            ("Payet-Démo", "Maëlys"),
-            ("Hoarau-Démo", "Kylian"),
-            ("Grondin-Démo", "Anaïs"),
-            ("Técher-Démo", "Enzo"),
-            ("Fontaine-Démo", "Lina"),
-            ("Rivière-Démo", "Sacha"),
-        ]
-        phone = "0692 45 67 89"
-    (n1, p1), (n2, p2), (n3, p3), (n4, p4), (n5, p5), (n6, p6) = people
-    home = f"foyer.demo{code}@mecs.demo.fr"
-    return [
+    base = {"Email référent": referent, "Consentement": "non", "Besoin logement": "non"}
+    rows = [
         # due now: 17 in 12 days, housing needed, interview planned, consent given
-        [
-            f"{code}-0001",
-            n1,
-            p1,
-            _born(today, 17, 12),
-            commune_a,
-            referent,
-            "Mme Référente",
-            phone,
-            f"jeune1.{code}@mail.demo.fr",
-            "oui",
-            "oui",
-            interview,
-            "Maison du département",
-            "",
-            "à traiter",
-            "à traiter",
-            "en cours",
-            "sécurisé",
-            "en cours",
-            "sécurisé",
-            "MECS Les Alizés (démo)",
-            home,
-        ],
+        {
+            "Né(e) le": _born(today, 17, 12),
+            "Code INSEE": commune_a,
+            "Consentement": "oui",
+            "Besoin logement": "oui",
+            "Référent nom": "Mme Référente",
+            "Téléphone": "0692 45 67 89" if overseas else "06 12 34 56 78",
+            "Courriel": f"jeune1.{code}@mail.demo.fr",
+            "Date entretien": interview,
+            "Lieu entretien": "Maison du département",
+            **_pathway("TTCSCS"),
+            "Lieu d'accueil nom": "MECS Les Alizés (démo)",
+            "Lieu d'accueil email": f"foyer.demo{code}@mecs.demo.fr",
+        },
         # catch-up: already 17.5, no consent
-        [
-            f"{code}-0002",
-            n2,
-            p2,
-            _born(today, 17, -180),
-            commune_b,
-            referent,
-            "",
-            "",
-            "",
-            "non",
-            "non",
-            "",
-            "",
-            "",
-            "sécurisé",
-            "sécurisé",
-            "à traiter",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
+        {"Né(e) le": _born(today, 17, -180), "Code INSEE": commune_b, **_pathway("SST---")},
         # turns 18 in 4 months and needs housing: mission locale and habitat jeunes at once
-        [
-            f"{code}-0003",
-            n3,
-            p3,
-            _born(today, 18, 120),
-            commune_a,
-            referent,
-            "",
-            "",
-            "",
-            "oui",
-            "oui",
-            "",
-            "",
-            "",
-            "en cours",
-            "à traiter",
-            "en cours",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
+        {
+            "Né(e) le": _born(today, 18, 120),
+            "Code INSEE": commune_a,
+            "Consentement": "oui",
+            "Besoin logement": "oui",
+            **_pathway("CTC---"),
+        },
         # shared commune without code_ml (59): the department is alerted to decide
-        [
-            f"{code}-0004",
-            n4,
-            p4,
-            _born(today, 17, 5),
-            shared,
-            referent,
-            "",
-            "",
-            "",
-            "non",
-            "non",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
+        {"Né(e) le": _born(today, 17, 5), "Code INSEE": shared},
         # not yet due: 17 in 5 months
-        [
-            f"{code}-0005",
-            n5,
-            p5,
-            _born(today, 17, 150),
-            commune_a,
-            referent,
-            "",
-            "",
-            "",
-            "non",
-            "non",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
+        {"Né(e) le": _born(today, 17, 150), "Code INSEE": commune_a},
         # 19 years old: mission locale at once
-        [
-            f"{code}-0006",
-            n6,
-            p6,
-            _born(today, 19, -40),
-            commune_b,
-            referent,
-            "",
-            "",
-            "",
-            "non",
-            "non",
-            "",
-            "",
-            "",
-            "sécurisé",
-            "sécurisé",
-            "sécurisé",
-            "sécurisé",
-            "sécurisé",
-            "sécurisé",
-            "",
-            "",
-        ],
+        {"Né(e) le": _born(today, 19, -40), "Code INSEE": commune_b, **_pathway("SSSSSS")},
     ]
+    return [
+        {**base, "N° dossier": f"{code}-{n:04d}", "Nom": nom, "Prénom": prenom, **row}
+        for n, ((nom, prenom), row) in enumerate(zip(names, rows, strict=True), 1)
+    ]
+
+
+NAMES_59 = [
+    ("Durandel", "Inès"),
+    ("Martinot", "Yanis"),
+    ("Lefebvrier", "Chloé"),
+    ("Kouassi-Démo", "Moussa"),
+    ("Petitjean", "Léa"),
+    ("Bernardin", "Noah"),
+]
+NAMES_974 = [
+    ("Payet-Démo", "Maëlys"),
+    ("Hoarau-Démo", "Kylian"),
+    ("Grondin-Démo", "Anaïs"),
+    ("Técher-Démo", "Enzo"),
+    ("Fontaine-Démo", "Lina"),
+    ("Rivière-Démo", "Sacha"),
+]
 
 
 def roster_file(code: str, today: date) -> bytes:
     """Department 59 exports like French Excel (``;``, Windows-1252); 974 in UTF-8 with BOM."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if code == "59" else ",")
-    writer.writerow(COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=";" if code == "59" else ",")
+    writer.writeheader()
     writer.writerows(roster_rows(code, today))
     text = out.getvalue()
     return text.encode("cp1252") if code == "59" else ("\ufeff" + text).encode("utf-8")
