@@ -8,7 +8,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 STAGE ?= prod
 
-.PHONY: run test bench lint format deploy package clean
+.PHONY: run test bench lint format deploy package clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,17 @@ $(CHECKOV):
 run: $(STAMP)
 	$(PY) -m chalicelib.local.run
 
+## browser: Debian's Chromium for the browser tests, installed when missing (root + apt-get);
+## elsewhere the browser tests are skipped, with the reason
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	      || echo "chromium could not be installed: the browser tests will be skipped"; \
+	  else echo "chromium absent and not installable here: the browser tests will be skipped"; fi; }
+
 ## test: everything CI checks (lint, unit, integration, infra, browser)
-test: $(STAMP) $(CHECKOV)
+test: $(STAMP) $(CHECKOV) browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	CHECKOV_BIN=$(abspath $(CHECKOV)) $(PY) -m pytest -n 2 --dist loadfile

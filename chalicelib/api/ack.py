@@ -39,10 +39,12 @@ def post_ack(request: Request, token: str) -> Response:
 
 
 def same_origin(request: Request) -> bool:
-    """Accept the public base URL's origin and the request's own host; refuse other sites."""
+    """Accept our own form (fetch metadata, else Origin/Referer naming the public base URL or the
+    request's own host); refuse other sites."""
     headers = request.headers or {}
-    if (headers.get("sec-fetch-site") or "").lower() == "cross-site":
-        return False
+    site = (headers.get("sec-fetch-site") or "").lower()
+    if site:  # set by the browser itself (a page cannot forge it); with Referrer-Policy
+        return site in ("same-origin", "none")  # no-referrer, Origin is "null" on our own form
     origin = headers.get("origin") or headers.get("referer")
     if not origin or origin == "null":
         return not headers.get("origin")  # no Origin at all: not a browser form post

@@ -103,7 +103,9 @@ def test_every_page_is_a_french_html_document_without_script_or_external_resourc
     assert elements.find("meta", name="referrer", content="no-referrer")  # the token is in the URL
     assert elements.find("meta", name="robots", content="noindex, nofollow")
     assert elements.find("main") and elements.find("h1")
-    assert not elements.find("script") and not elements.find("link") and not elements.find("img")
+    assert not elements.find("script") and not elements.find("img")
+    # the only link is the empty inline icon that spares a favicon request
+    assert elements.find("link") == [{"rel": "icon", "href": "data:,"}]
     assert not any(tag in ("iframe", "object", "embed", "base") for tag, _ in elements.tags)
     assert not any("style" in attrs for _, attrs in elements.tags)  # only the <style> block
     assert not any(key.startswith("on") for _, attrs in elements.tags for key in attrs)
