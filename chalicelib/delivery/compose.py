@@ -13,6 +13,7 @@ from chalicelib.delivery.providers import Email
 from chalicelib.messages import render
 from chalicelib.messages.ics import build_invitation, invitation_attachment
 from chalicelib.referrals.invitations import calendar_uid
+from chalicelib.messages.labels import KIND_LABELS as REFERRAL_TITLES
 from chalicelib.reports.labels import KIND_LABELS, PART_LABELS
 from chalicelib.scheduling.rules import age_on
 
@@ -51,7 +52,7 @@ def partner_context(context: dict, now: datetime, *, ack_url: str | None = None)
         "youth": youth,
         "partner": snapshot["partner"],
         "kind": snapshot["kind"],
-        "kind_label": KIND_LABELS[snapshot["kind"]],
+        "kind_label": REFERRAL_TITLES[snapshot["kind"]],  # the partner's view: what is asked
         "ack_url": ack_url or tokens.ack_url(context["referral_id"]),
         "expires_on": expires_on
         if isinstance(expires_on, date)
