@@ -3,7 +3,7 @@
 from chalice import Chalice, Cron, Rate
 
 from chalicelib import jobs, settings
-from chalicelib.api import ack, departments, directory
+from chalicelib.api import ack, departments, directory, followup
 from chalicelib.delivery import events
 from chalicelib.roster import uploads
 
@@ -48,6 +48,37 @@ def get_roster_upload(code, upload_id):
     return departments.get_upload(app.current_request, code, upload_id)
 
 
+# --- department follow-up ------------------------------------------------------------------------
+@app.route("/departments/{code}/youths", methods=["GET"])
+def list_youths(code):
+    return followup.list_youths(app.current_request, code)
+
+
+@app.route("/departments/{code}/youths/{id_externe}", methods=["GET"])
+def get_youth(code, id_externe):
+    return followup.get_youth(app.current_request, code, id_externe)
+
+
+@app.route("/departments/{code}/youths/{id_externe}", methods=["DELETE"])
+def delete_youth(code, id_externe):
+    return followup.delete_youth(app.current_request, code, id_externe)
+
+
+@app.route("/departments/{code}/referrals", methods=["GET"])
+def list_referrals(code):
+    return followup.list_referrals(app.current_request, code)
+
+
+@app.route("/departments/{code}/report", methods=["GET"])
+def get_report(code):
+    return followup.get_report(app.current_request, code)
+
+
+@app.route("/directory/coverage-gaps", methods=["GET"])
+def get_coverage_gaps():
+    return followup.coverage_gaps(app.current_request)
+
+
 # --- directory (operators) -----------------------------------------------------------------------
 @app.route("/directory/missions-locales", methods=["PUT"], content_types=FILE_TYPES)
 def put_missions_locales():
@@ -89,6 +120,11 @@ def dispatch(event):
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def followups(event):
     return jobs.follow_up()
+
+
+@app.schedule(Cron(0, 6, "?", "*", "MON", "*"))  # Mondays 06:00 UTC: Monday in every department
+def weekly_digest(event):
+    return jobs.weekly_digest()
 
 
 # --- events --------------------------------------------------------------------------------------

@@ -21,6 +21,12 @@ from chalicelib.roster.insee import postal_code_note
 from chalicelib.roster.record import PATHWAY_PARTS, RowError, YouthRecord
 from chalicelib.tabular import map_columns, read_table, unmapped_headers
 
+# The French names the reports give the parts (reports.labels.PART_LABELS) also name the columns.
+PATHWAY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "emploi": ("emploi formation", "parcours emploi formation"),
+    "droits": ("accès aux droits", "parcours accès aux droits"),
+    "accompagnement": ("accompagnement socio-éducatif", "parcours accompagnement socio-éducatif"),
+}
 COLUMNS: dict[str, tuple[str, ...]] = {
     "id_externe": ("identifiant", "numero dossier", "n° dossier", "numéro de dossier"),
     "nom": ("nom de famille",),
@@ -37,9 +43,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "date_entretien": ("date entretien majorité", "date entretien"),
     "lieu_entretien": ("lieu entretien majorité",),
     "code_ml": ("code mission locale",),
-    **{f"parcours_{part}": (part,) for part in PATHWAY_PARTS},
-    "lieu_accueil_nom": ("lieu d'accueil", "structure"),
-    "lieu_accueil_email": ("email lieu d'accueil", "email structure"),
+    **{f"parcours_{part}": (part, *PATHWAY_SYNONYMS.get(part, ())) for part in PATHWAY_PARTS},
+    "lieu_accueil_nom": ("lieu d'accueil", "structure", "lieu d'accueil nom", "nom lieu d'accueil"),
+    "lieu_accueil_email": (
+        "email lieu d'accueil",
+        "email structure",
+        "lieu d'accueil email",
+        "courriel lieu d'accueil",
+    ),
 }
 REQUIRED = ("id_externe", "nom", "prenom", "date_naissance", "code_commune", "referent_email")
 MIN_AGE = 16

@@ -1,0 +1,115 @@
+"""What the weekly risk digest says: who is at risk, grouped by referent, as plain JSON. Pure.
+
+A youth is at risk when less than 6 months from majority with a part ``a_traiter``
+(``reports.indicators.is_pathway_risk``). A digest names youths as the department's own alerts do:
+file number, first name and last-name initial, majority date, the parts to handle in French.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from chalicelib.messages.filters import MONTHS
+from chalicelib.referrals.snapshot import initiale
+from chalicelib.reports.indicators import is_pathway_risk, risk_parts
+from chalicelib.reports.labels import part_label
+from chalicelib.roster.record import YouthRecord
+from chalicelib.scheduling import rules
+
+DEPARTMENT_LABEL = "équipe de l'aide sociale à l'enfance"
+ANONYMOUS_LABEL = "madame, monsieur"
+
+
+@dataclass(frozen=True)
+class RiskEntry:
+    """One youth at risk, with what its digests need (nothing more)."""
+
+    id_externe: str
+    prenom: str
+    initiale: str
+    majority_date: date
+    parts: tuple[str, ...]  # codes, in the order of PATHWAY_PARTS
+    referent_email: str
+    referent_nom: str | None = None
+
+    def item(self) -> dict:
+        """The digest line, plain JSON (the dispatcher turns ``majority_date`` back into a date)."""
+        return {
+            "id_externe": self.id_externe,
+            "prenom": self.prenom,
+            "initiale": self.initiale,
+            "majority_date": self.majority_date.isoformat(),
+            "parts": [part_label(part) for part in self.parts],
+        }
+
+
+def risk_entry(record: YouthRecord, today: date) -> RiskEntry | None:
+    """The youth's digest entry when it is at risk on ``today``, else None."""
+    majority = rules.majority_date(record.date_naissance)
+    if not is_pathway_risk(majority, record.parcours, today):
+        return None
+    return RiskEntry(
+        id_externe=record.id_externe,
+        prenom=record.prenom,
+        initiale=initiale(record.nom),
+        majority_date=majority,
+        parts=tuple(risk_parts(record.parcours)),
+        referent_email=record.referent_email.strip().lower(),
+        referent_nom=record.referent_nom,
+    )
+
+
+def week_of(day: date) -> str:
+    """The ISO week of ``day``: ``2026-W03`` (the digest's once-a-week key)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_label(day: date) -> str:
+    """``semaine du 12 janvier 2026`` (``1er`` for the first of a month)."""
+    monday = monday_of(day)
+    number = "1er" if monday.day == 1 else str(monday.day)
+    return f"semaine du {number} {MONTHS[monday.month - 1]} {monday.year}"
+
+
+def recipient_hash(address: str) -> str:
+    """An opaque stand-in for an address in message ids (no personal data in keys)."""
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()[:24]
+
+
+def ordered(entries: Iterable[RiskEntry]) -> list[RiskEntry]:
+    return sorted(entries, key=lambda entry: (entry.majority_date, entry.id_externe))
+
+
+def by_referent(entries: Iterable[RiskEntry]) -> dict[str, list[RiskEntry]]:
+    """Referent address → that referent's youths, in majority order; addresses sorted."""
+    groups: dict[str, list[RiskEntry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.referent_email, []).append(entry)
+    return {address: ordered(groups[address]) for address in sorted(groups)}
+
+
+def referent_label(entries: Iterable[RiskEntry]) -> str:
+    """How the referent's digest greets: the name the roster gives, else a neutral form."""
+    names = sorted({entry.referent_nom for entry in entries if entry.referent_nom})
+    return names[0] if names else ANONYMOUS_LABEL
+
+
+def digest_context(
+    department: dict, recipient_label: str, entries: Iterable[RiskEntry], today: date
+) -> dict:
+    """The stored context of template ``risk_digest``, plain JSON."""
+    return {
+        "department": department,
+        "recipient_label": recipient_label,
+        "week": week_of(today),
+        "week_label": week_label(today),
+        "items": [entry.item() for entry in ordered(entries)],
+    }

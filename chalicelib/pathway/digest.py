@@ -1,0 +1,129 @@
+"""The weekly risk digest (SPEC §5.1): each referent, and the department, once a week.
+
+For each department, in its local week: read the youths less than 6 months from majority through
+``majority-index`` (only those), keep the active, unexpired ones with a part ``a_traiter``, and
+queue one email per referent listing their youths plus one to the department contact listing all.
+Nothing is queued when nobody is at risk. Each message id is derived from (department, ISO week,
+recipient): however often the job runs in a week, a recipient gets one digest; the next week,
+another while a part is still ``a_traiter``. The dispatcher sends them (purpose ``digest``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+
+from chalicelib import clock
+from chalicelib.departments import service as departments
+from chalicelib.observability import emit, logger
+from chalicelib.pathway import content
+from chalicelib.pathway.content import RiskEntry
+from chalicelib.referrals import ids, lifecycle
+from chalicelib.reports.indicators import HORIZON_MONTHS, add_months
+from chalicelib.roster.record import YouthRecord
+from chalicelib.store.base import is_expired
+from chalicelib.store.models import Department, Message, Youth
+
+PURPOSE, TEMPLATE = "digest", "risk_digest"
+# A digest names several youths: it is kept only as long as a late bounce or retry may need it
+# (and an erasure has few weeks to look at: see ``message_ids``).
+DIGEST_TTL = timedelta(days=35)
+WEEKS_KEPT = DIGEST_TTL.days // 7 + 1
+
+
+def run(now: datetime) -> dict:
+    totals: Counter = Counter()
+    for department in departments.all_departments():
+        totals.update(run_department(department, now))
+    logger.info("weekly digest done", extra={"totals": dict(totals)})
+    return dict(totals)
+
+
+def run_department(department: Department, now: datetime) -> Counter:
+    """Queue this week's digests of one department (those already queued are left alone)."""
+    today = clock.local_today(department.code, now)
+    counts: Counter = Counter()
+    entries: list[RiskEntry] = []
+    for youth in near_majority(department.code, today):
+        counts["youths_read"] += 1
+        if youth.status != "active" or is_expired(youth.expires_at, now):
+            continue
+        entry = content.risk_entry(YouthRecord.from_attributes(youth.record.as_dict()), today)
+        if entry is not None:
+            entries.append(entry)
+    counts["at_risk"] += len(entries)
+    emit("PathwayRisks", len(entries), department=department.code)
+    for message in digest_messages(department, entries, today, now):
+        counts["digests_queued" if lifecycle.enqueue(message) else "digests_already_queued"] += 1
+    return counts
+
+
+def near_majority(code: str, today: date) -> Iterator[Youth]:
+    """The department's youths whose majority is strictly between today and 6 months from today:
+    one Query of ``majority-index`` that reads only them."""
+    first = today + timedelta(days=1)
+    last = add_months(today, HORIZON_MONTHS) - timedelta(days=1)
+    return Youth.majority_index.query(
+        code, Youth.majority_date.between(first.isoformat(), last.isoformat())
+    )
+
+
+def digest_messages(
+    department: Department, entries: Iterable[RiskEntry], today: date, now: datetime
+) -> list[Message]:
+    """One message per referent (their youths) and one to the department contact (everyone).
+
+    A referent who is also the department contact gets the department's digest only."""
+    entries = list(entries)
+    if not entries:
+        return []
+    view = {
+        "code": department.code,
+        "name": department.name,
+        "contact_email": department.contact_email,
+    }
+    contact = department.contact_email.strip().lower()
+    messages = [
+        _message(department.code, address, content.referent_label(group), group, view, today, now)
+        for address, group in content.by_referent(entries).items()
+        if address != contact
+    ]
+    messages.append(
+        _message(department.code, contact, content.DEPARTMENT_LABEL, entries, view, today, now)
+    )
+    return messages
+
+
+def message_id(department: str, week: str, recipient: str) -> str:
+    """The digest of ``recipient`` for ``week`` (``2026-W03``): one id, hence one email."""
+    return ids.message_id(PURPOSE, department, week, content.recipient_hash(recipient))
+
+
+def message_ids(department: str, recipients: Iterable[str], today: date) -> list[str]:
+    """Every digest id that may still be stored for these recipients (erasure looks them up)."""
+    weeks = [content.week_of(today - timedelta(weeks=back)) for back in range(WEEKS_KEPT + 1)]
+    return [message_id(department, week, r) for r in sorted(set(recipients)) for week in weeks]
+
+
+def _message(
+    department: str,
+    recipient: str,
+    label: str,
+    entries: list[RiskEntry],
+    view: dict,
+    today: date,
+    now: datetime,
+) -> Message:
+    message = lifecycle.new_message(
+        message_id=message_id(department, content.week_of(today), recipient),
+        department=department,
+        purpose=PURPOSE,
+        template=TEMPLATE,
+        channel="email",
+        recipients=[recipient],
+        context=content.digest_context(view, label, entries, today),
+        now=now,
+    )
+    message.expires_at = now + DIGEST_TTL
+    return message

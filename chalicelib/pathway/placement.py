@@ -1,0 +1,71 @@
+"""The placement structure's information email (SPEC §5.1, CNAPE's commitment).
+
+When a mission-locale referral goes out and the roster gives the youth's placement structure an
+email address, that structure learns which mission locale will contact the youth and how to reach
+it (template ``placement_info``; no answer link). The message is written in the same transaction
+that moves the referral from ``pending`` to ``sent`` (``delivery.outcomes.mark_sent``): that
+referral condition makes it once per referral. Its id is ``ids.message_id(referral_id,
+"placement")``, so whoever knows the referral (erasure) can find it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.referrals import ids, lifecycle
+from chalicelib.store.models import Message
+
+PURPOSE, TEMPLATE, KIND = "placement", "placement_info", "mission_locale"
+YOUTH_KEYS = ("prenom", "initiale", "majority_date", "commune_code", "commune_nom")
+PARTNER_KEYS = ("type", "nom", "email", "telephone")
+REFERENT_KEYS = ("nom", "email", "telephone")
+DEPARTMENT_KEYS = ("code", "name", "contact_email")
+
+
+def message_id(referral_id: str) -> str:
+    return ids.message_id(referral_id, PURPOSE)
+
+
+def placement_address(snapshot: dict) -> str | None:
+    """The placement structure's address when this referral calls for its notice, else None."""
+    if snapshot.get("kind") != KIND:
+        return None
+    lieu = (snapshot.get("youth") or {}).get("lieu_accueil") or {}
+    return lieu.get("email") or None
+
+
+def notice_context(snapshot: dict) -> dict:
+    """The least the structure needs: the youth as it knows them, the mission locale, the referent.
+    Never the youth's own phone or email, nor the partner's answer link."""
+    youth = snapshot["youth"]
+    lieu = youth.get("lieu_accueil") or {}
+    referent = youth.get("referent") or {}
+    return {
+        "department": {key: snapshot["department"].get(key) for key in DEPARTMENT_KEYS},
+        "youth": {
+            **{key: youth.get(key) for key in YOUTH_KEYS},
+            "lieu_accueil": {"nom": lieu.get("nom"), "email": lieu.get("email")},
+            "referent": {key: referent.get(key) for key in REFERENT_KEYS},
+        },
+        "partner": {key: snapshot["partner"].get(key) for key in PARTNER_KEYS},
+    }
+
+
+def notice_for(message: Message, now: datetime) -> Message | None:
+    """The notice that goes with the first send of ``message`` (a referral message), or None."""
+    if message.purpose != "referral" or not message.referral_id:
+        return None
+    snapshot = message.context.as_dict().get("snapshot") or {}
+    address = placement_address(snapshot)
+    if not address:
+        return None
+    return lifecycle.new_message(
+        message_id=message_id(message.referral_id),
+        department=message.department,
+        purpose=PURPOSE,
+        template=TEMPLATE,
+        channel="email",
+        recipients=[address],
+        context=notice_context(snapshot),
+        now=now,
+    )
