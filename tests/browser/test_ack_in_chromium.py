@@ -18,8 +18,7 @@ import pytest
 
 from chalicelib import clock, jobs
 from chalicelib.messages.filters import date_long_fr, initiale
-from chalicelib.messages.labels import ANSWER_LABELS, DATE_RDV_LABELS
-from chalicelib.reports.labels import KIND_LABELS
+from chalicelib.messages.labels import ANSWER_LABELS, DATE_RDV_LABELS, KIND_LABELS
 from chalicelib.store.models import Referral
 from tests.integration import support as s
 
