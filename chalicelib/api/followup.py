@@ -13,11 +13,16 @@ from chalice.app import Request, Response
 
 from chalicelib.api import base
 from chalicelib.auth import keys
-from chalicelib.errors import BadRequestError
+from chalicelib.errors import BadRequestError, RelaisError
 from chalicelib.followup import coverage, erasure, referrals, report, youths
 from chalicelib.store.base import utcnow
 
 CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class NotAcceptableError(RelaisError):
+    status = 406
+    code = "not_acceptable"
 
 
 def path_value(value: str) -> str:
@@ -56,6 +61,7 @@ def list_referrals(request: Request, code: str) -> Response:
         query = base.query(request)
         now = utcnow()
         if referrals.wants_csv(query):
+            require_csv_accepted(request)
             filename = f"relais-{code}-orientations-{now.date().isoformat()}.csv"
             return csv_response(referrals.export_csv(code, query, now), filename)
         return referrals.list_referrals(code, query, now)
@@ -83,6 +89,17 @@ def coverage_gaps(request: Request) -> Response:
         return coverage.gaps(code, utcnow())
 
     return base.handle(call)
+
+
+def require_csv_accepted(request: Request) -> None:
+    """A CSV answer is binary for API Gateway: the request must accept it (``Accept: text/csv``
+    or ``*/*``), else say so in our own error rather than the gateway's."""
+    accept = (request.headers or {}).get("accept") or ""
+    parts = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+    if not parts & {"text/csv", "*/*"}:
+        raise NotAcceptableError(
+            "Export CSV : envoyez l'en-tête « Accept: text/csv ».", code="not_acceptable"
+        )
 
 
 def csv_response(text: str, filename: str) -> Response:

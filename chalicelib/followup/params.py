@@ -40,7 +40,10 @@ def limit(value: str | None) -> int:
     if _blank(value):
         return DEFAULT_LIMIT
     text = (value or "").strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    if (
+        not (text.isascii() and text.isdigit() and len(text) <= 4)
+        or not 1 <= int(text) <= MAX_LIMIT
+    ):
         raise InvalidParameterError(f"limit : un entier de 1 à {MAX_LIMIT}.")
     return int(text)
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime, timedelta
 from urllib.parse import unquote_plus
@@ -20,6 +21,7 @@ from chalicelib.roster import service as roster
 from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import Upload
 
+UPLOAD_ID = re.compile(r"^upl_[0-9a-f]{24}$")
 URL_LIFETIME = timedelta(minutes=15)
 UPLOAD_TTL = timedelta(days=30)
 PREFIX = "uploads/"
@@ -54,6 +56,8 @@ def create(code: str, *, mode: str, dry_run: bool, actor: str) -> dict:
 
 
 def status(code: str, upload_id: str) -> dict:
+    if not UPLOAD_ID.match(upload_id or ""):
+        raise NotFoundError("Dépôt inconnu.")
     try:
         upload = Upload.get(upload_id)
     except Upload.DoesNotExist:

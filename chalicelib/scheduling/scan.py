@@ -55,6 +55,10 @@ def process(
                 "inputs": rules.routing_inputs(record, action.kind),
                 "directory": version,
             }
+            # every (reason, inputs) alerted, so that an erasure finds each alert (followup.erasure)
+            alerted = scheduled.setdefault("alerted", {}).setdefault(action.kind, [])
+            if [route.reason, rules.routing_inputs(record, action.kind)] not in alerted:
+                alerted.append([route.reason, rules.routing_inputs(record, action.kind)])
             emit("NoPartnerFound", 1, department=department.code)
             counts["no_partner"] += 1
             continue

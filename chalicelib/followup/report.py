@@ -1,0 +1,45 @@
+"""The department report (SPEC §9), fed from one department's partition: its youths (base table
+Query) and its referrals (``department-index`` Query). Expired items do not count."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from chalicelib import clock
+from chalicelib.departments import service as departments
+from chalicelib.followup.referrals import live_referrals
+from chalicelib.followup.views import plain
+from chalicelib.reports.indicators import ReferralFacts, YouthFacts, department_report
+from chalicelib.store.base import is_expired, parse_iso
+from chalicelib.store.models import Referral, Youth
+
+
+def youth_facts(youth: Youth) -> YouthFacts:
+    record = plain(youth.record) or {}
+    return YouthFacts(
+        id_externe=youth.id_externe,
+        majority_date=date.fromisoformat(youth.majority_date),
+        status=youth.status,
+        besoin_logement=bool(record.get("besoin_logement")),
+        parcours=dict(record.get("parcours") or {}),
+    )
+
+
+def referral_facts(referral: Referral) -> ReferralFacts:
+    answer = plain(referral.answer) or {}
+    return ReferralFacts(
+        id_externe=referral.id_externe,
+        kind=referral.kind,
+        status=referral.status,
+        sent_at=parse_iso(referral.sent_at) if referral.sent_at else None,
+        answered_at=parse_iso(referral.answered_at) if referral.answered_at else None,
+        answer=answer.get("reponse"),
+    )
+
+
+def report(code: str, now: datetime) -> dict:
+    departments.get(code)  # an operator may ask for any department: unknown → 404
+    youths = [youth_facts(y) for y in Youth.query(code) if not is_expired(y.expires_at, now)]
+    referrals = [referral_facts(r) for r in live_referrals(code, now)]
+    indicators = department_report(youths, referrals, today=clock.local_today(code, now))
+    return {"department": code, **indicators}

@@ -1,0 +1,118 @@
+"""What the follow-up routes show of stored items. Pure: items in, JSON-able dicts out.
+
+The department owns its youths' data, so names and birth dates are shown to it; a referral is
+shown without its token hash and without the snapshot sent to the partner (only the partner's
+type, id and name are taken from it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib.scheduling.rules import BLOCKED
+
+CSV_COLUMNS = (
+    "referral_id",
+    "id_externe",
+    "kind",
+    "partner_type",
+    "partner_id",
+    "partner",
+    "channel",
+    "status",
+    "created_at",
+    "sent_at",
+    "answered_at",
+    "reponse",
+    "date_rdv",
+    "motif",
+    "commentaire",
+)
+ANSWER_FIELDS = ("reponse", "date_rdv", "motif", "commentaire", "at")
+SUMMARY_FIELDS = ("prenom", "nom", "date_naissance", "code_commune")
+
+
+def plain(value: Any) -> Any:
+    """PynamoDB map and list values as plain dicts and lists (recursively)."""
+    if value is None:
+        return None
+    if hasattr(value, "as_dict"):
+        return plain(value.as_dict())
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def youth_summary(youth: Any) -> dict:
+    """One line of the youths list."""
+    record = plain(youth.record) or {}
+    return {
+        "id_externe": youth.id_externe,
+        **{name: record.get(name) for name in SUMMARY_FIELDS},
+        "majority_date": youth.majority_date,
+        "status": youth.status,
+        "due_at": None if youth.due_at == BLOCKED else youth.due_at,
+        "pathway": dict(record.get("parcours") or {}),
+    }
+
+
+def youth_detail(youth: Any, referrals: list[Any]) -> dict:
+    """The youth with every field of its roster row, its history and its referrals."""
+    record = plain(youth.record) or {}
+    others = {k: v for k, v in record.items() if k not in ("id_externe", "parcours")}
+    scheduled = plain(youth.scheduled) or {}
+    blocked = {kind: (state or {}).get("reason") for kind, state in _items(scheduled, "blocked")}
+    return {
+        **youth_summary(youth),
+        **dict(sorted(others.items())),
+        "created_at": youth.created_at,
+        "updated_at": youth.updated_at,
+        "exited_at": youth.exited_at,
+        "blocked": blocked,
+        "history": plain(youth.history) or [],
+        "referrals": [referral_view(referral) for referral in referrals],
+    }
+
+
+def _items(data: Mapping, name: str) -> list[tuple[str, Any]]:
+    found = data.get(name)
+    return sorted(found.items()) if isinstance(found, Mapping) else []
+
+
+def referral_view(referral: Any) -> dict:
+    partner = (plain(referral.snapshot) or {}).get("partner") or {}
+    answer = plain(referral.answer)
+    return {
+        "referral_id": referral.referral_id,
+        "id_externe": referral.id_externe,
+        "kind": referral.kind,
+        "partner": {
+            "type": referral.partner_type,
+            "id": referral.partner_id,
+            "nom": partner.get("nom"),
+        },
+        "channel": referral.channel,
+        "status": referral.status,
+        "history": plain(referral.history) or [],
+        "created_at": referral.created_at,
+        "sent_at": referral.sent_at,
+        "answered_at": referral.answered_at,
+        "answer": {k: answer[k] for k in ANSWER_FIELDS if k in answer} if answer else None,
+    }
+
+
+def referral_row(referral: Any) -> dict:
+    """One line of the referrals CSV (cells are neutralised by ``reports.export.safe_csv``)."""
+    view = referral_view(referral)
+    answer = view["answer"] or {}
+    partner = view["partner"]
+    return {
+        **{k: view[k] for k in CSV_COLUMNS if k in view},
+        "partner_type": partner["type"],
+        "partner_id": partner["id"],
+        "partner": partner["nom"] or partner["id"],
+        **{k: answer.get(k) for k in ("reponse", "date_rdv", "motif", "commentaire")},
+    }

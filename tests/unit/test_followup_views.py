@@ -1,0 +1,148 @@
+"""What the follow-up routes show of stored youths and referrals, and which messages an erasure
+looks up. Pure: stand-in items, no storage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+from chalicelib.followup import erasure, views
+from chalicelib.pathway import placement
+from chalicelib.referrals import alerts, ids, invitations
+from chalicelib.routing.rules import REASONS, Route
+from chalicelib.scheduling.rules import BLOCKED
+from chalicelib.store.models import Department
+
+RECORD = {
+    "id_externe": "A-1",
+    "nom": "Lefèvre",
+    "prenom": "Zoé",
+    "date_naissance": "2008-07-15",
+    "code_commune": "59350",
+    "referent_email": "referente.ase@cd59.exemple.fr",
+    "parcours": {"logement": "a_traiter"},
+}
+
+
+def youth(**overrides: object) -> SimpleNamespace:
+    values: dict = {
+        "id_externe": "A-1",
+        "record": RECORD,
+        "majority_date": "2026-07-15",
+        "status": "active",
+        "due_at": "2026-02-01",
+        "scheduled": {"blocked": {"habitat_jeunes": {"reason": "aucun_habitat_jeunes"}}},
+        "history": [{"at": "2026-01-10T09:00:00Z", "event": "reactivated"}],
+        "created_at": "2026-01-01T09:00:00Z",
+        "updated_at": "2026-01-10T09:00:00Z",
+        "exited_at": None,
+    }
+    values.update(overrides)
+    return SimpleNamespace(**values)
+
+
+def referral(**overrides: object) -> SimpleNamespace:
+    values: dict = {
+        "referral_id": "ref_1",
+        "id_externe": "A-1",
+        "kind": "mission_locale",
+        "partner_type": "mission_locale",
+        "partner_id": "ML59A",
+        "channel": "email",
+        "status": "acknowledged",
+        "history": [{"at": "2026-01-02T09:00:00Z", "status": "pending"}],
+        "created_at": "2026-01-02T09:00:00Z",
+        "sent_at": "2026-01-02T09:05:00Z",
+        "answered_at": "2026-01-03T09:00:00Z",
+        "answer": {"reponse": "accepte", "commentaire": "=1+1", "at": "2026-01-03T09:00:00Z"},
+        "snapshot": {"partner": {"nom": "ML de Lille", "email": "ml@ex.fr"}, "youth": RECORD},
+        "token_hash": "secret-hash",
+    }
+    values.update(overrides)
+    return SimpleNamespace(**values)
+
+
+def test_a_list_line_has_the_names_dates_status_and_pathway_of_the_youth():
+    line = views.youth_summary(youth())
+    assert line == {
+        "id_externe": "A-1",
+        "prenom": "Zoé",
+        "nom": "Lefèvre",
+        "date_naissance": "2008-07-15",
+        "code_commune": "59350",
+        "majority_date": "2026-07-15",
+        "status": "active",
+        "due_at": "2026-02-01",
+        "pathway": {"logement": "a_traiter"},
+    }
+
+
+def test_a_youth_waiting_for_a_partner_shows_no_due_date_but_why_it_waits():
+    detail = views.youth_detail(youth(due_at=BLOCKED), [])
+    assert detail["due_at"] is None
+    assert detail["blocked"] == {"habitat_jeunes": "aucun_habitat_jeunes"}
+
+
+def test_the_detail_has_every_roster_field_the_history_and_the_referrals():
+    detail = views.youth_detail(youth(), [referral()])
+    assert detail["referent_email"] == "referente.ase@cd59.exemple.fr"
+    assert detail["history"] == [{"at": "2026-01-10T09:00:00Z", "event": "reactivated"}]
+    assert [r["referral_id"] for r in detail["referrals"]] == ["ref_1"]
+
+
+def test_a_referral_shows_its_partner_and_answer_but_not_the_snapshot_or_token():
+    shown = views.referral_view(referral())
+    assert shown["partner"] == {"type": "mission_locale", "id": "ML59A", "nom": "ML de Lille"}
+    assert shown["answer"]["commentaire"] == "=1+1"
+    text = repr(shown)
+    assert "secret-hash" not in text
+    assert "ml@ex.fr" not in text
+    assert "Lefèvre" not in text
+
+
+def test_a_csv_line_flattens_the_answer_and_names_the_partner():
+    row = views.referral_row(referral(snapshot={}))
+    assert set(views.CSV_COLUMNS) <= set(row)
+    assert row["partner"] == "ML59A"  # no snapshot left (erased): the partner's id
+    assert row["reponse"] == "accepte"
+    assert row["commentaire"] == "=1+1"
+
+
+def test_erasure_looks_up_every_message_a_referral_can_have():
+    found = set(erasure.referral_message_ids("59", "ref_1", 2))
+    expected = {
+        ids.message_id("ref_1", "initial"),
+        ids.message_id("ref_1", "reminder"),
+        placement.message_id("ref_1"),
+        invitations._state("ref_1", _route(), None, 2, cancelled=False)["message"],
+        ids.message_id("ref_1", ("invite", 1)),
+    }
+    assert expected <= found
+
+
+def test_erasure_finds_the_alerts_the_department_received_about_a_referral():
+    department = Department("59", name="Nord", contact_email="ase@cd59.example.fr")
+    now = datetime(2026, 1, 15, tzinfo=UTC)
+    first = ids.message_id("ref_1", "initial")
+    queued = [
+        alerts.alert_message(department, "escalation", ("ref_1",), {}, now).message_id,
+        alerts.alert_message(department, "alert_redirected", ("ref_1",), {}, now).message_id,
+        alerts.alert_message(department, "alert_undeliverable", (first,), {}, now).message_id,
+        alerts.alert_message(department, "alert_failed", (first,), {}, now).message_id,
+    ]
+    assert set(queued) <= set(erasure.referral_message_ids("59", "ref_1", 0))
+
+
+def test_erasure_tries_each_kind_and_reason_for_every_routing_input_the_youth_had():
+    department = Department("59", name="Nord", contact_email="ase@cd59.example.fr")
+    now = datetime(2026, 1, 15, tzinfo=UTC)
+    found = erasure.no_partner_ids("59", "A-1", {"mission_locale": {"59599|", "59599|ML59A"}})
+    assert len(found) == 2 * len(REASONS)
+    for reason in REASONS:
+        key = ("A-1", "mission_locale", reason, "59599|")
+        queued = alerts.alert_message(department, "alert_no_partner", key, {}, now)
+        assert queued.message_id in found
+
+
+def _route() -> Route:
+    return Route("mission_locale", "ML59A", "ML", "ml@ex.fr", None, False, "email")
