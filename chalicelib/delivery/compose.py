@@ -12,8 +12,8 @@ from chalicelib.ack import tokens
 from chalicelib.delivery.providers import Email
 from chalicelib.messages import render
 from chalicelib.messages.ics import build_invitation, invitation_attachment
-from chalicelib.referrals.invitations import calendar_uid
 from chalicelib.messages.labels import KIND_LABELS as REFERRAL_TITLES
+from chalicelib.referrals.invitations import calendar_uid
 from chalicelib.reports.labels import KIND_LABELS, PART_LABELS
 from chalicelib.scheduling.rules import age_on
 
