@@ -33,7 +33,6 @@ METRICS: dict[str, str] = {
 }
 
 
-
 class _CurrentStdout:
     """Lambda's stdout, looked up at each write (so redirections and test capture apply)."""
 
