@@ -7,7 +7,9 @@ from chalicelib.api import ack, departments, directory, followup
 from chalicelib.delivery import events
 from chalicelib.roster import uploads
 
-app = Chalice(app_name="relais-ase")
+# configure_logs=False: Chalice's logger has the app's name, which is also the Powertools logger's
+# (service "relais-ase"); left on, Chalice sets it to ERROR and adds a plain-text handler.
+app = Chalice(app_name="relais-ase", configure_logs=False)
 app.api.binary_types.extend(
     [
         "text/csv",

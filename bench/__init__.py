@@ -1,0 +1,1 @@
+"""Relais ASE performance bench: `python -m bench` (`make bench`), SPEC §10."""

@@ -1,0 +1,115 @@
+"""The bench's verdicts (SPEC §10 budgets, PASS/FAIL per line), its figures and the cost table."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.cost_model import Estimate
+
+
+@dataclass(frozen=True)
+class Budget:
+    name: str
+    value: float
+    limit: float
+    compare: Callable[[float, float], bool]
+    sign: str
+
+    @property
+    def passed(self) -> bool:
+        return self.compare(self.value, self.limit)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "budget": f"{self.sign} {self.limit:g}",
+            "verdict": "PASS" if self.passed else "FAIL",
+        }
+
+
+def budgets(results: dict[str, Any]) -> list[Budget]:
+    scan, roster = results["scan"], results["roster"]
+    memory, cold = results["memory"], results["cold_start"]
+    ack, send = scan["ack"], scan["send"]
+    le, eq = operator.le, operator.eq
+    return [
+        Budget("Daily scan: youth items read / due (100,000 stored)",
+               scan["scan"]["items_read_per_due"], 1.1, le, "≤"),
+        Budget("Roster 10,000 new rows: DynamoDB write requests",
+               roster["new"]["dynamodb_write_requests"], 401, le, "≤"),
+        Budget("Same roster again: youths written",
+               roster["same_file_again"]["youth_items_written"], 0, eq, "="),
+        Budget("Upload path, 50,000 rows CSV: peak RSS (MB)",
+               memory["csv"]["peak_rss_mb"], 256, le, "≤"),
+        Budget("Upload path, 50,000 rows XLSX: peak RSS (MB)",
+               memory["xlsx"]["peak_rss_mb"], 256, le, "≤"),
+        Budget("Send one referral: DynamoDB requests", send["dynamodb_requests"], 3, le, "≤"),
+        Budget("Send one referral: provider calls", send["provider_calls"], 1, eq, "="),
+        Budget("Ack GET: DynamoDB requests (one read)", ack["get_dynamodb_requests"], 1, eq, "="),
+        Budget("Ack POST: DynamoDB requests", ack["post_dynamodb_requests"], 2, le, "≤"),
+        Budget("Cold start: import app.py / bare Chalice + boto3 (median)",
+               cold["import_ratio"], 1.3, le, "≤"),
+    ]  # fmt: skip
+
+
+def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
+    scan, roster, memory = results["scan"], results["roster"], results["memory"]
+    cold, idle = results["cold_start"], results["idle"]
+    new, again, changed = roster["new"], roster["same_file_again"], roster["changed_2_percent"]
+    sample = scan["send"]["sample"]
+    return [
+        ("Daily scan: due / youth items read (scanned) / all items read (directory, departments)",
+         f"{scan['scan']['due']} / {scan['scan']['youth_items_read']} "
+         f"({scan['scan']['youth_items_scanned']}) / {scan['scan']['total_items_read']}"),
+        ("Daily scan: DynamoDB requests, wall time",
+         f"{scan['scan']['dynamodb_requests']} requests, {scan['scan']['seconds']} s "
+         f"({scan['scan']['referrals_created']} referrals created)"),
+        ("Roster 10,000 new rows: write requests, rows/s",
+         f"{new['dynamodb_write_requests']} ({new['by_operation']}), {new['rows_per_second']}/s"),
+        ("Same file again: write requests (the audit event of §8), read requests, rows/s",
+         f"{again['dynamodb_write_requests']}, {again['dynamodb_read_requests']}, "
+         f"{again['rows_per_second']}/s"),
+        (f"Same roster, {changed['rows_changed']} rows changed: writes, reads",
+         f"{changed['dynamodb_write_requests']}, {changed['dynamodb_read_requests']}"),
+        ("Upload 50,000 rows CSV / XLSX: peak RSS (after imports), rows/s",
+         f"{memory['csv']['peak_rss_mb']} MB ({memory['csv']['rss_after_imports_mb']}), "
+         f"{memory['csv']['rows_per_second']}/s / {memory['xlsx']['peak_rss_mb']} MB "
+         f"({memory['xlsx']['rss_after_imports_mb']}), {memory['xlsx']['rows_per_second']}/s"),
+        ("Send: per message over a sample (DynamoDB requests, provider calls)",
+         f"{sample['dynamodb_requests_per_message']}, {sample['provider_calls_per_message']} "
+         f"({sample['outcomes']})"),
+        ("Cold start: app / bare import (ms), whole process (ms)",
+         f"{cold['app_import_ms']} / {cold['bare_import_ms']}, "
+         f"{cold['app_process_ms']} / {cold['bare_process_ms']} (ratio {cold['process_ratio']})"),
+        ("Cold start: what app imports beyond the bare app (ms, self time)",
+         ", ".join(f"{k} {v}" for k, v in list(cold["extra_imports_ms"].items())[:6])),
+        (f"Idle dispatch run ({idle['departments']} departments): requests, wall time",
+         f"{idle['dispatch']['dynamodb_requests']}, {idle['dispatch']['seconds']} s"),
+    ]  # fmt: skip
+
+
+def render(results: dict[str, Any], estimate: Estimate, seconds: float) -> str:
+    checks = budgets(results)
+    lines = ["", "Relais ASE — make bench (SPEC §10)", "", "Budgets"]
+    width = max(len(b.name) for b in checks)
+    for check in checks:
+        verdict = "PASS" if check.passed else "FAIL"
+        lines.append(f"  {check.name:<{width}}  {check.value:>8g}  {check.sign} "
+                     f"{check.limit:<6g} {verdict}")  # fmt: skip
+    lines += ["", "Figures"]
+    lines += [f"  {name}: {value}" for name, value in figures(results)]
+    lines += ["", "National cost model — per month, USD, eu-west-3 list prices (see docs/COSTS.md)"]
+    width = max(len(f"{line.service} {line.item}") for line in estimate.lines)
+    for line in estimate.lines:
+        label = f"{line.service} {line.item}"
+        lines.append(f"  {label:<{width}}  {line.quantity:>14,.1f} {line.unit:<13} "
+                     f"${line.usd:>9,.2f}  {line.note}")  # fmt: skip
+    lines.append(f"  {'Total':<{width}}  {'':>14} {'':<13} ${estimate.total:>9,.2f}")
+    failed = [b.name for b in checks if not b.passed]
+    lines += ["", f"FAIL: {'; '.join(failed)}" if failed else "All budgets PASS",
+              f"Bench wall time: {seconds:.0f} s", ""]  # fmt: skip
+    return "\n".join(lines)
