@@ -2,10 +2,17 @@
 
 from chalice import Chalice, Cron, Rate
 
-from chalicelib import jobs, settings
-from chalicelib.api import ack, departments, directory, followup
-from chalicelib.delivery import events
-from chalicelib.roster import uploads
+from chalicelib import settings
+from chalicelib.lazy import lazy
+
+# Each Lambda loads only the part of chalicelib its entry points use (see chalicelib/lazy.py).
+jobs = lazy("chalicelib.jobs")
+ack = lazy("chalicelib.api.ack")
+departments = lazy("chalicelib.api.departments")
+directory = lazy("chalicelib.api.directory")
+followup = lazy("chalicelib.api.followup")
+events = lazy("chalicelib.delivery.events")
+uploads = lazy("chalicelib.roster.uploads")
 
 # configure_logs=False: Chalice's logger has the app's name, which is also the Powertools logger's
 # (service "relais-ase"); left on, Chalice sets it to ERROR and adds a plain-text handler.
