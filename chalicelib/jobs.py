@@ -28,17 +28,36 @@ def weekly_digest(now: datetime | None = None) -> dict:
     return digest.run(now or utcnow())
 
 
+class JobsError(Exception):
+    """At least one job failed (each job still ran, as independent Lambdas would)."""
+
+    def __init__(self, failed: list[str], summary: dict) -> None:
+        super().__init__(f"job(s) failed: {', '.join(failed)}; the next run retries")
+        self.summary = summary
+
+
 def run_all(now: datetime) -> dict:
     """Every job once, in order. Dispatch runs again last so that what the follow-ups and the
     weekly digest queued (reminders, escalations, alerts, digests, placement notices) goes out in
-    the same run, as the next dispatch would. The digest is once a week by construction."""
-    summary = {
-        "now": now.isoformat(),
-        "scan": daily_scan(now),
-        "dispatch": dispatch_messages(now),
-        "followups": follow_up(now),
-        "digest": weekly_digest(now),
-    }
-    summary["dispatch_after_followups"] = dispatch_messages(now)
-    logger.info("jobs run", extra={"now": summary["now"]})
+    the same run, as the next dispatch would. The digest is once a week by construction.
+    A failing job does not stop the next ones (on AWS they are separate Lambdas); ``JobsError``
+    is raised at the end."""
+    summary: dict = {"now": now.isoformat()}
+    failed: list[str] = []
+    steps = (
+        ("scan", daily_scan),
+        ("dispatch", dispatch_messages),
+        ("followups", follow_up),
+        ("digest", weekly_digest),
+        ("dispatch_after_followups", dispatch_messages),
+    )
+    for name, job in steps:
+        try:
+            summary[name] = job(now)
+        except Exception as error:
+            summary[name] = {"error": type(error).__name__}
+            failed.append(name)
+    logger.info("jobs run", extra={"now": summary["now"], "failed": failed})
+    if failed:
+        raise JobsError(failed, summary)
     return summary

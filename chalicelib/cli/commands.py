@@ -96,7 +96,12 @@ def _run(args: argparse.Namespace) -> int:
             )
         )
     elif args.command == "jobs":
-        _print(jobs.run_all(clock.clock_from(args.today, args.now)))
+        try:
+            _print(jobs.run_all(clock.clock_from(args.today, args.now)))
+        except jobs.JobsError as error:  # every job ran; the summary says which failed
+            _print(error.summary)
+            print(f"erreur : {error}", file=sys.stderr)
+            return 1
     elif args.command == "outbox":
         messages = outbox.fetch()
         print(

@@ -6,18 +6,22 @@ Protocol for one message (≤ 3 DynamoDB requests + 1 provider call):
 2. the provider call;
 3. one TransactWriteItems: the message becomes ``sent`` (conditional on our claim id) and the
    referral ``sent`` with its follow-up date.
-A dispatcher that dies between 2 and 3 leaves a ``sending`` claim: it is taken again after the
-timeout and sent a second time — the only window left, as short as one DynamoDB write.
+Step 3 is retried (bounded) when DynamoDB fails, since the provider already accepted the message.
+A dispatcher that dies between 2 and 3 anyway leaves a ``sending`` claim: it is taken again after
+the timeout and sent a second time — the only window left, as short as one DynamoDB write.
+One message's failure never stops the others: the run goes on, then raises ``DispatchError``.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
+from botocore.exceptions import BotoCoreError
+from pynamodb.exceptions import PynamoDBException, UpdateError
 
 from chalicelib import clock
 from chalicelib.delivery import compose, outcomes
@@ -33,6 +37,11 @@ from chalicelib.store.base import iso
 from chalicelib.store.models import Department, Message
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
+RECORD_ATTEMPTS = 10
+
+
+class DispatchError(Exception):
+    """Some messages could not be processed in this run (they are retried by the next one)."""
 
 
 def run(now: datetime) -> dict:
@@ -41,8 +50,17 @@ def run(now: datetime) -> dict:
         for message in Message.dispatch_index.query(
             department.code, Message.dispatch_at <= iso(now)
         ):
-            totals[send_one(department, message, now)] += 1
+            try:
+                totals[send_one(department, message, now)] += 1
+            except Exception as error:  # an outage or a bug: the next run retries this message
+                totals["error"] += 1
+                logger.error(
+                    "message not processed",
+                    extra={"message_id": message.message_id, "error": type(error).__name__},
+                )
     logger.info("dispatch done", extra={"totals": dict(totals)})
+    if totals["error"]:
+        raise DispatchError(f"{totals['error']} message(s) not processed; the next run retries")
     return dict(totals)
 
 
@@ -60,13 +78,38 @@ def send_one(department: Department, message: Message, now: datetime) -> str:
         return outcomes.permanent_failure(department, message, claim, error.code, now)
     except TransientDeliveryError as error:
         return outcomes.transient_failure(department, message, claim, error.code, now)
-    outcomes.mark_sent(department, message, claim, provider_id, now)
+    except Exception as error:  # rendering failed (a bug) or the token key was unreadable
+        logger.error(
+            "message could not be prepared",
+            extra={"message_id": message.message_id, "error": type(error).__name__},
+        )
+        return outcomes.transient_failure(department, message, claim, "internal", now)
+    _record_sent(department, message, claim, provider_id, now)
     emit("MessagesSent", 1, department=department.code, channel=message.channel)
     logger.info(
         "message sent",
         extra={"message_id": message.message_id, "referral_id": message.referral_id},
     )
     return "sent"
+
+
+def _record_sent(
+    department: Department, message: Message, claim: str, provider_id: str, now: datetime
+) -> None:
+    """The provider accepted the message: insist on recording it (bounded), for a claim left
+    behind would be taken again after ``CLAIM_TIMEOUT`` and the message sent twice."""
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            outcomes.mark_sent(department, message, claim, provider_id, now)
+            return
+        except (PynamoDBException, BotoCoreError) as error:
+            if attempt == RECORD_ATTEMPTS - 1:
+                raise
+            logger.warning(
+                "recording a sent message failed; retrying",
+                extra={"message_id": message.message_id, "error": type(error).__name__},
+            )
+            time.sleep(min(2.0, 0.1 * 2**attempt))
 
 
 def _claim(message: Message, claim: str, now: datetime) -> bool:

@@ -106,18 +106,18 @@ def give_up(
     *,
     claim: str | None = None,
 ) -> None:
-    """The message will not be delivered: record it, mark its referral, alert the department."""
-    _update_quietly(
-        message,
-        [
-            Message.status.set(status),
-            Message.dispatch_at.remove(),
-            Message.last_error.set(code),
-            Message.history.set(Message.history.append([lifecycle.entry(status, now, code)])),
-        ],
-        (Message.claim_id == claim) if claim else None,
-    )
+    """The message will not be delivered: mark its referral, alert the department, then record
+    it. The message becomes final last, so that a failure half-way leaves it to be taken again
+    (the referral update and the alert, keyed by the message, are safe to repeat)."""
+    final_actions = [
+        Message.status.set(status),
+        Message.dispatch_at.remove(),
+        Message.last_error.set(code),
+        Message.history.set(Message.history.append([lifecycle.entry(status, now, code)])),
+    ]
+    final_condition = (Message.claim_id == claim) if claim else None
     if message.purpose == "alert" or not message.referral_id:
+        _update_quietly(message, final_actions, final_condition)
         logger.error("alert could not be delivered", extra={"message_id": message.message_id})
         return
     if message.purpose == "referral":
@@ -146,6 +146,7 @@ def give_up(
             referral_id=message.referral_id,
         )
     )
+    _update_quietly(message, final_actions, final_condition)
 
 
 def _try_other_channel(message: Message, code: str, now: datetime, condition: object) -> bool:

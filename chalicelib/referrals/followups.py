@@ -10,12 +10,20 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock
 from chalicelib.departments import service as departments
+from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import alerts, factory, lifecycle
 from chalicelib.reports.labels import KIND_LABELS
 from chalicelib.routing.rules import Route
-from chalicelib.store.base import iso, parse_iso
+from chalicelib.scheduling import scan
+from chalicelib.store.base import is_expired, iso, parse_iso
 from chalicelib.store.models import Department, Referral, Youth
+
+EXPECTED_STATUS = {"reminder": "sent", "escalation": "sent", "reroute": "redirected"}
+
+
+class FollowupsError(Exception):
+    """Some follow-ups could not be done in this run (the next run takes them again)."""
 
 
 def run(now: datetime) -> dict:
@@ -26,17 +34,31 @@ def run(now: datetime) -> dict:
         ):
             stage = referral.followup_stage or ""
             handler = {"reminder": remind, "escalation": escalate, "reroute": reroute}.get(stage)
-            if handler and _advance(referral, stage, department, now):
+            if handler is None or referral.status != EXPECTED_STATUS[stage]:
+                continue
+            # The handler queues messages with deterministic ids and makes idempotent updates, so
+            # it runs before the stage moves on: a failure half-way is completed by the next run.
+            try:
                 handler(department, referral, now)
-                totals[stage] += 1
+                if _advance(referral, stage, department, now):
+                    totals[stage] += 1
+            except Exception as error:  # an outage or a bug: the follow-up stays due
+                totals["error"] += 1
+                logger.error(
+                    "follow-up not done",
+                    extra={"referral_id": referral.referral_id, "error": type(error).__name__},
+                )
     logger.info("follow-ups done", extra={"totals": dict(totals)})
+    if totals["error"]:
+        raise FollowupsError(f"{totals['error']} follow-up(s) not done; the next run retries")
     return dict(totals)
 
 
 def _advance(referral: Referral, stage: str, department: Department, now: datetime) -> bool:
-    """Move the follow-up to its next stage first (conditional): each stage runs once."""
-    actions: list = [Referral.history.set(Referral.history.append([lifecycle.entry(stage, now)]))]
-    expected_status = {"reminder": "sent", "escalation": "sent", "reroute": "redirected"}[stage]
+    """Move the follow-up to its next stage (conditional): each stage is recorded once."""
+    noted = "escalated" if stage == "escalation" else stage  # a status change is kept as such
+    actions: list = [Referral.history.set(Referral.history.append([lifecycle.entry(noted, now)]))]
+    expected_status = EXPECTED_STATUS[stage]
     if stage == "reminder" and referral.sent_at:
         escalation_at = parse_iso(referral.sent_at) + timedelta(days=int(department.escalade_jours))
         actions += [
@@ -89,14 +111,14 @@ def remind(department: Department, referral: Referral, now: datetime) -> None:
             "expires_on": (referral.token_expires_at or iso(now))[:10],
         },
     )
-    lifecycle.enqueue(message)
-    emit("Reminders", 1, department=department.code)
+    if lifecycle.enqueue(message):
+        emit("Reminders", 1, department=department.code)
 
 
 def escalate(department: Department, referral: Referral, now: datetime) -> None:
     snapshot = referral.snapshot.as_dict()
     youth = snapshot["youth"]
-    lifecycle.enqueue(
+    queued = lifecycle.enqueue(
         alerts.alert_message(
             department,
             "escalation",
@@ -117,7 +139,8 @@ def escalate(department: Department, referral: Referral, now: datetime) -> None:
             referral_id=referral.referral_id,
         )
     )
-    emit("Escalations", 1, department=department.code)
+    if queued:
+        emit("Escalations", 1, department=department.code)
 
 
 def reroute(department: Department, referral: Referral, now: datetime) -> None:
@@ -153,3 +176,7 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
         scheduled.pop(referral.kind)
     today = clock.local_today(department.code, now)
     youth.update(actions=[Youth.scheduled.set(scheduled), Youth.due_at.set(today.isoformat())])
+    # Route again now (the next competent partner, or the no-partner alert) rather than at the
+    # next daily scan: the dispatch that follows the follow-ups sends it in the same run.
+    if youth.status == "active" and not is_expired(youth.expires_at, now):
+        scan.process(department, youth, today, now, DirectorySnapshot())

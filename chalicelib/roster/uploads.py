@@ -124,7 +124,8 @@ def _run(upload: Upload, data: bytes) -> tuple[str, dict]:
     upload.update(actions=[Upload.rows_total.set(parsed.rows)])
 
     def progress(done: int) -> None:
-        upload.update(actions=[Upload.rows_done.set(done)])
+        # ``done`` counts items written, exited youths included: never more than the file's rows
+        upload.update(actions=[Upload.rows_done.set(min(done, parsed.rows))])
 
     report = roster.apply_parsed(
         department,
@@ -135,4 +136,5 @@ def _run(upload: Upload, data: bytes) -> tuple[str, dict]:
         now=now,
         progress=progress,
     )
+    upload.update(actions=[Upload.rows_done.set(parsed.rows)])  # every row was dealt with
     return "done", report

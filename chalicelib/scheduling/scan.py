@@ -1,6 +1,8 @@
 """The daily scan: create every referral that is due, exactly once (SPEC §6, §10).
 
 Reads only due youths (``due-index``: ``due_at <= today``, in each department's local date).
+Every step is idempotent (deterministic ids, conditional writes), so a youth whose processing failed
+half-way is simply processed again by the next run; one youth's failure never stops the others.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from chalicelib.store.base import is_expired
 from chalicelib.store.models import Department, Youth
 
 
+class ScanError(Exception):
+    """Some due youths could not be processed in this run (the next run takes them again)."""
+
+
 def run(now: datetime) -> dict:
     directory = DirectorySnapshot()
     totals: Counter = Counter()
@@ -31,8 +37,17 @@ def run(now: datetime) -> dict:
             totals["youths_read"] += 1
             if youth.status != "active" or is_expired(youth.expires_at, now):
                 continue
-            totals.update(process(department, youth, today, now, directory))
+            try:
+                totals.update(process(department, youth, today, now, directory))
+            except Exception as error:  # an outage or a bug: the youth stays due
+                totals["error"] += 1
+                logger.error(
+                    "youth not processed",
+                    extra={"department": department.code, "error": type(error).__name__},
+                )
     logger.info("daily scan done", extra={"totals": dict(totals)})
+    if totals["error"]:
+        raise ScanError(f"{totals['error']} youth(s) not processed; the next run retries")
     return dict(totals)
 
 

@@ -75,3 +75,12 @@ def is_expired(expires_at: datetime | None, now: datetime | None = None) -> bool
 
 
 ONE_DAY = timedelta(days=1)
+
+
+def reset_connections() -> None:
+    """Forget every model's cached PynamoDB connection, so that the next call follows the current
+    ``AWS_ENDPOINT_URL`` (PynamoDB caches one connection per model while its table name holds)."""
+    from chalicelib.store.models import ALL_MODELS
+
+    for model in ALL_MODELS:
+        model._connection = None

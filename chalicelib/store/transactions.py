@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,11 +15,28 @@ from chalicelib import settings
 __all__ = ["TransactWriteError", "conditions_failed", "transaction"]
 
 
+_connections: dict[tuple[str, str | None], Connection] = {}
+_lock = threading.Lock()
+
+
+def _connection() -> Connection:
+    """One connection per (region, endpoint), reused: a new one would build a new botocore client
+    (~0.1 s of service-model loading) for every transaction."""
+    current = settings.current()
+    key = (current.region, current.endpoint_url)
+    found = _connections.get(key)
+    if found is None:
+        with _lock:
+            found = _connections.setdefault(
+                key,
+                Connection(region=current.region, host=current.endpoint_url, max_retry_attempts=5),
+            )
+    return found
+
+
 @contextmanager
 def transaction() -> Iterator[TransactWrite]:
-    current = settings.current()
-    connection = Connection(region=current.region, host=current.endpoint_url, max_retry_attempts=5)
-    with TransactWrite(connection=connection) as write:
+    with TransactWrite(connection=_connection()) as write:
         yield write
 
 

@@ -1,0 +1,161 @@
+"""Large rosters through S3 (SPEC §4, issue 3): create an upload, PUT the file to its presigned
+URL, the S3 event processes it; the upload's status shows progress and the final report; the file
+does not stay in the bucket.
+
+Locally the S3 event goes to an SQS queue that ``pump.drain`` hands to the very handler
+``app.py`` declares, as Lambda would.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+import app as application
+from chalicelib import aws, clock, settings
+from chalicelib.local import pump
+from chalicelib.store.base import utcnow
+from chalicelib.store.models import Youth
+from tests.integration import support as s
+
+ROWS = 2600  # more than one progress step (every 2,000 rows)
+
+
+@pytest.fixture
+def key(client) -> str:
+    s.load_directory(client, s.operator_key())
+    return s.department_key("59")
+
+
+def create(client, key: str, query: str = "") -> dict:
+    answer = client.http.post(
+        f"/departments/59/roster-uploads{query}", headers=s.auth(key, "application/json")
+    )
+    assert answer.status_code == 201, answer.json_body
+    return answer.json_body
+
+
+def status(client, key: str, upload_id: str):
+    return client.http.get(
+        f"/departments/59/roster-uploads/{upload_id}", headers=s.auth(key, "application/json")
+    )
+
+
+def put_file(upload: dict, data: bytes) -> None:
+    answer = requests.put(upload["upload_url"], data=data, timeout=30)
+    assert answer.status_code == 200
+
+
+def remaining_objects() -> list[str]:
+    listed = aws.client("s3").list_objects_v2(
+        Bucket=settings.current().upload_bucket, Prefix="uploads/"
+    )
+    return [item["Key"] for item in listed.get("Contents", [])]
+
+
+def big_roster(count: int) -> bytes:
+    today = clock.local_today("59", utcnow())
+    rows = [
+        s.youth(f"BIG{n:05d}", s.birth_for(today, years=17, days=(n % 300) - 150))
+        for n in range(count)
+    ]
+    return s.roster_csv(rows, sep=";")
+
+
+def test_a_large_roster_put_to_the_presigned_url_is_processed_and_reported(client, key):
+    upload = create(client, key)
+    assert upload["upload_url"].startswith(aws.client("s3").meta.endpoint_url)
+    assert status(client, key, upload["upload_id"]).json_body["status"] == "waiting"
+    # When the department PUTs its file and S3 notifies
+    put_file(upload, big_roster(ROWS))
+    assert pump.drain(application) == 1
+    # Then the upload is done, every row counted, the report is the roster report
+    answer = status(client, key, upload["upload_id"])
+    assert answer.status_code == 200
+    body = answer.json_body
+    assert (body["status"], body["rows_total"], body["rows_done"]) == ("done", ROWS, ROWS)
+    report = body["report"]
+    assert (report["rows"], report["created"], report["applied"]) == (ROWS, ROWS, True)
+    assert report["rejected"] == []
+    assert sum(1 for _ in Youth.query("59")) == ROWS
+    # And the file is gone from the bucket
+    assert remaining_objects() == []
+
+
+def test_a_strict_file_with_a_rejected_row_is_rejected_with_its_report_and_writes_nothing(
+    client, key
+):
+    today = clock.local_today("59", utcnow())
+    rows = [
+        s.youth("GOOD1", s.birth_for(today, years=17, days=10)),
+        s.youth("BAD01", s.birth_for(today, years=17, days=10), code_commune="ABCDE"),
+    ]
+    upload = create(client, key)
+    put_file(upload, s.roster_csv(rows))
+    pump.drain(application)
+    body = status(client, key, upload["upload_id"]).json_body
+    assert body["status"] == "rejected"
+    assert body["rows_total"] == 2
+    (rejected,) = body["report"]["rejected"]
+    assert (rejected["row"], rejected["id_externe"], rejected["column"]) == (
+        3,
+        "BAD01",
+        "code_commune",
+    )
+    assert body["report"]["applied"] is False
+    assert list(Youth.query("59")) == []
+    assert remaining_objects() == []
+
+
+def test_an_unreadable_file_is_rejected(client, key):
+    upload = create(client, key)
+    put_file(upload, b"\x00\x01PK\x03\x04 not a spreadsheet \xff\xfe")
+    pump.drain(application)
+    body = status(client, key, upload["upload_id"]).json_body
+    assert body["status"] == "rejected"
+    assert body["report"]["error"]["code"]
+    assert body["rows_done"] == 0
+    assert remaining_objects() == []
+
+
+def test_a_dry_run_upload_reports_without_writing(client, key):
+    upload = create(client, key, "?dry_run=true&mode=partial")
+    put_file(upload, big_roster(5))
+    pump.drain(application)
+    body = status(client, key, upload["upload_id"]).json_body
+    assert body["status"] == "done"
+    assert (body["report"]["created"], body["report"]["applied"]) == (5, False)
+    assert list(Youth.query("59")) == []
+
+
+def test_an_upload_is_visible_only_to_its_department(client, key):
+    upload = create(client, key)
+    other = s.department_key("62", "Pas-de-Calais")
+    foreign = client.http.get(
+        f"/departments/62/roster-uploads/{upload['upload_id']}",
+        headers=s.auth(other, "application/json"),
+    )
+    assert foreign.status_code == 404
+    assert "upl_" not in json.dumps(foreign.json_body)
+    unknown = status(client, key, "upl_" + "0" * 24)
+    assert unknown.status_code == 404
+
+
+def test_progress_never_counts_more_rows_than_the_file_has(client, key):
+    # Given ten youths on file
+    today = clock.local_today("59", utcnow())
+    first = [s.youth(f"KEEP{n}", s.birth_for(today, years=17, days=n)) for n in range(10)]
+    upload = create(client, key)
+    put_file(upload, s.roster_csv(first))
+    pump.drain(application)
+    # When the next file keeps three of them and adds a child too young to be stored
+    young = s.youth("YOUNG", s.birth_for(today, years=15, days=30))
+    upload = create(client, key)
+    put_file(upload, s.roster_csv([*first[:3], young]))
+    pump.drain(application)
+    # Then the seven absent youths exited, and the progress counts the file's four rows
+    body = status(client, key, upload["upload_id"]).json_body
+    assert (body["report"]["exited"], body["report"]["skipped_too_young"]) == (7, 1)
+    assert (body["status"], body["rows_total"], body["rows_done"]) == ("done", 4, 4)
