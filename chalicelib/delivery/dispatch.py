@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException, UpdateError
 
-from chalicelib import clock
+from chalicelib import clock, runs
 from chalicelib.delivery import compose, outcomes
 from chalicelib.delivery.providers import (
     PermanentDeliveryError,
@@ -40,7 +40,7 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 RECORD_ATTEMPTS = 10
 
 
-class DispatchError(Exception):
+class DispatchError(runs.JobItemsError):
     """Some messages could not be processed in this run (they are retried by the next one)."""
 
 
@@ -50,18 +50,9 @@ def run(now: datetime) -> dict:
         for message in Message.dispatch_index.query(
             department.code, Message.dispatch_at <= iso(now)
         ):
-            try:
+            with runs.isolated(totals, "message not processed", message_id=message.message_id):
                 totals[send_one(department, message, now)] += 1
-            except Exception as error:  # an outage or a bug: the next run retries this message
-                totals["error"] += 1
-                logger.error(
-                    "message not processed",
-                    extra={"message_id": message.message_id, "error": type(error).__name__},
-                )
-    logger.info("dispatch done", extra={"totals": dict(totals)})
-    if totals["error"]:
-        raise DispatchError(f"{totals['error']} message(s) not processed; the next run retries")
-    return dict(totals)
+    return runs.finish(totals, "dispatch done", DispatchError)
 
 
 def send_one(department: Department, message: Message, now: datetime) -> str:

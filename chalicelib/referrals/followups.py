@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import clock
+from chalicelib import clock, runs
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
-from chalicelib.observability import emit, logger
+from chalicelib.observability import emit
 from chalicelib.referrals import alerts, factory, lifecycle
 from chalicelib.reports.labels import KIND_LABELS
 from chalicelib.routing.rules import Route
@@ -22,7 +22,7 @@ from chalicelib.store.models import Department, Referral, Youth
 EXPECTED_STATUS = {"reminder": "sent", "escalation": "sent", "reroute": "redirected"}
 
 
-class FollowupsError(Exception):
+class FollowupsError(runs.JobItemsError):
     """Some follow-ups could not be done in this run (the next run takes them again)."""
 
 
@@ -38,20 +38,11 @@ def run(now: datetime) -> dict:
                 continue
             # The handler queues messages with deterministic ids and makes idempotent updates, so
             # it runs before the stage moves on: a failure half-way is completed by the next run.
-            try:
+            with runs.isolated(totals, "follow-up not done", referral_id=referral.referral_id):
                 handler(department, referral, now)
                 if _advance(referral, stage, department, now):
                     totals[stage] += 1
-            except Exception as error:  # an outage or a bug: the follow-up stays due
-                totals["error"] += 1
-                logger.error(
-                    "follow-up not done",
-                    extra={"referral_id": referral.referral_id, "error": type(error).__name__},
-                )
-    logger.info("follow-ups done", extra={"totals": dict(totals)})
-    if totals["error"]:
-        raise FollowupsError(f"{totals['error']} follow-up(s) not done; the next run retries")
-    return dict(totals)
+    return runs.finish(totals, "follow-ups done", FollowupsError)
 
 
 def _advance(referral: Referral, stage: str, department: Department, now: datetime) -> bool:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import clock
+from chalicelib import clock, runs
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.observability import emit, logger
@@ -24,7 +24,7 @@ from chalicelib.store.base import is_expired
 from chalicelib.store.models import Department, Youth
 
 
-class ScanError(Exception):
+class ScanError(runs.JobItemsError):
     """Some due youths could not be processed in this run (the next run takes them again)."""
 
 
@@ -37,18 +37,9 @@ def run(now: datetime) -> dict:
             totals["youths_read"] += 1
             if youth.status != "active" or is_expired(youth.expires_at, now):
                 continue
-            try:
+            with runs.isolated(totals, "youth not processed", department=department.code):
                 totals.update(process(department, youth, today, now, directory))
-            except Exception as error:  # an outage or a bug: the youth stays due
-                totals["error"] += 1
-                logger.error(
-                    "youth not processed",
-                    extra={"department": department.code, "error": type(error).__name__},
-                )
-    logger.info("daily scan done", extra={"totals": dict(totals)})
-    if totals["error"]:
-        raise ScanError(f"{totals['error']} youth(s) not processed; the next run retries")
-    return dict(totals)
+    return runs.finish(totals, "daily scan done", ScanError)
 
 
 def process(
