@@ -1,0 +1,26 @@
+"""`make run`'s demo goes through the same code paths as operators and departments."""
+
+from __future__ import annotations
+
+import io
+
+from chalicelib import jobs
+from chalicelib.local import demo_setup, outbox
+from chalicelib.store.base import utcnow
+from chalicelib.store.models import Referral
+
+
+def test_the_demo_loads_two_departments_and_its_jobs_send_referrals_with_links(aws):
+    # Given the demo directory and rosters (Nord and La Réunion)
+    keys = demo_setup.load()
+    assert set(keys) == {"operator", "59", "974"}
+    # When the day's jobs run
+    summary = jobs.run_all(utcnow())
+    # Then referrals went out to both departments' partners, with links to click
+    assert {r.department for r in Referral.scan()} == {"59", "974"}
+    messages = outbox.fetch()
+    assert any(m["ack_url"] for m in messages)
+    shown = io.StringIO()
+    demo_setup.explain(aws.url, keys, summary, out=shown)
+    text = shown.getvalue()
+    assert "/_relais/outbox.html" in text and keys["59"] in text and "lien :" in text
