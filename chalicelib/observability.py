@@ -8,6 +8,7 @@ log referral ids, counts and codes only.
 from __future__ import annotations
 
 import sys
+import traceback
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
@@ -60,3 +61,17 @@ def emit(name: str, value: float, *, department: str, channel: str | None = None
     ) as metric:
         if channel:
             metric.add_dimension(name="Channel", value=channel)
+
+
+def log_failure(message: str, error: BaseException, **ids: str) -> None:
+    """Log an unexpected error by its type and where it happened — never its message, which may
+    quote data (a cell, an address) that must not reach the logs."""
+    frames = traceback.extract_tb(error.__traceback__)[-6:]
+    logger.error(
+        message,
+        extra={
+            **ids,
+            "error": type(error).__name__,
+            "where": [f"{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno}" for frame in frames],
+        },
+    )

@@ -9,7 +9,7 @@ from chalice.app import Request, Response
 from chalicelib import settings
 from chalicelib.ack import service
 from chalicelib.api import base
-from chalicelib.observability import logger
+from chalicelib.observability import log_failure
 from chalicelib.store.base import utcnow
 
 MAX_FORM_BYTES = 16 * 1024
@@ -60,7 +60,7 @@ def same_origin(request: Request) -> bool:
 def _page(call) -> Response:
     try:
         page = call()
-    except Exception:
-        logger.exception("ack page failed")
+    except Exception as error:
+        log_failure("ack page failed", error)
         return base.page_response(service.render_page("error", {"message": "Erreur interne."}), 500)
     return base.page_response(page.html, page.status)

@@ -14,7 +14,7 @@ from chalice.app import Request, Response
 
 from chalicelib.auth import keys
 from chalicelib.errors import BadRequestError, RelaisError
-from chalicelib.observability import logger
+from chalicelib.observability import log_failure, logger
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 PAGE_HEADERS = {
@@ -57,8 +57,8 @@ def handle(call: Callable[[], Response | Any]) -> Response:
         result = call()
     except RelaisError as error:
         return error_response(error)
-    except Exception:
-        logger.exception("unexpected error")
+    except Exception as error:
+        log_failure("unexpected error", error)
         return json_response(
             {"error": {"code": "internal", "message": "Erreur interne. Réessayez plus tard."}}, 500
         )

@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 from chalicelib import aws, clock, settings
 from chalicelib.departments import service as departments
 from chalicelib.errors import BadRequestError, NotFoundError, RelaisError
-from chalicelib.observability import logger
+from chalicelib.observability import log_failure, logger
 from chalicelib.roster import parsing
 from chalicelib.roster import service as roster
 from chalicelib.store.base import iso, utcnow
@@ -106,8 +106,8 @@ def process_object(bucket: str, key: str) -> str:
         final = "rejected"
         details = error.details if isinstance(error.details, dict) else {}
         report = {**details, "error": {"code": error.code, "message": error.message}}
-    except Exception:
-        logger.exception("upload processing failed", extra={"upload_id": upload_id})
+    except Exception as error:
+        log_failure("upload processing failed", error, upload_id=upload_id)
         final, report = "failed", {"error": {"code": "internal", "message": "Erreur interne."}}
     finally:
         s3.delete_object(Bucket=bucket, Key=key)
