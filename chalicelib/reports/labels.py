@@ -54,25 +54,10 @@ REASON_LABELS: Mapping[str, str] = {
 CHANNEL_LABELS: Mapping[str, str] = {"email": "Courriel", "sms": "SMS"}
 
 
-def kind_label(code: str) -> str:
-    return KIND_LABELS.get(code, code)
+def label(table: Mapping[str, str], code: str) -> str:
+    """French label of ``code`` in ``table``; an unknown code is shown as is."""
+    return table.get(code, code)
 
 
 def part_label(code: str) -> str:
-    return PART_LABELS.get(code, code)
-
-
-def state_label(code: str) -> str:
-    return STATE_LABELS.get(code, code)
-
-
-def status_label(code: str) -> str:
-    return STATUS_LABELS.get(code, code)
-
-
-def reason_label(code: str) -> str:
-    return REASON_LABELS.get(code, code)
-
-
-def channel_label(code: str) -> str:
-    return CHANNEL_LABELS.get(code, code)
+    return label(PART_LABELS, code)

@@ -271,18 +271,18 @@ def test_every_code_has_a_french_label(table, codes):
 
 
 @pytest.mark.parametrize(
-    ("function", "code", "label"),
+    ("table", "code", "label"),
     [
-        (labels.kind_label, "entretien", "Entretien de préparation à la majorité"),
-        (labels.part_label, "emploi", "Emploi / formation"),
-        (labels.part_label, "accompagnement", "Accompagnement socio-éducatif"),
-        (labels.status_label, "acknowledged", "Pris en charge"),
-        (labels.status_label, "failed", "Échec d'envoi"),
-        (labels.status_label, "escalated", "Relancé (escalade)"),
-        (labels.state_label, "a_traiter", "À traiter"),
-        (labels.channel_label, "sms", "SMS"),
-        (labels.status_label, "inattendu", "inattendu"),  # unknown code shown as is
+        (labels.KIND_LABELS, "entretien", "Entretien de préparation à la majorité"),
+        (labels.PART_LABELS, "emploi", "Emploi / formation"),
+        (labels.PART_LABELS, "accompagnement", "Accompagnement socio-éducatif"),
+        (labels.STATUS_LABELS, "acknowledged", "Pris en charge"),
+        (labels.STATUS_LABELS, "failed", "Échec d'envoi"),
+        (labels.STATUS_LABELS, "escalated", "Relancé (escalade)"),
+        (labels.STATE_LABELS, "a_traiter", "À traiter"),
+        (labels.CHANNEL_LABELS, "sms", "SMS"),
+        (labels.STATUS_LABELS, "inattendu", "inattendu"),  # unknown code shown as is
     ],
 )
-def test_a_label_function_translates_a_code(function, code, label):
-    assert function(code) == label
+def test_a_label_translates_a_code(table, code, label):
+    assert labels.label(table, code) == label
