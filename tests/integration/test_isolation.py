@@ -30,6 +30,8 @@ def routes(prefix: str) -> list[tuple[str, str, str]]:
 
 DEPARTMENT_ROUTES = routes("/departments/{code}")
 DIRECTORY_ROUTES = routes("/directory/")
+# the loops below check every route: make sure there still are routes to check
+assert len(DEPARTMENT_ROUTES) >= 8 and len(DIRECTORY_ROUTES) >= 4
 
 
 def concrete(pattern: str) -> str:
