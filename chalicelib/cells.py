@@ -17,13 +17,12 @@ from typing import Generic, TypeVar
 from chalicelib.geo import is_department_code
 from chalicelib.roster.insee import InvalidInseeError, normalize_insee
 from chalicelib.roster.phones import InvalidPhoneError, Phone, normalize_phone
-from chalicelib.roster.record import PATHWAY_STATES, RowError
+from chalicelib.roster.record import MAX_ID, PATHWAY_STATES, RowError
 from chalicelib.tabular import cell_text, normalize_header
 from chalicelib.validation import is_email
 
 T = TypeVar("T")
 
-MAX_ID = 64
 MAX_NAME = 200
 MAX_TEXT = 200
 MAX_EMAIL = 320

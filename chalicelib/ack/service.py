@@ -84,9 +84,10 @@ def parse_day(text: str) -> date | None:
     """``AAAA-MM-JJ`` (date pickers) or ``JJ/MM/AAAA`` (typed by hand)."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        return day if 1900 <= day.year <= 2099 else None
     return None
 
 

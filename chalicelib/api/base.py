@@ -12,6 +12,7 @@ from typing import Any
 
 from chalice.app import Request, Response
 
+from chalicelib import cells
 from chalicelib.auth import keys
 from chalicelib.errors import BadRequestError, RelaisError
 from chalicelib.observability import log_failure, logger
@@ -87,4 +88,8 @@ def query(request: Request) -> dict[str, str]:
 
 
 def flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "oui", "yes")
+    """A yes/no query parameter, read like the roster's flags; anything else is a 400."""
+    try:
+        return cells.flag(value or "")
+    except cells.CellError:
+        raise BadRequestError("Valeur oui/non attendue (true/false, oui/non, 1/0).") from None

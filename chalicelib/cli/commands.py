@@ -12,7 +12,6 @@ from chalicelib import clock, jobs, provisioning
 from chalicelib.departments import service as departments
 from chalicelib.directory import service as directory
 from chalicelib.errors import RelaisError
-from chalicelib.local import outbox
 from chalicelib.roster import service as roster
 
 CLI_ACTOR = "operator-cli"
@@ -103,6 +102,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"erreur : {error}", file=sys.stderr)
             return 1
     elif args.command == "outbox":
+        from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
+
         messages = outbox.fetch()
         print(
             json.dumps(messages, ensure_ascii=False, indent=2)

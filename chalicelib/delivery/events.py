@@ -40,8 +40,8 @@ def handle(raw_message: str) -> str:
     at = _timestamp(event, kind) or utcnow()
     if message.last_event_at and message.last_event_at >= iso(at):
         return "stale"
-    department = departments.get(message.department)
     if kind == "Bounce":
+        department = departments.get(message.department)
         bounce = event.get("bounce") or {}
         emit("Bounces", 1, department=department.code)
         if bounce.get("bounceType") == "Permanent":
@@ -52,7 +52,7 @@ def handle(raw_message: str) -> str:
         outcomes.soft_bounce(department, message, at)
         return "retry"
     if kind == "Complaint":
-        emit("Complaints", 1, department=department.code)
+        emit("Complaints", 1, department=message.department)
         _note(message, at, "complaint")
         return "complaint"
     if kind == "Delivery":

@@ -14,7 +14,6 @@ from chalicelib.store.models import Department, Message, Referral
 from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
 
 MAX_ATTEMPTS = 5
-STATUS_ON_SEND = {"referral": "sent", "invitation": None, "reminder": None}
 
 
 def mark_sent(

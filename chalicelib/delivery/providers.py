@@ -15,15 +15,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib import aws, settings
 
-PERMANENT_CODES = {
-    "MessageRejected",
-    "InvalidParameterValue",
-    "InvalidParameter",
-    "MailFromDomainNotVerifiedException",
-    "AccountSendingPausedException",
-    "ConfigurationSetDoesNotExist",
-    "OptedOut",
-}
+# The address or number will never work. Anything else — throttling, outages, but also an account
+# or configuration problem (sending paused, expired credentials) — is retried, bounded, then
+# ``failed`` with an alert: an operator's mistake must not mark partners undeliverable.
+PERMANENT_CODES = {"MessageRejected", "InvalidParameterValue", "InvalidParameter", "OptedOut"}
 
 
 class DeliveryError(Exception):
@@ -113,8 +108,7 @@ def _call(operation, **kwargs):
         return operation(**kwargs)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "ClientError")
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500)
-        if code in PERMANENT_CODES or (400 <= status < 500 and "Throttl" not in code):
+        if code in PERMANENT_CODES:
             raise PermanentDeliveryError(code) from None
         raise TransientDeliveryError(code) from None
     except BotoCoreError as error:

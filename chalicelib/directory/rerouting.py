@@ -32,35 +32,43 @@ def after_load(now: datetime) -> dict:
     for department in departments.all_departments():
         today = clock.local_today(department.code, now).isoformat()
         for youth in Youth.due_index.query(department.code, Youth.due_at == rules.BLOCKED):
-            youth.update(actions=[Youth.due_at.set(today)])
+            try:
+                youth.update(
+                    actions=[Youth.due_at.set(today)], condition=Youth.due_at == rules.BLOCKED
+                )
+            except UpdateError as error:
+                if not lifecycle.is_condition_failure(error):
+                    raise
+                continue
             totals["blocked_retried"] += 1
         for referral in Referral.followup_index.query(
             department.code, Referral.followup_at <= rules.BLOCKED
         ):
-            if referral.status in AWAITING_ANSWER and _moved(referral, directory, now):
-                _redirect(referral, today, now)
+            youth = _moved(referral, directory, now) if referral.status in AWAITING_ANSWER else None
+            if youth is not None:
+                _redirect(referral, youth, today, now)
                 totals["redirected"] += 1
     logger.info("directory change applied", extra={"totals": dict(totals)})
     return dict(totals)
 
 
-def _moved(referral: Referral, directory: DirectorySnapshot, now: datetime) -> bool:
-    """Whether the referral's partner is no longer the one routing picks today."""
+def _moved(referral: Referral, directory: DirectorySnapshot, now: datetime) -> Youth | None:
+    """The youth, when the referral's partner is no longer the one routing picks today."""
     try:
         youth = Youth.get(referral.department, referral.id_externe)
     except Youth.DoesNotExist:
-        return False
+        return None
     if youth.status != "active" or is_expired(youth.expires_at, now):
-        return False
+        return None
     record = YouthRecord.from_attributes(youth.record.as_dict())
     if referral.kind == rules.HABITAT_JEUNES:
         route = route_habitat_jeunes(record.code_commune, directory)
     else:
         route = route_mission_locale(record.code_commune, record.code_ml, directory)
-    return isinstance(route, Route) and route.partner_id != referral.partner_id
+    return youth if isinstance(route, Route) and route.partner_id != referral.partner_id else None
 
 
-def _redirect(referral: Referral, today: str, now: datetime) -> None:
+def _redirect(referral: Referral, youth: Youth, today: str, now: datetime) -> None:
     try:
         referral.update(
             actions=[
@@ -77,7 +85,6 @@ def _redirect(referral: Referral, today: str, now: datetime) -> None:
         if lifecycle.is_condition_failure(error):
             return
         raise
-    youth = Youth.get(referral.department, referral.id_externe)
     scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
     if (scheduled.get(referral.kind) or {}).get("referral_id") == referral.referral_id:
         scheduled.pop(referral.kind)

@@ -20,14 +20,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from chalicelib import audit, clock
-from chalicelib.cells import MAX_ID
 from chalicelib.departments import service as departments
 from chalicelib.errors import NotFoundError
 from chalicelib.followup.views import plain
 from chalicelib.observability import logger
 from chalicelib.pathway import digest, placement
 from chalicelib.referrals import ids, lifecycle
-from chalicelib.roster.record import YouthRecord
+from chalicelib.roster.record import MAX_ID, YouthRecord
 from chalicelib.routing.rules import REASONS
 from chalicelib.scheduling import rules
 from chalicelib.store.base import iso

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
-from chalicelib import clock
+from chalicelib import clock, runs
 from chalicelib.departments import service as departments
-from chalicelib.observability import emit, logger
+from chalicelib.observability import emit
 from chalicelib.pathway import content
 from chalicelib.pathway.content import RiskEntry
 from chalicelib.referrals import ids, lifecycle
@@ -32,12 +32,16 @@ DIGEST_TTL = timedelta(days=35)
 WEEKS_KEPT = DIGEST_TTL.days // 7 + 1
 
 
+class DigestError(runs.JobItemsError):
+    """Some departments' digests could not be queued in this run (the next run retries)."""
+
+
 def run(now: datetime) -> dict:
     totals: Counter = Counter()
     for department in departments.all_departments():
-        totals.update(run_department(department, now))
-    logger.info("weekly digest done", extra={"totals": dict(totals)})
-    return dict(totals)
+        with runs.isolated(totals, "digest not queued", department=department.code):
+            totals.update(run_department(department, now))
+    return runs.finish(totals, "weekly digest done", DigestError)
 
 
 def run_department(department: Department, now: datetime) -> Counter:

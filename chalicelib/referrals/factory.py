@@ -65,7 +65,7 @@ def partner_message(
 ) -> Message:
     """A message to the partner about a referral, on its channel, with the other as fallback."""
     email_ok, sms_ok = bool(route.email), bool(route.telephone and route.telephone_mobile)
-    channel = route.canal if (route.canal == "sms" and sms_ok) or not email_ok else "email"
+    channel = "sms" if sms_ok and (route.canal == "sms" or not email_ok) else "email"
     fallback = "sms" if channel == "email" and sms_ok else "email" if email_ok else None
     if fallback == channel:
         fallback = None

@@ -165,9 +165,12 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
     excluded[referral.kind] = sorted({*excluded.get(referral.kind, []), referral.partner_id})
     if (scheduled.get(referral.kind) or {}).get("referral_id") == referral.referral_id:
         scheduled.pop(referral.kind)
-    today = clock.local_today(department.code, now)
-    youth.update(actions=[Youth.scheduled.set(scheduled), Youth.due_at.set(today.isoformat())])
+    if youth.status != "active" or is_expired(youth.expires_at, now):
+        youth.update(actions=[Youth.scheduled.set(scheduled)])
+        return
     # Route again now (the next competent partner, or the no-partner alert) rather than at the
     # next daily scan: the dispatch that follows the follow-ups sends it in the same run.
-    if youth.status == "active" and not is_expired(youth.expires_at, now):
-        scan.process(department, youth, today, now, DirectorySnapshot())
+    youth.scheduled = scheduled
+    scan.process(
+        department, youth, clock.local_today(department.code, now), now, DirectorySnapshot()
+    )

@@ -17,7 +17,6 @@ from chalicelib.store.transactions import TransactWriteError, conditions_failed,
 
 UNSENT = ("pending",)
 ANSWERABLE = ("sent", "escalated", "acknowledged", "declined", "redirected")
-OPEN = ("pending", "sent", "escalated")
 ANSWER_STATUS = {"accepte": "acknowledged", "refuse": "declined", "non_competent": "redirected"}
 MESSAGE_TTL = timedelta(days=400)
 

@@ -7,6 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+MAX_ID = 64  # longest id_externe accepted
+
 PATHWAY_PARTS = ("ressources", "logement", "emploi", "sante", "droits", "accompagnement")
 PATHWAY_STATES = ("securise", "en_cours", "a_traiter")
 

@@ -15,6 +15,9 @@ from chalicelib.store.models import Department
 
 MAX_DIRECT_BYTES = 6 * 1024 * 1024
 MODES = ("strict", "partial")
+# A report must fit a DynamoDB item (400 KB) and a Lambda response: the first errors are listed,
+# ``rejected_total`` counts them all.
+MAX_REPORTED_ERRORS = 1000
 
 
 def upload(code: str, data: bytes, **options: Any) -> dict:
@@ -59,13 +62,14 @@ def apply_parsed(
 ) -> dict:
     existing = sync.existing_index(department.code)
     plan = sync.plan(parsed.records, existing, keep=set(parsed.rejected_ids))
-    rejected_rows = len({error.row for error in parsed.rejected})
+    rejected_rows = parsed.rejected_rows
     report = {
         "rows": parsed.rows,
         **sync.report_counts(plan),
         "skipped_too_young": parsed.skipped_too_young,
         "applied": False,
-        "rejected": [error.as_dict() for error in parsed.rejected],
+        "rejected": [error.as_dict() for error in parsed.rejected[:MAX_REPORTED_ERRORS]],
+        "rejected_total": len(parsed.rejected),
         "warnings": list(parsed.warnings),
     }
     if parsed.rejected and mode == "strict":

@@ -12,6 +12,8 @@ import secrets
 from datetime import datetime, timedelta
 from urllib.parse import unquote_plus
 
+from pynamodb.exceptions import UpdateError
+
 from chalicelib import aws, clock, settings
 from chalicelib.departments import service as departments
 from chalicelib.errors import BadRequestError, NotFoundError, RelaisError
@@ -95,9 +97,16 @@ def process_object(bucket: str, key: str) -> str:
     except Upload.DoesNotExist:
         logger.warning("object without upload", extra={"upload_id": upload_id})
         return "ignored"
-    if upload.department != code or upload.status != "waiting":
-        return upload.status
-    upload.update(actions=[Upload.status.set("processing")])
+    if upload.department != code:
+        return "ignored"
+    try:  # S3 may deliver an event twice: only one invocation takes the file
+        upload.update(
+            actions=[Upload.status.set("processing")], condition=Upload.status == "waiting"
+        )
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return upload.status
+        raise
     s3 = aws.client("s3")
     try:
         data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()

@@ -6,7 +6,7 @@ stage config (or a test's environment) decides, never an import-time constant.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from chalicelib import settings
 
@@ -72,9 +72,6 @@ def expiry_epoch(day: date) -> datetime:
 def is_expired(expires_at: datetime | None, now: datetime | None = None) -> bool:
     """DynamoDB deletes expired items lazily (and moto never does): reads must ignore them."""
     return expires_at is not None and expires_at <= (now or utcnow())
-
-
-ONE_DAY = timedelta(days=1)
 
 
 def reset_connections() -> None:
