@@ -13,11 +13,13 @@ import socket
 import sys
 import threading
 import time
+from datetime import date, datetime
 from pathlib import Path
+from types import ModuleType
 
 API_PORT = 8000
 AWS_PORT = 4566
-LOOP_SECONDS = 30
+LOOP_SECONDS = int(os.environ.get("RELAIS_LOOP_SECONDS", "30"))
 LOG_FILE = Path(".local/relais-run.log")
 
 
@@ -64,16 +66,16 @@ def _serve(aws: object, terminal: object) -> None:
     from chalice.config import Config
     from chalice.local import create_local_server
 
-    from app import app
+    import app as entry_points
     from chalicelib import jobs
-    from chalicelib.local import demo_setup, pump
+    from chalicelib.local import demo_setup
     from chalicelib.provisioning import provision
     from chalicelib.store.base import utcnow
 
     provision()
     keys = demo_setup.load()
     config = Config.create(chalice_stage="dev", app_name="relais-ase")
-    server = create_local_server(app, config, "127.0.0.1", API_PORT)
+    server = create_local_server(entry_points.app, config, "127.0.0.1", API_PORT)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     summary = jobs.run_all(utcnow())
     demo_setup.explain(aws.url, keys, summary, out=terminal)  # type: ignore[attr-defined]
@@ -81,15 +83,28 @@ def _serve(aws: object, terminal: object) -> None:
     try:
         while True:
             time.sleep(LOOP_SECONDS)
-            now = utcnow()
-            pump.drain(app)
-            if now.date() != last_scan_day:
-                jobs.daily_scan(now)
-                last_scan_day = now.date()
-            jobs.dispatch_messages(now)
-            jobs.follow_up(now)
+            last_scan_day = tick(entry_points, utcnow(), last_scan_day)
     finally:
         server.shutdown()
+
+
+def tick(entry_points: ModuleType, now: datetime, last_scan_day: date) -> date:
+    """One turn of the local loop: what AWS triggers and schedules would have done meanwhile.
+    Returns the day of the last daily scan. A failing job is logged and retried next turn."""
+    from chalicelib import jobs
+    from chalicelib.local import pump
+    from chalicelib.runs import JobItemsError
+
+    pump.drain(entry_points)
+    try:
+        if now.date() != last_scan_day:
+            jobs.daily_scan(now)
+            last_scan_day = now.date()
+        jobs.dispatch_messages(now)
+        jobs.follow_up(now)
+    except JobItemsError:
+        pass  # logged by the job itself; its items stay due for the next turn
+    return last_scan_day
 
 
 if __name__ == "__main__":
