@@ -31,14 +31,14 @@ SEND_SAMPLE = 40
 def lean_youths(code: str, count: int, today: date, *, seed: int) -> Iterator[Any]:
     """Not-due youths aged 16 to 21: a future ``due_at`` (mission-locale lead time, or housing
     for some of the older ones) or none (everything already created)."""
-    from chalicelib.scheduling import rules
+    from chalicelib.domain.youth import birthday, majority_date
     from chalicelib.store.models import Youth
 
     rng = random.Random(seed)
     for n in range(count):
         birth = data.birth_for_age(today, rng.uniform(16.01, 20.95))
-        ml_due = rules.birthday(birth, 17) - timedelta(days=30)
-        hj_due = rules.majority_date(birth) - timedelta(days=183)
+        ml_due = birthday(birth, 17) - timedelta(days=30)
+        hj_due = majority_date(birth) - timedelta(days=183)
         due = ml_due if ml_due > today else hj_due if hj_due > today and n % 3 == 0 else None
         yield Youth(
             code,
@@ -46,7 +46,7 @@ def lean_youths(code: str, count: int, today: date, *, seed: int) -> Iterator[An
             record={},
             fingerprint="0" * 32,
             status="active",
-            majority_date=rules.majority_date(birth).isoformat(),
+            majority_date=majority_date(birth).isoformat(),
             due_at=due.isoformat() if due else None,
             created_at="2025-01-01T00:00:00Z",
             updated_at="2025-01-01T00:00:00Z",
@@ -107,7 +107,7 @@ def measure_scan(meter: AwsMeter, now: datetime) -> tuple[Reading, dict]:
 
 def _queued(now: datetime, purpose: str) -> list[Any]:
     """Messages due at ``now`` for ``purpose``, taken in turn from each department."""
-    from chalicelib.store.base import iso
+    from chalicelib.domain.clock import iso
     from chalicelib.store.models import Message
 
     queues = [

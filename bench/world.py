@@ -49,7 +49,7 @@ def gsi_keys() -> dict[str, list[tuple[str, ...]]]:
 
 def bench_now() -> datetime:
     """10:00 Paris on the next Tuesday (or today's, if a Tuesday): SMS may go out everywhere."""
-    from chalicelib import clock
+    from chalicelib.domain import clock
 
     today = clock.local_today("59", clock.clock_from(None, None))
     tuesday = today + timedelta(days=(1 - today.weekday()) % 7)
@@ -126,6 +126,6 @@ def _contact(code: str) -> str:
 
 
 def today_of(now: datetime, department: str = "59") -> date:
-    from chalicelib import clock
+    from chalicelib.domain import clock
 
     return clock.local_today(department, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from chalicelib.store.base import iso, utcnow
+from chalicelib.domain.clock import iso, utcnow
 from chalicelib.store.models import AuditEvent
 
 OPERATORS_SCOPE = "operators"

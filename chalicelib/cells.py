@@ -14,10 +14,10 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 
-from chalicelib.geo import is_department_code
+from chalicelib.domain.geo import is_department_code
+from chalicelib.domain.youth import MAX_ID, PATHWAY_STATES, RowError
 from chalicelib.roster.insee import InvalidInseeError, normalize_insee
 from chalicelib.roster.phones import InvalidPhoneError, Phone, normalize_phone
-from chalicelib.roster.record import MAX_ID, PATHWAY_STATES, RowError
 from chalicelib.tabular import cell_text, normalize_header
 from chalicelib.validation import is_email
 

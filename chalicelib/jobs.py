@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.delivery import dispatch
+from chalicelib.domain.clock import utcnow
 from chalicelib.observability import logger
 from chalicelib.pathway import digest
 from chalicelib.referrals import followups
 from chalicelib.scheduling import scan
-from chalicelib.store.base import utcnow
 
 
 def daily_scan(now: datetime | None = None) -> dict:

@@ -12,14 +12,17 @@ from datetime import date, datetime, timedelta
 
 from chalicelib.ack import tokens
 from chalicelib.delivery.compose import partner_context
+from chalicelib.domain.clock import iso, parse_iso
+from chalicelib.domain.enums import ANSWERABLE, Answer, FollowupStage, ReferralStatus
+from chalicelib.domain.labels import ANSWERS
 from chalicelib.messages.render import render_page
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
-from chalicelib.store.base import is_expired, iso, parse_iso
+from chalicelib.store.base import is_expired
 from chalicelib.store.models import AuditEvent, Referral
 from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
 
-VISIBLE = lifecycle.ANSWERABLE
+VISIBLE = ANSWERABLE
 MAX_COMMENT, MAX_MOTIF = 500, 200
 
 
@@ -61,7 +64,7 @@ def answer(token: str, form: dict[str, str], now: datetime, *, same_origin: bool
 def validate(form: dict[str, str]) -> tuple[dict, list[str]]:
     problems: list[str] = []
     reponse = (form.get("reponse") or "").strip()
-    if reponse not in lifecycle.ANSWER_STATUS:
+    if reponse not in ANSWERS:
         problems.append("Choisissez une réponse.")
     date_rdv = (form.get("date_rdv") or "").strip()
     if date_rdv:
@@ -138,7 +141,7 @@ def _context(referral: Referral, token: str, now: datetime) -> dict:
 
 
 def _record(referral: Referral, values: dict, now: datetime) -> bool:
-    status = lifecycle.ANSWER_STATUS[values["reponse"]]
+    status = Answer(values["reponse"]).status
     answer_item = {k: v for k, v in values.items() if v} | {"at": iso(now)}
     actions = [
         Referral.status.set(status),
@@ -146,8 +149,11 @@ def _record(referral: Referral, values: dict, now: datetime) -> bool:
         Referral.answered_at.set(iso(now)),
         Referral.history.set(Referral.history.append([lifecycle.entry(status, now, "partner")])),
     ]
-    if status == "redirected":
-        actions += [Referral.followup_at.set(iso(now)), Referral.followup_stage.set("reroute")]
+    if status == ReferralStatus.REDIRECTED:
+        actions += [
+            Referral.followup_at.set(iso(now)),
+            Referral.followup_stage.set(FollowupStage.REROUTE),
+        ]
     else:
         actions += [Referral.followup_at.remove(), Referral.followup_stage.remove()]
     event = AuditEvent(

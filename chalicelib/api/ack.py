@@ -9,8 +9,8 @@ from chalice.app import Request, Response
 from chalicelib import settings
 from chalicelib.ack import service
 from chalicelib.api import base
+from chalicelib.domain.clock import utcnow
 from chalicelib.observability import log_failure
-from chalicelib.store.base import utcnow
 
 MAX_FORM_BYTES = 16 * 1024
 

@@ -13,9 +13,9 @@ from chalice.app import Request, Response
 
 from chalicelib.api import base
 from chalicelib.auth import keys
+from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError, RelaisError
 from chalicelib.followup import coverage, erasure, referrals, report, youths
-from chalicelib.store.base import utcnow
 
 CSV_TYPE = "text/csv; charset=utf-8"
 

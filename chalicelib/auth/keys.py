@@ -10,8 +10,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import ForbiddenError, UnauthorizedError
-from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import ApiKey
 
 KEY_PREFIX = "rase_"

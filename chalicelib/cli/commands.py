@@ -8,9 +8,10 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from chalicelib import clock, jobs, provisioning
+from chalicelib import jobs, provisioning
 from chalicelib.departments import service as departments
 from chalicelib.directory import service as directory
+from chalicelib.domain import clock
 from chalicelib.errors import RelaisError
 from chalicelib.roster import service as roster
 

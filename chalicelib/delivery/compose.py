@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from chalicelib import clock, geo
 from chalicelib.ack import tokens
 from chalicelib.delivery.providers import Email
+from chalicelib.domain import clock, geo
+from chalicelib.domain.labels import KIND_LABELS, PART_LABELS, REFERRAL_TITLES
+from chalicelib.domain.youth import age_on
 from chalicelib.messages import render
 from chalicelib.messages.ics import build_invitation, invitation_attachment
-from chalicelib.messages.labels import KIND_LABELS as REFERRAL_TITLES
 from chalicelib.referrals.invitations import calendar_uid
-from chalicelib.reports.labels import KIND_LABELS, PART_LABELS
-from chalicelib.scheduling.rules import age_on
 
 SMS_TEMPLATES = {"referral": "referral", "reminder": "reminder"}
 DATE_KEYS = {"majority_date", "date", "sent_on", "expires_on"}

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException, UpdateError
 
-from chalicelib import clock, runs
+from chalicelib import runs
 from chalicelib.delivery import compose, outcomes
 from chalicelib.delivery.providers import (
     PermanentDeliveryError,
@@ -31,9 +31,11 @@ from chalicelib.delivery.providers import (
     provider,
 )
 from chalicelib.departments import service as departments
+from chalicelib.domain import clock
+from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import Channel, MessageStatus
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
-from chalicelib.store.base import iso
 from chalicelib.store.models import Department, Message
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -56,9 +58,9 @@ def run(now: datetime) -> dict:
 
 
 def send_one(department: Department, message: Message, now: datetime) -> str:
-    if message.status not in ("pending", "sending"):
+    if message.status not in (MessageStatus.PENDING, MessageStatus.SENDING):
         return "skipped"
-    if message.channel == "sms" and not clock.sms_window_open(department.code, now):
+    if message.channel == Channel.SMS and not clock.sms_window_open(department.code, now):
         return _wait_for_window(message, department, now)
     claim = secrets.token_hex(8)
     if not _claim(message, claim, now):
@@ -108,13 +110,15 @@ def _claim(message: Message, claim: str, now: datetime) -> bool:
     try:
         message.update(
             actions=[
-                Message.status.set("sending"),
+                Message.status.set(MessageStatus.SENDING),
                 Message.claim_id.set(claim),
                 Message.claimed_at.set(iso(now)),
                 Message.attempts.add(1),
             ],
-            condition=((Message.status == "pending") & (Message.dispatch_at <= iso(now)))
-            | ((Message.status == "sending") & (Message.claimed_at < stale)),
+            condition=(
+                (Message.status == MessageStatus.PENDING) & (Message.dispatch_at <= iso(now))
+            )
+            | ((Message.status == MessageStatus.SENDING) & (Message.claimed_at < stale)),
         )
     except UpdateError as error:
         if lifecycle.is_condition_failure(error):
@@ -125,7 +129,7 @@ def _claim(message: Message, claim: str, now: datetime) -> bool:
 
 def _send(message: Message, now: datetime) -> str:
     stored = message.context.as_dict()
-    if message.channel == "sms":
+    if message.channel == Channel.SMS:
         text = compose.sms(message.purpose, stored, now)
         return provider().send_sms(message.recipients[0], text)
     email = compose.email(message.template, stored, list(message.recipients), now)
@@ -137,7 +141,7 @@ def _wait_for_window(message: Message, department: Department, now: datetime) ->
     try:
         message.update(
             actions=[Message.dispatch_at.set(iso(opens))],
-            condition=Message.status == "pending",
+            condition=Message.status == MessageStatus.PENDING,
         )
     except UpdateError as error:
         if not lifecycle.is_condition_failure(error):

@@ -14,9 +14,9 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.delivery import outcomes
 from chalicelib.departments import service as departments
+from chalicelib.domain.clock import iso, utcnow
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
-from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import Message
 
 TAG = "relais_message"

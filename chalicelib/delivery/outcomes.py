@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import FollowupStage, MessageStatus, ReferralStatus
 from chalicelib.observability import emit, logger
 from chalicelib.pathway import placement
 from chalicelib.referrals import alerts, lifecycle
-from chalicelib.store.base import iso
 from chalicelib.store.models import Department, Message, Referral
 from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
 
@@ -23,11 +24,11 @@ def mark_sent(
     a mission-locale referral's first send also queues the placement structure's notice (once:
     the referral's ``pending`` condition guards it)."""
     message_actions = [
-        Message.status.set("sent"),
+        Message.status.set(MessageStatus.SENT),
         Message.provider_id.set(provider_id),
         Message.sent_at.set(iso(now)),
         Message.dispatch_at.remove(),
-        Message.history.set(Message.history.append([lifecycle.entry("sent", now)])),
+        Message.history.set(Message.history.append([lifecycle.entry(MessageStatus.SENT, now)])),
     ]
     referral_actions = _referral_on_send(department, message, now)
     notice = placement.notice_for(message, now) if referral_actions else None
@@ -38,7 +39,7 @@ def mark_sent(
                 write.update(
                     Referral(message.referral_id),
                     actions=referral_actions,
-                    condition=Referral.status == "pending",
+                    condition=Referral.status == ReferralStatus.PENDING,
                 )
             if notice is not None:
                 write.save(notice)
@@ -56,13 +57,13 @@ def _referral_on_send(department: Department, message: Message, now: datetime) -
     if message.purpose != "referral" or not message.referral_id:
         return []
     return [
-        Referral.status.set("sent"),
+        Referral.status.set(ReferralStatus.SENT),
         Referral.sent_at.set(iso(now)),
         Referral.channel.set(message.channel),
         Referral.token_expires_at.set(iso(now + timedelta(days=int(department.ack_ttl_days)))),
         Referral.followup_at.set(iso(now + timedelta(days=int(department.relance_jours)))),
-        Referral.followup_stage.set("reminder"),
-        Referral.history.set(Referral.history.append([lifecycle.entry("sent", now)])),
+        Referral.followup_stage.set(FollowupStage.REMINDER),
+        Referral.history.set(Referral.history.append([lifecycle.entry(ReferralStatus.SENT, now)])),
     ]
 
 
@@ -72,7 +73,7 @@ def permanent_failure(
     emit("SendFailures", 1, department=department.code, channel=message.channel)
     if _try_other_channel(message, code, now, Message.claim_id == claim):
         return "fallback"
-    give_up(department, message, "undeliverable", code, now, claim=claim)
+    give_up(department, message, ReferralStatus.UNDELIVERABLE, code, now, claim=claim)
     return "undeliverable"
 
 
@@ -81,13 +82,13 @@ def transient_failure(
 ) -> str:
     if int(message.attempts or 0) >= MAX_ATTEMPTS:
         emit("SendFailures", 1, department=department.code, channel=message.channel)
-        give_up(department, message, "failed", code, now, claim=claim)
+        give_up(department, message, ReferralStatus.FAILED, code, now, claim=claim)
         return "failed"
     backoff = timedelta(minutes=min(60, 2 ** int(message.attempts or 1)))
     _update_quietly(
         message,
         [
-            Message.status.set("pending"),
+            Message.status.set(MessageStatus.PENDING),
             Message.dispatch_at.set(iso(now + backoff)),
             Message.last_error.set(code),
         ],
@@ -159,11 +160,11 @@ def _try_other_channel(message: Message, code: str, now: datetime, condition: ob
             Message.recipients.set(list(message.fallback_recipients)),
             Message.fallback_channel.remove(),
             Message.fallback_recipients.remove(),
-            Message.status.set("pending"),
+            Message.status.set(MessageStatus.PENDING),
             Message.dispatch_at.set(iso(now)),
             Message.last_error.set(code),
             Message.history.set(
-                Message.history.append([lifecycle.entry("undeliverable", now, code)])
+                Message.history.append([lifecycle.entry(MessageStatus.UNDELIVERABLE, now, code)])
             ),
         ],
         condition,
@@ -182,18 +183,21 @@ def _update_quietly(message: Message, actions: list, condition: object) -> None:
 
 def hard_bounce(department: Department, message: Message, at: datetime) -> None:
     """The address will never work: the other channel if the partner has one, else give up."""
-    if _try_other_channel(message, "bounce", at, Message.status == "sent"):
+    if _try_other_channel(message, "bounce", at, Message.status == MessageStatus.SENT):
         return
-    give_up(department, message, "undeliverable", "bounce", at)
+    give_up(department, message, ReferralStatus.UNDELIVERABLE, "bounce", at)
 
 
 def soft_bounce(department: Department, message: Message, at: datetime) -> None:
     """A temporary refusal (mailbox full…): send again later, within the attempts bound."""
     if int(message.attempts or 0) >= MAX_ATTEMPTS:
-        give_up(department, message, "failed", "soft_bounce", at)
+        give_up(department, message, ReferralStatus.FAILED, "soft_bounce", at)
         return
     _update_quietly(
         message,
-        [Message.status.set("pending"), Message.dispatch_at.set(iso(at + timedelta(hours=1)))],
-        Message.status == "sent",
+        [
+            Message.status.set(MessageStatus.PENDING),
+            Message.dispatch_at.set(iso(at + timedelta(hours=1))),
+        ],
+        Message.status == MessageStatus.SENT,
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from chalicelib import audit, geo
+from chalicelib import audit
 from chalicelib.auth import keys
+from chalicelib.domain import geo
+from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import BadRequestError, NotFoundError
-from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import Department
 from chalicelib.validation import is_email
 

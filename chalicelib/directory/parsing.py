@@ -21,9 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from chalicelib import cells, geo
+from chalicelib import cells
 from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
-from chalicelib.roster.record import RowError
+from chalicelib.domain import geo
+from chalicelib.domain.youth import RowError
 from chalicelib.tabular import cell_text, map_columns, read_table
 
 T = TypeVar("T")

@@ -12,18 +12,16 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import clock
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
+from chalicelib.domain import clock, scheduling
+from chalicelib.domain.enums import AWAITING_ANSWER, Kind, ReferralStatus, YouthStatus
+from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import logger
 from chalicelib.referrals import lifecycle
-from chalicelib.roster.record import YouthRecord
 from chalicelib.routing.rules import Route, route_habitat_jeunes, route_mission_locale
-from chalicelib.scheduling import rules
 from chalicelib.store.base import is_expired
 from chalicelib.store.models import Referral, Youth
-
-AWAITING_ANSWER = ("sent", "escalated")
 
 
 def after_load(now: datetime) -> dict:
@@ -31,10 +29,10 @@ def after_load(now: datetime) -> dict:
     totals: Counter = Counter()
     for department in departments.all_departments():
         today = clock.local_today(department.code, now).isoformat()
-        for youth in Youth.due_index.query(department.code, Youth.due_at == rules.BLOCKED):
+        for youth in Youth.due_index.query(department.code, Youth.due_at == scheduling.BLOCKED):
             try:
                 youth.update(
-                    actions=[Youth.due_at.set(today)], condition=Youth.due_at == rules.BLOCKED
+                    actions=[Youth.due_at.set(today)], condition=Youth.due_at == scheduling.BLOCKED
                 )
             except UpdateError as error:
                 if not lifecycle.is_condition_failure(error):
@@ -42,7 +40,7 @@ def after_load(now: datetime) -> dict:
                 continue
             totals["blocked_retried"] += 1
         for referral in Referral.followup_index.query(
-            department.code, Referral.followup_at <= rules.BLOCKED
+            department.code, Referral.followup_at <= scheduling.BLOCKED
         ):
             youth = _moved(referral, directory, now) if referral.status in AWAITING_ANSWER else None
             if youth is not None:
@@ -58,10 +56,10 @@ def _moved(referral: Referral, directory: DirectorySnapshot, now: datetime) -> Y
         youth = Youth.get(referral.department, referral.id_externe)
     except Youth.DoesNotExist:
         return None
-    if youth.status != "active" or is_expired(youth.expires_at, now):
+    if youth.status != YouthStatus.ACTIVE or is_expired(youth.expires_at, now):
         return None
     record = YouthRecord.from_attributes(youth.record.as_dict())
-    if referral.kind == rules.HABITAT_JEUNES:
+    if referral.kind == scheduling.HABITAT_JEUNES:
         route = route_habitat_jeunes(record.code_commune, directory)
     else:
         route = route_mission_locale(record.code_commune, record.code_ml, directory)
@@ -72,11 +70,13 @@ def _redirect(referral: Referral, youth: Youth, today: str, now: datetime) -> No
     try:
         referral.update(
             actions=[
-                Referral.status.set("redirected"),
+                Referral.status.set(ReferralStatus.REDIRECTED),
                 Referral.followup_at.remove(),
                 Referral.followup_stage.remove(),
                 Referral.history.set(
-                    Referral.history.append([lifecycle.entry("redirected", now, "directory")])
+                    Referral.history.append(
+                        [lifecycle.entry(ReferralStatus.REDIRECTED, now, "directory")]
+                    )
                 ),
             ],
             condition=Referral.status.is_in(*AWAITING_ANSWER),
@@ -85,7 +85,6 @@ def _redirect(referral: Referral, youth: Youth, today: str, now: datetime) -> No
         if lifecycle.is_condition_failure(error):
             return
         raise
-    scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
-    if (scheduled.get(referral.kind) or {}).get("referral_id") == referral.referral_id:
-        scheduled.pop(referral.kind)
-    youth.update(actions=[Youth.scheduled.set(scheduled), Youth.due_at.set(today)])
+    schedule = youth.schedule()
+    schedule.forget(Kind(referral.kind), referral.referral_id)
+    youth.update(actions=[Youth.scheduled.set(schedule.to_item()), Youth.due_at.set(today)])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalicelib import audit
 from chalicelib.directory import parsing, rerouting, store
+from chalicelib.domain.clock import utcnow
 from chalicelib.errors import UnprocessableError
-from chalicelib.store.base import utcnow
 
 LOADERS = {
     "missions-locales": ("ml", store.ml_items),

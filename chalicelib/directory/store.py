@@ -11,9 +11,9 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
-from chalicelib import geo
 from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
-from chalicelib.store.base import iso, utcnow
+from chalicelib.domain import geo
+from chalicelib.domain.clock import iso, utcnow
 from chalicelib.store.models import DirectoryItem
 
 POINTER = ("current", "directory")
@@ -70,7 +70,7 @@ def delete_version(kind: str, version: str) -> None:
 
 def _departments() -> list[str]:
     codes = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]
-    return codes + list(geo.OVERSEAS_TIMEZONES)
+    return codes + list(geo.OVERSEAS)
 
 
 def ml_items(version: str, entries: Sequence[MissionLocale]) -> Iterable[tuple[str, str, dict]]:

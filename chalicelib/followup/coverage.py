@@ -14,7 +14,7 @@ from datetime import datetime
 
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
-from chalicelib.followup.views import plain
+from chalicelib.domain.enums import YouthStatus
 from chalicelib.routing.rules import (
     DirectoryView,
     NoRoute,
@@ -22,7 +22,7 @@ from chalicelib.routing.rules import (
     route_habitat_jeunes,
     route_mission_locale,
 )
-from chalicelib.store.base import is_expired
+from chalicelib.store.base import is_expired, plain
 from chalicelib.store.models import Youth
 
 OK = "ok"
@@ -60,7 +60,7 @@ def gaps(code: str, now: datetime, directory: DirectoryView | None = None) -> di
     departments.get(code)
     view = directory or DirectorySnapshot()
     communes: dict[str, CommuneGap] = {}
-    for youth in Youth.query(code, filter_condition=Youth.status == "active"):
+    for youth in Youth.query(code, filter_condition=Youth.status == YouthStatus.ACTIVE):
         if is_expired(youth.expires_at, now):
             continue
         record = plain(youth.record) or {}

@@ -1,6 +1,6 @@
 """Erasure of one youth (SPEC §4 ``DELETE``, §8): its personal data leaves every table.
 
-* messages: every message that can concern the youth has a deterministic id (``referrals.ids``),
+* messages: every message that can concern the youth has a deterministic id (``domain.ids``),
   so they are found by BatchGetItem without a Scan. Those about this youth alone (partner messages,
   placement notice, alerts) are deleted — pending ones are thus never sent; a weekly risk digest,
   which lists several youths, loses this youth's line (and is deleted when no line is left);
@@ -19,17 +19,19 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from chalicelib import audit, clock
+from chalicelib import audit
 from chalicelib.departments import service as departments
+from chalicelib.domain import clock, ids, scheduling
+from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import ReferralStatus
+from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.youth import MAX_ID, YouthRecord
 from chalicelib.errors import NotFoundError
-from chalicelib.followup.views import plain
 from chalicelib.observability import logger
 from chalicelib.pathway import digest, placement
-from chalicelib.referrals import ids, lifecycle
-from chalicelib.roster.record import MAX_ID, YouthRecord
+from chalicelib.referrals import lifecycle
 from chalicelib.routing.rules import REASONS
-from chalicelib.scheduling import rules
-from chalicelib.store.base import iso
+from chalicelib.store.base import plain
 from chalicelib.store.models import Message, Referral, Youth
 from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
 
@@ -92,7 +94,7 @@ def no_partner_ids(code: str, id_externe: str, inputs: dict[str, set[str]]) -> l
     """``alert_no_partner`` ids for each kind, reason and routing inputs the youth ever had."""
     return [
         alert_id(code, "alert_no_partner", id_externe, kind, reason, value)
-        for kind in rules.KINDS
+        for kind in scheduling.KINDS
         for value in sorted(inputs.get(kind, set()))
         for reason in REASONS
     ]
@@ -101,20 +103,18 @@ def no_partner_ids(code: str, id_externe: str, inputs: dict[str, set[str]]) -> l
 def candidate_message_ids(
     code: str, id_externe: str, youth: Youth | None, referrals: Iterable[Referral]
 ) -> list[str]:
-    scheduled = plain(youth.scheduled) if youth is not None else {}
-    scheduled = scheduled or {}
-    inputs: dict[str, set[str]] = {kind: set() for kind in rules.KINDS}
+    schedule = Schedule.from_item(plain(youth.scheduled) if youth is not None else None)
+    inputs: dict[str, set[str]] = {kind: set() for kind in scheduling.KINDS}
     if youth is not None:
         record = YouthRecord.from_attributes(plain(youth.record))
-        for kind in rules.KINDS:
-            inputs[kind].add(rules.routing_inputs(record, kind))
-    for kind, state in (scheduled.get("blocked") or {}).items():
-        if isinstance(state, dict) and state.get("inputs") and kind in inputs:
-            inputs[kind].add(str(state["inputs"]))
-    for kind, pairs in (scheduled.get("alerted") or {}).items():
-        if kind in inputs:
-            inputs[kind].update(str(pair[1]) for pair in pairs if len(pair) == 2)
-    invite_sequence = int((scheduled.get(rules.ENTRETIEN) or {}).get("sequence") or 0)
+        for kind in scheduling.KINDS:
+            inputs[kind].add(scheduling.routing_inputs(record, kind))
+    for kind, blocked in schedule.blocked.items():
+        if blocked.inputs:
+            inputs[kind].add(blocked.inputs)
+    for kind, pairs in schedule.alerted.items():
+        inputs[kind].update(pair[1] for pair in pairs)
+    invite_sequence = schedule.invitation.sequence if schedule.invitation else 0
     found = no_partner_ids(code, id_externe, inputs)
     for referral in referrals:
         sequence = max(int(referral.sequence or 0), invite_sequence)
@@ -177,7 +177,7 @@ def anonymise(referral: Referral, now: datetime) -> int:
         for entry in (plain(referral.history) or [])
     ]
     if cancel:
-        history.append(lifecycle.entry("cancelled", now))
+        history.append(lifecycle.entry(ReferralStatus.CANCELLED, now))
     answer = plain(referral.answer) or {}
     partner = (plain(referral.snapshot) or {}).get("partner") or {}
     new_id = "ref_" + secrets.token_hex(16)
@@ -190,7 +190,7 @@ def anonymise(referral: Referral, now: datetime) -> int:
         partner_type=referral.partner_type,
         partner_id=referral.partner_id,
         channel=referral.channel,
-        status="cancelled" if cancel else referral.status,
+        status=ReferralStatus.CANCELLED if cancel else referral.status,
         history=[*history, {"at": iso(now), "status": "erased"}],
         created_at=referral.created_at,
         sent_at=referral.sent_at,

@@ -14,12 +14,13 @@ import json
 from collections.abc import Collection, Mapping
 from datetime import date
 
+from chalicelib.domain.enums import YouthStatus
+from chalicelib.domain.labels import KIND_LABELS, STATUS_LABELS
 from chalicelib.errors import BadRequestError
-from chalicelib.reports.labels import KIND_LABELS, STATUS_LABELS
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 MAX_CURSOR_CHARS = 2048
-YOUTH_STATUSES = ("active", "exited")
+YOUTH_STATUSES = tuple(YouthStatus)
 REFERRAL_STATUSES = tuple(STATUS_LABELS)
 REFERRAL_KINDS = tuple(KIND_LABELS)
 FORMATS = ("json", "csv")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from chalicelib import clock
 from chalicelib.departments import service as departments
+from chalicelib.domain import clock
+from chalicelib.domain.clock import parse_iso
 from chalicelib.followup.referrals import live_referrals
-from chalicelib.followup.views import plain
 from chalicelib.reports.indicators import ReferralFacts, YouthFacts, department_report
-from chalicelib.store.base import is_expired, parse_iso
+from chalicelib.store.base import is_expired, plain
 from chalicelib.store.models import Referral, Youth
 
 

@@ -7,10 +7,11 @@ type, id and name are taken from it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.scheduling.rules import BLOCKED
+from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.scheduling import BLOCKED
+from chalicelib.store.base import plain
 
 CSV_COLUMNS = (
     "referral_id",
@@ -33,19 +34,6 @@ ANSWER_FIELDS = ("reponse", "date_rdv", "motif", "commentaire", "at")
 SUMMARY_FIELDS = ("prenom", "nom", "date_naissance", "code_commune")
 
 
-def plain(value: Any) -> Any:
-    """PynamoDB map and list values as plain dicts and lists (recursively)."""
-    if value is None:
-        return None
-    if hasattr(value, "as_dict"):
-        return plain(value.as_dict())
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(item) for item in value]
-    return value
-
-
 def youth_summary(youth: Any) -> dict:
     """One line of the youths list."""
     record = plain(youth.record) or {}
@@ -63,8 +51,8 @@ def youth_detail(youth: Any, referrals: list[Any]) -> dict:
     """The youth with every field of its roster row, its history and its referrals."""
     record = plain(youth.record) or {}
     others = {k: v for k, v in record.items() if k not in ("id_externe", "parcours")}
-    scheduled = plain(youth.scheduled) or {}
-    blocked = {kind: (state or {}).get("reason") for kind, state in _items(scheduled, "blocked")}
+    schedule = Schedule.from_item(plain(youth.scheduled))
+    blocked = {str(kind): state.reason for kind, state in sorted(schedule.blocked.items())}
     return {
         **youth_summary(youth),
         **dict(sorted(others.items())),
@@ -75,11 +63,6 @@ def youth_detail(youth: Any, referrals: list[Any]) -> dict:
         "history": plain(youth.history) or [],
         "referrals": [referral_view(referral) for referral in referrals],
     }
-
-
-def _items(data: Mapping, name: str) -> list[tuple[str, Any]]:
-    found = data.get(name)
-    return sorted(found.items()) if isinstance(found, Mapping) else []
 
 
 def referral_view(referral: Any) -> dict:

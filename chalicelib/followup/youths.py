@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
+from chalicelib.domain import ids
+from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
 from chalicelib.followup import params, views
-from chalicelib.referrals import ids
-from chalicelib.roster.record import MAX_ID
 from chalicelib.store.base import is_expired
 from chalicelib.store.models import Referral, Youth
 

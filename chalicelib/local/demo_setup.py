@@ -6,12 +6,12 @@ import builtins
 import functools
 from typing import TextIO
 
-from chalicelib import clock
 from chalicelib.departments import service as departments
 from chalicelib.directory import service as directory
+from chalicelib.domain import clock
+from chalicelib.domain.clock import utcnow
 from chalicelib.local import demo, outbox
 from chalicelib.roster import service as roster
-from chalicelib.store.base import utcnow
 
 
 def load() -> dict[str, str]:

@@ -68,9 +68,9 @@ def _serve(aws: object, terminal: object) -> None:
 
     import app as entry_points
     from chalicelib import jobs
+    from chalicelib.domain.clock import utcnow
     from chalicelib.local import demo_setup
     from chalicelib.provisioning import provision
-    from chalicelib.store.base import utcnow
 
     provision()
     keys = demo_setup.load()

@@ -11,14 +11,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from chalicelib.messages.ics import build_invitation, invitation_attachment
-    from chalicelib.messages.labels import (
-        ANSWER_LABELS,
-        ANSWER_SHORT_LABELS,
-        ANSWERS,
-        KIND_LABELS,
-        PATHWAY_PART_LABELS,
-        answer_label,
-    )
     from chalicelib.messages.render import (
         SMS_COMPACT_LEVELS,
         Attachment,
@@ -39,12 +31,6 @@ if TYPE_CHECKING:
 _MODULES = {
     "build_invitation": "ics",
     "invitation_attachment": "ics",
-    "ANSWER_LABELS": "labels",
-    "ANSWER_SHORT_LABELS": "labels",
-    "ANSWERS": "labels",
-    "KIND_LABELS": "labels",
-    "PATHWAY_PART_LABELS": "labels",
-    "answer_label": "labels",
     "SMS_COMPACT_LEVELS": "render",
     "Attachment": "render",
     "RenderedEmail": "render",
@@ -60,18 +46,12 @@ _MODULES = {
 }
 
 __all__ = [
-    "ANSWERS",
-    "ANSWER_LABELS",
-    "ANSWER_SHORT_LABELS",
-    "KIND_LABELS",
-    "PATHWAY_PART_LABELS",
     "SMS_COMPACT_LEVELS",
     "SMS_MAX",
     "SMS_SENDER_MAX",
     "Attachment",
     "RenderedEmail",
     "SmsTooLongError",
-    "answer_label",
     "build_invitation",
     "gsm7_length",
     "invitation_attachment",

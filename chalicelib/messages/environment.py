@@ -8,13 +8,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from chalicelib.messages.filters import FILTERS
-from chalicelib.messages.labels import (
+from chalicelib.domain.labels import (
     ANSWERS,
     DATE_RDV_LABELS,
-    KIND_LABELS,
+    REFERRAL_TITLES,
     answer_label,
 )
+from chalicelib.messages.filters import FILTERS
 
 # Repo root locally; /var/task/templates in Lambda (shipped through vendor/).
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -43,7 +43,7 @@ def environment() -> Environment:
     env.globals.update(
         answer_label=answer_label,
         ANSWERS=ANSWERS,
-        KIND_LABELS=KIND_LABELS,
+        REFERRAL_TITLES=REFERRAL_TITLES,
         DATE_RDV_LABELS=DATE_RDV_LABELS,
     )
     return env

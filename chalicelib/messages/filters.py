@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from urllib.parse import quote, urlsplit
 
+from chalicelib.domain.youth import initial
+
 MONTHS = (
     "janvier",
     "février",
@@ -97,14 +99,6 @@ def heure_fr(value: str | None) -> str:
     return f"{int(hours)} h {minutes}"
 
 
-def initiale(value: str | None) -> str:
-    """First letter of a name, upper-cased, followed by a dot: ``dupont`` → ``D.``."""
-    for ch in value or "":
-        if ch.isalpha():
-            return ch.upper() + "."
-    return ""
-
-
 def liste_fr(items: Iterable[str] | None) -> str:
     """``a``, ``a et b``, ``a, b et c``; empty for an empty list."""
     values = [str(item) for item in items or () if item]
@@ -176,7 +170,7 @@ FILTERS = {
     "iso_date": iso_date,
     "datetime_fr": datetime_fr,
     "heure_fr": heure_fr,
-    "initiale": initiale,
+    "initiale": initial,
     "liste_fr": liste_fr,
     "telephone_fr": telephone_fr,
     "commune": commune,

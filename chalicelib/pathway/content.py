@@ -12,12 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from chalicelib.domain.labels import part_label
+from chalicelib.domain.youth import YouthRecord, initial, majority_date, risk_parts
 from chalicelib.messages.filters import MONTHS
-from chalicelib.referrals.snapshot import initiale
-from chalicelib.reports.indicators import is_pathway_risk, risk_parts
-from chalicelib.reports.labels import part_label
-from chalicelib.roster.record import YouthRecord
-from chalicelib.scheduling import rules
+from chalicelib.reports.indicators import is_pathway_risk
 
 DEPARTMENT_LABEL = "équipe de l'aide sociale à l'enfance"
 ANONYMOUS_LABEL = "madame, monsieur"
@@ -48,13 +46,13 @@ class RiskEntry:
 
 def risk_entry(record: YouthRecord, today: date) -> RiskEntry | None:
     """The youth's digest entry when it is at risk on ``today``, else None."""
-    majority = rules.majority_date(record.date_naissance)
+    majority = majority_date(record.date_naissance)
     if not is_pathway_risk(majority, record.parcours, today):
         return None
     return RiskEntry(
         id_externe=record.id_externe,
         prenom=record.prenom,
-        initiale=initiale(record.nom),
+        initiale=initial(record.nom),
         majority_date=majority,
         parts=tuple(risk_parts(record.parcours)),
         referent_email=record.referent_email.strip().lower(),

@@ -14,14 +14,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
-from chalicelib import clock, runs
+from chalicelib import runs
 from chalicelib.departments import service as departments
+from chalicelib.domain import clock, ids
+from chalicelib.domain.clock import add_months
+from chalicelib.domain.enums import Channel, YouthStatus
+from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit
 from chalicelib.pathway import content
 from chalicelib.pathway.content import RiskEntry
-from chalicelib.referrals import ids, lifecycle
-from chalicelib.reports.indicators import HORIZON_MONTHS, add_months
-from chalicelib.roster.record import YouthRecord
+from chalicelib.referrals import lifecycle
+from chalicelib.reports.indicators import HORIZON_MONTHS
 from chalicelib.store.base import is_expired
 from chalicelib.store.models import Department, Message, Youth
 
@@ -51,7 +54,7 @@ def run_department(department: Department, now: datetime) -> Counter:
     entries: list[RiskEntry] = []
     for youth in near_majority(department.code, today):
         counts["youths_read"] += 1
-        if youth.status != "active" or is_expired(youth.expires_at, now):
+        if youth.status != YouthStatus.ACTIVE or is_expired(youth.expires_at, now):
             continue
         entry = content.risk_entry(YouthRecord.from_attributes(youth.record.as_dict()), today)
         if entry is not None:
@@ -124,7 +127,7 @@ def _message(
         department=department,
         purpose=PURPOSE,
         template=TEMPLATE,
-        channel="email",
+        channel=Channel.EMAIL,
         recipients=[recipient],
         context=content.digest_context(view, label, entries, today),
         now=now,

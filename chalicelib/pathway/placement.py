@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.referrals import ids, lifecycle
+from chalicelib.domain import ids
+from chalicelib.domain.enums import Channel, Kind
+from chalicelib.referrals import lifecycle
 from chalicelib.store.models import Message
 
-PURPOSE, TEMPLATE, KIND = "placement", "placement_info", "mission_locale"
+PURPOSE, TEMPLATE, KIND = "placement", "placement_info", Kind.MISSION_LOCALE
 YOUTH_KEYS = ("prenom", "initiale", "majority_date", "commune_code", "commune_nom")
 PARTNER_KEYS = ("type", "nom", "email", "telephone")
 REFERENT_KEYS = ("nom", "email", "telephone")
@@ -64,7 +66,7 @@ def notice_for(message: Message, now: datetime) -> Message | None:
         department=message.department,
         purpose=PURPOSE,
         template=TEMPLATE,
-        channel="email",
+        channel=Channel.EMAIL,
         recipients=[address],
         context=notice_context(snapshot),
         now=now,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.referrals import ids, lifecycle
-from chalicelib.referrals.snapshot import initiale
-from chalicelib.roster.record import YouthRecord
+from chalicelib.domain import ids, scheduling
+from chalicelib.domain.enums import Channel
+from chalicelib.domain.youth import YouthRecord, initial, majority_date
+from chalicelib.referrals import lifecycle
 from chalicelib.routing.rules import NoRoute
-from chalicelib.scheduling import rules
 from chalicelib.store.models import Department, Message
 
 
@@ -34,7 +34,7 @@ def alert_message(
         department=department.code,
         purpose="alert",
         template=template,
-        channel="email",
+        channel=Channel.EMAIL,
         recipients=sorted(set(recipients)),
         context={
             "department": {
@@ -55,14 +55,14 @@ def no_partner(
     message = alert_message(
         department,
         "alert_no_partner",
-        (record.id_externe, kind, route.reason, rules.routing_inputs(record, kind)),
+        (record.id_externe, kind, route.reason, scheduling.routing_inputs(record, kind)),
         {
             "youth": youth_ref(
                 {
                     "id_externe": record.id_externe,
                     "prenom": record.prenom,
-                    "initiale": initiale(record.nom),
-                    "majority_date": rules.majority_date(record.date_naissance).isoformat(),
+                    "initiale": initial(record.nom),
+                    "majority_date": majority_date(record.date_naissance).isoformat(),
                     "commune_code": record.code_commune,
                 }
             ),

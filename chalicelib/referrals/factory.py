@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.ack import tokens
-from chalicelib.referrals import ids, lifecycle
+from chalicelib.domain import ids
+from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import Channel, Kind, ReferralStatus
+from chalicelib.referrals import lifecycle
 from chalicelib.routing.rules import Route
-from chalicelib.store.base import iso
 from chalicelib.store.models import Department, Message, Referral, Youth
 
 EMAIL_TEMPLATES = {
-    "mission_locale": "referral_mission_locale",
-    "habitat_jeunes": "referral_habitat_jeunes",
-    "entretien": "entretien_invitation",
+    Kind.MISSION_LOCALE: "referral_mission_locale",
+    Kind.HABITAT_JEUNES: "referral_habitat_jeunes",
+    Kind.ENTRETIEN: "entretien_invitation",
 }
 
 
@@ -37,8 +39,8 @@ def open_referral(
         partner_type=route.partner_type,
         partner_id=route.partner_id,
         channel=route.canal,
-        status="pending",
-        history=[lifecycle.entry("pending", now)],
+        status=ReferralStatus.PENDING,
+        history=[lifecycle.entry(ReferralStatus.PENDING, now)],
         created_at=iso(now),
         token_hash=tokens.hash_token(tokens.token_for(referral_id)),
         snapshot=view,
@@ -65,14 +67,16 @@ def partner_message(
 ) -> Message:
     """A message to the partner about a referral, on its channel, with the other as fallback."""
     email_ok, sms_ok = bool(route.email), bool(route.telephone and route.telephone_mobile)
-    channel = "sms" if sms_ok and (route.canal == "sms" or not email_ok) else "email"
-    fallback = "sms" if channel == "email" and sms_ok else "email" if email_ok else None
-    if fallback == channel:
-        fallback = None
-    address = {"email": route.email, "sms": route.telephone}
-    sms_forbidden = kind == "entretien"  # an invitation needs its .ics: email only
-    if sms_forbidden:
-        channel, fallback = "email", None
+    prefers_sms = route.canal == Channel.SMS or not email_ok
+    channel = Channel.SMS if sms_ok and prefers_sms else Channel.EMAIL
+    fallback: Channel | None = None
+    if channel == Channel.EMAIL and sms_ok:
+        fallback = Channel.SMS
+    elif channel == Channel.SMS and email_ok:
+        fallback = Channel.EMAIL
+    address = {Channel.EMAIL: route.email, Channel.SMS: route.telephone}
+    if kind == Kind.ENTRETIEN:  # an invitation needs its .ics: email only
+        channel, fallback = Channel.EMAIL, None
     return lifecycle.new_message(
         message_id=ids.message_id(referral_id, key),
         department=department.code,

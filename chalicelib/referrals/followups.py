@@ -8,18 +8,25 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import clock, runs
+from chalicelib import runs
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
+from chalicelib.domain import clock
+from chalicelib.domain.clock import iso, parse_iso
+from chalicelib.domain.enums import Channel, FollowupStage, Kind, ReferralStatus, YouthStatus
+from chalicelib.domain.labels import KIND_LABELS
 from chalicelib.observability import emit
 from chalicelib.referrals import alerts, factory, lifecycle
-from chalicelib.reports.labels import KIND_LABELS
 from chalicelib.routing.rules import Route
 from chalicelib.scheduling import scan
-from chalicelib.store.base import is_expired, iso, parse_iso
+from chalicelib.store.base import is_expired
 from chalicelib.store.models import Department, Referral, Youth
 
-EXPECTED_STATUS = {"reminder": "sent", "escalation": "sent", "reroute": "redirected"}
+EXPECTED_STATUS = {
+    FollowupStage.REMINDER: ReferralStatus.SENT,
+    FollowupStage.ESCALATION: ReferralStatus.SENT,
+    FollowupStage.REROUTE: ReferralStatus.REDIRECTED,
+}
 
 
 class FollowupsError(runs.JobItemsError):
@@ -33,7 +40,7 @@ def run(now: datetime) -> dict:
             department.code, Referral.followup_at <= iso(now)
         ):
             stage = referral.followup_stage or ""
-            handler = {"reminder": remind, "escalation": escalate, "reroute": reroute}.get(stage)
+            handler = HANDLERS.get(stage)
             if handler is None or referral.status != EXPECTED_STATUS[stage]:
                 continue
             # The handler queues messages with deterministic ids and makes idempotent updates, so
@@ -47,19 +54,20 @@ def run(now: datetime) -> dict:
 
 def _advance(referral: Referral, stage: str, department: Department, now: datetime) -> bool:
     """Move the follow-up to its next stage (conditional): each stage is recorded once."""
-    noted = "escalated" if stage == "escalation" else stage  # a status change is kept as such
+    # a status change is kept as such
+    noted = ReferralStatus.ESCALATED if stage == FollowupStage.ESCALATION else stage
     actions: list = [Referral.history.set(Referral.history.append([lifecycle.entry(noted, now)]))]
     expected_status = EXPECTED_STATUS[stage]
-    if stage == "reminder" and referral.sent_at:
+    if stage == FollowupStage.REMINDER and referral.sent_at:
         escalation_at = parse_iso(referral.sent_at) + timedelta(days=int(department.escalade_jours))
         actions += [
             Referral.followup_at.set(iso(max(escalation_at, now))),
-            Referral.followup_stage.set("escalation"),
+            Referral.followup_stage.set(FollowupStage.ESCALATION),
         ]
     else:
         actions += [Referral.followup_at.remove(), Referral.followup_stage.remove()]
-    if stage == "escalation":
-        actions.append(Referral.status.set("escalated"))
+    if stage == FollowupStage.ESCALATION:
+        actions.append(Referral.status.set(ReferralStatus.ESCALATED))
     try:
         referral.update(
             actions=actions,
@@ -81,7 +89,7 @@ def partner_route(snapshot: dict) -> Route:
         email=partner.get("email"),
         telephone=partner.get("telephone"),
         telephone_mobile=bool(partner.get("telephone_mobile")),
-        canal=partner.get("canal") or "email",
+        canal=partner.get("canal") or Channel.EMAIL,
     )
 
 
@@ -160,17 +168,23 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
         youth = Youth.get(department.code, referral.id_externe)
     except Youth.DoesNotExist:
         return
-    scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
-    excluded = scheduled.setdefault("excluded", {})
-    excluded[referral.kind] = sorted({*excluded.get(referral.kind, []), referral.partner_id})
-    if (scheduled.get(referral.kind) or {}).get("referral_id") == referral.referral_id:
-        scheduled.pop(referral.kind)
-    if youth.status != "active" or is_expired(youth.expires_at, now):
-        youth.update(actions=[Youth.scheduled.set(scheduled)])
+    schedule = youth.schedule()
+    kind = Kind(referral.kind)
+    schedule.exclude(kind, referral.partner_id)
+    schedule.forget(kind, referral.referral_id)
+    if youth.status != YouthStatus.ACTIVE or is_expired(youth.expires_at, now):
+        youth.update(actions=[Youth.scheduled.set(schedule.to_item())])
         return
     # Route again now (the next competent partner, or the no-partner alert) rather than at the
     # next daily scan: the dispatch that follows the follow-ups sends it in the same run.
-    youth.scheduled = scheduled
+    youth.scheduled = schedule.to_item()
     scan.process(
         department, youth, clock.local_today(department.code, now), now, DirectorySnapshot()
     )
+
+
+HANDLERS = {
+    FollowupStage.REMINDER: remind,
+    FollowupStage.ESCALATION: escalate,
+    FollowupStage.REROUTE: reroute,
+}

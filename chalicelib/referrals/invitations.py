@@ -3,11 +3,14 @@ with a stable UID, SEQUENCE raised at each change of date or place, METHOD:CANCE
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from chalicelib.referrals import factory, ids, lifecycle
+from chalicelib.domain import ids
+from chalicelib.domain.enums import Kind, ReferralStatus
+from chalicelib.domain.schedule import Invitation
+from chalicelib.referrals import factory, lifecycle
 from chalicelib.routing.rules import Route
-from chalicelib.scheduling import rules
 from chalicelib.store.models import Department, Referral, Youth
 
 
@@ -20,28 +23,28 @@ def schedule(
     youth: Youth,
     route: Route,
     view: dict,
-    state: dict | None,
+    state: Invitation | None,
     operation: str,
     now: datetime,
     *,
     fingerprint: str | None,
-) -> dict:
-    """Create, update or cancel the invitation; return the youth's new ``entretien`` state."""
-    if state is None or state.get("partner_id") != route.partner_id:
+) -> Invitation | None:
+    """Create, update or cancel the invitation; return the youth's new invitation state."""
+    if state is None or state.partner_id != route.partner_id:
         if operation == "cancel":
-            return {**(state or {}), "cancelled": True}
+            return replace(state, cancelled=True) if state else None
         ics = {"sequence": 0, "method": "REQUEST"}
         referral_id, _ = factory.open_referral(
-            department, youth, rules.ENTRETIEN, route, view, now, extra_context={"ics": ics}
+            department, youth, Kind.ENTRETIEN, route, view, now, extra_context={"ics": ics}
         )
         return _state(referral_id, route, fingerprint, 0, cancelled=False)
-    referral_id = state["referral_id"]
-    sequence = int(state.get("sequence", 0)) + 1
+    referral_id = state.referral_id
+    sequence = state.sequence + 1
     cancel = operation == "cancel"
     message = factory.partner_message(
         department,
         referral_id,
-        rules.ENTRETIEN,
+        Kind.ENTRETIEN,
         route,
         view,
         now,
@@ -54,14 +57,14 @@ def schedule(
         },
     )
     lifecycle.enqueue(message)
-    status_note = "cancelled" if cancel else "rescheduled"
+    status_note = ReferralStatus.CANCELLED if cancel else "rescheduled"
     actions = [
         Referral.sequence.set(sequence),
         Referral.snapshot.set(view),
         Referral.history.set(Referral.history.append([lifecycle.entry(status_note, now)])),
     ]
     if cancel:
-        actions.append(Referral.status.set("cancelled"))
+        actions.append(Referral.status.set(ReferralStatus.CANCELLED))
         actions.append(Referral.followup_at.remove())
     Referral(referral_id).update(actions=actions)
     return _state(referral_id, route, fingerprint, sequence, cancelled=cancel)
@@ -69,12 +72,12 @@ def schedule(
 
 def _state(
     referral_id: str, route: Route, fingerprint: str | None, sequence: int, *, cancelled: bool
-) -> dict:
-    return {
-        "referral_id": referral_id,
-        "partner_id": route.partner_id,
-        "fingerprint": fingerprint,
-        "sequence": sequence,
-        "cancelled": cancelled,
-        "message": ids.message_id(referral_id, ("invite", sequence)),
-    }
+) -> Invitation:
+    return Invitation(
+        referral_id=referral_id,
+        partner_id=route.partner_id,
+        fingerprint=fingerprint,
+        sequence=sequence,
+        cancelled=cancelled,
+        message=ids.message_id(referral_id, ("invite", sequence)),
+    )

@@ -10,14 +10,13 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from chalicelib.referrals import ids
-from chalicelib.store.base import iso
+from chalicelib.domain import ids
+from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import MessageStatus, ReferralStatus
 from chalicelib.store.models import Message, Referral
 from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
 
-UNSENT = ("pending",)
-ANSWERABLE = ("sent", "escalated", "acknowledged", "declined", "redirected")
-ANSWER_STATUS = {"accepte": "acknowledged", "refuse": "declined", "non_competent": "redirected"}
+UNSENT = (ReferralStatus.PENDING,)
 MESSAGE_TTL = timedelta(days=400)
 
 
@@ -54,9 +53,9 @@ def new_message(
         fallback_channel=fallback_channel,
         fallback_recipients=fallback_recipients,
         context=context,
-        status="pending",
+        status=MessageStatus.PENDING,
         dispatch_at=iso(dispatch_at or now),
-        history=[entry("pending", now)],
+        history=[entry(MessageStatus.PENDING, now)],
         created_at=iso(now),
         expires_at=now + MESSAGE_TTL,
     )
@@ -103,8 +102,10 @@ def cancel_unsent(department: str, id_externe: str, *, now: datetime, note: str)
         try:
             referral.update(
                 actions=[
-                    Referral.status.set("cancelled"),
-                    Referral.history.set(Referral.history.append([entry("cancelled", now, note)])),
+                    Referral.status.set(ReferralStatus.CANCELLED),
+                    Referral.history.set(
+                        Referral.history.append([entry(ReferralStatus.CANCELLED, now, note)])
+                    ),
                 ],
                 condition=Referral.status.is_in(*UNSENT),
             )
@@ -122,11 +123,13 @@ def cancel_messages_of(referral_id: str, now: datetime) -> None:
         try:
             Message(message_id).update(
                 actions=[
-                    Message.status.set("cancelled"),
+                    Message.status.set(MessageStatus.CANCELLED),
                     Message.dispatch_at.remove(),
-                    Message.history.set(Message.history.append([entry("cancelled", now)])),
+                    Message.history.set(
+                        Message.history.append([entry(MessageStatus.CANCELLED, now)])
+                    ),
                 ],
-                condition=Message.status == "pending",
+                condition=Message.status == MessageStatus.PENDING,
             )
         except UpdateError as error:
             if not is_condition_failure(error):

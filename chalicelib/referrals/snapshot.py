@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.roster.record import PATHWAY_PARTS, YouthRecord
-from chalicelib.scheduling import rules
+from chalicelib.domain.youth import (
+    YouthRecord,
+    housing_needed,
+    initial,
+    majority_date,
+    parts_not_secured,
+)
 
 if TYPE_CHECKING:
     from chalicelib.routing.rules import Route
     from chalicelib.store.models import Department
-
-NOT_SECURED = ("a_traiter", "en_cours")
-
-
-def initiale(nom: str) -> str:
-    letter = next((c for c in nom.strip() if c.isalpha()), "")
-    return f"{letter.upper()}." if letter else ""
 
 
 def build(
@@ -35,14 +33,14 @@ def build(
     youth: dict = {
         "id_externe": record.id_externe,
         "prenom": record.prenom,
-        "initiale": initiale(record.nom),
-        "majority_date": rules.majority_date(record.date_naissance).isoformat(),
+        "initiale": initial(record.nom),
+        "majority_date": majority_date(record.date_naissance).isoformat(),
         "commune_code": record.code_commune,
         "commune_nom": commune_nom,
-        "besoin_logement": rules.housing_needed(record),
-        "parts_not_secured": [p for p in PATHWAY_PARTS if record.parcours.get(p) in NOT_SECURED],
-        "telephone": record.telephone if record.consentement else None,
-        "email": record.email if record.consentement else None,
+        "besoin_logement": housing_needed(record),
+        "parts_not_secured": parts_not_secured(record.parcours),
+        "telephone": record.shared_phone,
+        "email": record.shared_email,
         "referent": {
             "nom": record.referent_nom,
             "email": record.referent_email,

@@ -13,30 +13,38 @@ Choices:
 
 from __future__ import annotations
 
-import calendar
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from chalicelib.roster.record import PATHWAY_PARTS, PATHWAY_STATES
+from chalicelib.domain.clock import add_months
+from chalicelib.domain.enums import Kind, ReferralStatus, YouthStatus
+from chalicelib.domain.youth import (
+    PATHWAY_PARTS,
+    PATHWAY_STATES,
+    UNKNOWN_STATE,
+    housing_needed,
+    risk_parts,
+)
 
-MISSION_LOCALE, HABITAT_JEUNES, ENTRETIEN = "mission_locale", "habitat_jeunes", "entretien"
-ACTIVE = "active"
-ACKNOWLEDGED = "acknowledged"
-A_TRAITER = "a_traiter"
-UNKNOWN_STATE = "inconnu"
+ACKNOWLEDGED = ReferralStatus.ACKNOWLEDGED
 REPORT_STATES = (*PATHWAY_STATES, UNKNOWN_STATE)
-OPEN_STATUSES = ("pending", "sending", "sent", "escalated")
+OPEN_STATUSES = (
+    ReferralStatus.PENDING,
+    ReferralStatus.SENDING,
+    ReferralStatus.SENT,
+    ReferralStatus.ESCALATED,
+)
 COUNTED_STATUSES = (
-    "escalated",
-    "undeliverable",
-    "failed",
-    "acknowledged",
-    "declined",
-    "redirected",
-    "cancelled",
+    ReferralStatus.ESCALATED,
+    ReferralStatus.UNDELIVERABLE,
+    ReferralStatus.FAILED,
+    ReferralStatus.ACKNOWLEDGED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.REDIRECTED,
+    ReferralStatus.CANCELLED,
 )
 HORIZON_MONTHS = 6
 SECONDS_PER_DAY = 86400
@@ -61,33 +69,12 @@ class ReferralFacts:
     answer: str | None = None
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole calendar months; a missing day becomes the month's last (31/08 + 6
-    → 28/02 or 29/02)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def risk_parts(parcours: Mapping[str, str]) -> list[str]:
-    """The pathway parts still to handle (``a_traiter``), in the order of ``PATHWAY_PARTS``."""
-    return [part for part in PATHWAY_PARTS if parcours.get(part) == A_TRAITER]
-
-
 def is_pathway_risk(majority_date: date, parcours: Mapping[str, str], today: date) -> bool:
     """Less than 6 months from majority (strictly: exactly 6 months is not yet; the day of majority
     is no longer) with at least one part ``a_traiter``."""
     if not today < majority_date < add_months(today, HORIZON_MONTHS):
         return False
     return bool(risk_parts(parcours))
-
-
-def housing_needed(youth: YouthFacts) -> bool:
-    state = youth.parcours.get("logement")
-    if state is not None:
-        return state == A_TRAITER
-    return youth.besoin_logement
 
 
 def in_next_months(majority_date: date, today: date, months: int = HORIZON_MONTHS) -> bool:
@@ -98,7 +85,9 @@ def median_days_to_acknowledgement(referrals: Iterable[ReferralFacts]) -> float 
     delays = [
         max((ref.answered_at - ref.sent_at).total_seconds(), 0.0) / SECONDS_PER_DAY
         for ref in referrals
-        if ref.status == ACKNOWLEDGED and ref.sent_at is not None and ref.answered_at is not None
+        if ref.status == ReferralStatus.ACKNOWLEDGED
+        and ref.sent_at is not None
+        and ref.answered_at is not None
     ]
     if not delays:
         return None
@@ -108,7 +97,7 @@ def median_days_to_acknowledgement(referrals: Iterable[ReferralFacts]) -> float 
 def referral_counts(referrals: Iterable[ReferralFacts]) -> dict[str, int]:
     statuses = Counter(ref.status for ref in referrals)
     counts = {"open": sum(statuses[status] for status in OPEN_STATUSES)}
-    counts.update({status: statuses[status] for status in COUNTED_STATUSES})
+    counts.update({str(status): statuses[status] for status in COUNTED_STATUSES})
     return counts
 
 
@@ -125,13 +114,15 @@ def department_report(
     youths: Iterable[YouthFacts], referrals: Iterable[ReferralFacts], *, today: date
 ) -> dict:
     """The indicators of one department, as JSON-able values."""
-    active = [youth for youth in youths if youth.status == ACTIVE]
+    active = [youth for youth in youths if youth.status == YouthStatus.ACTIVE]
     referrals = list(referrals)
     acknowledged = {
         kind: {
-            ref.id_externe for ref in referrals if ref.kind == kind and ref.status == ACKNOWLEDGED
+            ref.id_externe
+            for ref in referrals
+            if ref.kind == kind and ref.status == ReferralStatus.ACKNOWLEDGED
         }
-        for kind in (MISSION_LOCALE, HABITAT_JEUNES)
+        for kind in (Kind.MISSION_LOCALE, Kind.HABITAT_JEUNES)
     }
     by_month = Counter(youth.majority_date.strftime("%Y-%m") for youth in active)
     cohort = [youth for youth in active if in_next_months(youth.majority_date, today)]
@@ -145,9 +136,9 @@ def department_report(
             "from": today.isoformat(),
             "to": add_months(today, HORIZON_MONTHS).isoformat(),
             "youths": len(cohort),
-            "ml_acknowledged_share": _share(cohort, acknowledged[MISSION_LOCALE]),
+            "ml_acknowledged_share": _share(cohort, acknowledged[Kind.MISSION_LOCALE]),
             "housing_needed": len(housing),
-            "hj_acknowledged_share": _share(housing, acknowledged[HABITAT_JEUNES]),
+            "hj_acknowledged_share": _share(housing, acknowledged[Kind.HABITAT_JEUNES]),
             "pathway": pathway_by_part(cohort),
         },
         "median_days_to_acknowledgement": median_days_to_acknowledgement(referrals),

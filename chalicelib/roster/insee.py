@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from chalicelib.domain import geo
 from chalicelib.tabular import cell_text
 
 INVALID = "invalid_insee"
@@ -31,14 +32,6 @@ _LYON_ARRONDISSEMENTS = range(69381, 69390)
 _MARSEILLE_ARRONDISSEMENTS = range(13201, 13217)
 _CITIES = {"75056", "69123", "13055"}
 _PARIS_POSTAL = {f"750{n:02d}" for n in range(1, 21)}  # 75116 is also INSEE (16e)
-# commune numbers of each overseas department (two digits after the three-digit department)
-_OVERSEAS_COMMUNES = {
-    "971": set(range(1, 35)) - {23, 27},  # 97123/97127: Saint-Barthélemy/Saint-Martin until 2007
-    "972": set(range(1, 35)),
-    "973": set(range(1, 15)) | {52, 53, 56, 57, 58, 60, 61, 62},
-    "974": set(range(1, 25)),
-    "976": set(range(1, 18)),
-}
 _OUT_OF_SCOPE = ("975", "977", "978", "98")
 _AMBIGUOUS = {
     **{f"130{n:02d}": "Marseille" for n in range(1, 17)},
@@ -110,7 +103,7 @@ def postal_code_note(code: str) -> str | None:
 
 
 def _overseas(text: str) -> str:
-    communes = _OVERSEAS_COMMUNES.get(text[:3])
+    communes = geo.overseas_communes(text[:3])
     if communes is None:
         raise InvalidInseeError(INVALID, "Code INSEE invalide : département inexistant.")
     if int(text[3:]) in communes:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from chalicelib import cells
+from chalicelib.domain.youth import PATHWAY_PARTS, RowError, YouthRecord, age_on
 from chalicelib.roster.insee import postal_code_note
-from chalicelib.roster.record import PATHWAY_PARTS, RowError, YouthRecord
 from chalicelib.tabular import map_columns, read_table, unmapped_headers
 
 # The French names the reports give the parts (reports.labels.PART_LABELS) also name the columns.
@@ -71,11 +71,6 @@ class RosterParse:
     @property
     def rejected_rows(self) -> int:
         return len({error.row for error in self.rejected})
-
-
-def age_on(birth: date, today: date) -> int:
-    """Whole years; born on 29 February, one is a year older on 1 March in a common year."""
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 def parse_roster(data: bytes, *, department: str, today: date) -> RosterParse:

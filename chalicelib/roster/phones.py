@@ -21,28 +21,10 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
-from chalicelib import geo
+from chalicelib.domain import geo
 from chalicelib.tabular import cell_text
 
 MAX_CHARS = 40
-_OVERSEAS_PREFIXES = {
-    "0690": "GP",
-    "0691": "GP",
-    "0590": "GP",
-    "0696": "MQ",
-    "0697": "MQ",
-    "0596": "MQ",
-    "0694": "GF",
-    "0594": "GF",
-    "0692": "RE",
-    "0693": "RE",
-    "0262": "RE",
-    "0263": "RE",
-    "0639": "YT",
-    "0269": "YT",
-}
-_OVERSEAS_REGIONS = ("GP", "MQ", "GF", "RE", "YT")
-_OVERSEAS_CALLING_CODES = ("590", "594", "596", "262")
 _MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
 _SEPARATORS = re.compile(r"[\s.\-/()\u2010\u2011\u2012\u2013]+")
 
@@ -81,7 +63,7 @@ def _normalize(text: str, department: str) -> Phone:
         number = _national(digits, department)
     elif len(digits) == 9:
         number = _national("0" + digits, department)  # Excel dropped the leading zero
-    elif digits.startswith(("33", *_OVERSEAS_CALLING_CODES)) and len(digits) >= 11:
+    elif digits.startswith(("33", *geo.OVERSEAS_CALLING_CODES)) and len(digits) >= 11:
         number = _international("+" + digits)  # Excel dropped the "+"
     else:
         number = None
@@ -111,10 +93,16 @@ def _international(text: str) -> phonenumbers.PhoneNumber | None:
 
 
 def _national(digits: str, department: str) -> phonenumbers.PhoneNumber | None:
-    region = _OVERSEAS_PREFIXES.get(digits[:4])
+    region = geo.PHONE_PREFIX_REGIONS.get(digits[:4])
     if region is not None:
         return _parse(digits, region)
-    candidates = dict.fromkeys(("FR", geo.phone_region_of(department), *_OVERSEAS_REGIONS))
+    candidates = dict.fromkeys(
+        (
+            geo.METROPOLITAN_PHONE_REGION,
+            geo.phone_region_of(department),
+            *geo.OVERSEAS_PHONE_REGIONS,
+        )
+    )
     for candidate in candidates:
         number = _parse(digits, candidate)
         if number is not None:

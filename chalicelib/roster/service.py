@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from chalicelib import clock
 from chalicelib.departments import service as departments
+from chalicelib.domain import clock
+from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
 from chalicelib.roster import parsing, sync
-from chalicelib.store.base import utcnow
 from chalicelib.store.models import Department
 
 MAX_DIRECT_BYTES = 6 * 1024 * 1024

@@ -11,12 +11,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from chalicelib import audit, clock
+from chalicelib import audit
+from chalicelib.domain import clock, scheduling
+from chalicelib.domain.clock import add_months, iso, start_of_day_utc
+from chalicelib.domain.enums import YouthStatus
+from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.youth import YouthRecord, birthday, majority_date
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
-from chalicelib.roster.record import YouthRecord
-from chalicelib.scheduling import rules
-from chalicelib.store.base import add_months, expiry_epoch, iso
+from chalicelib.store.base import plain
 from chalicelib.store.models import Department, Youth
 
 
@@ -52,14 +55,14 @@ def plan(
         before = existing.get(record.id_externe)
         if before is None:
             result.created.append(record)
-        elif before[1] != "active":
+        elif before[1] != YouthStatus.ACTIVE:
             result.reactivated.append(record)
         elif before[0] != record.fingerprint():
             result.changed.append(record)
         else:
             result.unchanged += 1
     for id_externe, (_, status) in existing.items():
-        if status == "active" and id_externe not in seen and id_externe not in keep:
+        if status == YouthStatus.ACTIVE and id_externe not in seen and id_externe not in keep:
             result.exited.append(id_externe)
     return result
 
@@ -75,7 +78,7 @@ def apply(
     progress: Callable[[int], None] | None = None,
 ) -> None:
     today = clock.local_today(department.code, now)
-    policy = rules.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
+    policy = scheduling.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
     stamp = iso(now)
     retention = int(department.retention_months)
     previous = _fetch(department.code, [r.id_externe for r in sync.changed + sync.reactivated])
@@ -99,7 +102,7 @@ def _items(
     code: str,
     sync: SyncPlan,
     previous: dict[str, Youth],
-    policy: rules.Policy,
+    policy: scheduling.Policy,
     today: date,
     stamp: str,
     retention: int,
@@ -113,9 +116,10 @@ def _items(
         yield _fill(youth, record, policy, today, stamp, retention)
     for id_externe in sync.exited:
         youth = previous[id_externe]
-        youth.status, youth.exited_at, youth.updated_at, youth.due_at = "exited", stamp, stamp, None
+        youth.status, youth.exited_at, youth.updated_at = YouthStatus.EXITED, stamp, stamp
+        youth.due_at = None
         youth.history = [*(youth.history or []), {"at": stamp, "event": "exited"}]
-        youth.expires_at = expiry_epoch(add_months(today, retention))
+        youth.expires_at = start_of_day_utc(add_months(today, retention))
         yield youth
 
 
@@ -126,27 +130,30 @@ def _fetch(department: str, ids: list[str]) -> dict[str, Youth]:
 
 
 def _fill(
-    youth: Youth, record: YouthRecord, policy: rules.Policy, today: date, stamp: str, retention: int
+    youth: Youth,
+    record: YouthRecord,
+    policy: scheduling.Policy,
+    today: date,
+    stamp: str,
+    retention: int,
 ) -> Youth:
-    scheduled = _plain(youth.scheduled)
+    schedule = Schedule.from_item(plain(youth.scheduled))
     youth.record = record.as_attributes()
     youth.fingerprint = record.fingerprint()
-    youth.status, youth.exited_at, youth.updated_at = "active", None, stamp
-    youth.majority_date = rules.majority_date(record.date_naissance).isoformat()
-    youth.scheduled = scheduled
-    youth.due_at = rules.next_due(record, scheduled, policy, today)
-    youth.expires_at = expiry_epoch(
-        add_months(rules.birthday(record.date_naissance, 21), retention)
-    )
+    youth.status, youth.exited_at, youth.updated_at = YouthStatus.ACTIVE, None, stamp
+    youth.majority_date = majority_date(record.date_naissance).isoformat()
+    youth.scheduled = schedule.to_item()
+    youth.due_at = scheduling.next_due(record, schedule, policy, today)
+    youth.expires_at = start_of_day_utc(add_months(birthday(record.date_naissance, 21), retention))
     return youth
 
 
 def _record_changes(youth: Youth, record: YouthRecord, stamp: str) -> None:
     """Keep the pathway's changes of state (no personal data) and returns in the history."""
     events = list(youth.history or [])
-    if youth.status != "active":
+    if youth.status != YouthStatus.ACTIVE:
         events.append({"at": stamp, "event": "reactivated"})
-    before = dict(_plain(youth.record).get("parcours") or {})
+    before = dict((plain(youth.record) or {}).get("parcours") or {})
     for part in sorted(set(before) | set(record.parcours)):
         if before.get(part) != record.parcours.get(part):
             events.append(
@@ -159,12 +166,6 @@ def _record_changes(youth: Youth, record: YouthRecord, stamp: str) -> None:
                 }
             )
     youth.history = events[-200:]
-
-
-def _plain(value: object) -> dict:
-    if value is None:
-        return {}
-    return value.as_dict() if hasattr(value, "as_dict") else dict(value)  # type: ignore[arg-type]
 
 
 def report_counts(sync: SyncPlan) -> dict[str, int]:

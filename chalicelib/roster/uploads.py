@@ -14,13 +14,14 @@ from urllib.parse import unquote_plus
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import aws, clock, settings
+from chalicelib import aws, settings
 from chalicelib.departments import service as departments
+from chalicelib.domain import clock
+from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import BadRequestError, NotFoundError, RelaisError
 from chalicelib.observability import log_failure, logger
 from chalicelib.roster import parsing
 from chalicelib.roster import service as roster
-from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import Upload
 
 UPLOAD_ID = re.compile(r"^upl_[0-9a-f]{24}$")

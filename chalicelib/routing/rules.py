@@ -33,11 +33,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from chalicelib import geo
 from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
+from chalicelib.domain import geo
+from chalicelib.domain.enums import Channel, PartnerType
 
-MISSION_LOCALE, HABITAT_JEUNES = "mission_locale", "habitat_jeunes"
-EMAIL, SMS = "email", "sms"
+MISSION_LOCALE, HABITAT_JEUNES = PartnerType.MISSION_LOCALE, PartnerType.HABITAT_JEUNES
+EMAIL, SMS = Channel.EMAIL, Channel.SMS
 
 COMMUNE_INCONNUE = "commune_inconnue"
 COMMUNE_PARTAGEE = "commune_partagee"
@@ -64,13 +65,13 @@ _ARRONDISSEMENTS = (
 
 @dataclass(frozen=True)
 class Route:
-    partner_type: str  # "mission_locale" | "habitat_jeunes"
+    partner_type: str  # PartnerType
     partner_id: str
     nom: str
     email: str | None
     telephone: str | None
     telephone_mobile: bool
-    canal: str  # "email" | "sms": the channel to use first
+    canal: str  # Channel: the one to use first
 
 
 @dataclass(frozen=True)

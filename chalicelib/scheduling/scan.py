@@ -12,14 +12,16 @@ from datetime import date, datetime
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import clock, runs
+from chalicelib import runs
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
+from chalicelib.domain import clock, scheduling
+from chalicelib.domain.enums import Kind, YouthStatus
+from chalicelib.domain.schedule import Placed, Schedule
+from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import alerts, factory, invitations, lifecycle, snapshot
-from chalicelib.roster.record import YouthRecord
 from chalicelib.routing.rules import NoRoute, Route, route_habitat_jeunes, route_mission_locale
-from chalicelib.scheduling import rules
 from chalicelib.store.base import is_expired
 from chalicelib.store.models import Department, Youth
 
@@ -35,7 +37,7 @@ def run(now: datetime) -> dict:
         today = clock.local_today(department.code, now)
         for youth in Youth.due_index.query(department.code, Youth.due_at <= today.isoformat()):
             totals["youths_read"] += 1
-            if youth.status != "active" or is_expired(youth.expires_at, now):
+            if youth.status != YouthStatus.ACTIVE or is_expired(youth.expires_at, now):
                 continue
             with runs.isolated(totals, "youth not processed", department=department.code):
                 totals.update(process(department, youth, today, now, directory))
@@ -46,29 +48,22 @@ def process(
     department: Department, youth: Youth, today: date, now: datetime, directory: DirectorySnapshot
 ) -> Counter:
     record = YouthRecord.from_attributes(youth.record.as_dict())
-    scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
-    policy = rules.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
+    schedule = youth.schedule()
+    policy = scheduling.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
     counts: Counter = Counter()
     version = directory.version()
-    for action in rules.actions(record, scheduled, policy, today, directory=version):
+    for action in scheduling.actions(record, schedule, policy, today, directory=version):
         if action.due > today:
             continue
-        route = _route(action.kind, record, scheduled, directory)
+        route = _route(action.kind, record, schedule, directory)
         if isinstance(route, NoRoute):
             alerts.no_partner(department, record, action.kind, route, now)
-            scheduled.setdefault("blocked", {})[action.kind] = {
-                "reason": route.reason,
-                "inputs": rules.routing_inputs(record, action.kind),
-                "directory": version,
-            }
-            # every (reason, inputs) alerted, so that an erasure finds each alert (followup.erasure)
-            alerted = scheduled.setdefault("alerted", {}).setdefault(action.kind, [])
-            if [route.reason, rules.routing_inputs(record, action.kind)] not in alerted:
-                alerted.append([route.reason, rules.routing_inputs(record, action.kind)])
+            inputs = scheduling.routing_inputs(record, action.kind)
+            schedule.block(action.kind, route.reason, inputs, version)
             emit("NoPartnerFound", 1, department=department.code)
             counts["no_partner"] += 1
             continue
-        (scheduled.get("blocked") or {}).pop(action.kind, None)
+        schedule.unblock(action.kind)
         commune = directory.coverage(record.code_commune)
         view = snapshot.build(
             record,
@@ -77,45 +72,44 @@ def process(
             kind=action.kind,
             commune_nom=commune.nom_commune if commune else None,
         )
-        if action.kind == rules.ENTRETIEN:
-            scheduled[action.kind] = invitations.schedule(
+        if action.kind == scheduling.ENTRETIEN:
+            schedule.invitation = invitations.schedule(
                 department,
                 youth,
                 route,
                 view,
-                scheduled.get(action.kind),
+                schedule.invitation,
                 action.operation,
                 now,
-                fingerprint=rules.entretien_fingerprint(record),
+                fingerprint=scheduling.entretien_fingerprint(record),
             )
             counts[f"entretien_{action.operation}"] += 1
             continue
         referral_id, created = factory.open_referral(
             department, youth, action.kind, route, view, now
         )
-        scheduled[action.kind] = {"referral_id": referral_id, "partner_id": route.partner_id}
+        schedule.placed[action.kind] = Placed(referral_id, route.partner_id)
         if created:
             emit("ReferralsCreated", 1, department=department.code)
             counts["referrals_created"] += 1
-    due_at = rules.next_due(record, scheduled, policy, today, directory=version)
-    _save_schedule(youth, scheduled, due_at)
+    due_at = scheduling.next_due(record, schedule, policy, today, directory=version)
+    _save_schedule(youth, schedule, due_at)
     return counts
 
 
 def _route(
-    kind: str, record: YouthRecord, scheduled: dict, directory: DirectorySnapshot
+    kind: Kind, record: YouthRecord, schedule: Schedule, directory: DirectorySnapshot
 ) -> Route | NoRoute:
-    excluded = frozenset((scheduled.get("excluded") or {}).get(kind, []))
-    if kind == rules.HABITAT_JEUNES:
+    if kind == Kind.HABITAT_JEUNES:
+        excluded = schedule.excluded_for(kind)
         return route_habitat_jeunes(record.code_commune, directory, exclude=excluded)
-    ml_excluded = frozenset((scheduled.get("excluded") or {}).get(rules.MISSION_LOCALE, []))
-    return route_mission_locale(
-        record.code_commune, record.code_ml, directory, exclude=excluded | ml_excluded
-    )
+    # an interview goes to the youth's mission locale: one not competent for either is excluded
+    excluded = schedule.excluded_for(kind, Kind.MISSION_LOCALE)
+    return route_mission_locale(record.code_commune, record.code_ml, directory, exclude=excluded)
 
 
-def _save_schedule(youth: Youth, scheduled: dict, due_at: str | None) -> None:
-    actions = [Youth.scheduled.set(scheduled)]
+def _save_schedule(youth: Youth, schedule: Schedule, due_at: str | None) -> None:
+    actions = [Youth.scheduled.set(schedule.to_item())]
     actions.append(Youth.due_at.set(due_at) if due_at else Youth.due_at.remove())
     try:
         youth.update(actions=actions, condition=Youth.fingerprint == youth.fingerprint)

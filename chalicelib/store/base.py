@@ -6,9 +6,15 @@ stage config (or a test's environment) decides, never an import-time constant.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, MapAttribute
 
 from chalicelib import settings
+from chalicelib.domain.clock import utcnow
 
 
 class _SettingsBound(type):
@@ -40,38 +46,44 @@ def table_meta(suffix: str) -> type:
     )
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """UTC ISO-8601 with seconds, sortable as a string (used as GSI range keys)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError("unreachable")
-
-
-def expiry_epoch(day: date) -> datetime:
-    """TTL moment: the start of ``day`` in UTC."""
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
 def is_expired(expires_at: datetime | None, now: datetime | None = None) -> bool:
     """DynamoDB deletes expired items lazily (and moto never does): reads must ignore them."""
     return expires_at is not None and expires_at <= (now or utcnow())
+
+
+def plain(value: Any) -> Any:
+    """PynamoDB map and list values as plain dicts and lists (recursively); enums as their
+    strings."""
+    if value is None:
+        return None
+    if isinstance(value, StrEnum):
+        return value.value
+    if hasattr(value, "as_dict"):
+        return plain(value.as_dict())
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+class PlainMapAttribute(MapAttribute[str, Any]):
+    """A free-form map (PynamoDB's "raw" map) that accepts our enums: PynamoDB serializes raw
+    values by their exact type, so a ``StrEnum`` is written as its string."""
+
+    @classmethod
+    def is_raw(cls) -> bool:
+        return True
+
+    def serialize(self, values: Any, *, null_check: bool = True) -> Any:
+        return super().serialize(plain(values), null_check=null_check)
+
+
+class PlainListAttribute(ListAttribute[Any]):
+    """A free-form list (of maps, strings…) that accepts our enums, like ``PlainMapAttribute``."""
+
+    def serialize(self, values: Any, *, null_check: bool = True) -> Any:
+        return super().serialize(plain(values), null_check=null_check)
 
 
 def reset_connections() -> None:

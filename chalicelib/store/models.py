@@ -8,7 +8,6 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
-    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -16,7 +15,9 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.domain.enums import MessageStatus, YouthStatus
+from chalicelib.domain.schedule import Schedule
+from chalicelib.store.base import PlainListAttribute, PlainMapAttribute, plain, table_meta
 
 
 def _index_meta(name: str) -> type:
@@ -66,19 +67,22 @@ class Youth(Model):
     Meta = table_meta("youths")
     department = UnicodeAttribute(hash_key=True)
     id_externe = UnicodeAttribute(range_key=True)
-    record = MapAttribute()  # YouthRecord.as_attributes()
+    record = PlainMapAttribute()  # YouthRecord.as_attributes()
     fingerprint = UnicodeAttribute()
-    status = UnicodeAttribute(default="active")  # active | exited
+    status = UnicodeAttribute(default=YouthStatus.ACTIVE)  # YouthStatus
     majority_date = UnicodeAttribute()
     due_at = UnicodeAttribute(null=True)  # ISO date; absent when nothing is left to schedule
-    scheduled = MapAttribute(default=dict)  # kind -> {referral_id, partner_id, ...}
-    history = ListAttribute(default=list)  # [{at, event, detail}] without personal data
+    scheduled = PlainMapAttribute(default=dict)  # domain.schedule.Schedule.to_item()
+    history = PlainListAttribute(default=list)  # [{at, event, detail}] without personal data
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     exited_at = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
     due_index = DueIndex()
     majority_index = MajorityIndex()
+
+    def schedule(self) -> Schedule:
+        return Schedule.from_item(plain(self.scheduled))
 
 
 class TokenIndex(GlobalSecondaryIndex):
@@ -117,16 +121,17 @@ class Referral(Model):
     partner_id = UnicodeAttribute()
     channel = UnicodeAttribute()
     status = UnicodeAttribute()
-    history = ListAttribute(default=list)  # [{at, status, note}]
+    history = PlainListAttribute(default=list)  # [{at, status, note}]
     created_at = UnicodeAttribute()
     sent_at = UnicodeAttribute(null=True)
     token_hash = UnicodeAttribute(null=True)
     token_expires_at = UnicodeAttribute(null=True)
-    answer = MapAttribute(null=True)
+    answer = PlainMapAttribute(null=True)
     answered_at = UnicodeAttribute(null=True)
     followup_at = UnicodeAttribute(null=True)
     followup_stage = UnicodeAttribute(null=True)  # reminder | escalation
-    snapshot = MapAttribute(default=dict)  # what messages and pages show (minimal personal data)
+    # what messages and pages show (minimal personal data)
+    snapshot = PlainMapAttribute(default=dict)
     sequence = NumberAttribute(default=0)
     expires_at = TTLAttribute(null=True)
     token_index = TokenIndex()
@@ -156,8 +161,8 @@ class Message(Model):
     recipients = ListAttribute(of=UnicodeAttribute)
     fallback_channel = UnicodeAttribute(null=True)
     fallback_recipients = ListAttribute(of=UnicodeAttribute, null=True)
-    context = MapAttribute(default=dict)
-    status = UnicodeAttribute(default="pending")
+    context = PlainMapAttribute(default=dict)
+    status = UnicodeAttribute(default=MessageStatus.PENDING)
     dispatch_at = UnicodeAttribute(null=True)
     attempts = NumberAttribute(default=0)
     claim_id = UnicodeAttribute(null=True)
@@ -166,7 +171,7 @@ class Message(Model):
     sent_at = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     last_event_at = UnicodeAttribute(null=True)
-    history = ListAttribute(default=list)
+    history = PlainListAttribute(default=list)
     created_at = UnicodeAttribute()
     expires_at = TTLAttribute(null=True)
     dispatch_index = DispatchIndex()
@@ -178,7 +183,7 @@ class DirectoryItem(Model):
     Meta = table_meta("directory")
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
-    data = MapAttribute(default=dict)
+    data = PlainMapAttribute(default=dict)
     expires_at = TTLAttribute(null=True)
 
 
@@ -190,7 +195,7 @@ class AuditEvent(Model):
     at_id = UnicodeAttribute(range_key=True)  # ISO time + "#" + random
     action = UnicodeAttribute()
     actor = UnicodeAttribute()
-    counts = MapAttribute(default=dict)
+    counts = PlainMapAttribute(default=dict)
     subject = UnicodeAttribute(null=True)  # a referral id or an upload id, never a name
 
 
@@ -203,7 +208,7 @@ class Upload(Model):
     dry_run = BooleanAttribute(default=False)
     rows_total = NumberAttribute(default=0)
     rows_done = NumberAttribute(default=0)
-    report = MapAttribute(null=True)
+    report = PlainMapAttribute(null=True)
     actor = UnicodeAttribute()
     created_at = UnicodeAttribute()
     expires_at = TTLAttribute(null=True)

@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from chalicelib import clock, jobs
-from chalicelib.messages.filters import date_long_fr, initiale
-from chalicelib.messages.labels import ANSWER_LABELS, DATE_RDV_LABELS, KIND_LABELS
+from chalicelib import jobs
+from chalicelib.domain import clock
+from chalicelib.domain.labels import ANSWER_LABELS, DATE_RDV_LABELS, REFERRAL_TITLES
+from chalicelib.domain.youth import initial
+from chalicelib.messages.filters import date_long_fr
 from chalicelib.store.models import Referral
 from tests.integration import support as s
 
@@ -47,7 +49,7 @@ def referral(client, api) -> dict:
     return {
         "url": api.url + urlsplit(email["ack_url"]).path,
         "prenom": row["prenom"],
-        "initiale": initiale(row["nom"]),
+        "initiale": initial(row["nom"]),
         "majority": date_long_fr(birth.replace(year=birth.year + 18)),
     }
 
@@ -155,7 +157,7 @@ def test_the_link_opens_an_accessible_page_with_the_youth_the_form_and_the_secur
     main = page.locator("main").inner_text()
     assert f"{referral['prenom']} {referral['initiale']}" in main
     assert referral["majority"] in main
-    facts = assert_accessibility_basics(page, KIND_LABELS["mission_locale"])
+    facts = assert_accessibility_basics(page, REFERRAL_TITLES["mission_locale"])
     assert [(r["value"], r["label"]) for r in facts["radios"]] == list(LABELS.items())
     assert all(r["legend"].startswith("Réponse") for r in facts["radios"])
     assert facts["buttons"] == ["Enregistrer ma réponse"]

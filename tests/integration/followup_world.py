@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import quote, urlsplit
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
+from chalicelib.domain import clock
 from chalicelib.store.models import ALL_MODELS
 from tests.integration import support as s
 

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
 from chalicelib.ack import tokens
-from chalicelib.store.base import iso, utcnow
+from chalicelib.domain import clock
+from chalicelib.domain.clock import iso, utcnow
 from chalicelib.store.models import Referral
 from tests.integration import support as s
 

@@ -15,8 +15,8 @@ import pytest
 import app as application
 from chalicelib import aws, settings
 from chalicelib.directory import service as directory
+from chalicelib.domain import ids
 from chalicelib.local import pump
-from chalicelib.referrals import ids
 from chalicelib.store.models import Message, Referral
 from tests.integration import support as s
 from tests.reliability import timeline as t

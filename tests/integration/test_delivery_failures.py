@@ -14,7 +14,7 @@ import pytest
 
 from chalicelib.delivery.outcomes import MAX_ATTEMPTS
 from chalicelib.directory import service as directory
-from chalicelib.referrals import ids
+from chalicelib.domain import ids
 from chalicelib.store.models import Message, Referral
 from tests.integration import support as s
 from tests.reliability import timeline as t

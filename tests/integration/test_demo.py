@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from chalicelib import jobs
+from chalicelib.domain.clock import utcnow
 from chalicelib.local import demo_setup, outbox, run
-from chalicelib.store.base import utcnow
 from chalicelib.store.models import Referral
 
 

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
 from chalicelib.directory.store import DirectorySnapshot
+from chalicelib.domain import clock
 from chalicelib.store.models import Referral
 from tests.integration import support as s
 

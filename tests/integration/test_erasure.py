@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
+from chalicelib.domain import clock
 from chalicelib.store.models import AuditEvent, Message
 from tests.integration import followup_world as fw
 from tests.integration import support as s

@@ -9,8 +9,8 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from chalicelib.reports.indicators import add_months
-from chalicelib.scheduling.rules import majority_date
+from chalicelib.domain.clock import add_months
+from chalicelib.domain.youth import majority_date
 from tests.integration import followup_world as fw
 from tests.integration import support as s
 

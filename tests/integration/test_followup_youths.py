@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.scheduling.rules import majority_date
+from chalicelib.domain.youth import majority_date
 from chalicelib.store.models import Referral, Youth
 from tests.integration import followup_world as fw
 from tests.integration import support as s

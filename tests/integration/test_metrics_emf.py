@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 import pytest
 from aws_lambda_powertools.metrics import MetricUnit
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
 from chalicelib.delivery import events
+from chalicelib.domain import clock, ids
 from chalicelib.observability import METRICS, NAMESPACE
-from chalicelib.referrals import ids
 from chalicelib.store.models import Referral
 from tests.fixtures.privacy import leaks
 from tests.integration import support as s

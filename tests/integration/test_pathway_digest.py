@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
+from chalicelib.domain import clock
+from chalicelib.domain.clock import add_months, parse_iso, utcnow
 from chalicelib.pathway import digest
-from chalicelib.reports.indicators import YouthFacts, add_months, department_report
-from chalicelib.store.base import parse_iso, utcnow
+from chalicelib.reports.indicators import YouthFacts, department_report
 from chalicelib.store.models import Youth
 from tests.fixtures.privacy import leaks
 from tests.integration import support as s

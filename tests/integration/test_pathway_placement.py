@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 from pynamodb.connection.base import Connection
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
+from chalicelib.domain import clock, ids
 from chalicelib.pathway import placement
-from chalicelib.referrals import ids
 from chalicelib.store.models import Message, Referral
 from tests.integration import support as s
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
+from chalicelib.domain import clock
 from chalicelib.store.models import ALL_MODELS, Referral, Youth
 from tests.integration import support as s
 from tests.unit import roster_files as files

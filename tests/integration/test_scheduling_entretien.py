@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from chalicelib import clock
+from chalicelib.domain import clock
 from chalicelib.referrals.invitations import calendar_uid
 from chalicelib.store.models import Referral
 from tests.integration import support as s

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import pytest
 
-from chalicelib import clock
+from chalicelib.domain import clock
 from chalicelib.store.models import Referral
 from tests.integration import support as s
 from tests.reliability import timeline as t

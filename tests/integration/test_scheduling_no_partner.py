@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 import pytest
 
-from chalicelib import clock
-from chalicelib.scheduling.rules import BLOCKED
+from chalicelib.domain import clock
+from chalicelib.domain.scheduling import BLOCKED
 from tests.integration import support as s
 from tests.reliability import timeline as t
 

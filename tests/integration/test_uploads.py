@@ -14,9 +14,10 @@ import pytest
 import requests
 
 import app as application
-from chalicelib import aws, clock, settings
+from chalicelib import aws, settings
+from chalicelib.domain import clock
+from chalicelib.domain.clock import utcnow
 from chalicelib.local import pump
-from chalicelib.store.base import utcnow
 from chalicelib.store.models import Youth
 from tests.integration import support as s
 

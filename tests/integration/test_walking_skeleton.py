@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
+from chalicelib.domain import clock
 from chalicelib.store.models import Referral
 from tests.integration import support as s
 

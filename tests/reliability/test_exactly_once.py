@@ -18,15 +18,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
 from chalicelib.ack import tokens
 from chalicelib.delivery import dispatch
 from chalicelib.delivery.outcomes import MAX_ATTEMPTS
 from chalicelib.directory import service as directory
+from chalicelib.domain import clock, ids
+from chalicelib.domain.clock import iso
 from chalicelib.provisioning import provision
-from chalicelib.referrals import ids
 from chalicelib.roster import service as roster
-from chalicelib.store.base import iso, reset_connections
+from chalicelib.store.base import reset_connections
 from chalicelib.store.models import Message, Referral, Youth
 from tests.integration import support as s
 from tests.reliability.fault_proxy import FaultProxy

@@ -16,11 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from chalicelib import clock, jobs
+from chalicelib import jobs
 from chalicelib.ack import service as ack
 from chalicelib.ack import tokens
 from chalicelib.directory import service as directory
-from chalicelib.referrals import ids
+from chalicelib.domain import clock, ids
 from chalicelib.roster import service as roster
 from chalicelib.store.base import reset_connections
 from chalicelib.store.models import Message, Referral, Youth

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib import clock
+from chalicelib.domain import clock
 
 OVERSEAS = ("971", "972", "973", "974", "976")
 REUNION = ZoneInfo("Indian/Reunion")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+from chalicelib.domain import ids
+from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.followup import erasure, views
 from chalicelib.pathway import placement
-from chalicelib.referrals import alerts, ids, invitations
+from chalicelib.referrals import alerts, invitations
 from chalicelib.routing.rules import REASONS, Route
-from chalicelib.scheduling.rules import BLOCKED
 from chalicelib.store.models import Department
 
 RECORD = {
@@ -114,7 +115,7 @@ def test_erasure_looks_up_every_message_a_referral_can_have():
         ids.message_id("ref_1", "initial"),
         ids.message_id("ref_1", "reminder"),
         placement.message_id("ref_1"),
-        invitations._state("ref_1", _route(), None, 2, cancelled=False)["message"],
+        invitations._state("ref_1", _route(), None, 2, cancelled=False).message,
         ids.message_id("ref_1", ("invite", 1)),
     }
     assert expected <= found

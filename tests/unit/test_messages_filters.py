@@ -72,7 +72,7 @@ def test_month_iso_and_datetime() -> None:
     ],
 )
 def test_initiale(value: str | None, expected: str) -> None:
-    assert filters.initiale(value) == expected
+    assert filters.FILTERS["initiale"](value) == expected
 
 
 @pytest.mark.parametrize(

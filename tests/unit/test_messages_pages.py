@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from chalicelib.messages import KIND_LABELS, render_page
+from chalicelib.domain.labels import REFERRAL_TITLES
+from chalicelib.messages import render_page
 from tests.unit.test_messages_render import (
     XSS,
     department,
@@ -71,7 +72,7 @@ def page_context(name: str, variant: str = "full", kind: str = "mission_locale")
     common = {
         "department": department(),
         "kind": kind,
-        "kind_label": KIND_LABELS[kind],
+        "kind_label": REFERRAL_TITLES[kind],
         "expires_on": date(2026, 7, 1),
     }
     if name == "ack":

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.domain.labels import REFERRAL_TITLES
 from chalicelib.messages import (
-    KIND_LABELS,
     RenderedEmail,
     render_email,
 )
@@ -120,7 +120,7 @@ def email_context(name: str, variant: str = "full") -> dict:
     kind = "habitat_jeunes" if name == "referral_habitat_jeunes" else "mission_locale"
     base = {"department": department(), "youth": youth, "partner": partner(kind)}
     link = {"ack_url": ACK_URL, "expires_on": date(2026, 7, 1)}
-    alert = {"kind_label": KIND_LABELS["mission_locale"]}
+    alert = {"kind_label": REFERRAL_TITLES["mission_locale"]}
     if full:
         alert["id_externe"] = "D-2024-00123"
     extras: dict[str, dict] = {
@@ -131,11 +131,11 @@ def email_context(name: str, variant: str = "full") -> dict:
         "reminder": {
             **link,
             "kind": kind,
-            "kind_label": KIND_LABELS[kind],
+            "kind_label": REFERRAL_TITLES[kind],
             "sent_on": date(2026, 4, 1),
         },
         "escalation": {
-            "referral": {"kind_label": KIND_LABELS[kind], "sent_on": date(2026, 4, 1)},
+            "referral": {"kind_label": REFERRAL_TITLES[kind], "sent_on": date(2026, 4, 1)},
             **({"id_externe": "D-2024-00123"} if full else {}),
         },
         "alert_no_partner": {

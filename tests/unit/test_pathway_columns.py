@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.domain.youth import PATHWAY_PARTS, YouthRecord
 from chalicelib.roster.parsing import parse_roster
-from chalicelib.roster.record import PATHWAY_PARTS, YouthRecord
 from tests.unit.roster_files import TODAY, roster_csv, roster_xlsx, youth_row
 
 

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chalicelib.delivery import compose
+from chalicelib.domain.clock import add_months
+from chalicelib.domain.youth import YouthRecord
 from chalicelib.pathway import content, digest
-from chalicelib.reports.indicators import add_months
-from chalicelib.roster.record import YouthRecord
 from chalicelib.store.models import Department
 from tests.fixtures.privacy import sensitive
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.delivery import compose
+from chalicelib.domain import ids
 from chalicelib.local.outbox import ACK_LINK
 from chalicelib.pathway import placement
-from chalicelib.referrals import ids
 from chalicelib.store.models import Message
 from tests.fixtures.privacy import sensitive
 

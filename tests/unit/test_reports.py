@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.reports import labels
+from chalicelib.domain import labels
+from chalicelib.domain.youth import PATHWAY_PARTS, PATHWAY_STATES
 from chalicelib.reports.indicators import (
     ReferralFacts,
     YouthFacts,
@@ -17,7 +18,6 @@ from chalicelib.reports.indicators import (
     median_days_to_acknowledgement,
     risk_parts,
 )
-from chalicelib.roster.record import PATHWAY_PARTS, PATHWAY_STATES
 
 TODAY = date(2026, 3, 15)
 SENT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

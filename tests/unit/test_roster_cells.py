@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from chalicelib.domain.youth import YouthRecord
 from chalicelib.roster.parsing import RosterParse, age_on, parse_roster
-from chalicelib.roster.record import YouthRecord
 from tests.unit.roster_files import TODAY, roster_csv, youth_row
 
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
+from chalicelib.domain.youth import YouthRecord
 from chalicelib.errors import MissingColumnsError, UnreadableFileError
 from chalicelib.roster.parsing import RosterParse, parse_roster
-from chalicelib.roster.record import YouthRecord
 from tests.unit.roster_files import (
     ABSENT,
     TODAY,

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
-from chalicelib.reports.labels import REASON_LABELS
+from chalicelib.domain.labels import REASON_LABELS
 from chalicelib.routing import (
     REASONS,
     InMemoryDirectory,

@@ -1,14 +1,43 @@
-"""Time as departments live it: local dates, local hours, the SMS window. Pure."""
+"""Time as the product keeps it (UTC ISO strings) and as departments live it (local dates, the SMS
+window). Pure."""
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from chalicelib import geo
+from chalicelib.domain import geo
 
 SMS_OPENS, SMS_CLOSES = time(8, 0), time(20, 0)
 PARIS = ZoneInfo("Europe/Paris")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO-8601 with seconds, sortable as a string (used as GSI range keys)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months; a missing day becomes the month's last (31/08 + 6
+    → 28/02 or 29/02)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def start_of_day_utc(day: date) -> datetime:
+    """TTL moment: the start of ``day`` in UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def zone_of(department: str) -> ZoneInfo:

@@ -1,0 +1,104 @@
+"""Every code the product stores or shows, as ``StrEnum``: equal to its stored string, so items
+written before the enums existed read back unchanged and JSON/Jinja see plain strings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a referral is for (SPEC §6)."""
+
+    MISSION_LOCALE = "mission_locale"
+    HABITAT_JEUNES = "habitat_jeunes"
+    ENTRETIEN = "entretien"
+
+
+class PartnerType(StrEnum):
+    MISSION_LOCALE = "mission_locale"
+    HABITAT_JEUNES = "habitat_jeunes"
+
+
+class ReferralStatus(StrEnum):
+    """A referral's status (SPEC §6). ``sending`` is held by the message while a dispatcher owns
+    its claim; the referral goes from ``pending`` to ``sent`` in the send transaction."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    DECLINED = "declined"
+    REDIRECTED = "redirected"
+    UNDELIVERABLE = "undeliverable"
+    FAILED = "failed"
+    ESCALATED = "escalated"
+    CANCELLED = "cancelled"
+
+
+# a partner may answer (or change its answer) in these statuses, until the token expires
+ANSWERABLE = (
+    ReferralStatus.SENT,
+    ReferralStatus.ESCALATED,
+    ReferralStatus.ACKNOWLEDGED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.REDIRECTED,
+)
+# statuses reached by an answer: late delivery events never change them (SPEC §6)
+ANSWERED = (ReferralStatus.ACKNOWLEDGED, ReferralStatus.DECLINED, ReferralStatus.REDIRECTED)
+# still expecting a reminder or an escalation
+AWAITING_ANSWER = (ReferralStatus.SENT, ReferralStatus.ESCALATED)
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    UNDELIVERABLE = "undeliverable"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class Answer(StrEnum):
+    """A partner's answer (form field ``reponse``)."""
+
+    ACCEPTE = "accepte"
+    REFUSE = "refuse"
+    NON_COMPETENT = "non_competent"
+
+    @property
+    def status(self) -> ReferralStatus:
+        return _ANSWER_STATUS[self]
+
+
+_ANSWER_STATUS = {
+    Answer.ACCEPTE: ReferralStatus.ACKNOWLEDGED,
+    Answer.REFUSE: ReferralStatus.DECLINED,
+    Answer.NON_COMPETENT: ReferralStatus.REDIRECTED,
+}
+
+
+class YouthStatus(StrEnum):
+    ACTIVE = "active"
+    EXITED = "exited"
+
+
+class FollowupStage(StrEnum):
+    """What the hourly follow-up job does next with a referral: a reminder, then an escalation
+    when nobody answers; a new route after a ``non_competent`` answer."""
+
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    REROUTE = "reroute"
+
+
+class PathwayState(StrEnum):
+    """State of one part of the youth's pathway (R222-6 CASF); absent = unknown."""
+
+    SECURISE = "securise"
+    EN_COURS = "en_cours"
+    A_TRAITER = "a_traiter"
