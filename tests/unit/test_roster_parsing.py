@@ -219,7 +219,8 @@ def test_extra_columns_are_ignored_with_a_warning_and_an_empty_file_warns():
         )
     )
     assert (empty.rows, empty.records) == (0, [])
-    assert [w.message for w in empty.warnings] == ["Le fichier ne contient aucune ligne de données."]
+    (warning,) = empty.warnings
+    assert warning.message == "Le fichier ne contient aucune ligne de données."
 
 
 # --- rows and ids ----------------------------------------------------------------------------
