@@ -65,7 +65,7 @@ class Scenario:
     api_reads_per_department_per_week: float = 50.0  # follow-up pages, reports, exports
     upload_status_polls: float = 3.0  # GET …/roster-uploads/{id} per upload
     referral_years_kept: float = 6.0  # ML referral ~17 → youth 21 + 24 months retention
-    message_days_kept: float = 400.0  # messages' TTL (referrals.lifecycle.MESSAGE_TTL)
+    message_days_kept: float = 400.0  # messages' TTL (store.messages.MESSAGE_TTL)
     digest_days_kept: float = 35.0  # digests' TTL (pathway.digest.DIGEST_TTL)
 
 

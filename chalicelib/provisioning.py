@@ -14,7 +14,7 @@ import secrets
 from botocore.exceptions import ClientError
 
 from chalicelib import aws, settings
-from chalicelib.store.models import ALL_MODELS
+from chalicelib.store.tables import ALL_MODELS
 
 LOCAL_S3_QUEUE = "s3-events"
 LOCAL_SES_QUEUE = "ses-events"

@@ -1,29 +1,35 @@
 """The partner's door: the acknowledgement page (GET, changes nothing) and the answer (POST).
 
 GET is one read (``token-index``). POST is two requests: that read, then one TransactWriteItems
-recording the answer on the referral and the audit event. Re-routing after ``non_competent`` and
-the department's alert are done by the follow-up job, not in the partner's request.
+recording the answer on the referral (whole, appended to its answers, at most 20) and the audit
+event. The same answer posted again (a double click) writes nothing and shows the confirmation;
+two posts at once: the second re-reads and, finding its own answer, confirms too. Re-routing
+after ``non_competent`` and the department's alert are done by the follow-up job.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from chalicelib.ack import tokens
 from chalicelib.delivery.compose import partner_context
-from chalicelib.domain.clock import iso, parse_iso
-from chalicelib.domain.enums import ANSWERABLE, Answer, FollowupStage, ReferralStatus
+from chalicelib.domain import clock
+from chalicelib.domain.clock import add_months, parse_iso
+from chalicelib.domain.enums import ANSWERABLE
 from chalicelib.domain.labels import ANSWERS
 from chalicelib.messages.render import render_page
 from chalicelib.observability import emit, logger
-from chalicelib.referrals import lifecycle
-from chalicelib.store.base import is_expired
-from chalicelib.store.models import AuditEvent, Referral
-from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
+from chalicelib.roster.phones import InvalidPhoneError, normalize_phone
+from chalicelib.store import referrals as referral_store
+from chalicelib.store.base import plain
+from chalicelib.store.referrals import Referral
 
 VISIBLE = ANSWERABLE
-MAX_COMMENT, MAX_MOTIF = 500, 200
+MAX_COMMENT, MAX_MOTIF, MAX_NAME = 500, 200, 100
+RDV_PAST, RDV_FUTURE_YEARS = timedelta(days=60), 2  # date_rdv: 60 days ago to 2 years ahead
+FIELDS = ("reponse", "date_rdv", "motif", "commentaire", "conseiller_nom", "conseiller_telephone")
 
 
 @dataclass(frozen=True)
@@ -45,42 +51,106 @@ def view(token: str, now: datetime) -> Page:
 
 def answer(token: str, form: dict[str, str], now: datetime, *, same_origin: bool) -> Page:
     if not same_origin:
-        return Page(403, render_page("error", {"message": "Requête refusée (origine inconnue)."}))
+        return error_page(403, "Requête refusée (origine inconnue).")
     referral = _open(token, now)
     if isinstance(referral, Page):
         return referral
-    values, problems = validate(form)
+    values, problems = validate(
+        form, today=clock.local_today(referral.department, now), department=referral.department
+    )
     if problems:
         context = _context(referral, token, now) | {"errors": problems, "values": values}
         return Page(400, render_page("ack", context))
-    if not _record(referral, values, now):
-        return not_found()
-    _measure(referral, now)
-    logger.info("answer recorded", extra={"referral_id": referral.referral_id})
+    stored = _store(referral, values, now)
+    if isinstance(stored, Page):
+        return stored
+    if stored:
+        _measure(referral, now)
+        logger.info("answer recorded", extra={"referral_id": referral.referral_id})
     context = _context(referral, token, now) | {"answer": values, "current_answer": values}
     return Page(200, render_page("ack_done", context))
 
 
-def validate(form: dict[str, str]) -> tuple[dict, list[str]]:
+def _store(referral: Referral, values: dict[str, str], now: datetime) -> bool | Page:
+    """Record the answer: True when written, False when it was already the current one (a double
+    click, a second tab); a page when it cannot be recorded."""
+    if _same(referral, values):
+        return False
+    if len(referral_store.answers_of(referral)) >= referral_store.MAX_ANSWERS:
+        return error_page(409, TOO_MANY_CHANGES, department=_department(referral))
+    if referral_store.record_answer(referral, values, now):
+        return True
+    # someone else answered at the same moment: the same answer is a success for both
+    latest = referral_store.get(referral.referral_id, now, consistent=True)
+    if latest is not None and _same(latest, values):
+        return False
+    if latest is None or latest.status not in VISIBLE:
+        return not_found()
+    return error_page(409, CHANGED_MEANWHILE, department=_department(referral))
+
+
+TOO_MANY_CHANGES = (
+    "Cette réponse a déjà été modifiée 20 fois : elle ne peut plus l'être par ce lien. "
+    "Pour la changer encore, contactez le département."
+)
+CHANGED_MEANWHILE = (
+    "Une autre réponse vient d'être enregistrée au même moment pour cette orientation. "
+    "Rechargez la page pour la voir, puis modifiez-la si besoin."
+)
+
+
+def _same(referral: Referral, values: dict[str, str]) -> bool:
+    current = plain(referral.answer) or {}
+    return all((current.get(key) or "") == (values.get(key) or "") for key in FIELDS)
+
+
+def validate(
+    form: dict[str, str], *, today: date, department: str
+) -> tuple[dict[str, str], list[str]]:
+    """The answer as stored (dates ISO, phone E.164, text trimmed) and what is wrong with it."""
     problems: list[str] = []
-    reponse = (form.get("reponse") or "").strip()
-    if reponse not in ANSWERS:
+    values = {key: (form.get(key) or "").strip() for key in FIELDS}
+    if values["reponse"] not in ANSWERS:
         problems.append("Choisissez une réponse.")
-    date_rdv = (form.get("date_rdv") or "").strip()
-    if date_rdv:
-        parsed = parse_day(date_rdv)
-        if parsed is None:
-            problems.append("Date de rendez-vous invalide (JJ/MM/AAAA).")
-        else:
-            date_rdv = parsed.isoformat()
-    motif = (form.get("motif") or "").strip()
-    commentaire = (form.get("commentaire") or "").strip()
-    if len(motif) > MAX_MOTIF:
-        problems.append(f"Motif trop long ({MAX_MOTIF} caractères au plus).")
-    if len(commentaire) > MAX_COMMENT:
-        problems.append(f"Commentaire trop long ({MAX_COMMENT} caractères au plus).")
-    values = {"reponse": reponse, "date_rdv": date_rdv, "motif": motif, "commentaire": commentaire}
+    values["date_rdv"] = _check_date(values["date_rdv"], today, problems)
+    values["conseiller_telephone"] = _check_phone(
+        values["conseiller_telephone"], department, problems
+    )
+    for key, limit, label in (
+        ("motif", MAX_MOTIF, "Motif"),
+        ("commentaire", MAX_COMMENT, "Commentaire"),
+        ("conseiller_nom", MAX_NAME, "Nom du conseiller ou de la conseillère"),
+    ):
+        if len(values[key]) > limit:
+            problems.append(f"{label} trop long ({limit} caractères au plus).")
     return values, problems
+
+
+def _check_date(text: str, today: date, problems: list[str]) -> str:
+    if not text:
+        return ""
+    day = parse_day(text)
+    if day is None:
+        problems.append("Date de rendez-vous invalide (JJ/MM/AAAA).")
+        return text
+    first, last = today - RDV_PAST, add_months(today, 12 * RDV_FUTURE_YEARS)
+    if not first <= day <= last:
+        problems.append(
+            "Date de rendez-vous hors des limites : entre le "
+            f"{first:%d/%m/%Y} et le {last:%d/%m/%Y}."
+        )
+        return text
+    return day.isoformat()
+
+
+def _check_phone(text: str, department: str, problems: list[str]) -> str:
+    if not text:
+        return ""
+    try:
+        return normalize_phone(text, department).e164
+    except InvalidPhoneError:
+        problems.append("Téléphone du conseiller ou de la conseillère invalide.")
+        return text
 
 
 def parse_day(text: str) -> date | None:
@@ -98,6 +168,14 @@ def not_found() -> Page:
     return Page(404, render_page("not_found", {}))
 
 
+def error_page(status: int, message: str, *, department: dict[str, Any] | None = None) -> Page:
+    return Page(status, render_page("error", {"message": message, "department": department}))
+
+
+def _department(referral: Referral) -> dict[str, Any] | None:
+    return (plain(referral.snapshot) or {}).get("department")
+
+
 def _open(token: str, now: datetime) -> Referral | Page:
     """The live referral behind a token, or the page that says why there is none."""
     try:
@@ -112,11 +190,8 @@ def _open(token: str, now: datetime) -> Referral | Page:
 def _find(token: str, now: datetime) -> Referral:
     if not tokens.is_well_formed(token):
         raise _MissingError
-    found = list(Referral.token_index.query(tokens.hash_token(token), limit=1))
-    if not found:
-        raise _MissingError
-    referral = found[0]
-    if referral.status not in VISIBLE or is_expired(referral.expires_at, now):
+    referral = referral_store.by_token(tokens.hash_token(token), now)
+    if referral is None or referral.status not in VISIBLE:
         raise _MissingError
     return referral
 
@@ -126,57 +201,17 @@ def _expired(referral: Referral, now: datetime) -> bool:
 
 
 def _expired_page(referral: Referral) -> Page:
-    department = referral.snapshot.as_dict()["department"]
-    return Page(410, render_page("expired", {"department": department}))
+    return Page(410, render_page("expired", {"department": _department(referral)}))
 
 
-def _context(referral: Referral, token: str, now: datetime) -> dict:
-    stored = {"referral_id": referral.referral_id, "snapshot": referral.snapshot.as_dict()}
+def _context(referral: Referral, token: str, now: datetime) -> dict[str, Any]:
+    stored = {"referral_id": referral.referral_id, "snapshot": plain(referral.snapshot)}
     if referral.token_expires_at:
         stored["expires_on"] = referral.token_expires_at[:10]
     context = partner_context(stored, now, ack_url=f"/ack/{token}")
     context["form_action"] = ""
-    context["current_answer"] = referral.answer.as_dict() if referral.answer else None
+    context["current_answer"] = plain(referral.answer)
     return context
-
-
-def _record(referral: Referral, values: dict, now: datetime) -> bool:
-    status = Answer(values["reponse"]).status
-    answer_item = {k: v for k, v in values.items() if v} | {"at": iso(now)}
-    actions = [
-        Referral.status.set(status),
-        Referral.answer.set(answer_item),
-        Referral.answered_at.set(iso(now)),
-        Referral.history.set(Referral.history.append([lifecycle.entry(status, now, "partner")])),
-    ]
-    if status == ReferralStatus.REDIRECTED:
-        actions += [
-            Referral.followup_at.set(iso(now)),
-            Referral.followup_stage.set(FollowupStage.REROUTE),
-        ]
-    else:
-        actions += [Referral.followup_at.remove(), Referral.followup_stage.remove()]
-    event = AuditEvent(
-        referral.department,
-        f"{iso(now)}#{referral.referral_id[-12:]}{len(referral.history or [])}",
-        action=f"ack_{values['reponse']}",
-        actor="partner",
-        counts={},
-        subject=referral.referral_id,
-    )
-    try:
-        with transaction() as write:
-            write.update(
-                referral,
-                actions=actions,
-                condition=Referral.status.is_in(*VISIBLE) & (Referral.token_expires_at > iso(now)),
-            )
-            write.save(event, condition=AuditEvent.at_id.does_not_exist())
-    except TransactWriteError as error:
-        if conditions_failed(error):
-            return False
-        raise
-    return True
 
 
 def _measure(referral: Referral, now: datetime) -> None:

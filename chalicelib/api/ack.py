@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlsplit
 
 from chalice.app import Request, Response
 
@@ -13,6 +14,8 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.observability import log_failure
 
 MAX_FORM_BYTES = 16 * 1024
+MAX_FIELDS = 20  # the form has 6 (and the browser adds none); more is not our form
+MALFORMED = "Formulaire illisible : rechargez la page de réponse et envoyez-la de nouveau."
 
 
 def get_ack(request: Request, token: str) -> Response:
@@ -26,16 +29,25 @@ def post_ack(request: Request, token: str) -> Response:
     def call() -> service.Page:
         raw = request.raw_body or b""
         if len(raw) > MAX_FORM_BYTES:
-            return service.Page(
-                413, service.render_page("error", {"message": "Formulaire trop long."})
-            )
-        form = {
-            key: values[0]
-            for key, values in parse_qs(raw.decode("utf-8", "replace"), max_num_fields=20).items()
-        }
+            return service.error_page(413, "Formulaire trop long.")
+        form = read_form(raw)
+        if form is None:
+            return service.error_page(400, MALFORMED)
         return service.answer(token, form, utcnow(), same_origin=same_origin(request))
 
     return _page(call)
+
+
+def read_form(raw: bytes) -> dict[str, str] | None:
+    """The form's fields, or None when it is not the form we serve: not UTF-8, too many fields,
+    a field given twice."""
+    try:
+        text = raw.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    form = dict(pairs)
+    return form if len(form) == len(pairs) else None
 
 
 def same_origin(request: Request) -> bool:
@@ -57,7 +69,7 @@ def same_origin(request: Request) -> bool:
     return (found.scheme, found.netloc) in allowed
 
 
-def _page(call) -> Response:
+def _page(call: Callable[[], service.Page]) -> Response:
     try:
         page = call()
     except Exception as error:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import ForbiddenError, UnauthorizedError
-from chalicelib.store.models import ApiKey
+from chalicelib.store import departments as department_store
 
 KEY_PREFIX = "rase_"
+DEPARTMENT, OPERATOR = "department", "operator"  # the scopes of a key
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,14 @@ def hash_key(key: str) -> str:
 
 def store_key(key: str, *, scope: str, department: str | None, name: str | None) -> str:
     digest = hash_key(key)
-    ApiKey(digest, scope=scope, department=department, name=name, created_at=iso(utcnow())).save()
+    department_store.store_key(
+        digest, scope=scope, department=department, name=name, at=iso(utcnow())
+    )
     return digest
 
 
 def revoke(digest: str) -> None:
-    ApiKey(digest).delete()
+    department_store.revoke(digest)
 
 
 def authenticate(authorization: str | None) -> Caller:
@@ -54,10 +57,9 @@ def authenticate(authorization: str | None) -> Caller:
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         raise UnauthorizedError("Clé d'API inconnue.")
     digest = hash_key(key)
-    try:
-        item = ApiKey.get(digest)
-    except ApiKey.DoesNotExist:
-        raise UnauthorizedError("Clé d'API inconnue.") from None
+    item = department_store.find_key(digest)
+    if item is None:
+        raise UnauthorizedError("Clé d'API inconnue.")
     actor = f"{item.scope}:{digest[:12]}"
     return Caller(scope=item.scope, department=item.department, actor=actor)
 

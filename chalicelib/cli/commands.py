@@ -29,9 +29,11 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True)
     add.add_argument("--email", required=True)
     department.add_parser("rotate-key").add_argument("code")
+    department.add_parser("remove").add_argument("code")
 
     operator = commands.add_parser("operator").add_subparsers(dest="action", required=True)
     operator.add_parser("add").add_argument("name")
+    operator.add_parser("revoke").add_argument("name")
 
     load = commands.add_parser("directory").add_subparsers(dest="action", required=True)
     loader = load.add_parser("load")
@@ -79,10 +81,14 @@ def _run(args: argparse.Namespace) -> int:
         _print(provisioning.provision())
     elif args.command == "department" and args.action == "add":
         print(departments.add(args.code, name=args.name, email=args.email))
-    elif args.command == "department":
+    elif args.command == "department" and args.action == "rotate-key":
         print(departments.rotate_key(args.code))
-    elif args.command == "operator":
+    elif args.command == "department":
+        _print(departments.remove(args.code))
+    elif args.command == "operator" and args.action == "add":
         print(departments.add_operator(args.name))
+    elif args.command == "operator":
+        _print(departments.revoke_operator(args.name))
     elif args.command == "directory":
         _print(directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR))
     elif args.command == "roster":

@@ -18,10 +18,10 @@ import secrets
 import time
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from botocore.exceptions import BotoCoreError
-from pynamodb.exceptions import PynamoDBException, UpdateError
+from pynamodb.exceptions import PynamoDBException
 
 from chalicelib import runs
 from chalicelib.delivery import compose, outcomes
@@ -32,13 +32,13 @@ from chalicelib.delivery.providers import (
 )
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock
-from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import Channel, MessageStatus
 from chalicelib.observability import emit, logger
-from chalicelib.referrals import lifecycle
-from chalicelib.store.models import Department, Message
+from chalicelib.store import messages as message_store
+from chalicelib.store.departments import Department
+from chalicelib.store.messages import Message
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
+CLAIM_TIMEOUT = message_store.CLAIM_TIMEOUT
 RECORD_ATTEMPTS = 10
 
 
@@ -49,9 +49,7 @@ class DispatchError(runs.JobItemsError):
 def run(now: datetime) -> dict:
     totals: Counter = Counter()
     for department in departments.all_departments():
-        for message in Message.dispatch_index.query(
-            department.code, Message.dispatch_at <= iso(now)
-        ):
+        for message in message_store.due(department.code, now):
             with runs.isolated(totals, "message not processed", message_id=message.message_id):
                 totals[send_one(department, message, now)] += 1
     return runs.finish(totals, "dispatch done", DispatchError)
@@ -63,7 +61,7 @@ def send_one(department: Department, message: Message, now: datetime) -> str:
     if message.channel == Channel.SMS and not clock.sms_window_open(department.code, now):
         return _wait_for_window(message, department, now)
     claim = secrets.token_hex(8)
-    if not _claim(message, claim, now):
+    if not message_store.claim(message, claim, now):
         return "claimed_elsewhere"
     try:
         provider_id = _send(message, now)
@@ -105,28 +103,6 @@ def _record_sent(
             time.sleep(min(2.0, 0.1 * 2**attempt))
 
 
-def _claim(message: Message, claim: str, now: datetime) -> bool:
-    stale = iso(now - CLAIM_TIMEOUT)
-    try:
-        message.update(
-            actions=[
-                Message.status.set(MessageStatus.SENDING),
-                Message.claim_id.set(claim),
-                Message.claimed_at.set(iso(now)),
-                Message.attempts.add(1),
-            ],
-            condition=(
-                (Message.status == MessageStatus.PENDING) & (Message.dispatch_at <= iso(now))
-            )
-            | ((Message.status == MessageStatus.SENDING) & (Message.claimed_at < stale)),
-        )
-    except UpdateError as error:
-        if lifecycle.is_condition_failure(error):
-            return False
-        raise
-    return True
-
-
 def _send(message: Message, now: datetime) -> str:
     stored = message.context.as_dict()
     if message.channel == Channel.SMS:
@@ -137,13 +113,5 @@ def _send(message: Message, now: datetime) -> str:
 
 
 def _wait_for_window(message: Message, department: Department, now: datetime) -> str:
-    opens = clock.next_sms_window(department.code, now)
-    try:
-        message.update(
-            actions=[Message.dispatch_at.set(iso(opens))],
-            condition=Message.status == MessageStatus.PENDING,
-        )
-    except UpdateError as error:
-        if not lifecycle.is_condition_failure(error):
-            raise
+    message_store.wait_until(message, clock.next_sms_window(department.code, now))
     return "waiting_sms_window"

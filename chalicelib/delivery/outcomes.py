@@ -1,18 +1,21 @@
-"""What a send attempt leaves behind: sent, retried, switched channel, or given up (alerted)."""
+"""What a send attempt or a delivery event leaves behind: sent, retried, switched channel, or
+given up (the department alerted). An answer always wins: once a partner answered, a late failure
+or bounce is recorded on the message, never on the referral (SPEC §6)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
-
-from chalicelib.domain.clock import iso
-from chalicelib.domain.enums import FollowupStage, MessageStatus, ReferralStatus
+from chalicelib.domain.enums import MessageStatus, ReferralStatus
 from chalicelib.observability import emit, logger
 from chalicelib.pathway import placement
-from chalicelib.referrals import alerts, lifecycle
-from chalicelib.store.models import Department, Message, Referral
-from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
+from chalicelib.referrals import alerts
+from chalicelib.store import messages as message_store
+from chalicelib.store import referrals as referral_store
+from chalicelib.store.departments import Department
+from chalicelib.store.messages import Message
+from chalicelib.store.referrals import Referral
+from chalicelib.store.writes import applied, transaction
 
 MAX_ATTEMPTS = 5
 
@@ -23,57 +26,45 @@ def mark_sent(
     """One TransactWriteItems: the message is ``sent`` (our claim only) and so is its referral;
     a mission-locale referral's first send also queues the placement structure's notice (once:
     the referral's ``pending`` condition guards it)."""
-    message_actions = [
-        Message.status.set(MessageStatus.SENT),
-        Message.provider_id.set(provider_id),
-        Message.sent_at.set(iso(now)),
-        Message.dispatch_at.remove(),
-        Message.history.set(Message.history.append([lifecycle.entry(MessageStatus.SENT, now)])),
-    ]
-    referral_actions = _referral_on_send(department, message, now)
-    notice = placement.notice_for(message, now) if referral_actions else None
-    try:
-        with transaction() as write:
-            write.update(message, actions=message_actions, condition=Message.claim_id == claim)
-            if referral_actions:
-                write.update(
-                    Referral(message.referral_id),
-                    actions=referral_actions,
-                    condition=Referral.status == ReferralStatus.PENDING,
-                )
-            if notice is not None:
-                write.save(notice)
-    except TransactWriteError as error:
-        if not conditions_failed(error):
-            raise
-        if not referral_actions:
-            logger.warning("claim lost before recording", extra={"message_id": message.message_id})
-            return
-        # The referral left ``pending`` meanwhile (cancelled, or a twin claim recorded it first).
-        _update_quietly(message, message_actions, Message.claim_id == claim)
-
-
-def _referral_on_send(department: Department, message: Message, now: datetime) -> list:
     if message.purpose != "referral" or not message.referral_id:
-        return []
-    return [
-        Referral.status.set(ReferralStatus.SENT),
-        Referral.sent_at.set(iso(now)),
-        Referral.channel.set(message.channel),
-        Referral.token_expires_at.set(iso(now + timedelta(days=int(department.ack_ttl_days)))),
-        Referral.followup_at.set(iso(now + timedelta(days=int(department.relance_jours)))),
-        Referral.followup_stage.set(FollowupStage.REMINDER),
-        Referral.history.set(Referral.history.append([lifecycle.entry(ReferralStatus.SENT, now)])),
-    ]
+        if not message_store.mark_sent(message, claim, provider_id, now):
+            logger.warning("claim lost before recording", extra={"message_id": message.message_id})
+        return
+    referral_actions = referral_store.sent_actions(
+        message.channel,
+        now,
+        ack_ttl_days=int(department.ack_ttl_days),
+        relance_jours=int(department.relance_jours),
+    )
+    notice = placement.notice_for(message, now)
+
+    def write() -> None:
+        with transaction() as batch:
+            batch.update(
+                message,
+                actions=message_store.sent_actions(provider_id, now),
+                condition=Message.claim_id == claim,
+            )
+            batch.update(
+                Referral(message.referral_id),
+                actions=referral_actions,
+                condition=referral_store.SENT_CONDITION,
+            )
+            if notice is not None:
+                batch.save(notice)
+
+    if not applied(write):
+        # The referral left ``pending`` meanwhile (cancelled, or a twin claim recorded it first).
+        message_store.mark_sent(message, claim, provider_id, now)
 
 
 def permanent_failure(
     department: Department, message: Message, claim: str, code: str, now: datetime
 ) -> str:
     emit("SendFailures", 1, department=department.code, channel=message.channel)
-    if _try_other_channel(message, code, now, Message.claim_id == claim):
+    if message_store.switch_channel(message, code, now, claim_id=claim):
         return "fallback"
-    give_up(department, message, ReferralStatus.UNDELIVERABLE, code, now, claim=claim)
+    give_up(department, message, MessageStatus.UNDELIVERABLE, code, now, claim=claim)
     return "undeliverable"
 
 
@@ -82,25 +73,17 @@ def transient_failure(
 ) -> str:
     if int(message.attempts or 0) >= MAX_ATTEMPTS:
         emit("SendFailures", 1, department=department.code, channel=message.channel)
-        give_up(department, message, ReferralStatus.FAILED, code, now, claim=claim)
+        give_up(department, message, MessageStatus.FAILED, code, now, claim=claim)
         return "failed"
     backoff = timedelta(minutes=min(60, 2 ** int(message.attempts or 1)))
-    _update_quietly(
-        message,
-        [
-            Message.status.set(MessageStatus.PENDING),
-            Message.dispatch_at.set(iso(now + backoff)),
-            Message.last_error.set(code),
-        ],
-        Message.claim_id == claim,
-    )
+    message_store.retry_later(message, now + backoff, code, claim_id=claim)
     return "retry_later"
 
 
 def give_up(
     department: Department,
     message: Message,
-    status: str,
+    status: MessageStatus,
     code: str,
     now: datetime,
     *,
@@ -108,96 +91,63 @@ def give_up(
 ) -> None:
     """The message will not be delivered: mark its referral, alert the department, then record
     it. The message becomes final last, so that a failure half-way leaves it to be taken again
-    (the referral update and the alert, keyed by the message, are safe to repeat)."""
-    final_actions = [
-        Message.status.set(status),
-        Message.dispatch_at.remove(),
-        Message.last_error.set(code),
-        Message.history.set(Message.history.append([lifecycle.entry(status, now, code)])),
-    ]
-    final_condition = (Message.claim_id == claim) if claim else None
+    (the referral update and the alert, keyed by the message, are safe to repeat). A referral
+    already answered keeps its answer, and nobody is alerted about a partner who answered."""
     if message.purpose == "alert" or not message.referral_id:
-        _update_quietly(message, final_actions, final_condition)
+        message_store.finish(message, status, code, now, claim_id=claim)
         logger.error("alert could not be delivered", extra={"message_id": message.message_id})
         return
+    if answered(message, now):
+        message_store.finish(message, status, code, now, claim_id=claim)
+        logger.info("late failure after an answer", extra={"message_id": message.message_id})
+        return
     if message.purpose == "referral":
-        Referral(message.referral_id).update(
-            actions=[
-                Referral.status.set(status),
-                Referral.followup_at.remove(),
-                Referral.history.set(Referral.history.append([lifecycle.entry(status, now, code)])),
-            ]
-        )
+        referral_store.give_up(message.referral_id, ReferralStatus(status), code, now)
+    message_store.enqueue(_alert(department, message, status, code, now))
+    message_store.finish(message, status, code, now, claim_id=claim)
+
+
+def _alert(
+    department: Department, message: Message, status: MessageStatus, code: str, now: datetime
+) -> Message:
     snapshot = message.context.as_dict()["snapshot"]
-    lifecycle.enqueue(
-        alerts.alert_message(
-            department,
-            f"alert_{status}",
-            (message.message_id,),
-            {
-                "youth": alerts.youth_ref(snapshot["youth"]),
-                "id_externe": snapshot["youth"]["id_externe"],
-                "kind": snapshot["kind"],
-                "partner": snapshot["partner"],
-                "channel": message.channel,
-                "error_code": code,
-            },
-            now,
-            referral_id=message.referral_id,
-        )
+    return alerts.alert_message(
+        department,
+        f"alert_{status}",
+        (message.message_id,),
+        {
+            "youth": alerts.youth_ref(snapshot["youth"]),
+            "id_externe": snapshot["youth"]["id_externe"],
+            "kind": snapshot["kind"],
+            "partner": snapshot["partner"],
+            "channel": message.channel,
+            "error_code": code,
+        },
+        now,
+        referral_id=message.referral_id,
+        youth_key=message.youth_key,
+        expires_at=message.expires_at,
     )
-    _update_quietly(message, final_actions, final_condition)
 
 
-def _try_other_channel(message: Message, code: str, now: datetime, condition: object) -> bool:
-    """Re-queue the message on the partner's other channel, if it has one."""
-    if not (message.fallback_channel and message.fallback_recipients):
+def answered(message: Message, now: datetime) -> bool:
+    """The partner already answered this message's referral: nothing more to deliver."""
+    if not message.referral_id or message.purpose == "alert":
         return False
-    _update_quietly(
-        message,
-        [
-            Message.channel.set(message.fallback_channel),
-            Message.recipients.set(list(message.fallback_recipients)),
-            Message.fallback_channel.remove(),
-            Message.fallback_recipients.remove(),
-            Message.status.set(MessageStatus.PENDING),
-            Message.dispatch_at.set(iso(now)),
-            Message.last_error.set(code),
-            Message.history.set(
-                Message.history.append([lifecycle.entry(MessageStatus.UNDELIVERABLE, now, code)])
-            ),
-        ],
-        condition,
-    )
-    return True
-
-
-def _update_quietly(message: Message, actions: list, condition: object) -> None:
-    try:
-        message.update(actions=actions, condition=condition)  # type: ignore[arg-type]
-    except UpdateError as error:
-        if not lifecycle.is_condition_failure(error):
-            raise
-        logger.warning("message changed meanwhile", extra={"message_id": message.message_id})
+    referral = referral_store.get(message.referral_id, now)
+    return referral is not None and referral_store.is_answered(referral)
 
 
 def hard_bounce(department: Department, message: Message, at: datetime) -> None:
     """The address will never work: the other channel if the partner has one, else give up."""
-    if _try_other_channel(message, "bounce", at, Message.status == MessageStatus.SENT):
+    if message_store.switch_channel(message, "bounce", at, claim_id=None):
         return
-    give_up(department, message, ReferralStatus.UNDELIVERABLE, "bounce", at)
+    give_up(department, message, MessageStatus.UNDELIVERABLE, "bounce", at)
 
 
 def soft_bounce(department: Department, message: Message, at: datetime) -> None:
     """A temporary refusal (mailbox full…): send again later, within the attempts bound."""
     if int(message.attempts or 0) >= MAX_ATTEMPTS:
-        give_up(department, message, ReferralStatus.FAILED, "soft_bounce", at)
+        give_up(department, message, MessageStatus.FAILED, "soft_bounce", at)
         return
-    _update_quietly(
-        message,
-        [
-            Message.status.set(MessageStatus.PENDING),
-            Message.dispatch_at.set(iso(at + timedelta(hours=1))),
-        ],
-        Message.status == MessageStatus.SENT,
-    )
+    message_store.retry_later(message, at + timedelta(hours=1), "soft_bounce", claim_id=None)

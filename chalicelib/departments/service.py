@@ -1,14 +1,16 @@
-"""Onboarding of departments and their keys; department settings."""
+"""Onboarding of departments and their keys (add, rotate, remove; operators), department
+settings."""
 
 from __future__ import annotations
 
-from chalicelib import audit
 from chalicelib.auth import keys
 from chalicelib.domain import geo
 from chalicelib.domain.clock import iso, utcnow
-from chalicelib.errors import BadRequestError, NotFoundError
+from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.roster import columns
-from chalicelib.store.models import Department
+from chalicelib.store import audit
+from chalicelib.store import departments as department_store
+from chalicelib.store.departments import Department
 from chalicelib.validation import is_email
 
 
@@ -21,10 +23,10 @@ def add(code: str, *, name: str, email: str) -> str:
         raise BadRequestError("Nom du département obligatoire.")
     if not is_email(email):
         raise BadRequestError("Adresse email de contact invalide.")
-    try:
-        department = Department.get(code)
+    department = department_store.get(code)
+    if department is not None:
         department.name, department.contact_email = name.strip(), email.strip().lower()
-    except Department.DoesNotExist:
+    else:
         department = Department(
             code,
             name=name.strip(),
@@ -40,37 +42,67 @@ def rotate_key(code: str) -> str:
 
 
 def _issue_key(department: Department, *, action: str) -> str:
+    """A new key for the department; every older key stops working. The switch is conditional on
+    the key read: of two rotations at once, one wins and the other fails cleanly (its key is
+    revoked at once), so no key is left valid without being the department's."""
     old = department.key_hash
     key = keys.new_key()
-    department.key_hash = keys.store_key(
-        key, scope="department", department=department.code, name=department.name
+    digest = keys.store_key(
+        key, scope=keys.DEPARTMENT, department=department.code, name=department.name
     )
-    department.save()
-    if old:
-        keys.revoke(old)
+    if not department_store.set_key(department, digest, replacing=old):
+        keys.revoke(digest)
+        raise ConflictError("Clé modifiée au même moment par une autre commande : recommencez.")
+    for stale in department_store.keys_of(scope=keys.DEPARTMENT, department=department.code):
+        if stale.key_hash != digest:
+            keys.revoke(stale.key_hash)
     audit.record(department.code, action, "operator-cli")
     return key
+
+
+def remove(code: str) -> dict[str, int]:
+    """Offboard a department: its keys stop working and it leaves the jobs. Its youths' data
+    stays until erased (``DELETE …/youths/{id}``) or expired."""
+    department = get(code.strip().upper())
+    revoked = department_store.keys_of(scope=keys.DEPARTMENT, department=department.code)
+    for item in revoked:
+        keys.revoke(item.key_hash)
+    department_store.remove(department.code)
+    counts = {"keys_revoked": len(revoked)}
+    audit.record(department.code, "department_removed", "operator-cli", counts=counts)
+    return counts
+
+
+def revoke_operator(name: str) -> dict[str, int]:
+    """Every operator key issued under ``name`` stops working."""
+    found = department_store.keys_of(scope=keys.OPERATOR, name=name.strip())
+    if not found:
+        raise NotFoundError("Aucune clé d'opérateur sous ce nom.")
+    for item in found:
+        keys.revoke(item.key_hash)
+    counts = {"keys_revoked": len(found)}
+    audit.record(audit.OPERATORS_SCOPE, "operator_revoked", "operator-cli", counts=counts)
+    return counts
 
 
 def add_operator(name: str) -> str:
     if not name.strip():
         raise BadRequestError("Nom d'opérateur obligatoire.")
     key = keys.new_key()
-    keys.store_key(key, scope="operator", department=None, name=name.strip())
+    keys.store_key(key, scope=keys.OPERATOR, department=None, name=name.strip())
     audit.record(audit.OPERATORS_SCOPE, "operator_added", "operator-cli")
     return key
 
 
 def get(code: str) -> Department:
-    try:
-        return Department.get(code)
-    except Department.DoesNotExist:
-        raise NotFoundError("Département inconnu.") from None
+    department = department_store.get(code)
+    if department is None:
+        raise NotFoundError("Département inconnu.")
+    return department
 
 
 def all_departments() -> list[Department]:
-    """The departments table is small (≤ 101 items): a Scan of it is the intended read."""
-    return sorted(Department.scan(), key=lambda d: d.code)
+    return department_store.all_departments()
 
 
 def save_column_mapping(code: str, raw: object, *, actor: str) -> dict[str, str]:

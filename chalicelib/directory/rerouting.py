@@ -10,41 +10,34 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.departments import service as departments
-from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.domain import clock, scheduling
-from chalicelib.domain.enums import AWAITING_ANSWER, Kind, ReferralStatus, YouthStatus
-from chalicelib.domain.youth import YouthRecord
+from chalicelib.domain.enums import AWAITING_ANSWER, Kind, YouthStatus
+from chalicelib.domain.routing import Route, route_habitat_jeunes, route_mission_locale
 from chalicelib.observability import logger
-from chalicelib.referrals import lifecycle
-from chalicelib.routing.rules import Route, route_habitat_jeunes, route_mission_locale
-from chalicelib.store.base import is_expired
-from chalicelib.store.models import Referral, Youth
+from chalicelib.store import referrals as referral_store
+from chalicelib.store import youths as youth_store
+from chalicelib.store.directory import DirectorySnapshot
+from chalicelib.store.referrals import Referral
+from chalicelib.store.youths import Youth
 
 
-def after_load(now: datetime) -> dict:
+def after_load(now: datetime) -> dict[str, int]:
     directory = DirectorySnapshot()
-    totals: Counter = Counter()
+    totals: Counter[str] = Counter()
     for department in departments.all_departments():
-        today = clock.local_today(department.code, now).isoformat()
-        for youth in Youth.due_index.query(department.code, Youth.due_at == scheduling.BLOCKED):
-            try:
-                youth.update(
-                    actions=[Youth.due_at.set(today)], condition=Youth.due_at == scheduling.BLOCKED
-                )
-            except UpdateError as error:
-                if not lifecycle.is_condition_failure(error):
-                    raise
+        today = clock.local_today(department.code, now)
+        for youth in youth_store.blocked(department.code):
+            if youth_store.rearm(youth, today):
+                totals["blocked_retried"] += 1
+        for referral in referral_store.followups_due(department.code, scheduling.BLOCKED):
+            if referral.status not in AWAITING_ANSWER:
                 continue
-            totals["blocked_retried"] += 1
-        for referral in Referral.followup_index.query(
-            department.code, Referral.followup_at <= scheduling.BLOCKED
-        ):
-            youth = _moved(referral, directory, now) if referral.status in AWAITING_ANSWER else None
-            if youth is not None:
-                _redirect(referral, youth, today, now)
+            youth = _moved(referral, directory, now)
+            if youth is not None and referral_store.redirect(referral, now, "directory"):
+                schedule = youth_store.schedule_of(youth)
+                schedule.forget(Kind(referral.kind), referral.referral_id)
+                youth_store.replace_schedule(youth, schedule, due_today=today)
                 totals["redirected"] += 1
     logger.info("directory change applied", extra={"totals": dict(totals)})
     return dict(totals)
@@ -52,39 +45,12 @@ def after_load(now: datetime) -> dict:
 
 def _moved(referral: Referral, directory: DirectorySnapshot, now: datetime) -> Youth | None:
     """The youth, when the referral's partner is no longer the one routing picks today."""
-    try:
-        youth = Youth.get(referral.department, referral.id_externe)
-    except Youth.DoesNotExist:
+    youth = youth_store.get(referral.department, referral.id_externe, now)
+    if youth is None or youth.status != YouthStatus.ACTIVE:
         return None
-    if youth.status != YouthStatus.ACTIVE or is_expired(youth.expires_at, now):
-        return None
-    record = YouthRecord.from_attributes(youth.record.as_dict())
-    if referral.kind == scheduling.HABITAT_JEUNES:
+    record = youth_store.record_of(youth)
+    if referral.kind == Kind.HABITAT_JEUNES:
         route = route_habitat_jeunes(record.code_commune, directory)
     else:
         route = route_mission_locale(record.code_commune, record.code_ml, directory)
     return youth if isinstance(route, Route) and route.partner_id != referral.partner_id else None
-
-
-def _redirect(referral: Referral, youth: Youth, today: str, now: datetime) -> None:
-    try:
-        referral.update(
-            actions=[
-                Referral.status.set(ReferralStatus.REDIRECTED),
-                Referral.followup_at.remove(),
-                Referral.followup_stage.remove(),
-                Referral.history.set(
-                    Referral.history.append(
-                        [lifecycle.entry(ReferralStatus.REDIRECTED, now, "directory")]
-                    )
-                ),
-            ],
-            condition=Referral.status.is_in(*AWAITING_ANSWER),
-        )
-    except UpdateError as error:
-        if lifecycle.is_condition_failure(error):
-            return
-        raise
-    schedule = youth.schedule()
-    schedule.forget(Kind(referral.kind), referral.referral_id)
-    youth.update(actions=[Youth.scheduled.set(schedule.to_item()), Youth.due_at.set(today)])

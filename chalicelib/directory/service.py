@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import itertools
 
-from chalicelib import audit
-from chalicelib.directory import parsing, rerouting, store
+from chalicelib.directory import parsing, rerouting
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import UnprocessableError
+from chalicelib.store import audit
+from chalicelib.store import directory as directory_store
 
 LOADERS = {
-    "missions-locales": ("ml", store.ml_items),
-    "coverage": ("coverage", store.coverage_items),
-    "habitat-jeunes": ("hj", store.hj_items),
+    "missions-locales": ("ml", directory_store.ml_items),
+    "coverage": ("coverage", directory_store.coverage_items),
+    "habitat-jeunes": ("hj", directory_store.hj_items),
 }
 
 
@@ -22,7 +23,9 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
     if kind == "ml":
         parsed = parsing.parse_missions_locales(data)
     elif kind == "coverage":
-        parsed = parsing.parse_coverage(data, store.DirectorySnapshot().known_ml_codes() or None)
+        parsed = parsing.parse_coverage(
+            data, directory_store.DirectorySnapshot().known_ml_codes() or None
+        )
     else:
         parsed = parsing.parse_habitat_jeunes(data)
     report = {
@@ -37,15 +40,15 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
             f"{len({e.row for e in parsed.rejected})} ligne(s) rejetée(s) : rien n'a été chargé.",
             details=report,
         )
-    version = store.new_version()
+    version = directory_store.new_version()
     items = to_items(version, parsed.items)
     if kind == "coverage":
-        items = itertools.chain(items, store.postal_items(version, parsed.postal_index))
-    store.write_version(kind, version, items)
+        items = itertools.chain(items, directory_store.postal_items(version, parsed.postal_index))
+    directory_store.write_version(kind, version, items)
     report["loaded"] = len(parsed.items)
-    stale = store.flip(kind, version)
+    stale = directory_store.flip(kind, version)
     if stale:
-        store.delete_version(kind, stale)
+        directory_store.delete_version(kind, stale)
     report.update(applied=True, version=version)
     report["rerouting"] = rerouting.after_load(utcnow())
     audit.record(

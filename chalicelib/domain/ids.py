@@ -9,8 +9,15 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:32]
 
 
-def referral_id(department: str, id_externe: str, kind: str, partner_id: str) -> str:
-    return "ref_" + _digest("referral", department, id_externe, kind, partner_id)
+def referral_id(
+    department: str, id_externe: str, kind: str, partner_id: str, *, generation: int = 0
+) -> str:
+    """One referral per (youth, kind, partner) — per ``generation``: a youth who left and came
+    back is referred anew (SPEC §6), under new ids."""
+    parts: tuple[object, ...] = (department, id_externe, kind, partner_id)
+    if generation:
+        parts = (*parts, f"g{generation}")
+    return "ref_" + _digest("referral", *parts)
 
 
 def message_id(*parts: object) -> str:

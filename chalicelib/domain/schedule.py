@@ -23,8 +23,8 @@ class Placed:
 @dataclass(frozen=True)
 class Invitation:
     """The interview invitation (``entretien``): one calendar event per youth and mission locale,
-    ``sequence`` raised at each change; ``start`` is the event's own date/time as last sent (a
-    CANCEL must carry it)."""
+    ``sequence`` raised at each change; ``event`` is the interview as last sent (``date``,
+    ``heure``, ``lieu``): a CANCEL carries that event's own DTSTART/DTEND."""
 
     referral_id: str
     partner_id: str
@@ -32,7 +32,7 @@ class Invitation:
     sequence: int = 0
     cancelled: bool = False
     message: str | None = None
-    start: str | None = None
+    event: dict[str, Any] | None = None
 
     @classmethod
     def from_item(cls, data: Mapping[str, Any]) -> Invitation:
@@ -43,7 +43,7 @@ class Invitation:
             sequence=int(data.get("sequence") or 0),
             cancelled=bool(data.get("cancelled")),
             message=data.get("message"),
-            start=data.get("start"),
+            event=dict(data["event"]) if data.get("event") else None,
         )
 
     def to_item(self) -> dict[str, Any]:
@@ -55,8 +55,8 @@ class Invitation:
             "cancelled": self.cancelled,
             "message": self.message,
         }
-        if self.start is not None:
-            item["start"] = self.start
+        if self.event is not None:
+            item["event"] = dict(self.event)
         return item
 
 
@@ -77,6 +77,8 @@ class Schedule:
     # every (reason, inputs) alerted per kind, so that an erasure finds each alert
     alerted: dict[Kind, list[tuple[str, str]]] = field(default_factory=dict)
     excluded: dict[Kind, list[str]] = field(default_factory=dict)
+    # raised at each return after an exit: what the exit cancelled is created anew, new ids
+    generation: int = 0
 
     @classmethod
     def from_item(cls, data: Mapping[str, Any] | None) -> Schedule:
@@ -98,6 +100,7 @@ class Schedule:
             schedule.alerted[Kind(kind)] = [(str(p[0]), str(p[1])) for p in pairs]
         for kind, partners in (data.get("excluded") or {}).items():
             schedule.excluded[Kind(kind)] = [str(p) for p in partners]
+        schedule.generation = int(data.get("generation") or 0)
         return schedule
 
     def to_item(self) -> dict[str, Any]:
@@ -118,6 +121,8 @@ class Schedule:
             }
         if self.excluded:
             item["excluded"] = {str(kind): list(ids) for kind, ids in self.excluded.items()}
+        if self.generation:
+            item["generation"] = self.generation
         return item
 
     def referral_of(self, kind: Kind) -> str | None:

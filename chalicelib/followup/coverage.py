@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from chalicelib.departments import service as departments
-from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.domain.enums import YouthStatus
-from chalicelib.routing.rules import (
+from chalicelib.domain.routing import (
     DirectoryView,
     NoRoute,
     city_of_arrondissement,
     route_habitat_jeunes,
     route_mission_locale,
 )
-from chalicelib.store.base import is_expired, plain
-from chalicelib.store.models import Youth
+from chalicelib.store import youths as youth_store
+from chalicelib.store.base import plain
+from chalicelib.store.directory import DirectorySnapshot
 
 OK = "ok"
 
@@ -60,9 +60,7 @@ def gaps(code: str, now: datetime, directory: DirectoryView | None = None) -> di
     departments.get(code)
     view = directory or DirectorySnapshot()
     communes: dict[str, CommuneGap] = {}
-    for youth in Youth.query(code, filter_condition=Youth.status == YouthStatus.ACTIVE):
-        if is_expired(youth.expires_at, now):
-            continue
+    for youth in youth_store.of_department(code, now, status=YouthStatus.ACTIVE):
         record = plain(youth.record) or {}
         commune = str(record.get("code_commune") or "")
         gap = communes.setdefault(commune, CommuneGap(commune))

@@ -8,10 +8,12 @@ from datetime import date, datetime
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.clock import parse_iso
-from chalicelib.followup.referrals import live_referrals
 from chalicelib.reports.indicators import ReferralFacts, YouthFacts, department_report
-from chalicelib.store.base import is_expired, plain
-from chalicelib.store.models import Referral, Youth
+from chalicelib.store import referrals as referral_store
+from chalicelib.store import youths as youth_store
+from chalicelib.store.base import plain
+from chalicelib.store.referrals import Referral
+from chalicelib.store.youths import Youth
 
 
 def youth_facts(youth: Youth) -> YouthFacts:
@@ -39,7 +41,7 @@ def referral_facts(referral: Referral) -> ReferralFacts:
 
 def report(code: str, now: datetime) -> dict:
     departments.get(code)  # an operator may ask for any department: unknown → 404
-    youths = [youth_facts(y) for y in Youth.query(code) if not is_expired(y.expires_at, now)]
-    referrals = [referral_facts(r) for r in live_referrals(code, now)]
+    youths = [youth_facts(y) for y in youth_store.of_department(code, now)]
+    referrals = [referral_facts(r) for r in referral_store.of_department(code, now)]
     indicators = department_report(youths, referrals, today=clock.local_today(code, now))
     return {"department": code, **indicators}

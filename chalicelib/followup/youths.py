@@ -7,71 +7,41 @@ items (TTL passed, not yet deleted by DynamoDB) are skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
-from chalicelib.domain import ids
 from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
 from chalicelib.followup import params, views
-from chalicelib.store.base import is_expired
-from chalicelib.store.models import Referral, Youth
+from chalicelib.store import referrals as referral_store
+from chalicelib.store import youths as youth_store
+from chalicelib.store.youths import Youth
 
 TABLE_KEY = ("department", "id_externe")
 MAJORITY_KEY = ("department", "id_externe", "majority_date")
 
 
-def list_youths(code: str, query: Mapping[str, str], now: datetime) -> dict:
+def list_youths(code: str, query: Mapping[str, str], now: datetime) -> dict[str, Any]:
     size = params.limit(query.get("limit"))
     status = params.choice("status", query.get("status"), params.YOUTH_STATUSES)
     start, end = params.day_range(query.get("majority_from"), query.get("majority_to"))
-    condition = (Youth.status == status) if status else None
-    if start is None and end is None:
-        cursor = params.decode_cursor(
-            query.get("cursor"), names=TABLE_KEY, fixed={"department": code}
-        )
-        results = Youth.query(
-            code, filter_condition=condition, last_evaluated_key=cursor, page_size=size
-        )
-    else:
-        cursor = params.decode_cursor(
-            query.get("cursor"), names=MAJORITY_KEY, fixed={"department": code}
-        )
-        if cursor is not None:
-            _check_in_range(cursor["majority_date"]["S"], start, end)
-        results = Youth.majority_index.query(
-            code,
-            _majority_condition(start, end),
-            filter_condition=condition,
-            last_evaluated_key=cursor,
-            page_size=size,
-        )
-    items, next_key = take(results, size, now)
+    by_majority = start is not None or end is not None
+    cursor = params.decode_cursor(
+        query.get("cursor"),
+        names=MAJORITY_KEY if by_majority else TABLE_KEY,
+        fixed={"department": code},
+    )
+    if cursor is not None and by_majority:
+        _check_in_range(cursor["majority_date"]["S"], start, end)
+    items, next_key = youth_store.page(
+        code, status=status, majority=(start, end), cursor=cursor, size=size, now=now
+    )
     return {
         "items": [views.youth_summary(youth) for youth in items],
         "count": len(items),
         "cursor": params.encode_cursor(next_key),
     }
-
-
-def take(results: Iterator, size: int, now: datetime) -> tuple[list, dict | None]:
-    """Up to ``size`` live items and the key to resume after the last one read (None: done)."""
-    found: list = []
-    for item in results:
-        if is_expired(item.expires_at, now):
-            continue
-        found.append(item)
-        if len(found) == size:
-            return found, results.last_evaluated_key  # type: ignore[attr-defined]
-    return found, None
-
-
-def _majority_condition(start: date | None, end: date | None):
-    if start and end:
-        return Youth.majority_date.between(start.isoformat(), end.isoformat())
-    if start:
-        return Youth.majority_date >= start.isoformat()
-    return Youth.majority_date <= end.isoformat()  # type: ignore[union-attr]
 
 
 def _check_in_range(value: str, start: date | None, end: date | None) -> None:
@@ -88,20 +58,12 @@ def get_live(code: str, id_externe: str, now: datetime) -> Youth:
     """The youth, or 404 (unknown, malformed id, or expired)."""
     if not id_externe or len(id_externe) > MAX_ID:
         raise NotFoundError("Jeune inconnu dans ce département.")
-    try:
-        youth = Youth.get(code, id_externe)
-    except Youth.DoesNotExist:
-        raise NotFoundError("Jeune inconnu dans ce département.") from None
-    if is_expired(youth.expires_at, now):
+    youth = youth_store.get(code, id_externe, now)
+    if youth is None:
         raise NotFoundError("Jeune inconnu dans ce département.")
     return youth
 
 
-def youth_detail(code: str, id_externe: str, now: datetime) -> dict:
+def youth_detail(code: str, id_externe: str, now: datetime) -> dict[str, Any]:
     youth = get_live(code, id_externe, now)
-    referrals = [
-        referral
-        for referral in Referral.youth_index.query(ids.youth_key(code, id_externe))
-        if not is_expired(referral.expires_at, now)
-    ]
-    return views.youth_detail(youth, referrals)
+    return views.youth_detail(youth, referral_store.live_of_youth(code, id_externe, now))

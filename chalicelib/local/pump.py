@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib import aws, settings
+from chalicelib.observability import log_failure, logger
 from chalicelib.provisioning import LOCAL_S3_QUEUE, LOCAL_SES_QUEUE
 
 
@@ -23,11 +24,11 @@ def drain(app_module: Any) -> int:
     return handled
 
 
-def _s3(body: dict) -> dict | None:
+def _s3(body: dict[str, Any]) -> dict[str, Any] | None:
     return body if body.get("Records") else None  # skips s3:TestEvent
 
 
-def _sns(body: dict) -> dict | None:
+def _sns(body: dict[str, Any]) -> dict[str, Any] | None:
     if body.get("Type") != "Notification":
         return None
     return {
@@ -50,7 +51,13 @@ def _sns(body: dict) -> dict | None:
     }
 
 
-def _drain_queue(name: str, handler: Callable, to_event: Callable[[dict], dict | None]) -> int:
+ToEvent = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+def _drain_queue(name: str, handler: Callable[..., Any], to_event: ToEvent) -> int:
+    """Hand each queued message to ``handler``. A poison message (not JSON, not an object, or one
+    the handler fails on) is logged and dropped, as Lambda would after its retries: the local loop
+    of ``make run`` goes on."""
     sqs = aws.client("sqs")
     url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
     handled = 0
@@ -60,8 +67,28 @@ def _drain_queue(name: str, handler: Callable, to_event: Callable[[dict], dict |
         if not messages:
             return handled
         for message in messages:
-            event = to_event(json.loads(message["Body"]))
-            if event is not None:
-                handler(event, None)
-                handled += 1
+            handled += _deliver(message.get("Body"), handler, to_event, queue=name)
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def _deliver(
+    raw: object,
+    handler: Callable[..., Any],
+    to_event: ToEvent,
+    *,
+    queue: str,
+) -> int:
+    try:
+        body = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        body = None
+    event = to_event(body) if isinstance(body, dict) else None
+    if event is None:
+        logger.warning("local event dropped", extra={"queue": queue})
+        return 0
+    try:
+        handler(event, None)
+    except Exception as error:
+        log_failure("local event failed and dropped", error, queue=queue)
+        return 0
+    return 1

@@ -19,14 +19,15 @@ from chalicelib.departments import service as departments
 from chalicelib.domain import clock, ids
 from chalicelib.domain.clock import add_months
 from chalicelib.domain.enums import Channel, YouthStatus
-from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit
 from chalicelib.pathway import content
 from chalicelib.pathway.content import RiskEntry
-from chalicelib.referrals import lifecycle
 from chalicelib.reports.indicators import HORIZON_MONTHS
-from chalicelib.store.base import is_expired
-from chalicelib.store.models import Department, Message, Youth
+from chalicelib.store import messages as message_store
+from chalicelib.store import youths as youth_store
+from chalicelib.store.departments import Department
+from chalicelib.store.messages import Message
+from chalicelib.store.youths import Youth
 
 PURPOSE, TEMPLATE = "digest", "risk_digest"
 # A digest names several youths: it is kept only as long as a late bounce or retry may need it
@@ -52,28 +53,28 @@ def run_department(department: Department, now: datetime) -> Counter:
     today = clock.local_today(department.code, now)
     counts: Counter = Counter()
     entries: list[RiskEntry] = []
-    for youth in near_majority(department.code, today):
+    for youth in near_majority(department.code, today, now):
         counts["youths_read"] += 1
-        if youth.status != YouthStatus.ACTIVE or is_expired(youth.expires_at, now):
+        if youth.status != YouthStatus.ACTIVE:
             continue
-        entry = content.risk_entry(YouthRecord.from_attributes(youth.record.as_dict()), today)
+        entry = content.risk_entry(youth_store.record_of(youth), today)
         if entry is not None:
             entries.append(entry)
     counts["at_risk"] += len(entries)
     emit("PathwayRisks", len(entries), department=department.code)
     for message in digest_messages(department, entries, today, now):
-        counts["digests_queued" if lifecycle.enqueue(message) else "digests_already_queued"] += 1
+        counts[
+            "digests_queued" if message_store.enqueue(message) else "digests_already_queued"
+        ] += 1
     return counts
 
 
-def near_majority(code: str, today: date) -> Iterator[Youth]:
+def near_majority(code: str, today: date, now: datetime) -> Iterator[Youth]:
     """The department's youths whose majority is strictly between today and 6 months from today:
     one Query of ``majority-index`` that reads only them."""
     first = today + timedelta(days=1)
     last = add_months(today, HORIZON_MONTHS) - timedelta(days=1)
-    return Youth.majority_index.query(
-        code, Youth.majority_date.between(first.isoformat(), last.isoformat())
-    )
+    return youth_store.majority_between(code, first, last, now)
 
 
 def digest_messages(
@@ -122,7 +123,7 @@ def _message(
     today: date,
     now: datetime,
 ) -> Message:
-    message = lifecycle.new_message(
+    message = message_store.new(
         message_id=message_id(department, content.week_of(today), recipient),
         department=department,
         purpose=PURPOSE,

@@ -14,8 +14,8 @@ from datetime import datetime
 
 from chalicelib.domain import ids
 from chalicelib.domain.enums import Channel, Kind
-from chalicelib.referrals import lifecycle
-from chalicelib.store.models import Message
+from chalicelib.store import messages as message_store
+from chalicelib.store.messages import Message
 
 PURPOSE, TEMPLATE, KIND = "placement", "placement_info", Kind.MISSION_LOCALE
 YOUTH_KEYS = ("prenom", "initiale", "majority_date", "commune_code", "commune_nom")
@@ -61,8 +61,10 @@ def notice_for(message: Message, now: datetime) -> Message | None:
     address = placement_address(snapshot)
     if not address:
         return None
-    return lifecycle.new_message(
+    return message_store.new(
         message_id=message_id(message.referral_id),
+        youth_key=message.youth_key,
+        expires_at=message.expires_at,
         department=message.department,
         purpose=PURPOSE,
         template=TEMPLATE,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain import ids, scheduling
-from chalicelib.domain.enums import Channel
+from chalicelib.domain.enums import Channel, Kind
+from chalicelib.domain.routing import NoRoute
 from chalicelib.domain.youth import YouthRecord, initial, majority_date
-from chalicelib.referrals import lifecycle
-from chalicelib.routing.rules import NoRoute
-from chalicelib.store.models import Department, Message
+from chalicelib.store import messages as message_store
+from chalicelib.store.departments import Department
+from chalicelib.store.messages import Message
 
 
 def youth_ref(snapshot_youth: dict) -> dict:
@@ -27,9 +28,12 @@ def alert_message(
     *,
     extra_recipients: list[str] | None = None,
     referral_id: str | None = None,
+    youth_key: str | None = None,
+    expires_at: datetime | None = None,
 ) -> Message:
+    """An alert about one youth carries its key and expires with it."""
     recipients = [department.contact_email, *(extra_recipients or [])]
-    return lifecycle.new_message(
+    return message_store.new(
         message_id=ids.message_id("alert", template, department.code, *key),
         department=department.code,
         purpose="alert",
@@ -46,11 +50,19 @@ def alert_message(
         },
         now=now,
         referral_id=referral_id,
+        youth_key=youth_key,
+        expires_at=expires_at,
     )
 
 
 def no_partner(
-    department: Department, record: YouthRecord, kind: str, route: NoRoute, now: datetime
+    department: Department,
+    record: YouthRecord,
+    kind: Kind,
+    route: NoRoute,
+    now: datetime,
+    *,
+    expires_at: datetime | None,
 ) -> bool:
     message = alert_message(
         department,
@@ -72,5 +84,7 @@ def no_partner(
             "reason_code": route.reason,
         },
         now,
+        youth_key=ids.youth_key(department.code, record.id_externe),
+        expires_at=expires_at,
     )
-    return lifecycle.enqueue(message)
+    return message_store.enqueue(message)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from chalicelib.ack import tokens
 from chalicelib.domain import ids
-from chalicelib.domain.clock import iso
-from chalicelib.domain.enums import Channel, Kind, ReferralStatus
-from chalicelib.referrals import lifecycle
-from chalicelib.routing.rules import Route
-from chalicelib.store.models import Department, Message, Referral, Youth
+from chalicelib.domain.enums import Channel, Kind
+from chalicelib.domain.routing import Route
+from chalicelib.store import messages as message_store
+from chalicelib.store import referrals as referral_store
+from chalicelib.store.departments import Department
+from chalicelib.store.messages import Message
+from chalicelib.store.referrals import Referral
+from chalicelib.store.youths import Youth
 
 EMAIL_TEMPLATES = {
     Kind.MISSION_LOCALE: "referral_mission_locale",
@@ -22,71 +27,90 @@ EMAIL_TEMPLATES = {
 def open_referral(
     department: Department,
     youth: Youth,
-    kind: str,
+    kind: Kind,
     route: Route,
-    view: dict,
+    view: dict[str, Any],
     now: datetime,
     *,
-    extra_context: dict | None = None,
+    generation: int = 0,
+    extra_context: dict[str, Any] | None = None,
 ) -> tuple[str, bool]:
-    referral_id = ids.referral_id(department.code, youth.id_externe, kind, route.partner_id)
-    referral = Referral(
+    """The referral and its first message, written together once; (its id, whether new)."""
+    referral_id = ids.referral_id(
+        department.code, youth.id_externe, kind, route.partner_id, generation=generation
+    )
+    referral = referral_store.new(
         referral_id,
         department=department.code,
         id_externe=youth.id_externe,
-        youth_key=ids.youth_key(department.code, youth.id_externe),
         kind=kind,
-        partner_type=route.partner_type,
-        partner_id=route.partner_id,
-        channel=route.canal,
-        status=ReferralStatus.PENDING,
-        history=[lifecycle.entry(ReferralStatus.PENDING, now)],
-        created_at=iso(now),
+        route=route,
         token_hash=tokens.hash_token(tokens.token_for(referral_id)),
         snapshot=view,
+        now=now,
         expires_at=youth.expires_at,
     )
     message = partner_message(
-        department, referral_id, kind, route, view, now, key="initial", extra=extra_context
+        department,
+        referral,
+        route,
+        view,
+        now,
+        key="initial",
+        extra=extra_context,
     )
-    return referral_id, lifecycle.create_with_message(referral, message)
+    return referral_id, referral_store.create_with_message(referral, message)
+
+
+@dataclass(frozen=True)
+class ReferralRef:
+    """What a partner message needs to know of its referral (a ``Referral`` item also fits)."""
+
+    referral_id: str
+    kind: str
+    youth_key: str
+    expires_at: datetime | None
 
 
 def partner_message(
     department: Department,
-    referral_id: str,
-    kind: str,
+    referral: Referral | ReferralRef,
     route: Route,
-    view: dict,
+    view: dict[str, Any],
     now: datetime,
     *,
     key: object,
     template: str | None = None,
     purpose: str = "referral",
-    extra: dict | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Message:
     """A message to the partner about a referral, on its channel, with the other as fallback."""
-    email_ok, sms_ok = bool(route.email), bool(route.telephone and route.telephone_mobile)
-    prefers_sms = route.canal == Channel.SMS or not email_ok
-    channel = Channel.SMS if sms_ok and prefers_sms else Channel.EMAIL
-    fallback: Channel | None = None
-    if channel == Channel.EMAIL and sms_ok:
-        fallback = Channel.SMS
-    elif channel == Channel.SMS and email_ok:
-        fallback = Channel.EMAIL
+    channel, fallback = _channels(route, Kind(referral.kind))
     address = {Channel.EMAIL: route.email, Channel.SMS: route.telephone}
-    if kind == Kind.ENTRETIEN:  # an invitation needs its .ics: email only
-        channel, fallback = Channel.EMAIL, None
-    return lifecycle.new_message(
-        message_id=ids.message_id(referral_id, key),
+    return message_store.new(
+        message_id=ids.message_id(referral.referral_id, key),
         department=department.code,
-        referral_id=referral_id,
+        referral_id=referral.referral_id,
+        youth_key=referral.youth_key,
         purpose=purpose,
-        template=template or EMAIL_TEMPLATES[kind],
+        template=template or EMAIL_TEMPLATES[Kind(referral.kind)],
         channel=channel,
         recipients=[address[channel] or ""],
         fallback_channel=fallback,
         fallback_recipients=[address[fallback] or ""] if fallback else None,
-        context={"referral_id": referral_id, "snapshot": view, **(extra or {})},
+        context={"referral_id": referral.referral_id, "snapshot": view, **(extra or {})},
         now=now,
+        expires_at=referral.expires_at,
     )
+
+
+def _channels(route: Route, kind: Kind) -> tuple[Channel, Channel | None]:
+    """The partner's channel first, the other as fallback; an invitation needs its .ics: email."""
+    if kind == Kind.ENTRETIEN:
+        return Channel.EMAIL, None
+    email_ok, sms_ok = bool(route.email), bool(route.telephone and route.telephone_mobile)
+    prefers_sms = route.canal == Channel.SMS or not email_ok
+    channel = Channel.SMS if sms_ok and prefers_sms else Channel.EMAIL
+    if channel == Channel.EMAIL:
+        return channel, Channel.SMS if sms_ok else None
+    return channel, Channel.EMAIL if email_ok else None

@@ -6,21 +6,22 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib import runs
 from chalicelib.departments import service as departments
-from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.domain import clock
 from chalicelib.domain.clock import iso, parse_iso
 from chalicelib.domain.enums import Channel, FollowupStage, Kind, ReferralStatus, YouthStatus
 from chalicelib.domain.labels import KIND_LABELS
+from chalicelib.domain.routing import Route
 from chalicelib.observability import emit
-from chalicelib.referrals import alerts, factory, lifecycle
-from chalicelib.routing.rules import Route
+from chalicelib.referrals import alerts, factory
 from chalicelib.scheduling import scan
-from chalicelib.store.base import is_expired
-from chalicelib.store.models import Department, Referral, Youth
+from chalicelib.store import messages as message_store
+from chalicelib.store import referrals as referral_store
+from chalicelib.store import youths as youth_store
+from chalicelib.store.departments import Department
+from chalicelib.store.directory import DirectorySnapshot
+from chalicelib.store.referrals import Referral
 
 EXPECTED_STATUS = {
     FollowupStage.REMINDER: ReferralStatus.SENT,
@@ -33,51 +34,34 @@ class FollowupsError(runs.JobItemsError):
     """Some follow-ups could not be done in this run (the next run takes them again)."""
 
 
-def run(now: datetime) -> dict:
-    totals: Counter = Counter()
+def run(now: datetime) -> dict[str, int]:
+    totals: Counter[str] = Counter()
     for department in departments.all_departments():
-        for referral in Referral.followup_index.query(
-            department.code, Referral.followup_at <= iso(now)
-        ):
+        for referral in referral_store.followups_due(department.code, iso(now)):
             stage = referral.followup_stage or ""
             handler = HANDLERS.get(stage)
-            if handler is None or referral.status != EXPECTED_STATUS[stage]:
+            if handler is None or referral.status != EXPECTED_STATUS[FollowupStage(stage)]:
                 continue
             # The handler queues messages with deterministic ids and makes idempotent updates, so
             # it runs before the stage moves on: a failure half-way is completed by the next run.
             with runs.isolated(totals, "follow-up not done", referral_id=referral.referral_id):
                 handler(department, referral, now)
-                if _advance(referral, stage, department, now):
+                if _advance(referral, FollowupStage(stage), department, now):
                     totals[stage] += 1
     return runs.finish(totals, "follow-ups done", FollowupsError)
 
 
-def _advance(referral: Referral, stage: str, department: Department, now: datetime) -> bool:
+def _advance(
+    referral: Referral, stage: FollowupStage, department: Department, now: datetime
+) -> bool:
     """Move the follow-up to its next stage (conditional): each stage is recorded once."""
-    # a status change is kept as such
-    noted = ReferralStatus.ESCALATED if stage == FollowupStage.ESCALATION else stage
-    actions: list = [Referral.history.set(Referral.history.append([lifecycle.entry(noted, now)]))]
-    expected_status = EXPECTED_STATUS[stage]
+    next_at = None
     if stage == FollowupStage.REMINDER and referral.sent_at:
         escalation_at = parse_iso(referral.sent_at) + timedelta(days=int(department.escalade_jours))
-        actions += [
-            Referral.followup_at.set(iso(max(escalation_at, now))),
-            Referral.followup_stage.set(FollowupStage.ESCALATION),
-        ]
-    else:
-        actions += [Referral.followup_at.remove(), Referral.followup_stage.remove()]
-    if stage == FollowupStage.ESCALATION:
-        actions.append(Referral.status.set(ReferralStatus.ESCALATED))
-    try:
-        referral.update(
-            actions=actions,
-            condition=(Referral.followup_stage == stage) & (Referral.status == expected_status),
-        )
-    except UpdateError as error:
-        if lifecycle.is_condition_failure(error):
-            return False
-        raise
-    return True
+        next_at = max(escalation_at, now)
+    return referral_store.advance_followup(
+        referral, stage, EXPECTED_STATUS[stage], now, next_at=next_at
+    )
 
 
 def partner_route(snapshot: dict) -> Route:
@@ -97,8 +81,7 @@ def remind(department: Department, referral: Referral, now: datetime) -> None:
     snapshot = referral.snapshot.as_dict()
     message = factory.partner_message(
         department,
-        referral.referral_id,
-        referral.kind,
+        referral,
         partner_route(snapshot),
         snapshot,
         now,
@@ -110,14 +93,14 @@ def remind(department: Department, referral: Referral, now: datetime) -> None:
             "expires_on": (referral.token_expires_at or iso(now))[:10],
         },
     )
-    if lifecycle.enqueue(message):
+    if message_store.enqueue(message):
         emit("Reminders", 1, department=department.code)
 
 
 def escalate(department: Department, referral: Referral, now: datetime) -> None:
     snapshot = referral.snapshot.as_dict()
     youth = snapshot["youth"]
-    queued = lifecycle.enqueue(
+    queued = message_store.enqueue(
         alerts.alert_message(
             department,
             "escalation",
@@ -136,6 +119,8 @@ def escalate(department: Department, referral: Referral, now: datetime) -> None:
             now,
             extra_recipients=[youth["referent"]["email"]],
             referral_id=referral.referral_id,
+            youth_key=referral.youth_key,
+            expires_at=referral.expires_at,
         )
     )
     if queued:
@@ -147,7 +132,7 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
     snapshot = referral.snapshot.as_dict()
     youth_ref = snapshot["youth"]
     answer = referral.answer.as_dict() if referral.answer else {}
-    lifecycle.enqueue(
+    message_store.enqueue(
         alerts.alert_message(
             department,
             "alert_redirected",
@@ -162,18 +147,19 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
             },
             now,
             referral_id=referral.referral_id,
+            youth_key=referral.youth_key,
+            expires_at=referral.expires_at,
         )
     )
-    try:
-        youth = Youth.get(department.code, referral.id_externe)
-    except Youth.DoesNotExist:
+    youth = youth_store.get(department.code, referral.id_externe, now)
+    if youth is None:
         return
-    schedule = youth.schedule()
+    schedule = youth_store.schedule_of(youth)
     kind = Kind(referral.kind)
     schedule.exclude(kind, referral.partner_id)
     schedule.forget(kind, referral.referral_id)
-    if youth.status != YouthStatus.ACTIVE or is_expired(youth.expires_at, now):
-        youth.update(actions=[Youth.scheduled.set(schedule.to_item())])
+    if youth.status != YouthStatus.ACTIVE:
+        youth_store.replace_schedule(youth, schedule)
         return
     # Route again now (the next competent partner, or the no-partner alert) rather than at the
     # next daily scan: the dispatch that follows the follow-ups sends it in the same run.

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from chalicelib.domain import ids
-from chalicelib.domain.enums import Kind, ReferralStatus
+from chalicelib.domain.enums import Kind
+from chalicelib.domain.routing import Route
 from chalicelib.domain.schedule import Invitation
-from chalicelib.referrals import factory, lifecycle
-from chalicelib.routing.rules import Route
-from chalicelib.store.models import Department, Referral, Youth
+from chalicelib.referrals import factory
+from chalicelib.store import messages as message_store
+from chalicelib.store import referrals as referral_store
+from chalicelib.store.base import plain
+from chalicelib.store.departments import Department
+from chalicelib.store.youths import Youth
 
 
 def calendar_uid(referral_id: str) -> str:
@@ -22,12 +27,13 @@ def schedule(
     department: Department,
     youth: Youth,
     route: Route,
-    view: dict,
+    view: dict[str, Any],
     state: Invitation | None,
     operation: str,
     now: datetime,
     *,
     fingerprint: str | None,
+    generation: int = 0,
 ) -> Invitation | None:
     """Create, update or cancel the invitation; return the youth's new invitation state."""
     if state is None or state.partner_id != route.partner_id:
@@ -35,43 +41,98 @@ def schedule(
             return replace(state, cancelled=True) if state else None
         ics = {"sequence": 0, "method": "REQUEST"}
         referral_id, _ = factory.open_referral(
-            department, youth, Kind.ENTRETIEN, route, view, now, extra_context={"ics": ics}
+            department,
+            youth,
+            Kind.ENTRETIEN,
+            route,
+            view,
+            now,
+            generation=generation,
+            extra_context={"ics": ics},
         )
-        return _state(referral_id, route, fingerprint, 0, cancelled=False)
-    referral_id = state.referral_id
+        return _state(referral_id, route, fingerprint, 0, event=_event(view), cancelled=False)
+    if operation == "cancel":
+        return cancel(department, youth, route, view, state, now)
+    sequence = _send(department, youth, route, view, state, now, method="REQUEST")
+    referral_store.reschedule_invitation(state.referral_id, sequence, view, now, cancel=False)
+    return _state(
+        state.referral_id, route, fingerprint, sequence, event=_event(view), cancelled=False
+    )
+
+
+def cancel(
+    department: Department,
+    youth: Youth,
+    route: Route,
+    view: dict[str, Any],
+    state: Invitation,
+    now: datetime,
+) -> Invitation:
+    """The interview is off (date removed, youth left): the partner receives a CANCEL of the very
+    event it was sent, with that event's own date and time."""
+    sent = _sent_event(state)
+    cancelled_view = {**view, "youth": {**view["youth"], "entretien": sent}}
+    sequence = _send(department, youth, route, cancelled_view, state, now, method="CANCEL")
+    referral_store.reschedule_invitation(
+        state.referral_id, sequence, cancelled_view, now, cancel=True
+    )
+    return _state(state.referral_id, route, state.fingerprint, sequence, event=sent, cancelled=True)
+
+
+def _send(
+    department: Department,
+    youth: Youth,
+    route: Route,
+    view: dict[str, Any],
+    state: Invitation,
+    now: datetime,
+    *,
+    method: str,
+) -> int:
     sequence = state.sequence + 1
-    cancel = operation == "cancel"
+    referral = factory.ReferralRef(
+        state.referral_id,
+        Kind.ENTRETIEN,
+        ids.youth_key(department.code, youth.id_externe),
+        youth.expires_at,
+    )
     message = factory.partner_message(
         department,
-        referral_id,
-        Kind.ENTRETIEN,
+        referral,
         route,
         view,
         now,
         key=("invite", sequence),
-        template="entretien_cancel" if cancel else "entretien_invitation",
+        template="entretien_cancel" if method == "CANCEL" else "entretien_invitation",
         purpose="invitation",
-        extra={
-            "ics": {"sequence": sequence, "method": "CANCEL" if cancel else "REQUEST"},
-            "is_update": True,
-        },
+        extra={"ics": {"sequence": sequence, "method": method}, "is_update": True},
     )
-    lifecycle.enqueue(message)
-    status_note = ReferralStatus.CANCELLED if cancel else "rescheduled"
-    actions = [
-        Referral.sequence.set(sequence),
-        Referral.snapshot.set(view),
-        Referral.history.set(Referral.history.append([lifecycle.entry(status_note, now)])),
-    ]
-    if cancel:
-        actions.append(Referral.status.set(ReferralStatus.CANCELLED))
-        actions.append(Referral.followup_at.remove())
-    Referral(referral_id).update(actions=actions)
-    return _state(referral_id, route, fingerprint, sequence, cancelled=cancel)
+    message_store.enqueue(message)
+    return sequence
+
+
+def _event(view: dict[str, Any]) -> dict[str, Any] | None:
+    entretien = (view.get("youth") or {}).get("entretien")
+    return dict(entretien) if entretien else None
+
+
+def _sent_event(state: Invitation) -> dict[str, Any] | None:
+    """The event as the partner has it (invitations stored before ``event`` existed: read back
+    from the referral's snapshot)."""
+    if state.event is not None:
+        return dict(state.event)
+    referral = referral_store.get(state.referral_id, now=None)
+    return _event(plain(referral.snapshot) or {}) if referral is not None else None
 
 
 def _state(
-    referral_id: str, route: Route, fingerprint: str | None, sequence: int, *, cancelled: bool
+    referral_id: str,
+    route: Route,
+    fingerprint: str | None,
+    sequence: int,
+    *,
+    event: dict[str, Any] | None,
+    cancelled: bool,
 ) -> Invitation:
     return Invitation(
         referral_id=referral_id,
@@ -80,4 +141,5 @@ def _state(
         sequence=sequence,
         cancelled=cancelled,
         message=ids.message_id(referral_id, ("invite", sequence)),
+        event=event,
     )

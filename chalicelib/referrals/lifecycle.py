@@ -1,136 +1,128 @@
-"""Referrals and the messages that carry them: creation exactly once, status changes, history.
+"""What a youth's life on the roster does to its referrals (SPEC §6, lifecycle rules).
 
-Statuses (SPEC §6): pending → sent → acknowledged | declined | redirected; undeliverable, failed,
-escalated, cancelled. (``sending`` lives on the message while a dispatcher holds its claim.)
+* exit (absent from a full roster): unsent referrals are cancelled (and their messages), sent ones
+  stay answerable but their reminders and escalation stop, a future interview invitation is
+  cancelled (the partner receives the ``.ics`` CANCEL); what was cancelled is forgotten by the
+  youth's schedule, whose generation goes up, so that a return refers the youth anew (new ids);
+* return: the follow-ups stopped by the exit go on; the scan creates what is due again;
+* record change: open referrals and their pending messages show the youth's contact only as the
+  roster now allows (consent withdrawn, contact removed), and everything expires with the youth.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from pynamodb.exceptions import PutError, UpdateError
+from datetime import date, datetime
+from typing import Any
 
 from chalicelib.domain import ids
-from chalicelib.domain.clock import iso
-from chalicelib.domain.enums import MessageStatus, ReferralStatus
-from chalicelib.store.models import Message, Referral
-from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
+from chalicelib.domain.enums import AWAITING_ANSWER, Kind, ReferralStatus
+from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.youth import YouthRecord
+from chalicelib.referrals import invitations
+from chalicelib.referrals.followups import partner_route
+from chalicelib.store import messages as message_store
+from chalicelib.store import referrals as referral_store
+from chalicelib.store import youths as youth_store
+from chalicelib.store.base import plain
+from chalicelib.store.departments import Department
+from chalicelib.store.referrals import Referral
+from chalicelib.store.youths import Youth
 
-UNSENT = (ReferralStatus.PENDING,)
-MESSAGE_TTL = timedelta(days=400)
-
-
-def entry(status: str, at: datetime, note: str | None = None) -> dict:
-    item = {"at": iso(at), "status": status}
-    if note:
-        item["note"] = note
-    return item
-
-
-def new_message(
-    *,
-    message_id: str,
-    department: str,
-    purpose: str,
-    template: str,
-    channel: str,
-    recipients: list[str],
-    context: dict,
-    now: datetime,
-    referral_id: str | None = None,
-    fallback_channel: str | None = None,
-    fallback_recipients: list[str] | None = None,
-    dispatch_at: datetime | None = None,
-) -> Message:
-    return Message(
-        message_id,
-        department=department,
-        referral_id=referral_id,
-        purpose=purpose,
-        template=template,
-        channel=channel,
-        recipients=recipients,
-        fallback_channel=fallback_channel,
-        fallback_recipients=fallback_recipients,
-        context=context,
-        status=MessageStatus.PENDING,
-        dispatch_at=iso(dispatch_at or now),
-        history=[entry(MessageStatus.PENDING, now)],
-        created_at=iso(now),
-        expires_at=now + MESSAGE_TTL,
-    )
+CLOSED = (ReferralStatus.CANCELLED,)
 
 
-def create_with_message(referral: Referral, message: Message) -> bool:
-    """Write a new referral and its first message in one transaction; False if it already exists."""
-    try:
-        with transaction() as write:
-            write.save(referral, condition=Referral.referral_id.does_not_exist())
-            write.save(message, condition=Message.message_id.does_not_exist())
-    except TransactWriteError as error:
-        if conditions_failed(error):
-            return False
-        raise
-    return True
-
-
-def enqueue(message: Message) -> bool:
-    """Queue a message once (same id → no second message)."""
-    try:
-        message.save(condition=Message.message_id.does_not_exist())
-    except PutError as error:
-        if is_condition_failure(error):
-            return False
-        raise
-    return True
-
-
-def is_condition_failure(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
-
-
-def referrals_of(department: str, id_externe: str) -> list[Referral]:
-    return list(Referral.youth_index.query(ids.youth_key(department, id_externe)))
-
-
-def cancel_unsent(department: str, id_externe: str, *, now: datetime, note: str) -> int:
-    """Cancel the youth's referrals not yet sent and their pending messages."""
+def on_exit(department: Department, youth: Youth, today: date, now: datetime) -> int:
+    """Apply the exit to the youth's referrals; return how many were cancelled."""
+    schedule = youth_store.schedule_of(youth)
     cancelled = 0
-    for referral in referrals_of(department, id_externe):
-        if referral.status not in UNSENT:
-            continue
-        try:
-            referral.update(
-                actions=[
-                    Referral.status.set(ReferralStatus.CANCELLED),
-                    Referral.history.set(
-                        Referral.history.append([entry(ReferralStatus.CANCELLED, now, note)])
-                    ),
-                ],
-                condition=Referral.status.is_in(*UNSENT),
-            )
-        except UpdateError as error:
-            if is_condition_failure(error):
-                continue
-            raise
-        cancelled += 1
-        cancel_messages_of(referral.referral_id, now)
+    for referral in referral_store.of_youth(department.code, youth.id_externe):
+        if referral.status == ReferralStatus.PENDING:
+            cancelled += _cancel(referral, schedule, now)
+        elif referral.status in AWAITING_ANSWER:
+            referral_store.stop_followups(referral, now)
+        referral_store.follow_youth(referral, snapshot=None, expires_at=youth.expires_at)
+    cancelled += _cancel_invitation(department, youth, schedule, today, now)
+    for message in _messages_of(youth):
+        message_store.follow_youth(message, snapshot=None, expires_at=youth.expires_at)
+    if cancelled:
+        schedule.generation += 1
+        youth_store.replace_schedule(youth, schedule)
     return cancelled
 
 
-def cancel_messages_of(referral_id: str, now: datetime) -> None:
-    for message_id in (ids.message_id(referral_id, "initial"),):
-        try:
-            Message(message_id).update(
-                actions=[
-                    Message.status.set(MessageStatus.CANCELLED),
-                    Message.dispatch_at.remove(),
-                    Message.history.set(
-                        Message.history.append([entry(MessageStatus.CANCELLED, now)])
-                    ),
-                ],
-                condition=Message.status == MessageStatus.PENDING,
-            )
-        except UpdateError as error:
-            if not is_condition_failure(error):
-                raise
+def _cancel(referral: Referral, schedule: Schedule, now: datetime) -> int:
+    if not referral_store.cancel_unsent(referral, now, "youth_exited"):
+        return 0
+    message_store.cancel(ids.message_id(referral.referral_id, "initial"), now)
+    schedule.forget(Kind(referral.kind), referral.referral_id)
+    return 1
+
+
+def _cancel_invitation(
+    department: Department, youth: Youth, schedule: Schedule, today: date, now: datetime
+) -> int:
+    """A future interview the partner was invited to is cancelled (the CANCEL is sent)."""
+    state = schedule.invitation
+    if state is None:
+        return 0
+    if not state.cancelled and _is_future(state.event, today):
+        referral = referral_store.get(state.referral_id, now)
+        if referral is not None and referral.status != ReferralStatus.CANCELLED:
+            view = plain(referral.snapshot) or {}
+            invitations.cancel(department, youth, partner_route(view), view, state, now)
+    schedule.invitation = None  # a return invites anew, as a new event
+    return 1
+
+
+def _is_future(event: dict[str, Any] | None, today: date) -> bool:
+    return bool(event and event.get("date")) and date.fromisoformat(str(event["date"])) >= today
+
+
+def on_return(youth: Youth, now: datetime) -> int:
+    """The youth is back: follow-ups stopped by its exit go on; return how many."""
+    resumed = 0
+    for referral in referral_store.of_youth(youth.department, youth.id_externe):
+        if referral_store.resume_followups(referral, now):
+            resumed += 1
+        referral_store.follow_youth(referral, snapshot=None, expires_at=youth.expires_at)
+    return resumed
+
+
+def on_record_change(
+    before: YouthRecord | None, youth: Youth, expires_before: datetime | None
+) -> int:
+    """The roster changed the youth: apply consent and contact to what partners see, and the
+    youth's expiry to its referrals and messages. Reads nothing when neither changed."""
+    record = youth_store.record_of(youth)
+    contact_changed = before is None or _contact(before) != _contact(record)
+    if not contact_changed and expires_before == youth.expires_at:
+        return 0
+    changed = 0
+    for referral in referral_store.of_youth(youth.department, youth.id_externe):
+        snapshot = _with_contact(referral, record) if contact_changed else None
+        changed += int(
+            referral_store.follow_youth(referral, snapshot=snapshot, expires_at=youth.expires_at)
+        )
+    for message in _messages_of(youth):
+        snapshot = _with_contact(message.context.as_dict().get("snapshot"), record)
+        message_store.follow_youth(message, snapshot=snapshot, expires_at=youth.expires_at)
+    return changed
+
+
+def _contact(record: YouthRecord) -> tuple[str | None, str | None]:
+    return record.shared_phone, record.shared_email
+
+
+def _with_contact(
+    source: Referral | dict[str, Any] | None, record: YouthRecord
+) -> dict[str, Any] | None:
+    snapshot = plain(source.snapshot) if isinstance(source, Referral) else plain(source)
+    if not snapshot or "youth" not in snapshot:
+        return None
+    youth = {**snapshot["youth"], "telephone": record.shared_phone, "email": record.shared_email}
+    return {**snapshot, "youth": youth}
+
+
+def _messages_of(youth: Youth) -> list[Any]:
+    found = message_store.of_youth(ids.youth_key(youth.department, youth.id_externe))
+    return message_store.get_many([m.message_id for m in found]) if found else []

@@ -18,8 +18,8 @@ from chalicelib.domain.youth import (
 )
 
 if TYPE_CHECKING:
-    from chalicelib.routing.rules import Route
-    from chalicelib.store.models import Department
+    from chalicelib.domain.routing import Route
+    from chalicelib.store.departments import Department
 
 
 def build(

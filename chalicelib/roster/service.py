@@ -16,12 +16,12 @@ from typing import IO, Any
 
 from chalicelib import limits
 from chalicelib.departments import service as departments
-from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.domain import clock
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
 from chalicelib.roster import parsing, sync
-from chalicelib.store.models import Department
+from chalicelib.store.departments import Department
+from chalicelib.store.directory import DirectorySnapshot
 
 MAX_DIRECT_BYTES = limits.MAX_DIRECT_BYTES
 MODES = ("strict", "partial")

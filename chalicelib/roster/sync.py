@@ -11,16 +11,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from chalicelib import audit
 from chalicelib.domain import clock, scheduling
-from chalicelib.domain.clock import add_months, iso, start_of_day_utc
+from chalicelib.domain.clock import add_months, iso, start_of_day_utc, utcnow
 from chalicelib.domain.enums import YouthStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.youth import YouthRecord, birthday, majority_date
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
+from chalicelib.store import audit
+from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
-from chalicelib.store.models import Department, Youth
+from chalicelib.store.departments import Department
+from chalicelib.store.youths import Youth
 
 
 @dataclass
@@ -34,14 +36,10 @@ class SyncPlan:
 
 def existing_index(department: str) -> dict[str, tuple[str, str]]:
     """id_externe → (fingerprint, status), projected so 50,000 youths stay small in memory."""
-    found: dict[str, tuple[str, str]] = {}
-    for item in Youth.query(
-        department, attributes_to_get=["id_externe", "fingerprint", "status", "expires_at"]
-    ):
-        if item.expires_at is not None and item.expires_at <= datetime.now(item.expires_at.tzinfo):
-            continue
-        found[item.id_externe] = (item.fingerprint, item.status)
-    return found
+    return {
+        item.id_externe: (item.fingerprint, item.status)
+        for item in youth_store.roster_index(department, utcnow())
+    }
 
 
 def plan(
@@ -83,8 +81,12 @@ def apply(
     retention = int(department.retention_months)
     previous = _fetch(department.code, [r.id_externe for r in sync.changed + sync.reactivated])
     previous.update(_fetch(department.code, sync.exited))
+    before = {
+        id_externe: (youth_store.record_of(youth), youth.expires_at)
+        for id_externe, youth in previous.items()
+    }
     done = 0
-    with Youth.batch_write() as batch:
+    with youth_store.writer() as batch:
         for youth in _items(department.code, sync, previous, policy, today, stamp, retention):
             batch.save(youth)
             done += 1
@@ -92,10 +94,27 @@ def apply(
                 progress(sync.unchanged + done)
     if progress:
         progress(sync.unchanged + done)
-    for id_externe in sync.exited:
-        lifecycle.cancel_unsent(department.code, id_externe, now=now, note="youth_exited")
+    _follow(department, sync, previous, before, today, now)
     if sync.exited:
         emit("YouthsExited", len(sync.exited), department=department.code)
+
+
+def _follow(
+    department: Department,
+    sync: SyncPlan,
+    youths: dict[str, Youth],
+    before: dict[str, tuple[YouthRecord, datetime | None]],
+    today: date,
+    now: datetime,
+) -> None:
+    """What the written changes mean for the youths' referrals (``referrals.lifecycle``)."""
+    for id_externe in sync.exited:
+        lifecycle.on_exit(department, youths[id_externe], today, now)
+    for record in sync.reactivated:
+        lifecycle.on_return(youths[record.id_externe], now)
+    for record in sync.changed + sync.reactivated:
+        old_record, old_expiry = before[record.id_externe]
+        lifecycle.on_record_change(old_record, youths[record.id_externe], old_expiry)
 
 
 def _items(
@@ -124,9 +143,7 @@ def _items(
 
 
 def _fetch(department: str, ids: list[str]) -> dict[str, Youth]:
-    if not ids:
-        return {}
-    return {y.id_externe: y for y in Youth.batch_get([(department, i) for i in ids])}
+    return youth_store.fetch(department, ids)
 
 
 def _fill(

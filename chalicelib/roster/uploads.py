@@ -16,11 +16,10 @@ import re
 import secrets
 import tempfile
 from datetime import datetime, timedelta
-from typing import IO
+from typing import IO, Any
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
-from pynamodb.exceptions import UpdateError
 
 from chalicelib import aws, limits, settings
 from chalicelib.departments import service as departments
@@ -28,12 +27,11 @@ from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import BadRequestError, NotFoundError, RelaisError
 from chalicelib.observability import log_failure, logger
 from chalicelib.roster import service as roster
-from chalicelib.store.models import Upload
+from chalicelib.store import uploads as upload_store
+from chalicelib.store.uploads import Upload, UploadStatus
 
 UPLOAD_ID = re.compile(r"^upl_[0-9a-f]{24}$")
 URL_LIFETIME = timedelta(minutes=15)
-UPLOAD_TTL = timedelta(days=30)
-CLAIM_LEASE = timedelta(minutes=6)  # the Lambda's timeout (300 s) and a margin: its run is over
 PREFIX = "uploads/"
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger objects spill to /tmp
 _MISSING = ("NoSuchKey", "404", "NotFound")
@@ -50,17 +48,15 @@ def create(code: str, *, mode: str, dry_run: bool, actor: str, confirm_exits: bo
         raise BadRequestError("Paramètre mode invalide : strict ou partial.")
     now = utcnow()
     upload_id = "upl_" + secrets.token_hex(12)
-    Upload(
+    upload_store.create(
         upload_id,
         department=department.code,
-        status="waiting",
+        now=now,
         mode=mode,
         dry_run=dry_run,
         confirm_exits=confirm_exits,
         actor=actor,
-        created_at=iso(now),
-        expires_at=now + UPLOAD_TTL,
-    ).save()
+    )
     post = aws.client("s3").generate_presigned_post(
         Bucket=settings.current().upload_bucket,
         Key=object_key(department.code, upload_id),
@@ -78,11 +74,8 @@ def create(code: str, *, mode: str, dry_run: bool, actor: str, confirm_exits: bo
 def status(code: str, upload_id: str) -> dict:
     if not UPLOAD_ID.match(upload_id or ""):
         raise NotFoundError("Dépôt inconnu.")
-    try:
-        upload = Upload.get(upload_id)
-    except Upload.DoesNotExist:
-        raise NotFoundError("Dépôt inconnu.") from None
-    if upload.department != code:
+    upload = upload_store.get(upload_id)
+    if upload is None or upload.department != code:
         raise NotFoundError("Dépôt inconnu.")
     return {
         "upload_id": upload.upload_id,
@@ -93,14 +86,38 @@ def status(code: str, upload_id: str) -> dict:
     }
 
 
-def process_event(event: dict, attempt: str | None = None) -> list[str]:
+def process_event(event: object, attempt: str | None = None) -> list[str]:
     """A raw S3 notification (Lambda event): process each ``ObjectCreated`` record.
-    ``attempt``: the Lambda request id, the same when Lambda retries a failed event."""
-    return [
-        process_object(record["s3"]["bucket"]["name"], record["s3"]["object"]["key"], attempt)
-        for record in event.get("Records", [])
-        if record.get("eventName", "ObjectCreated").startswith("ObjectCreated")
-    ]
+    ``attempt``: the Lambda request id, the same when Lambda retries a failed event. A malformed
+    event or record (not an object, keys missing or of the wrong type) is logged and dropped."""
+    records = event.get("Records") if isinstance(event, dict) else None
+    if not isinstance(records, list):
+        logger.warning("S3 event dropped: no records")
+        return []
+    found: list[str] = []
+    for record in records:
+        located = _object_of(record)
+        if located is None:
+            logger.warning("S3 record dropped: malformed")
+            continue
+        if located[2].startswith("ObjectCreated"):
+            found.append(process_object(located[0], located[1], attempt))
+    return found
+
+
+def _object_of(record: object) -> tuple[str, str, str] | None:
+    """(bucket, key, event name) of a well-formed S3 record, else None."""
+    if not isinstance(record, dict):
+        return None
+    s3 = record.get("s3")
+    bucket = s3.get("bucket") if isinstance(s3, dict) else None
+    item = s3.get("object") if isinstance(s3, dict) else None
+    name = bucket.get("name") if isinstance(bucket, dict) else None
+    key = item.get("key") if isinstance(item, dict) else None
+    event_name = record.get("eventName", "ObjectCreated")
+    if not all(isinstance(value, str) and value for value in (name, key, event_name)):
+        return None
+    return str(name), str(key), str(event_name)
 
 
 def process_object(bucket: str, key: str, attempt: str | None = None) -> str:
@@ -109,20 +126,21 @@ def process_object(bucket: str, key: str, attempt: str | None = None) -> str:
     if upload is None:
         return "ignored"
     claim = attempt or secrets.token_hex(8)
-    if not claim_upload(upload, claim, utcnow()):
+    if not upload_store.claim(upload, claim, utcnow()):
         return str(upload.status)
     key = object_key(upload.department, upload.upload_id)
     s3 = aws.client("s3")
     spool = _download(s3, bucket, key)
     if spool is None:
-        release_upload(upload, claim)
-        return "waiting"
+        logger.info("upload object missing: left waiting", extra={"upload_id": upload.upload_id})
+        upload_store.release(upload, claim)
+        return UploadStatus.WAITING
     try:
         final, report = _outcome(upload, spool)
     finally:
         spool.close()
         s3.delete_object(Bucket=bucket, Key=key)
-    finish_upload(upload, final, report)
+    upload_store.finish(upload, final, report)
     return final
 
 
@@ -132,53 +150,11 @@ def _upload_of(key: str) -> Upload | None:
         logger.warning("ignored object outside uploads/")
         return None
     _, code, upload_id = parts
-    try:
-        upload = Upload.get(upload_id)
-    except Upload.DoesNotExist:
+    upload = upload_store.get(upload_id)
+    if upload is None:
         logger.warning("object without upload", extra={"upload_id": upload_id})
         return None
     return upload if upload.department == code else None
-
-
-def claim_upload(upload: Upload, claim: str, now: datetime) -> bool:
-    """Transition ``waiting`` → ``processing`` (or take again a dead run's ``processing``)."""
-    stale = iso(now - CLAIM_LEASE)
-    condition = (Upload.status == "waiting") | (
-        (Upload.status == "processing") & ((Upload.claim_id == claim) | (Upload.claimed_at < stale))
-    )
-    try:
-        upload.update(
-            actions=[
-                Upload.status.set("processing"),
-                Upload.claim_id.set(claim),
-                Upload.claimed_at.set(iso(now)),
-            ],
-            condition=condition,
-        )
-    except UpdateError as error:
-        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-            upload.refresh()
-            return False
-        raise
-    return True
-
-
-def release_upload(upload: Upload, claim: str) -> None:
-    """Transition ``processing`` → ``waiting``: the object is not there (yet)."""
-    logger.info("upload object missing: left waiting", extra={"upload_id": upload.upload_id})
-    upload.update(
-        actions=[
-            Upload.status.set("waiting"),
-            Upload.claim_id.remove(),
-            Upload.claimed_at.remove(),
-        ],
-        condition=(Upload.status == "processing") & (Upload.claim_id == claim),
-    )
-
-
-def finish_upload(upload: Upload, final: str, report: dict) -> None:
-    """Transition ``processing`` → ``done`` | ``rejected`` | ``failed`` with its report."""
-    upload.update(actions=[Upload.status.set(final), Upload.report.set(report)])
 
 
 def _download(s3: object, bucket: str, key: str) -> IO[bytes] | None:
@@ -195,26 +171,29 @@ def _download(s3: object, bucket: str, key: str) -> IO[bytes] | None:
     return spool  # type: ignore[return-value]
 
 
-def _outcome(upload: Upload, spool: IO[bytes]) -> tuple[str, dict]:
+def _outcome(upload: Upload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, Any]]:
     try:
         return _run(upload, spool)
     except RelaisError as error:
         details = error.details if isinstance(error.details, dict) else {}
-        return "rejected", {**details, "error": {"code": error.code, "message": error.message}}
+        return UploadStatus.REJECTED, {
+            **details,
+            "error": {"code": error.code, "message": error.message},
+        }
     except Exception as error:
         log_failure("upload processing failed", error, upload_id=upload.upload_id)
-        return "failed", {"error": {"code": "internal", "message": "Erreur interne."}}
+        return UploadStatus.FAILED, {"error": {"code": "internal", "message": "Erreur interne."}}
 
 
-def _run(upload: Upload, spool: IO[bytes]) -> tuple[str, dict]:
+def _run(upload: Upload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, Any]]:
     department = departments.get(upload.department)
     now: datetime = utcnow()
     parsed = roster.parse(department, spool, now)
-    upload.update(actions=[Upload.rows_total.set(parsed.rows)])
+    upload_store.progress(upload, total=parsed.rows)
 
     def progress(done: int) -> None:
         # ``done`` counts items written, exited youths included: never more than the file's rows
-        upload.update(actions=[Upload.rows_done.set(min(done, parsed.rows))])
+        upload_store.progress(upload, done=min(done, parsed.rows))
 
     report = roster.apply_parsed(
         department,
@@ -226,5 +205,5 @@ def _run(upload: Upload, spool: IO[bytes]) -> tuple[str, dict]:
         now=now,
         progress=progress,
     )
-    upload.update(actions=[Upload.rows_done.set(parsed.rows)])  # every row was dealt with
-    return "done", report
+    upload_store.progress(upload, done=parsed.rows)  # every row was dealt with
+    return UploadStatus.DONE, report

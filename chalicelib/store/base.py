@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from pynamodb.attributes import ListAttribute, MapAttribute
 
 from chalicelib import settings
-from chalicelib.domain.clock import utcnow
+from chalicelib.domain.clock import iso, utcnow
 
 
 class _SettingsBound(type):
@@ -44,6 +44,36 @@ def table_meta(suffix: str) -> type:
             "read_timeout_seconds": 15,
         },
     )
+
+
+def history_entry(status: str, at: datetime, note: str | None = None) -> dict[str, str]:
+    """One line of a referral's or a message's history: what it became, when, and why."""
+    item = {"at": iso(at), "status": str(status)}
+    if note:
+        item["note"] = note
+    return item
+
+
+class Expiring(Protocol):
+    expires_at: datetime | None
+
+
+def live(item: Expiring, now: datetime | None = None) -> bool:
+    """DynamoDB deletes expired items lazily (and moto never does): every read filters with this."""
+    return not is_expired(item.expires_at, now)
+
+
+def live_page(results: Any, size: int, now: datetime) -> tuple[list[Any], dict[str, Any] | None]:
+    """Up to ``size`` live items of a PynamoDB result iterator and the key to resume after the last
+    one read (None: nothing more)."""
+    found: list[Any] = []
+    for item in results:
+        if not live(item, now):
+            continue
+        found.append(item)
+        if len(found) == size:
+            return found, results.last_evaluated_key
+    return found, None
 
 
 def is_expired(expires_at: datetime | None, now: datetime | None = None) -> bool:

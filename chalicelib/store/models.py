@@ -1,5 +1,10 @@
 """Every DynamoDB table of Relais ASE, as PynamoDB models. The only module that declares storage.
 
+Only ``chalicelib/store/`` imports this module (import-linter contract in pyproject.toml): the
+rest of the code goes through the store's aggregate modules (``store.youths``,
+``store.referrals``, ``store.messages``…) and their named transitions. A new table is a new model
+here, added to ``ALL_MODELS`` (provisioning creates it), and its own aggregate module.
+
 See docs/ARCHITECTURE.md for why the keys and indexes are what they are.
 """
 
@@ -12,7 +17,7 @@ from pynamodb.attributes import (
     TTLAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.domain.enums import MessageStatus, YouthStatus
@@ -134,6 +139,7 @@ class Referral(Model):
     # what messages and pages show (minimal personal data)
     snapshot = PlainMapAttribute(default=dict)
     sequence = NumberAttribute(default=0)
+    answers = PlainListAttribute(null=True)  # every answer, whole: [{reponse, date_rdv, …, at}]
     expires_at = TTLAttribute(null=True)
     token_index = TokenIndex()
     youth_index = YouthReferralsIndex()
@@ -149,6 +155,14 @@ class DispatchIndex(GlobalSecondaryIndex):
     dispatch_at = UnicodeAttribute(range_key=True)
 
 
+class MessageYouthIndex(GlobalSecondaryIndex):
+    """Messages about one youth (sparse: digests carry no ``youth_key``): erasure and consent
+    changes query them."""
+
+    Meta = type("Meta", (), {"index_name": "youth-index", "projection": KeysOnlyProjection()})
+    youth_key = UnicodeAttribute(hash_key=True)
+
+
 class Message(Model):
     """One email or SMS to send, exactly once. ``message_id`` is derived from what it is for."""
 
@@ -156,6 +170,7 @@ class Message(Model):
     message_id = UnicodeAttribute(hash_key=True)
     department = UnicodeAttribute()
     referral_id = UnicodeAttribute(null=True)
+    youth_key = UnicodeAttribute(null=True)  # "{department}#{id_externe}" of the youth it concerns
     purpose = UnicodeAttribute()  # referral | reminder | escalation | alert | digest | placement
     template = UnicodeAttribute()
     channel = UnicodeAttribute()  # email | sms
@@ -176,6 +191,7 @@ class Message(Model):
     created_at = UnicodeAttribute()
     expires_at = TTLAttribute(null=True)
     dispatch_index = DispatchIndex()
+    youth_index = MessageYouthIndex()
 
 
 class DirectoryItem(Model):

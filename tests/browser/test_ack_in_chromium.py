@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,7 +27,7 @@ from tests.integration import support as s
 pytestmark = pytest.mark.browser
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-RDV = date(2030, 1, 15)
+RDV = date.today() + timedelta(days=30)  # within SPEC §4: 60 days ago to 2 years ahead
 LABELS = ANSWER_LABELS["mission_locale"]
 
 

@@ -10,6 +10,10 @@ from chalicelib.departments import service as departments
 from chalicelib.local import outbox
 from tests.fixtures.privacy import register_row
 
+# an appointment date the answer form accepts whatever day the suite runs (SPEC §4: from 60 days
+# ago to 2 years ahead)
+RDV = date.today() + timedelta(days=30)
+
 ROSTER_COLUMNS = [
     "id_externe",
     "nom",

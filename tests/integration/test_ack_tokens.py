@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -114,12 +114,14 @@ def test_opening_the_link_changes_nothing(client, links):
 def test_a_partner_may_change_its_answer_and_the_history_keeps_both(client, links):
     client.http.post(links["TOKA"], body=b"reponse=refuse&motif=complet", headers=FORM)
     again = client.http.post(
-        links["TOKA"], body=b"reponse=accepte&date_rdv=15%2F01%2F2030", headers=FORM
+        links["TOKA"],
+        body=f"reponse=accepte&date_rdv={s.RDV:%d%%2F%m%%2F%Y}".encode(),
+        headers=FORM,
     )
     assert again.status_code == 200
     referral = next(r for r in Referral.scan() if r.id_externe == "TOKA")
     assert referral.status == "acknowledged"
-    assert referral.answer["date_rdv"] == date(2030, 1, 15).isoformat()
+    assert referral.answer["date_rdv"] == s.RDV.isoformat()
     assert [h["status"] for h in referral.history][-2:] == ["declined", "acknowledged"]
 
 

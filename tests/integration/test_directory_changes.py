@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from chalicelib import jobs
-from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.domain import clock
+from chalicelib.store.directory import DirectorySnapshot
 from chalicelib.store.models import Referral
 from tests.integration import support as s
 

@@ -50,7 +50,7 @@ def world(client) -> fw.World:
     tilleuls = "accueil@fjt-tilleuls.example.fr"
     answers = [
         ("DUE10", lille, f"reponse=accepte&commentaire={_form(HYPERLINK)}"),
-        ("NEAR1", lille, "reponse=accepte&date_rdv=2030-02-01"),
+        ("NEAR1", lille, f"reponse=accepte&date_rdv={s.RDV}"),
         ("ADULT", roubaix, "reponse=refuse&motif=complet"),
         ("NEAR2", tilleuls, "reponse=accepte"),
     ]

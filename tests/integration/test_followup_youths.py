@@ -126,13 +126,13 @@ def test_the_detail_shows_the_youth_its_referrals_and_their_history(world):
     assert "snapshot" not in referral and "token_hash" not in referral
     # And once the partner has answered, the answer and its step are there
     link = next(m["ack_url"] for m in s.sent() if m["to"] == "accueil@ml-lille.example.fr")
-    world.answer(link, "reponse=accepte&date_rdv=2030-01-15&commentaire=RDV+pris")
+    world.answer(link, f"reponse=accepte&date_rdv={s.RDV}&commentaire=s.RDV+pris")
     referral = world.get(fw.youth_path("DUE10")).json_body["referrals"][0]
     assert referral["status"] == "acknowledged"
     assert [step["status"] for step in referral["history"]] == ["pending", "sent", "acknowledged"]
     assert referral["answer"]["reponse"] == "accepte"
-    assert referral["answer"]["date_rdv"] == "2030-01-15"
-    assert referral["answer"]["commentaire"] == "RDV pris"
+    assert referral["answer"]["date_rdv"] == s.RDV.isoformat()
+    assert referral["answer"]["commentaire"] == "s.RDV pris"
 
 
 def test_the_detail_shows_a_roster_change_in_the_history(world):

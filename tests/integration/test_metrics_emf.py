@@ -59,7 +59,7 @@ def day(client, capsys, rows, today):
     link = next(m["ack_url"] for m in s.sent() if m["to"] == "accueil@ml-lille.example.fr")
     answer = client.http.post(
         urlsplit(link).path,
-        body=b"reponse=accepte&date_rdv=2030-01-15",
+        body=f"reponse=accepte&date_rdv={s.RDV}".encode(),
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert answer.status_code == 200

@@ -74,7 +74,7 @@ def test_the_link_shows_a_page_that_changes_nothing_and_the_answer_is_recorded(
     # And the partner accepts
     answer = client.http.post(
         path,
-        body=b"reponse=accepte&date_rdv=2030-01-15&commentaire=RDV+pris",
+        body=f"reponse=accepte&date_rdv={s.RDV}&commentaire=RDV+pris".encode(),
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert answer.status_code == 200

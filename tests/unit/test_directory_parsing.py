@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.directory.parsing import (
     parse_coverage,
     parse_habitat_jeunes,
     parse_missions_locales,
 )
+from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.errors import MissingColumnsError, UnreadableFileError
 from tests.unit.roster_files import (
     coverage_csv,

@@ -1,18 +1,14 @@
-"""What the follow-up routes show of stored youths and referrals, and which messages an erasure
-looks up. Pure: stand-in items, no storage."""
+"""What the follow-up routes show of stored youths and referrals. Pure: stand-in items, no
+storage. (Which messages an erasure finds: every message about a youth carries its key, see
+tests/integration/test_erasure.py.)"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from chalicelib.domain import ids
+from chalicelib.domain.routing import Route
 from chalicelib.domain.scheduling import BLOCKED
-from chalicelib.followup import erasure, views
-from chalicelib.pathway import placement
-from chalicelib.referrals import alerts, invitations
-from chalicelib.routing.rules import REASONS, Route
-from chalicelib.store.models import Department
+from chalicelib.followup import views
 
 RECORD = {
     "id_externe": "A-1",
@@ -107,42 +103,6 @@ def test_a_csv_line_flattens_the_answer_and_names_the_partner():
     assert row["partner"] == "ML59A"  # no snapshot left (erased): the partner's id
     assert row["reponse"] == "accepte"
     assert row["commentaire"] == "=1+1"
-
-
-def test_erasure_looks_up_every_message_a_referral_can_have():
-    found = set(erasure.referral_message_ids("59", "ref_1", 2))
-    expected = {
-        ids.message_id("ref_1", "initial"),
-        ids.message_id("ref_1", "reminder"),
-        placement.message_id("ref_1"),
-        invitations._state("ref_1", _route(), None, 2, cancelled=False).message,
-        ids.message_id("ref_1", ("invite", 1)),
-    }
-    assert expected <= found
-
-
-def test_erasure_finds_the_alerts_the_department_received_about_a_referral():
-    department = Department("59", name="Nord", contact_email="ase@cd59.example.fr")
-    now = datetime(2026, 1, 15, tzinfo=UTC)
-    first = ids.message_id("ref_1", "initial")
-    queued = [
-        alerts.alert_message(department, "escalation", ("ref_1",), {}, now).message_id,
-        alerts.alert_message(department, "alert_redirected", ("ref_1",), {}, now).message_id,
-        alerts.alert_message(department, "alert_undeliverable", (first,), {}, now).message_id,
-        alerts.alert_message(department, "alert_failed", (first,), {}, now).message_id,
-    ]
-    assert set(queued) <= set(erasure.referral_message_ids("59", "ref_1", 0))
-
-
-def test_erasure_tries_each_kind_and_reason_for_every_routing_input_the_youth_had():
-    department = Department("59", name="Nord", contact_email="ase@cd59.example.fr")
-    now = datetime(2026, 1, 15, tzinfo=UTC)
-    found = erasure.no_partner_ids("59", "A-1", {"mission_locale": {"59599|", "59599|ML59A"}})
-    assert len(found) == 2 * len(REASONS)
-    for reason in REASONS:
-        key = ("A-1", "mission_locale", reason, "59599|")
-        queued = alerts.alert_message(department, "alert_no_partner", key, {}, now)
-        assert queued.message_id in found
 
 
 def _route() -> Route:

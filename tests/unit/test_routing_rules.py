@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
+from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.domain.labels import REASON_LABELS
-from chalicelib.routing import (
+from chalicelib.domain.routing import (
     REASONS,
     InMemoryDirectory,
     NoRoute,

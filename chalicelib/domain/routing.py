@@ -33,8 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.domain import geo
+from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.domain.enums import Channel, PartnerType
 
 MISSION_LOCALE, HABITAT_JEUNES = PartnerType.MISSION_LOCALE, PartnerType.HABITAT_JEUNES

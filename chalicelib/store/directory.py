@@ -11,9 +11,9 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
-from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.domain import geo
 from chalicelib.domain.clock import iso, utcnow
+from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.store.models import DirectoryItem
 
 POINTER = ("current", "directory")

@@ -1,0 +1,267 @@
+"""Messages (emails and SMS sent exactly once) and their named, conditional transitions.
+
+    pending ──claim──► sending ──mark_sent──► sent
+       ▲                  │
+       └── retry_later ───┤ (and switch_channel: the partner's other channel)
+                          └── finish ──► undeliverable | failed
+    pending ──cancel──► cancelled (its referral was cancelled: exit, erasure)
+
+A message about one youth carries ``youth_key`` (sparse ``youth-index``): erasure and consent
+changes query what concerns the youth instead of rebuilding ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import MessageStatus
+from chalicelib.store.base import history_entry, plain
+from chalicelib.store.models import Message
+from chalicelib.store.writes import applied
+
+MESSAGE_TTL = timedelta(days=400)  # messages about no youth in particular (digests)
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def new(
+    *,
+    message_id: str,
+    department: str,
+    purpose: str,
+    template: str,
+    channel: str,
+    recipients: list[str],
+    context: dict[str, Any],
+    now: datetime,
+    referral_id: str | None = None,
+    youth_key: str | None = None,
+    fallback_channel: str | None = None,
+    fallback_recipients: list[str] | None = None,
+    dispatch_at: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> Message:
+    """A message to queue; about a youth, it expires with the youth (``expires_at``)."""
+    return Message(
+        message_id,
+        department=department,
+        referral_id=referral_id,
+        youth_key=youth_key,
+        purpose=purpose,
+        template=template,
+        channel=channel,
+        recipients=recipients,
+        fallback_channel=fallback_channel,
+        fallback_recipients=fallback_recipients,
+        context=context,
+        status=MessageStatus.PENDING,
+        dispatch_at=iso(dispatch_at or now),
+        history=[history_entry(MessageStatus.PENDING, now)],
+        created_at=iso(now),
+        expires_at=expires_at or now + MESSAGE_TTL,
+    )
+
+
+def enqueue(message: Message) -> bool:
+    """Queue a message once (same id → no second message)."""
+    return applied(lambda: message.save(condition=Message.message_id.does_not_exist()))
+
+
+def due(department: str, now: datetime) -> Iterator[Message]:
+    return Message.dispatch_index.query(department, Message.dispatch_at <= iso(now))
+
+
+def of_youth(youth_key: str) -> list[Message]:
+    return list(Message.youth_index.query(youth_key))
+
+
+def get(message_id: str) -> Message | None:
+    try:
+        return Message.get(message_id)
+    except Message.DoesNotExist:
+        return None
+
+
+def get_many(message_ids: list[str]) -> list[Message]:
+    found: list[Message] = []
+    for start in range(0, len(message_ids), 100):
+        found += list(Message.batch_get(message_ids[start : start + 100]))
+    return found
+
+
+def claim(message: Message, claim_id: str, now: datetime) -> bool:
+    """Take the message to send it: ``pending`` and due, or a ``sending`` claim left behind by a
+    dispatcher that died (older than ``CLAIM_TIMEOUT``)."""
+    stale = iso(now - CLAIM_TIMEOUT)
+    return applied(
+        lambda: message.update(
+            actions=[
+                Message.status.set(MessageStatus.SENDING),
+                Message.claim_id.set(claim_id),
+                Message.claimed_at.set(iso(now)),
+                Message.attempts.add(1),
+            ],
+            condition=(
+                (Message.status == MessageStatus.PENDING) & (Message.dispatch_at <= iso(now))
+            )
+            | ((Message.status == MessageStatus.SENDING) & (Message.claimed_at < stale)),
+        )
+    )
+
+
+def sent_actions(provider_id: str, now: datetime) -> list[Any]:
+    return [
+        Message.status.set(MessageStatus.SENT),
+        Message.provider_id.set(provider_id),
+        Message.sent_at.set(iso(now)),
+        Message.dispatch_at.remove(),
+        Message.history.set(Message.history.append([history_entry(MessageStatus.SENT, now)])),
+    ]
+
+
+def mark_sent(message: Message, claim_id: str, provider_id: str, now: datetime) -> bool:
+    """Alone (no referral moves with it): ``sent``, on our own claim only."""
+    return applied(
+        lambda: message.update(
+            actions=sent_actions(provider_id, now), condition=Message.claim_id == claim_id
+        )
+    )
+
+
+def wait_until(message: Message, moment: datetime) -> bool:
+    """A pending SMS waits for its window."""
+    return applied(
+        lambda: message.update(
+            actions=[Message.dispatch_at.set(iso(moment))],
+            condition=Message.status == MessageStatus.PENDING,
+        )
+    )
+
+
+def retry_later(message: Message, at: datetime, code: str, *, claim_id: str | None) -> bool:
+    """Back to ``pending`` until ``at`` (a transient failure, a soft bounce)."""
+    condition = (
+        (Message.claim_id == claim_id) if claim_id else (Message.status == MessageStatus.SENT)
+    )
+    return applied(
+        lambda: message.update(
+            actions=[
+                Message.status.set(MessageStatus.PENDING),
+                Message.dispatch_at.set(iso(at)),
+                Message.last_error.set(code),
+            ],
+            condition=condition,
+        )
+    )
+
+
+def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str | None) -> bool:
+    """Re-queue on the partner's other channel; False when it has none (or someone moved it)."""
+    if not (message.fallback_channel and message.fallback_recipients):
+        return False
+    condition = (
+        (Message.claim_id == claim_id) if claim_id else (Message.status == MessageStatus.SENT)
+    )
+    applied(
+        lambda: message.update(
+            actions=[
+                Message.channel.set(message.fallback_channel),
+                Message.recipients.set(list(message.fallback_recipients or [])),
+                Message.fallback_channel.remove(),
+                Message.fallback_recipients.remove(),
+                Message.status.set(MessageStatus.PENDING),
+                Message.dispatch_at.set(iso(now)),
+                Message.last_error.set(code),
+                Message.history.set(
+                    Message.history.append([history_entry(MessageStatus.UNDELIVERABLE, now, code)])
+                ),
+            ],
+            condition=condition,
+        )
+    )
+    return True
+
+
+def finish(
+    message: Message, status: MessageStatus, code: str, now: datetime, *, claim_id: str | None
+) -> bool:
+    """The message will not be delivered (``undeliverable`` or ``failed``)."""
+    return applied(
+        lambda: message.update(
+            actions=[
+                Message.status.set(status),
+                Message.dispatch_at.remove(),
+                Message.last_error.set(code),
+                Message.history.set(Message.history.append([history_entry(status, now, code)])),
+            ],
+            condition=(Message.claim_id == claim_id) if claim_id else None,
+        )
+    )
+
+
+def note_event(message: Message, at: datetime, what: str) -> bool:
+    """Record a delivery event (bounce, complaint, delivery) in the history, once, in order."""
+    return applied(
+        lambda: message.update(
+            actions=[
+                Message.last_event_at.set(iso(at)),
+                Message.history.set(Message.history.append([history_entry(what, at)])),
+            ],
+            condition=Message.last_event_at.does_not_exist() | (Message.last_event_at < iso(at)),
+        )
+    )
+
+
+def cancel(message_id: str, now: datetime) -> bool:
+    """A pending message that must not go (its referral was cancelled)."""
+    return applied(
+        lambda: Message(message_id).update(
+            actions=[
+                Message.status.set(MessageStatus.CANCELLED),
+                Message.dispatch_at.remove(),
+                Message.history.set(
+                    Message.history.append([history_entry(MessageStatus.CANCELLED, now)])
+                ),
+            ],
+            condition=Message.status == MessageStatus.PENDING,
+        )
+    )
+
+
+def follow_youth(
+    message: Message, *, snapshot: dict[str, Any] | None, expires_at: datetime | None
+) -> bool:
+    """A pending message shows what the youth's record says now (consent withdrawn) and expires
+    with the youth."""
+    actions: list[Any] = [Message.expires_at.set(expires_at)] if expires_at else []
+    context = plain(message.context) or {}
+    if snapshot is not None and message.status == MessageStatus.PENDING and "snapshot" in context:
+        actions.append(Message.context.set({**context, "snapshot": snapshot}))
+    if not actions:
+        return False
+    return applied(lambda: message.update(actions=actions, condition=Message.message_id.exists()))
+
+
+def set_context(message: Message, context: dict[str, Any]) -> bool:
+    return applied(
+        lambda: message.update(
+            actions=[Message.context.set(context)], condition=Message.message_id.exists()
+        )
+    )
+
+
+def delete(message_ids: list[str]) -> int:
+    """Delete those of ``message_ids`` that exist; return how many did."""
+    existing = [
+        m.message_id
+        for start in range(0, len(message_ids), 100)
+        for m in Message.batch_get(
+            message_ids[start : start + 100], attributes_to_get=["message_id"]
+        )
+    ]
+    with Message.batch_write() as batch:
+        for message_id in existing:
+            batch.delete(Message(message_id))
+    return len(existing)

@@ -1,0 +1,408 @@
+"""Referrals and their named, conditional transitions (the state machine of docs/ARCHITECTURE.md).
+
+    pending ──mark_sent (with its message)──► sent ──advance_followup──► escalated
+    pending ──cancel_unsent──► cancelled           (exit, erasure)
+    sent | escalated | answered ──record_answer──► acknowledged | declined | redirected
+    sent | escalated ──redirect──► redirected      (the directory names another partner)
+    pending | sent | escalated ──give_up──► undeliverable | failed   (never once answered)
+    sent | escalated ──stop_followups / resume_followups──► same status, follow-ups off / on
+
+Each transition is one conditional write; False means someone else moved the referral first.
+Reads ignore expired items (``live``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.expressions.condition import size
+
+from chalicelib.domain import ids
+from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import (
+    ANSWERABLE,
+    ANSWERED,
+    AWAITING_ANSWER,
+    Answer,
+    FollowupStage,
+    ReferralStatus,
+)
+from chalicelib.domain.routing import Route
+from chalicelib.store.base import history_entry, live, live_page, plain
+from chalicelib.store.models import AuditEvent, Message, Referral
+from chalicelib.store.writes import applied, transaction
+
+MAX_ANSWERS = 20  # changes of answer kept per referral (SPEC §6)
+UNSENT = (ReferralStatus.PENDING,)
+FAILABLE = (ReferralStatus.PENDING, ReferralStatus.SENT, ReferralStatus.ESCALATED)
+
+
+def _history(status: str, now: datetime, note: str | None = None) -> Any:
+    return Referral.history.set(Referral.history.append([history_entry(status, now, note)]))
+
+
+# --- reads ---------------------------------------------------------------------------------------
+def get(referral_id: str, now: datetime | None, *, consistent: bool = False) -> Referral | None:
+    """The referral, if live at ``now`` (``now=None``: even expired)."""
+    try:
+        referral = Referral.get(referral_id, consistent_read=consistent)
+    except Referral.DoesNotExist:
+        return None
+    return referral if now is None or live(referral, now) else None
+
+
+def by_token(token_hash: str, now: datetime) -> Referral | None:
+    """The live referral behind an acknowledgement token (one read of ``token-index``)."""
+    found = next(iter(Referral.token_index.query(token_hash, limit=1)), None)
+    return found if found is not None and live(found, now) else None
+
+
+def of_youth(department: str, id_externe: str) -> list[Referral]:
+    """Every referral of the youth, expired ones included (erasure needs them all)."""
+    return list(Referral.youth_index.query(ids.youth_key(department, id_externe)))
+
+
+def live_of_youth(department: str, id_externe: str, now: datetime) -> list[Referral]:
+    return [r for r in of_youth(department, id_externe) if live(r, now)]
+
+
+def _filters(status: str | None, kind: str | None) -> Any:
+    condition = None
+    if status:
+        condition = Referral.status == status
+    if kind:
+        by_kind = Referral.kind == kind
+        condition = by_kind if condition is None else condition & by_kind
+    return condition
+
+
+def page(
+    department: str,
+    *,
+    status: str | None,
+    kind: str | None,
+    cursor: dict[str, Any] | None,
+    size: int,
+    now: datetime,
+) -> tuple[list[Referral], dict[str, Any] | None]:
+    """One page of the department's live referrals (``department-index``), and the next key."""
+    results = Referral.department_index.query(
+        department,
+        filter_condition=_filters(status, kind),
+        last_evaluated_key=cursor,
+        page_size=size,
+    )
+    return live_page(results, size, now)
+
+
+def of_department(
+    department: str, now: datetime, *, status: str | None = None, kind: str | None = None
+) -> Iterator[Referral]:
+    found = Referral.department_index.query(department, filter_condition=_filters(status, kind))
+    return (referral for referral in found if live(referral, now))
+
+
+def followups_due(department: str, until: str) -> Iterator[Referral]:
+    return Referral.followup_index.query(department, Referral.followup_at <= until)
+
+
+# --- creation ------------------------------------------------------------------------------------
+def new(
+    referral_id: str,
+    *,
+    department: str,
+    id_externe: str,
+    kind: str,
+    route: Route,
+    token_hash: str,
+    snapshot: dict[str, Any],
+    now: datetime,
+    expires_at: datetime | None,
+) -> Referral:
+    """A referral to create (``pending``); it expires with its youth."""
+    return Referral(
+        referral_id,
+        department=department,
+        id_externe=id_externe,
+        youth_key=ids.youth_key(department, id_externe),
+        kind=kind,
+        partner_type=route.partner_type,
+        partner_id=route.partner_id,
+        channel=route.canal,
+        status=ReferralStatus.PENDING,
+        history=[history_entry(ReferralStatus.PENDING, now)],
+        created_at=iso(now),
+        token_hash=token_hash,
+        snapshot=snapshot,
+        expires_at=expires_at,
+    )
+
+
+def create_with_message(referral: Referral, message: Message) -> bool:
+    """A new referral and its first message in one transaction; False if it already exists."""
+
+    def write() -> None:
+        with transaction() as batch:
+            batch.save(referral, condition=Referral.referral_id.does_not_exist())
+            batch.save(message, condition=Message.message_id.does_not_exist())
+
+    return applied(write)
+
+
+# --- sending -------------------------------------------------------------------------------------
+def sent_actions(
+    channel: str, now: datetime, *, ack_ttl_days: int, relance_jours: int
+) -> list[Any]:
+    """What ``mark_sent`` writes on the referral, in the message's transaction."""
+    return [
+        Referral.status.set(ReferralStatus.SENT),
+        Referral.sent_at.set(iso(now)),
+        Referral.channel.set(channel),
+        Referral.token_expires_at.set(iso(now + timedelta(days=ack_ttl_days))),
+        Referral.followup_at.set(iso(now + timedelta(days=relance_jours))),
+        Referral.followup_stage.set(FollowupStage.REMINDER),
+        _history(ReferralStatus.SENT, now),
+    ]
+
+
+SENT_CONDITION = Referral.status == ReferralStatus.PENDING
+
+
+def give_up(referral_id: str, status: ReferralStatus, code: str, now: datetime) -> bool:
+    """Its message will not arrive (``undeliverable``, ``failed``). An answer always wins: a
+    referral once answered keeps its status whatever event comes late (SPEC §6)."""
+    return applied(
+        lambda: Referral(referral_id).update(
+            actions=[
+                Referral.status.set(status),
+                Referral.followup_at.remove(),
+                _history(status, now, code),
+            ],
+            condition=Referral.status.is_in(*FAILABLE) & Referral.answered_at.does_not_exist(),
+        )
+    )
+
+
+# --- answers -------------------------------------------------------------------------------------
+def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> bool:
+    """The partner's answer, whole, appended to ``answers`` (at most ``MAX_ANSWERS``), with the
+    audit event, in one transaction. Conditional on the number of answers read: of two posts at
+    once, the second finds the first's answer (the caller shows it)."""
+    status = Answer(answer["reponse"]).status
+    item = {**answer, "at": iso(now)}
+    count = len(referral.answers or [])
+    actions = [
+        Referral.status.set(status),
+        Referral.answer.set(item),
+        Referral.answers.set(Referral.answers.append([item]) if count else [item]),
+        Referral.answered_at.set(iso(now)),
+        _history(status, now, "partner"),
+        *_followup_after(status, now),
+    ]
+    seen = Referral.answers.does_not_exist() if count == 0 else size(Referral.answers) == count
+    event = AuditEvent(
+        referral.department,
+        f"{iso(now)}#{referral.referral_id[-12:]}#{count}",
+        action=f"ack_{answer['reponse']}",
+        actor="partner",
+        counts={},
+        subject=referral.referral_id,
+    )
+
+    def write() -> None:
+        with transaction() as batch:
+            batch.update(
+                referral,
+                actions=actions,
+                condition=Referral.status.is_in(*ANSWERABLE)
+                & (Referral.token_expires_at > iso(now))
+                & seen,
+            )
+            batch.save(event, condition=AuditEvent.at_id.does_not_exist())
+
+    return applied(write)
+
+
+def _followup_after(status: ReferralStatus, now: datetime) -> list[Any]:
+    if status == ReferralStatus.REDIRECTED:  # the follow-up job routes again
+        return [
+            Referral.followup_at.set(iso(now)),
+            Referral.followup_stage.set(FollowupStage.REROUTE),
+        ]
+    return [Referral.followup_at.remove(), Referral.followup_stage.remove()]
+
+
+def answers_of(referral: Referral) -> list[dict[str, Any]]:
+    """Every answer, oldest first (a referral answered before the list existed has one)."""
+    found = plain(referral.answers) or []
+    if not found and referral.answer:
+        found = [plain(referral.answer)]
+    return list(found)
+
+
+# --- follow-ups ----------------------------------------------------------------------------------
+def advance_followup(
+    referral: Referral,
+    stage: FollowupStage,
+    expected: ReferralStatus,
+    now: datetime,
+    *,
+    next_at: datetime | None,
+) -> bool:
+    """Record that ``stage`` was done and move to the next one (reminder → escalation → none)."""
+    noted = ReferralStatus.ESCALATED if stage == FollowupStage.ESCALATION else stage
+    actions: list[Any] = [_history(noted, now)]
+    if stage == FollowupStage.REMINDER and next_at is not None:
+        actions += [
+            Referral.followup_at.set(iso(next_at)),
+            Referral.followup_stage.set(FollowupStage.ESCALATION),
+        ]
+    else:
+        actions += [Referral.followup_at.remove(), Referral.followup_stage.remove()]
+    if stage == FollowupStage.ESCALATION:
+        actions.append(Referral.status.set(ReferralStatus.ESCALATED))
+    return applied(
+        lambda: referral.update(
+            actions=actions,
+            condition=(Referral.followup_stage == stage) & (Referral.status == expected),
+        )
+    )
+
+
+def stop_followups(referral: Referral, now: datetime) -> bool:
+    """The youth left: no more reminder or escalation, the referral stays answerable. The stage
+    is kept, so that ``resume_followups`` knows where it was."""
+    return applied(
+        lambda: referral.update(
+            actions=[Referral.followup_at.remove(), _history("followups_stopped", now)],
+            condition=Referral.status.is_in(*AWAITING_ANSWER) & Referral.followup_at.exists(),
+        )
+    )
+
+
+def resume_followups(referral: Referral, now: datetime) -> bool:
+    """The youth came back: the follow-ups stopped by its exit go on (due now)."""
+    return applied(
+        lambda: referral.update(
+            actions=[Referral.followup_at.set(iso(now)), _history("followups_resumed", now)],
+            condition=Referral.status.is_in(*AWAITING_ANSWER)
+            & Referral.followup_at.does_not_exist()
+            & Referral.followup_stage.is_in(FollowupStage.REMINDER, FollowupStage.ESCALATION),
+        )
+    )
+
+
+# --- other changes -------------------------------------------------------------------------------
+def cancel_unsent(referral: Referral, now: datetime, note: str) -> bool:
+    return applied(
+        lambda: referral.update(
+            actions=[
+                Referral.status.set(ReferralStatus.CANCELLED),
+                _history(ReferralStatus.CANCELLED, now, note),
+            ],
+            condition=Referral.status.is_in(*UNSENT),
+        )
+    )
+
+
+def redirect(referral: Referral, now: datetime, note: str) -> bool:
+    """Its partner is no longer the competent one (directory change) and has not answered."""
+    return applied(
+        lambda: referral.update(
+            actions=[
+                Referral.status.set(ReferralStatus.REDIRECTED),
+                Referral.followup_at.remove(),
+                Referral.followup_stage.remove(),
+                _history(ReferralStatus.REDIRECTED, now, note),
+            ],
+            condition=Referral.status.is_in(*AWAITING_ANSWER),
+        )
+    )
+
+
+def reschedule_invitation(
+    referral_id: str, sequence: int, view: dict[str, Any], now: datetime, *, cancel: bool
+) -> bool:
+    """The interview moved (or was cancelled): a new calendar sequence and what it shows."""
+    actions = [
+        Referral.sequence.set(sequence),
+        Referral.snapshot.set(view),
+        _history(ReferralStatus.CANCELLED if cancel else "rescheduled", now),
+    ]
+    if cancel:
+        actions += [Referral.status.set(ReferralStatus.CANCELLED), Referral.followup_at.remove()]
+    return applied(
+        lambda: Referral(referral_id).update(
+            actions=actions, condition=Referral.referral_id.exists()
+        )
+    )
+
+
+def follow_youth(
+    referral: Referral, *, snapshot: dict[str, Any] | None, expires_at: datetime | None
+) -> bool:
+    """The referral shows what the youth's record says now (consent withdrawn, contact removed)
+    and expires with the youth."""
+    actions: list[Any] = [Referral.expires_at.set(expires_at)] if expires_at else []
+    if snapshot is not None:
+        actions.append(Referral.snapshot.set(snapshot))
+    if not actions:
+        return False
+    return applied(
+        lambda: referral.update(actions=actions, condition=Referral.referral_id.exists())
+    )
+
+
+def is_answered(referral: Referral) -> bool:
+    return referral.status in ANSWERED or bool(referral.answered_at)
+
+
+# --- erasure -------------------------------------------------------------------------------------
+ERASED_ID = ""  # never a roster id (id_externe is required)
+
+
+def erase(referral: Referral, now: datetime) -> bool:
+    """Replace the referral by an anonymous copy under a new random id (one transaction: delete +
+    put), keeping only what the department report counts (kind, partner, channel, status, dates,
+    the answer code): no snapshot, token, comment, note or file number. A pending referral
+    becomes ``cancelled``. True when it was cancelled on the way."""
+    cancel = referral.status in UNSENT
+    history = [
+        {"at": entry.get("at"), "status": entry.get("status")}
+        for entry in (plain(referral.history) or [])
+    ]
+    if cancel:
+        history.append(history_entry(ReferralStatus.CANCELLED, now))
+    answer = plain(referral.answer) or {}
+    partner = (plain(referral.snapshot) or {}).get("partner") or {}
+    new_id = "ref_" + secrets.token_hex(16)
+    copy = Referral(
+        new_id,
+        department=referral.department,
+        id_externe=ERASED_ID,
+        youth_key=f"erased#{new_id}",
+        kind=referral.kind,
+        partner_type=referral.partner_type,
+        partner_id=referral.partner_id,
+        channel=referral.channel,
+        status=ReferralStatus.CANCELLED if cancel else referral.status,
+        history=[*history, {"at": iso(now), "status": "erased"}],
+        created_at=referral.created_at,
+        sent_at=referral.sent_at,
+        answered_at=referral.answered_at,
+        answer={"reponse": answer["reponse"]} if answer.get("reponse") else None,
+        snapshot={"partner": {k: partner.get(k) for k in ("type", "id", "nom")}},
+        sequence=int(referral.sequence or 0),
+        expires_at=referral.expires_at,
+    )
+
+    def write() -> None:
+        with transaction() as batch:
+            batch.delete(Referral(referral.referral_id), condition=Referral.referral_id.exists())
+            batch.save(copy, condition=Referral.referral_id.does_not_exist())
+
+    # a concurrent erasure that replaced it first leaves one anonymous copy only
+    return applied(write) and cancel

@@ -1,0 +1,101 @@
+"""Roster uploads through S3 and their named, conditional transitions.
+
+waiting ──claim──► processing ──finish──► done | rejected | failed
+   ▲                   │
+   └──── release ──────┘ (the object is not there yet)
+processing (a dead run's, older than the lease) ──claim──► processing
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.domain.clock import iso
+from chalicelib.store.models import Upload
+from chalicelib.store.writes import applied
+
+__all__ = ["Upload", "UploadStatus"]
+
+UPLOAD_TTL = timedelta(days=30)
+CLAIM_LEASE = timedelta(minutes=6)  # the Lambda's timeout (300 s) and a margin: its run is over
+
+
+class UploadStatus(StrEnum):
+    WAITING = "waiting"
+    PROCESSING = "processing"
+    DONE = "done"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+def create(upload_id: str, *, department: str, now: datetime, **options: Any) -> Upload:
+    upload = Upload(
+        upload_id,
+        department=department,
+        status=UploadStatus.WAITING,
+        created_at=iso(now),
+        expires_at=now + UPLOAD_TTL,
+        **options,
+    )
+    upload.save()
+    return upload
+
+
+def get(upload_id: str) -> Upload | None:
+    try:
+        return Upload.get(upload_id)
+    except Upload.DoesNotExist:
+        return None
+
+
+def claim(upload: Upload, claim_id: str, now: datetime) -> bool:
+    """``waiting`` → ``processing`` (or take again a dead run's ``processing``); on refusal the
+    item is read again so that the caller sees its current status."""
+    stale = iso(now - CLAIM_LEASE)
+    condition = (Upload.status == UploadStatus.WAITING) | (
+        (Upload.status == UploadStatus.PROCESSING)
+        & ((Upload.claim_id == claim_id) | (Upload.claimed_at < stale))
+    )
+    taken = applied(
+        lambda: upload.update(
+            actions=[
+                Upload.status.set(UploadStatus.PROCESSING),
+                Upload.claim_id.set(claim_id),
+                Upload.claimed_at.set(iso(now)),
+            ],
+            condition=condition,
+        )
+    )
+    if not taken:
+        upload.refresh()
+    return taken
+
+
+def release(upload: Upload, claim_id: str) -> bool:
+    """``processing`` → ``waiting``: the object is not there (yet)."""
+    return applied(
+        lambda: upload.update(
+            actions=[
+                Upload.status.set(UploadStatus.WAITING),
+                Upload.claim_id.remove(),
+                Upload.claimed_at.remove(),
+            ],
+            condition=(Upload.status == UploadStatus.PROCESSING) & (Upload.claim_id == claim_id),
+        )
+    )
+
+
+def finish(upload: Upload, final: UploadStatus, report: dict[str, Any]) -> None:
+    """``processing`` → ``done`` | ``rejected`` | ``failed`` with its report."""
+    upload.update(actions=[Upload.status.set(final), Upload.report.set(report)])
+
+
+def progress(upload: Upload, *, total: int | None = None, done: int | None = None) -> None:
+    actions = []
+    if total is not None:
+        actions.append(Upload.rows_total.set(total))
+    if done is not None:
+        actions.append(Upload.rows_done.set(done))
+    upload.update(actions=actions)

@@ -1,0 +1,157 @@
+"""Youths: the department's roster as stored, and their named, conditional transitions.
+
+A youth is ``active`` while on the department's roster, ``exited`` once absent from a full roster
+(``sync`` writes both in batches); ``save_schedule`` records what the scan did (conditional on
+the record it read); ``forget_referrals`` is what an exit leaves for a return. Reads ignore
+expired items (``live``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.scheduling import BLOCKED
+from chalicelib.domain.youth import YouthRecord
+from chalicelib.store.base import live, live_page, plain
+from chalicelib.store.models import Youth
+from chalicelib.store.writes import applied
+
+__all__ = ["Youth"]
+
+
+def get(
+    department: str, id_externe: str, now: datetime | None, *, consistent: bool = False
+) -> Youth | None:
+    """The youth, if live at ``now`` (``now=None``: even expired, for erasure)."""
+    try:
+        youth = Youth.get(department, id_externe, consistent_read=consistent)
+    except Youth.DoesNotExist:
+        return None
+    return youth if now is None or live(youth, now) else None
+
+
+def record_of(youth: Youth) -> YouthRecord:
+    return YouthRecord.from_attributes(plain(youth.record) or {})
+
+
+def schedule_of(youth: Youth) -> Schedule:
+    return Schedule.from_item(plain(youth.scheduled))
+
+
+def due(department: str, today: date, now: datetime) -> Iterator[Youth]:
+    """The live youths with something due (``due-index``): the scan reads only these."""
+    for youth in Youth.due_index.query(department, Youth.due_at <= today.isoformat()):
+        if live(youth, now):
+            yield youth
+
+
+def blocked(department: str) -> Iterator[Youth]:
+    """The youths waiting for a partner (``due_at = BLOCKED``)."""
+    return Youth.due_index.query(department, Youth.due_at == BLOCKED)
+
+
+def majority_between(department: str, first: date, last: date, now: datetime) -> Iterator[Youth]:
+    """The live youths whose majority falls between ``first`` and ``last`` (``majority-index``)."""
+    found = Youth.majority_index.query(
+        department, Youth.majority_date.between(first.isoformat(), last.isoformat())
+    )
+    return (youth for youth in found if live(youth, now))
+
+
+def save_schedule(youth: Youth, schedule: Schedule, due_at: str | None) -> bool:
+    """What the scan created, and the next due date; False when the roster changed the youth
+    meanwhile (the next scan completes it with the new record)."""
+    actions = [
+        Youth.scheduled.set(schedule.to_item()),
+        Youth.due_at.set(due_at) if due_at else Youth.due_at.remove(),
+    ]
+    return applied(
+        lambda: youth.update(actions=actions, condition=Youth.fingerprint == youth.fingerprint)
+    )
+
+
+def rearm(youth: Youth, today: date) -> bool:
+    """A youth blocked for want of a partner is due again (a directory load)."""
+    return applied(
+        lambda: youth.update(
+            actions=[Youth.due_at.set(today.isoformat())], condition=Youth.due_at == BLOCKED
+        )
+    )
+
+
+def replace_schedule(youth: Youth, schedule: Schedule, *, due_today: date | None = None) -> bool:
+    """A referral left the schedule (re-routing, exit): the kind becomes due again."""
+    actions = [Youth.scheduled.set(schedule.to_item())]
+    if due_today is not None:
+        actions.append(Youth.due_at.set(due_today.isoformat()))
+    return applied(lambda: youth.update(actions=actions, condition=Youth.id_externe.exists()))
+
+
+def roster_index(department: str, now: datetime) -> Iterator[Youth]:
+    """Every live youth of the department, projected to (id, fingerprint, status) so that 50,000
+    youths stay small in memory: what a full-sync compares the file with."""
+    found = Youth.query(
+        department, attributes_to_get=["id_externe", "fingerprint", "status", "expires_at"]
+    )
+    return (item for item in found if live(item, now))
+
+
+def writer() -> Any:
+    """A batch writer (25 items a request) for a roster's created, changed and exited youths."""
+    return Youth.batch_write()
+
+
+def fetch(department: str, ids: Iterable[str]) -> dict[str, Youth]:
+    keys = [(department, i) for i in ids]
+    if not keys:
+        return {}
+    return {y.id_externe: y for y in Youth.batch_get(keys)}
+
+
+def erase(youth: Youth) -> None:
+    youth.delete()
+
+
+def page(
+    department: str,
+    *,
+    status: str | None,
+    majority: tuple[date | None, date | None],
+    cursor: dict[str, Any] | None,
+    size: int,
+    now: datetime,
+) -> tuple[list[Youth], dict[str, Any] | None]:
+    """One page of the department's live youths (by file number, or by majority date when a
+    range is given) and the key of the next page."""
+    condition = (Youth.status == status) if status else None
+    start, end = majority
+    if start is None and end is None:
+        results = Youth.query(
+            department, filter_condition=condition, last_evaluated_key=cursor, page_size=size
+        )
+    else:
+        results = Youth.majority_index.query(
+            department,
+            _majority_condition(start, end),
+            filter_condition=condition,
+            last_evaluated_key=cursor,
+            page_size=size,
+        )
+    return live_page(results, size, now)
+
+
+def _majority_condition(start: date | None, end: date | None) -> Any:
+    if start and end:
+        return Youth.majority_date.between(start.isoformat(), end.isoformat())
+    if start:
+        return Youth.majority_date >= start.isoformat()
+    return Youth.majority_date <= (end or date.max).isoformat()
+
+
+def of_department(department: str, now: datetime, *, status: str | None = None) -> Iterator[Youth]:
+    """Every live youth of the department (reports, coverage gaps: one Query)."""
+    condition = (Youth.status == status) if status else None
+    return (y for y in Youth.query(department, filter_condition=condition) if live(y, now))
