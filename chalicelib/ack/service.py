@@ -4,7 +4,8 @@ GET is one read (``token-index``). POST is two requests: that read, then one Tra
 recording the answer on the referral (whole, appended to its answers, at most 20) and the audit
 event. The same answer posted again (a double click) writes nothing and shows the confirmation;
 two posts at once: the second re-reads and, finding its own answer, confirms too. Re-routing
-after ``non_competent`` and the department's alert are done by the follow-up job.
+after ``non_competent`` and the department's alert (every answer is in its digest) are done by
+the follow-up job.
 """
 
 from __future__ import annotations

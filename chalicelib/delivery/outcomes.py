@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from chalicelib.alerts import raising
+from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.enums import MessageStatus, ReferralStatus
 from chalicelib.observability import emit, logger
 from chalicelib.pathway import placement
-from chalicelib.referrals import alerts
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store.departments import Department
@@ -18,6 +19,8 @@ from chalicelib.store.referrals import Referral
 from chalicelib.store.writes import applied, transaction
 
 MAX_ATTEMPTS = 5
+# Messages to the department or a referent: a failure is logged (and alarmed), not alerted about.
+INTERNAL_PURPOSES = ("alert", "escalation", "digest")
 
 
 def mark_sent(
@@ -93,7 +96,7 @@ def give_up(
     it. The message becomes final last, so that a failure half-way leaves it to be taken again
     (the referral update and the alert, keyed by the message, are safe to repeat). A referral
     already answered keeps its answer, and nobody is alerted about a partner who answered."""
-    if message.purpose == "alert" or not message.referral_id:
+    if message.purpose in INTERNAL_PURPOSES or not message.referral_id:
         message_store.finish(message, status, code, now, claim_id=claim)
         logger.error("alert could not be delivered", extra={"message_id": message.message_id})
         return
@@ -103,36 +106,22 @@ def give_up(
         return
     if message.purpose == "referral":
         referral_store.give_up(message.referral_id, ReferralStatus(status), code, now)
-    message_store.enqueue(_alert(department, message, status, code, now))
-    message_store.finish(message, status, code, now, claim_id=claim)
-
-
-def _alert(
-    department: Department, message: Message, status: MessageStatus, code: str, now: datetime
-) -> Message:
-    snapshot = message.context.as_dict()["snapshot"]
-    return alerts.alert_message(
-        department,
-        f"alert_{status}",
-        (message.message_id,),
-        {
-            "youth": alerts.youth_ref(snapshot["youth"]),
-            "id_externe": snapshot["youth"]["id_externe"],
-            "kind": snapshot["kind"],
-            "partner": snapshot["partner"],
-            "channel": message.channel,
-            "error_code": code,
-        },
+    raising.delivery_failed(
+        department.code,
+        message.referral_id,
+        message.context.as_dict()["snapshot"],
+        AlertKind(status),
         now,
-        referral_id=message.referral_id,
-        youth_key=message.youth_key,
-        expires_at=message.expires_at,
+        channel=message.channel,
+        code=code,
+        message_id=message.message_id,
     )
+    message_store.finish(message, status, code, now, claim_id=claim)
 
 
 def answered(message: Message, now: datetime) -> bool:
     """The partner already answered this message's referral: nothing more to deliver."""
-    if not message.referral_id or message.purpose == "alert":
+    if not message.referral_id or message.purpose in INTERNAL_PURPOSES:
         return False
     referral = referral_store.get(message.referral_id, now)
     return referral is not None and referral_store.is_answered(referral)

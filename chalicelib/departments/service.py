@@ -8,14 +8,15 @@ from chalicelib.domain import geo
 from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.roster import columns
+from chalicelib.roster.phones import InvalidPhoneError, normalize_phone
 from chalicelib.store import audit
 from chalicelib.store import departments as department_store
 from chalicelib.store.departments import Department
 from chalicelib.validation import is_email
 
 
-def add(code: str, *, name: str, email: str) -> str:
-    """Register a department (or update its name/contact) and return a new API key."""
+def add(code: str, *, name: str, email: str, phone: str | None = None) -> str:
+    """Register a department (or update its name/contacts) and return a new API key."""
     code = code.strip().upper()
     if not geo.is_department_code(code):
         raise BadRequestError("Code de département invalide (ex. 59, 2A, 974).")
@@ -23,18 +24,31 @@ def add(code: str, *, name: str, email: str) -> str:
         raise BadRequestError("Nom du département obligatoire.")
     if not is_email(email):
         raise BadRequestError("Adresse email de contact invalide.")
+    contact_phone = _phone(phone, code)
     department = department_store.get(code)
     if department is not None:
         department.name, department.contact_email = name.strip(), email.strip().lower()
+        department.contact_phone = contact_phone or department.contact_phone
     else:
         department = Department(
             code,
             name=name.strip(),
             contact_email=email.strip().lower(),
+            contact_phone=contact_phone,
             timezone=geo.timezone_of(code),
             created_at=iso(utcnow()),
         )
     return _issue_key(department, action="department_added")
+
+
+def _phone(phone: str | None, code: str) -> str | None:
+    """The department's phone for partners (E.164), or None when not given."""
+    if not (phone or "").strip():
+        return None
+    try:
+        return normalize_phone(phone, code).e164
+    except InvalidPhoneError:
+        raise BadRequestError("Numéro de téléphone de contact invalide.") from None
 
 
 def rotate_key(code: str) -> str:

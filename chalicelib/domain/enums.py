@@ -89,11 +89,13 @@ class YouthStatus(StrEnum):
 
 class FollowupStage(StrEnum):
     """What the hourly follow-up job does next with a referral: a reminder, then an escalation
-    when nobody answers; a new route after a ``non_competent`` answer."""
+    when nobody answers; after an answer, telling the department (``answered``), or a new route
+    (``reroute``, after ``non_competent``)."""
 
     REMINDER = "reminder"
     ESCALATION = "escalation"
     REROUTE = "reroute"
+    ANSWERED = "answered"
 
 
 class PathwayState(StrEnum):

@@ -144,8 +144,9 @@ class Schedule:
         if (reason, inputs) not in alerted:
             alerted.append((reason, inputs))
 
-    def unblock(self, kind: Kind) -> None:
-        self.blocked.pop(kind, None)
+    def unblock(self, kind: Kind) -> bool:
+        """The kind has a partner now; True when it was blocked."""
+        return self.blocked.pop(kind, None) is not None
 
     def exclude(self, kind: Kind, partner_id: str) -> None:
         excluded = self.excluded.setdefault(kind, [])

@@ -2,8 +2,10 @@
 
 * messages: every message about this youth alone (partner messages, invitations, placement
   notice, alerts) carries its ``youth_key``, so one Query of the messages' ``youth-index`` finds
-  them and they are deleted — pending ones are thus never sent; a weekly risk digest, which lists
-  several youths, loses this youth's line (and is deleted when no line is left);
+  them and they are deleted — pending ones are thus never sent; a weekly risk digest or a daily
+  alert digest, which list several youths, lose this youth's line (and are deleted when no line
+  is left);
+* alerts: their ids are deterministic (``store.alerts.alert_id``): deleted;
 * referrals: each is replaced by an anonymous copy (``store.referrals.erase``), keeping only what
   the department report counts; a pending referral becomes ``cancelled``. The old
   acknowledgement link leads nowhere;
@@ -13,19 +15,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from chalicelib.alerts import raising
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock, ids
+from chalicelib.domain.alerts import AlertKind
+from chalicelib.domain.enums import Kind
 from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
 from chalicelib.observability import logger
 from chalicelib.pathway import digest
+from chalicelib.store import alerts as store_alerts
 from chalicelib.store import audit
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
+from chalicelib.store.referrals import Referral
 from chalicelib.store.youths import Youth
 
 DIGEST_LOOKAHEAD = timedelta(weeks=4)
@@ -39,12 +47,16 @@ def erase(code: str, id_externe: str, *, actor: str, now: datetime) -> dict[str,
     if youth is None and not referrals:
         raise NotFoundError("Jeune inconnu dans ce département.")
     own = [m.message_id for m in message_store.of_youth(ids.youth_key(code, id_externe))]
+    alert_count, alert_digests = erase_alerts(code, id_externe, referrals)
     counts = {
         "youths": 1 if youth is not None else 0,
         "referrals": len(referrals),
         "referrals_cancelled": 0,
         "messages": message_store.delete(own),
-        "digests": strip_digests(digest_ids(code, youth, now), id_externe),
+        "alerts": alert_count,
+        "digests": strip_digests(
+            [*digest_ids(code, youth, now), *sorted(alert_digests)], id_externe
+        ),
     }
     for referral in referrals:
         counts["referrals_cancelled"] += int(referral_store.erase(referral, now))
@@ -53,6 +65,26 @@ def erase(code: str, id_externe: str, *, actor: str, now: datetime) -> dict[str,
     audit.record(code, "erasure", actor, counts=counts)
     logger.info("youth erased", extra={"department": code, "counts": counts})
     return counts
+
+
+def alert_ids(code: str, id_externe: str, referrals: Iterable[Referral]) -> list[str]:
+    """Every alert that can concern the youth: ``no_partner`` per kind, the others per referral."""
+    found = [
+        store_alerts.alert_id(code, AlertKind.NO_PARTNER, raising.no_partner_subject(id_externe, k))
+        for k in Kind
+    ]
+    for referral in referrals:
+        found += [store_alerts.alert_id(code, kind, referral.referral_id) for kind in AlertKind]
+    return found
+
+
+def erase_alerts(
+    code: str, id_externe: str, referrals: Iterable[Referral]
+) -> tuple[int, list[str]]:
+    """Delete the youth's alerts; return how many there were and the digests that listed them."""
+    existing = store_alerts.get_many(code, alert_ids(code, id_externe, referrals))
+    store_alerts.delete_all(code, [alert.alert_id for alert in existing])
+    return len(existing), sorted({alert.digest_id for alert in existing if alert.digest_id})
 
 
 def digest_ids(code: str, youth: Youth | None, now: datetime) -> list[str]:

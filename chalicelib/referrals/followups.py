@@ -1,32 +1,37 @@
-"""Follow-ups of sent referrals (SPEC §6): one reminder, one escalation, re-routing after
-``non_competent``. Reads only referrals whose follow-up is due (``followup-index``)."""
+"""Follow-ups of referrals (SPEC §6): one reminder, one escalation, telling the department of an
+answer (its digest), re-routing after ``non_competent``. Reads only referrals whose follow-up is
+due (``followup-index``)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
 from chalicelib import runs
+from chalicelib.alerts import links, raising
 from chalicelib.departments import service as departments
-from chalicelib.domain import clock
+from chalicelib.domain import clock, ids
 from chalicelib.domain.clock import iso, parse_iso
 from chalicelib.domain.enums import Channel, FollowupStage, Kind, ReferralStatus, YouthStatus
 from chalicelib.domain.labels import KIND_LABELS
 from chalicelib.domain.routing import Route
 from chalicelib.observability import emit
-from chalicelib.referrals import alerts, factory
+from chalicelib.referrals import factory
 from chalicelib.scheduling import scan
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
+from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
 from chalicelib.store.directory import DirectorySnapshot
 from chalicelib.store.referrals import Referral
 
-EXPECTED_STATUS = {
-    FollowupStage.REMINDER: ReferralStatus.SENT,
-    FollowupStage.ESCALATION: ReferralStatus.SENT,
-    FollowupStage.REROUTE: ReferralStatus.REDIRECTED,
+EXPECTED_STATUS: dict[FollowupStage, tuple[ReferralStatus, ...]] = {
+    FollowupStage.REMINDER: (ReferralStatus.SENT,),
+    FollowupStage.ESCALATION: (ReferralStatus.SENT,),
+    FollowupStage.REROUTE: (ReferralStatus.REDIRECTED,),
+    FollowupStage.ANSWERED: (ReferralStatus.ACKNOWLEDGED, ReferralStatus.DECLINED),
 }
 
 
@@ -38,15 +43,14 @@ def run(now: datetime) -> dict[str, int]:
     totals: Counter[str] = Counter()
     for department in departments.all_departments():
         for referral in referral_store.followups_due(department.code, iso(now)):
-            stage = referral.followup_stage or ""
-            handler = HANDLERS.get(stage)
-            if handler is None or referral.status != EXPECTED_STATUS[FollowupStage(stage)]:
+            stage = FollowupStage(referral.followup_stage) if referral.followup_stage else None
+            if stage is None or referral.status not in EXPECTED_STATUS[stage]:
                 continue
             # The handler queues messages with deterministic ids and makes idempotent updates, so
             # it runs before the stage moves on: a failure half-way is completed by the next run.
             with runs.isolated(totals, "follow-up not done", referral_id=referral.referral_id):
-                handler(department, referral, now)
-                if _advance(referral, FollowupStage(stage), department, now):
+                HANDLERS[stage](department, referral, now)
+                if _advance(referral, stage, department, now):
                     totals[stage] += 1
     return runs.finish(totals, "follow-ups done", FollowupsError)
 
@@ -64,7 +68,7 @@ def _advance(
     )
 
 
-def partner_route(snapshot: dict) -> Route:
+def partner_route(snapshot: dict[str, Any]) -> Route:
     partner = snapshot["partner"]
     return Route(
         partner_type=partner["type"],
@@ -78,7 +82,7 @@ def partner_route(snapshot: dict) -> Route:
 
 
 def remind(department: Department, referral: Referral, now: datetime) -> None:
-    snapshot = referral.snapshot.as_dict()
+    snapshot = plain(referral.snapshot)
     message = factory.partner_message(
         department,
         referral,
@@ -98,15 +102,23 @@ def remind(department: Department, referral: Referral, now: datetime) -> None:
 
 
 def escalate(department: Department, referral: Referral, now: datetime) -> None:
-    snapshot = referral.snapshot.as_dict()
+    """No answer after ``escalade_jours``: the referent gets an email of its own; the department
+    gets the escalation in its next digest (and on the console's alerts page)."""
+    snapshot = plain(referral.snapshot)
     youth = snapshot["youth"]
     queued = message_store.enqueue(
-        alerts.alert_message(
-            department,
-            "escalation",
-            (referral.referral_id,),
-            {
-                "youth": alerts.youth_ref(youth),
+        message_store.new(
+            message_id=escalation_message_id(department.code, referral.referral_id),
+            department=department.code,
+            referral_id=referral.referral_id,
+            youth_key=referral.youth_key,
+            purpose="escalation",
+            template="escalation",
+            channel=Channel.EMAIL,
+            recipients=[youth["referent"]["email"]],
+            context={
+                "department": snapshot_department(department),
+                "youth": raising.youth_details(youth),
                 "id_externe": youth["id_externe"],
                 "partner": snapshot["partner"],
                 "kind": referral.kind,
@@ -115,44 +127,32 @@ def escalate(department: Department, referral: Referral, now: datetime) -> None:
                     "kind_label": KIND_LABELS[referral.kind],
                     "sent_on": (referral.sent_at or "")[:10],
                 },
+                "console_url": links.alert_url(raising.escalation_alert_id(referral)),
             },
-            now,
-            extra_recipients=[youth["referent"]["email"]],
-            referral_id=referral.referral_id,
-            youth_key=referral.youth_key,
+            now=now,
             expires_at=referral.expires_at,
         )
     )
+    raising.escalated(referral, now)
     if queued:
         emit("Escalations", 1, department=department.code)
 
 
+def escalation_message_id(department: str, referral_id: str) -> str:
+    return ids.message_id("alert", "escalation", department, referral_id)
+
+
+def acknowledge(department: Department, referral: Referral, now: datetime) -> None:
+    """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest."""
+    raising.answered(referral, now)
+
+
 def reroute(department: Department, referral: Referral, now: datetime) -> None:
-    """The partner is not competent: exclude it and make the youth due again today."""
-    snapshot = referral.snapshot.as_dict()
-    youth_ref = snapshot["youth"]
-    answer = referral.answer.as_dict() if referral.answer else {}
-    message_store.enqueue(
-        alerts.alert_message(
-            department,
-            "alert_redirected",
-            (referral.referral_id,),
-            {
-                "youth": alerts.youth_ref(youth_ref),
-                "id_externe": youth_ref["id_externe"],
-                "partner": snapshot["partner"],
-                "kind": referral.kind,
-                "motif": answer.get("motif") or "",
-                "commentaire": answer.get("commentaire") or "",
-            },
-            now,
-            referral_id=referral.referral_id,
-            youth_key=referral.youth_key,
-            expires_at=referral.expires_at,
-        )
-    )
+    """The partner is not competent: exclude it, route again now, and tell the department
+    (in its digest) where the youth went, or that nobody else is competent."""
     youth = youth_store.get(department.code, referral.id_externe, now)
     if youth is None:
+        raising.answered(referral, now)
         return
     schedule = youth_store.schedule_of(youth)
     kind = Kind(referral.kind)
@@ -160,17 +160,29 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
     schedule.forget(kind, referral.referral_id)
     if youth.status != YouthStatus.ACTIVE:
         youth_store.replace_schedule(youth, schedule)
+        raising.answered(referral, now)
         return
     # Route again now (the next competent partner, or the no-partner alert) rather than at the
     # next daily scan: the dispatch that follows the follow-ups sends it in the same run.
+    directory = DirectorySnapshot()
+    route = scan.route_for(kind, youth_store.record_of(youth), schedule, directory)
+    raising.answered(referral, now, rerouted_to=route.nom if isinstance(route, Route) else None)
     youth.scheduled = schedule.to_item()
-    scan.process(
-        department, youth, clock.local_today(department.code, now), now, DirectorySnapshot()
-    )
+    scan.process(department, youth, clock.local_today(department.code, now), now, directory)
+
+
+def snapshot_department(department: Department) -> dict[str, Any]:
+    return {
+        "code": department.code,
+        "name": department.name,
+        "contact_email": department.contact_email,
+        "contact_phone": department.contact_phone,
+    }
 
 
 HANDLERS = {
     FollowupStage.REMINDER: remind,
     FollowupStage.ESCALATION: escalate,
     FollowupStage.REROUTE: reroute,
+    FollowupStage.ANSWERED: acknowledge,
 }

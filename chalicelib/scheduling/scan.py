@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib import runs
+from chalicelib.alerts import raising
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock, scheduling
 from chalicelib.domain.enums import Kind, YouthStatus
@@ -20,7 +21,7 @@ from chalicelib.domain.routing import NoRoute, Route, route_habitat_jeunes, rout
 from chalicelib.domain.schedule import Placed, Schedule
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit, logger
-from chalicelib.referrals import alerts, factory, invitations, snapshot
+from chalicelib.referrals import factory, invitations, snapshot
 from chalicelib.store import youths as youth_store
 from chalicelib.store.departments import Department
 from chalicelib.store.directory import DirectorySnapshot
@@ -77,17 +78,18 @@ def process(
 
 def _take(step: _Pass, action: scheduling.Action, version: str | None) -> None:
     record, schedule = step.record, step.schedule
-    route = _route(action.kind, record, schedule, step.directory)
+    route = route_for(action.kind, record, schedule, step.directory)
     if isinstance(route, NoRoute):
-        alerts.no_partner(
-            step.department, record, action.kind, route, step.now, expires_at=step.youth.expires_at
+        raising.no_partner(
+            step.department.code, record, action.kind, route, step.now, step.directory
         )
         inputs = scheduling.routing_inputs(record, action.kind)
         schedule.block(action.kind, route.reason, inputs, version)
         emit("NoPartnerFound", 1, department=step.department.code)
         step.counts["no_partner"] += 1
         return
-    schedule.unblock(action.kind)
+    if schedule.unblock(action.kind):
+        raising.routed(step.department.code, record.id_externe, action.kind, step.now)
     view = _view(step, action.kind, route)
     if action.kind == Kind.ENTRETIEN:
         schedule.invitation = invitations.schedule(
@@ -129,7 +131,7 @@ def _view(step: _Pass, kind: Kind, route: Route) -> dict[str, Any]:
     )
 
 
-def _route(
+def route_for(
     kind: Kind, record: YouthRecord, schedule: Schedule, directory: DirectorySnapshot
 ) -> Route | NoRoute:
     if kind == Kind.HABITAT_JEUNES:

@@ -227,12 +227,10 @@ def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> 
 
 
 def _followup_after(status: ReferralStatus, now: datetime) -> list[Any]:
-    if status == ReferralStatus.REDIRECTED:  # the follow-up job routes again
-        return [
-            Referral.followup_at.set(iso(now)),
-            Referral.followup_stage.set(FollowupStage.REROUTE),
-        ]
-    return [Referral.followup_at.remove(), Referral.followup_stage.remove()]
+    """The follow-up job tells the department (digest) and, after ``non_competent``, routes
+    again: the partner's request stays at two DynamoDB requests."""
+    stage = FollowupStage.REROUTE if status == ReferralStatus.REDIRECTED else FollowupStage.ANSWERED
+    return [Referral.followup_at.set(iso(now)), Referral.followup_stage.set(stage)]
 
 
 def answers_of(referral: Referral) -> list[dict[str, Any]]:
@@ -247,14 +245,18 @@ def answers_of(referral: Referral) -> list[dict[str, Any]]:
 def advance_followup(
     referral: Referral,
     stage: FollowupStage,
-    expected: ReferralStatus,
+    expected: tuple[ReferralStatus, ...],
     now: datetime,
     *,
     next_at: datetime | None,
 ) -> bool:
-    """Record that ``stage`` was done and move to the next one (reminder → escalation → none)."""
-    noted = ReferralStatus.ESCALATED if stage == FollowupStage.ESCALATION else stage
-    actions: list[Any] = [_history(noted, now)]
+    """Record that ``stage`` was done and move to the next one (reminder → escalation → none).
+    Conditional on the follow-up read: a newer one (a partner changing its answer meanwhile) is
+    left for the next run."""
+    actions: list[Any] = []
+    if stage != FollowupStage.ANSWERED:  # the answer itself is already in the history
+        noted = ReferralStatus.ESCALATED if stage == FollowupStage.ESCALATION else stage
+        actions.append(_history(noted, now))
     if stage == FollowupStage.REMINDER and next_at is not None:
         actions += [
             Referral.followup_at.set(iso(next_at)),
@@ -267,7 +269,9 @@ def advance_followup(
     return applied(
         lambda: referral.update(
             actions=actions,
-            condition=(Referral.followup_stage == stage) & (Referral.status == expected),
+            condition=(Referral.followup_stage == stage)
+            & (Referral.followup_at == referral.followup_at)
+            & Referral.status.is_in(*expected),
         )
     )
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from chalicelib.domain.routing import Route
+from chalicelib.alerts import raising
+from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.scheduling import BLOCKED
-from chalicelib.followup import views
+from chalicelib.followup import erasure, views
+from chalicelib.store import alerts as store_alerts
 
 RECORD = {
     "id_externe": "A-1",
@@ -105,5 +107,11 @@ def test_a_csv_line_flattens_the_answer_and_names_the_partner():
     assert row["commentaire"] == "=1+1"
 
 
-def _route() -> Route:
-    return Route("mission_locale", "ML59A", "ML", "ml@ex.fr", None, False, "email")
+def test_erasure_looks_up_every_alert_a_youth_can_have():
+    referral = SimpleNamespace(referral_id="ref_1")
+    found = set(erasure.alert_ids("59", "A-1", [referral]))
+    for kind in ("mission_locale", "habitat_jeunes", "entretien"):
+        subject = raising.no_partner_subject("A-1", kind)
+        assert store_alerts.alert_id("59", AlertKind.NO_PARTNER, subject) in found
+    for alert_kind in AlertKind:
+        assert store_alerts.alert_id("59", alert_kind, "ref_1") in found
