@@ -43,7 +43,7 @@ def read_form(raw: bytes) -> dict[str, str] | None:
     a field given twice."""
     try:
         text = raw.decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
     except (UnicodeDecodeError, ValueError):
         return None
     form = dict(pairs)
