@@ -10,7 +10,7 @@ jobs = lazy("chalicelib.jobs")
 ack = lazy("chalicelib.api.ack")
 departments = lazy("chalicelib.api.departments")
 directory = lazy("chalicelib.api.directory")
-followup = lazy("chalicelib.api.followup")
+reporting = lazy("chalicelib.api.reporting")
 events = lazy("chalicelib.delivery.events")
 uploads = lazy("chalicelib.roster.uploads")
 
@@ -68,35 +68,35 @@ def get_roster_upload(code, upload_id):
     return departments.get_upload(app.current_request, code, upload_id)
 
 
-# --- department follow-up ------------------------------------------------------------------------
+# --- department reporting: youths, referrals, report, erasure ------------------------------------
 @app.route("/departments/{code}/youths", methods=["GET"])
 def list_youths(code):
-    return followup.list_youths(app.current_request, code)
+    return reporting.list_youths(app.current_request, code)
 
 
 @app.route("/departments/{code}/youths/{id_externe}", methods=["GET"])
 def get_youth(code, id_externe):
-    return followup.get_youth(app.current_request, code, id_externe)
+    return reporting.get_youth(app.current_request, code, id_externe)
 
 
 @app.route("/departments/{code}/youths/{id_externe}", methods=["DELETE"])
 def delete_youth(code, id_externe):
-    return followup.delete_youth(app.current_request, code, id_externe)
+    return reporting.delete_youth(app.current_request, code, id_externe)
 
 
 @app.route("/departments/{code}/referrals", methods=["GET"])
 def list_referrals(code):
-    return followup.list_referrals(app.current_request, code)
+    return reporting.list_referrals(app.current_request, code)
 
 
 @app.route("/departments/{code}/report", methods=["GET"])
 def get_report(code):
-    return followup.get_report(app.current_request, code)
+    return reporting.get_report(app.current_request, code)
 
 
 @app.route("/directory/coverage-gaps", methods=["GET"])
 def get_coverage_gaps():
-    return followup.coverage_gaps(app.current_request)
+    return reporting.coverage_gaps(app.current_request)
 
 
 # --- directory (operators) -----------------------------------------------------------------------

@@ -86,7 +86,7 @@ class World:
             self.server.stop()
 
     def _provision(self) -> None:
-        from chalicelib.ack import tokens
+        from chalicelib import tokens
         from chalicelib.provisioning import provision
 
         tokens.forget_key()

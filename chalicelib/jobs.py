@@ -9,8 +9,7 @@ from chalicelib.delivery import dispatch
 from chalicelib.domain.clock import utcnow
 from chalicelib.observability import logger
 from chalicelib.pathway import digest
-from chalicelib.referrals import followups
-from chalicelib.scheduling import scan
+from chalicelib.referrals import followups, scan
 
 
 def daily_scan(now: datetime | None = None) -> dict:

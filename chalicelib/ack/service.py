@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from chalicelib.ack import tokens
+from chalicelib import tokens
 from chalicelib.delivery.compose import partner_context
 from chalicelib.domain import clock
 from chalicelib.domain.clock import add_months, parse_iso
 from chalicelib.domain.enums import ANSWERABLE
 from chalicelib.domain.labels import ANSWERS
+from chalicelib.inputs.phones import InvalidPhoneError, normalize_phone
 from chalicelib.messages.render import render_page
 from chalicelib.observability import emit, logger
-from chalicelib.roster.phones import InvalidPhoneError, normalize_phone
 from chalicelib.store import referrals as referral_store
 from chalicelib.store.base import plain
 from chalicelib.store.referrals import Referral

@@ -12,9 +12,9 @@ from typing import Any
 
 from chalice.app import Request, Response
 
-from chalicelib import cells
 from chalicelib.auth import keys
 from chalicelib.errors import BadRequestError, RelaisError
+from chalicelib.inputs import cells
 from chalicelib.observability import log_failure, logger
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}

@@ -6,7 +6,6 @@ from chalice.app import Request, Response
 
 from chalicelib.api import base
 from chalicelib.auth import keys
-from chalicelib.departments import service as departments
 from chalicelib.roster import service as roster
 from chalicelib.roster import uploads
 
@@ -57,7 +56,7 @@ def put_column_mapping(request: Request, code: str) -> Response:
     def call() -> dict:
         who = base.caller(request)
         keys.require_department(who, code)
-        mapping = departments.save_column_mapping(code, base.json_body(request), actor=who.actor)
+        mapping = roster.save_column_mapping(code, base.json_body(request), actor=who.actor)
         return {"column_mapping": mapping}
 
     return base.handle(call)
@@ -66,6 +65,6 @@ def put_column_mapping(request: Request, code: str) -> Response:
 def get_column_mapping(request: Request, code: str) -> Response:
     def call() -> dict:
         keys.require_department(base.caller(request), code)
-        return {"column_mapping": departments.column_mapping(departments.get(code))}
+        return {"column_mapping": roster.column_mapping(code)}
 
     return base.handle(call)

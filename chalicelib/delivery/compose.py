@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from chalicelib.ack import tokens
+from chalicelib import tokens
 from chalicelib.delivery.providers import Email
 from chalicelib.domain import clock, geo
 from chalicelib.domain.labels import KIND_LABELS, PART_LABELS, REFERRAL_TITLES

@@ -7,8 +7,7 @@ from chalicelib.auth import keys
 from chalicelib.domain import geo
 from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
-from chalicelib.roster import columns
-from chalicelib.roster.phones import InvalidPhoneError, normalize_phone
+from chalicelib.inputs.phones import InvalidPhoneError, normalize_phone
 from chalicelib.store import audit
 from chalicelib.store import departments as department_store
 from chalicelib.store.departments import Department
@@ -117,21 +116,3 @@ def get(code: str) -> Department:
 
 def all_departments() -> list[Department]:
     return department_store.all_departments()
-
-
-def save_column_mapping(code: str, raw: object, *, actor: str) -> dict[str, str]:
-    """Store the department's ``{their header: our column}``: every later roster upload (HTTP,
-    S3, CLI) reads its headers through it. An empty object clears it."""
-    mapping = columns.validate_mapping(raw)
-    department = get(code)
-    department.update(
-        actions=[Department.column_mapping.set(mapping or None)],
-        condition=Department.code.exists(),
-    )
-    audit.record(code, "column_mapping_saved", actor, counts={"entries": len(mapping)})
-    return mapping
-
-
-def column_mapping(department: Department) -> dict[str, str]:
-    stored = department.column_mapping
-    return dict(stored.as_dict() if hasattr(stored, "as_dict") else stored or {})

@@ -25,11 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Generic, TypeVar
 
-from chalicelib import cells
 from chalicelib.domain import geo
 from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.domain.youth import RowError
-from chalicelib.roster import postal
+from chalicelib.inputs import cells, postal
 from chalicelib.tabular import cell_text, map_columns, read_table
 
 T = TypeVar("T")

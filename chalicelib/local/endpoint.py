@@ -22,7 +22,8 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-OUTBOX_PATH = "/_relais/outbox"
+from chalicelib.local.outbox import OUTBOX_PATH
+
 OUTBOX_PAGE_PATH = "/_relais/outbox.html"
 RESET_PATH = "/moto-api/reset"
 
@@ -121,7 +122,7 @@ class EmbeddedAws(ThreadedMotoServer):
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [body]
             if path == OUTBOX_PAGE_PATH:
-                from chalicelib.local.outbox import page, parse
+                from chalicelib.local.outbox import page, parse  # the dev-only page, on demand
 
                 outbox.collect()
                 body = page([parse(record) for record in outbox.records]).encode("utf-8")

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from chalicelib.domain.labels import part_label
 from chalicelib.domain.youth import YouthRecord, initial, majority_date, risk_parts
 from chalicelib.messages.filters import MONTHS
-from chalicelib.reports.indicators import is_pathway_risk
+from chalicelib.reporting.indicators import is_pathway_risk
 
 DEPARTMENT_LABEL = "équipe de l'aide sociale à l'enfance"
 ANONYMOUS_LABEL = "madame, monsieur"

@@ -22,7 +22,7 @@ from chalicelib.domain.enums import Channel, YouthStatus
 from chalicelib.observability import emit
 from chalicelib.pathway import content
 from chalicelib.pathway.content import RiskEntry
-from chalicelib.reports.indicators import HORIZON_MONTHS
+from chalicelib.reporting.indicators import HORIZON_MONTHS
 from chalicelib.store import messages as message_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.departments import Department

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from chalicelib.ack import tokens
+from chalicelib import tokens
 from chalicelib.domain import ids
 from chalicelib.domain.enums import Channel, Kind
 from chalicelib.domain.routing import Route

@@ -17,8 +17,7 @@ from chalicelib.domain.enums import Channel, FollowupStage, Kind, ReferralStatus
 from chalicelib.domain.labels import KIND_LABELS
 from chalicelib.domain.routing import Route
 from chalicelib.observability import emit
-from chalicelib.referrals import factory
-from chalicelib.scheduling import scan
+from chalicelib.referrals import factory, scan
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
-from chalicelib import cells
 from chalicelib.domain.youth import (
     PATHWAY_PARTS,
     RowError,
@@ -25,9 +24,9 @@ from chalicelib.domain.youth import (
     YouthRecord,
     age_on,
 )
+from chalicelib.inputs import cells, postal
+from chalicelib.inputs.insee import POSTAL, postal_code_note
 from chalicelib.roster import columns as roster_columns
-from chalicelib.roster import postal
-from chalicelib.roster.insee import POSTAL, postal_code_note
 from chalicelib.tabular import Table, cell_text, read_table, unmapped_headers
 
 COLUMNS = roster_columns.COLUMNS

@@ -19,7 +19,9 @@ from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
-from chalicelib.roster import parsing, sync
+from chalicelib.roster import columns, parsing, sync
+from chalicelib.store import audit
+from chalicelib.store import departments as department_store
 from chalicelib.store.departments import Department
 from chalicelib.store.directory import DirectorySnapshot
 
@@ -72,7 +74,7 @@ def parse(department: Department, source: bytes | IO[bytes], now: datetime) -> p
         source,
         department=department.code,
         today=clock.local_today(department.code, now),
-        mapping=departments.column_mapping(department),
+        mapping=department_store.column_mapping(department),
         postal_lookup=DirectorySnapshot().postal_communes,
     )
 
@@ -150,3 +152,16 @@ def check_guards(
             code="exits_need_confirmation",
             details=report,
         )
+
+
+def save_column_mapping(code: str, raw: object, *, actor: str) -> dict[str, str]:
+    """Store the department's ``{their header: our column}``: every later roster upload (HTTP,
+    S3, CLI) reads its headers through it. An empty object clears it."""
+    mapping = columns.validate_mapping(raw)
+    department_store.set_column_mapping(departments.get(code).code, mapping)
+    audit.record(code, "column_mapping_saved", actor, counts={"entries": len(mapping)})
+    return mapping
+
+
+def column_mapping(code: str) -> dict[str, str]:
+    return department_store.column_mapping(departments.get(code))

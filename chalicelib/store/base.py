@@ -114,12 +114,3 @@ class PlainListAttribute(ListAttribute[Any]):
 
     def serialize(self, values: Any, *, null_check: bool = True) -> Any:
         return super().serialize(plain(values), null_check=null_check)
-
-
-def reset_connections() -> None:
-    """Forget every model's cached PynamoDB connection, so that the next call follows the current
-    ``AWS_ENDPOINT_URL`` (PynamoDB caches one connection per model while its table name holds)."""
-    from chalicelib.store.models import ALL_MODELS
-
-    for model in ALL_MODELS:
-        model._connection = None

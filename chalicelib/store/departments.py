@@ -6,6 +6,7 @@ replaces is still the current one, so that two rotations at once cannot both win
 
 from __future__ import annotations
 
+from chalicelib.store.base import plain
 from chalicelib.store.models import ApiKey, Department
 from chalicelib.store.writes import applied
 
@@ -38,6 +39,19 @@ def set_key(department: Department, new_hash: str, *, replacing: str | None) -> 
     )
     department.key_hash = new_hash
     return applied(lambda: department.save(condition=condition))
+
+
+def set_column_mapping(code: str, mapping: dict[str, str]) -> bool:
+    return applied(
+        lambda: Department(code).update(
+            actions=[Department.column_mapping.set(mapping or None)],
+            condition=Department.code.exists(),
+        )
+    )
+
+
+def column_mapping(department: Department) -> dict[str, str]:
+    return dict(plain(department.column_mapping) or {})
 
 
 def remove(code: str) -> bool:

@@ -11,8 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from chalicelib import jobs
-from chalicelib.ack import tokens
+from chalicelib import jobs, tokens
 from chalicelib.domain import clock
 from chalicelib.store.models import Referral
 from tests.integration import support as s

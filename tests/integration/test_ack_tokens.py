@@ -10,8 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib import jobs
-from chalicelib.ack import tokens
+from chalicelib import jobs, tokens
 from chalicelib.domain import clock
 from chalicelib.domain.clock import iso, utcnow
 from chalicelib.store.models import Referral

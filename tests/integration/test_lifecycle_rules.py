@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from chalicelib import jobs
+from chalicelib import jobs, tokens
 from chalicelib.ack import service as ack
-from chalicelib.ack import tokens
 from chalicelib.domain import clock, ids
 from chalicelib.store.models import Message, Referral, Youth
 from tests.integration import support as s

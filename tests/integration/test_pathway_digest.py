@@ -15,7 +15,7 @@ from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.domain.clock import add_months, parse_iso, utcnow
 from chalicelib.pathway import digest
-from chalicelib.reports.indicators import YouthFacts, department_report
+from chalicelib.reporting.indicators import YouthFacts, department_report
 from chalicelib.store.models import Youth
 from tests.fixtures.privacy import leaks
 from tests.integration import support as s

@@ -19,16 +19,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chalicelib import jobs
-from chalicelib.ack import tokens
-from chalicelib.delivery import dispatch
+from chalicelib.delivery import dispatch, tokens
 from chalicelib.delivery.outcomes import MAX_ATTEMPTS
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock, ids
 from chalicelib.domain.clock import iso
 from chalicelib.provisioning import provision
 from chalicelib.roster import service as roster
-from chalicelib.store.base import reset_connections
 from chalicelib.store.models import Message, Referral, Youth
+from chalicelib.store.tables import reset_connections
 from tests.integration import support as s
 from tests.reliability.fault_proxy import FaultProxy
 from tests.reliability.server import separate_endpoint

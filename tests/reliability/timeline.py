@@ -16,14 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from chalicelib import jobs
+from chalicelib import jobs, tokens
 from chalicelib.ack import service as ack
-from chalicelib.ack import tokens
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock, ids
 from chalicelib.roster import service as roster
-from chalicelib.store.base import reset_connections
 from chalicelib.store.models import Message, Referral, Youth
+from chalicelib.store.tables import reset_connections
 from tests.integration import support as s
 from tests.reliability.fault_proxy import FaultProxy
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.reports.export import BOM, DANGEROUS_PREFIXES, neutralise_cell, safe_csv
+from chalicelib.reporting.export import BOM, DANGEROUS_PREFIXES, neutralise_cell, safe_csv
 
 OWASP_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from chalicelib.followup import params
-from chalicelib.followup.params import InvalidParameterError
+from chalicelib.reporting import params
+from chalicelib.reporting.params import InvalidParameterError
 
 TABLE_KEY = ("department", "id_externe")
 

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 from chalicelib.alerts import raising
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.scheduling import BLOCKED
-from chalicelib.followup import erasure, views
+from chalicelib.reporting import views
+from chalicelib.roster import erasure
 from chalicelib.store import alerts as store_alerts
 
 RECORD = {

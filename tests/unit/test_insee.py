@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.roster.insee import InvalidInseeError, normalize_insee, postal_code_note
+from chalicelib.inputs.insee import InvalidInseeError, normalize_insee, postal_code_note
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.roster.phones import InvalidPhoneError, Phone, normalize_phone
+from chalicelib.inputs.phones import InvalidPhoneError, Phone, normalize_phone
 
 
 @pytest.mark.parametrize(

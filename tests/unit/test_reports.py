@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain import labels
 from chalicelib.domain.youth import PATHWAY_PARTS, PATHWAY_STATES
-from chalicelib.reports.indicators import (
+from chalicelib.reporting.indicators import (
     ReferralFacts,
     YouthFacts,
     add_months,

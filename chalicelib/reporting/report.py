@@ -8,7 +8,7 @@ from datetime import date, datetime
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.clock import parse_iso
-from chalicelib.reports.indicators import ReferralFacts, YouthFacts, department_report
+from chalicelib.reporting.indicators import ReferralFacts, YouthFacts, department_report
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain

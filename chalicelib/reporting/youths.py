@@ -13,7 +13,7 @@ from typing import Any
 
 from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
-from chalicelib.followup import params, views
+from chalicelib.reporting import params, views
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.youths import Youth

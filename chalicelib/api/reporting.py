@@ -1,6 +1,6 @@
 """Department follow-up routes (SPEC §4): youths, referrals, report, coverage gaps, erasure.
 
-Each function is one route of app.py: authenticate, authorize, call ``chalicelib.followup``.
+Each function is one route of app.py: authenticate, authorize, call ``chalicelib.reporting``.
 Path parameters arrive percent-encoded (an ``id_externe`` may hold ``/``, spaces or accents) and
 are decoded once here.
 """
@@ -15,7 +15,8 @@ from chalicelib.api import base
 from chalicelib.auth import keys
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError, RelaisError
-from chalicelib.followup import coverage, erasure, referrals, report, youths
+from chalicelib.reporting import coverage, referrals, report, youths
+from chalicelib.roster import erasure
 
 CSV_TYPE = "text/csv; charset=utf-8"
 

@@ -16,9 +16,9 @@ from typing import Generic, TypeVar
 
 from chalicelib.domain.geo import is_department_code
 from chalicelib.domain.youth import MAX_ID, PATHWAY_STATES, RowError, RowWarning
+from chalicelib.inputs.insee import InvalidInseeError, normalize_insee
+from chalicelib.inputs.phones import InvalidPhoneError, Phone, normalize_phone
 from chalicelib.limits import MAX_STORED_ERRORS
-from chalicelib.roster.insee import InvalidInseeError, normalize_insee
-from chalicelib.roster.phones import InvalidPhoneError, Phone, normalize_phone
 from chalicelib.tabular import cell_text, normalize_header
 from chalicelib.validation import is_email
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from chalicelib.followup import params, views
-from chalicelib.reports.export import safe_csv
+from chalicelib.reporting import params, views
+from chalicelib.reporting.export import safe_csv
 from chalicelib.store import referrals as referral_store
 
 INDEX_KEY = ("referral_id", "department", "created_at")
