@@ -13,6 +13,8 @@ directory = lazy("chalicelib.api.directory")
 followup = lazy("chalicelib.api.followup")
 events = lazy("chalicelib.delivery.events")
 uploads = lazy("chalicelib.roster.uploads")
+console = lazy("chalicelib.console.routes")
+signin = lazy("chalicelib.console.signin")
 
 # configure_logs=False: Chalice's logger has the app's name, which is also the Powertools logger's
 # (service "relais-ase"); left on, Chalice sets it to ERROR and adds a plain-text handler.
@@ -113,6 +115,77 @@ def get_ack(token):
 @app.route("/ack/{token}", methods=["POST"], content_types=FORM_TYPES)
 def post_ack(token):
     return ack.post_ack(app.current_request, token)
+
+
+# --- department console (HTML, French; SPEC §4b) -----------------------------------------------
+@app.route("/", methods=["GET"])
+def root():
+    return signin.root(app.current_request)
+
+
+@app.route("/console/connexion", methods=["GET"])
+def console_sign_in():
+    return signin.sign_in_page(app.current_request)
+
+
+@app.route("/console/connexion/proconnect", methods=["GET"])
+def console_sign_in_start():
+    return signin.start(app.current_request)
+
+
+@app.route("/console/connexion/retour", methods=["GET"])
+def console_sign_in_callback():
+    return signin.callback(app.current_request)
+
+
+@app.route("/console/deconnexion", methods=["POST"], content_types=FORM_TYPES)
+def console_sign_out():
+    return signin.sign_out(app.current_request)
+
+
+@app.route("/console/static/{name}", methods=["GET"])
+def console_static(name):
+    return console.static(app.current_request, name)
+
+
+@app.route("/console", methods=["GET"])
+def console_home():
+    return console.home(app.current_request)
+
+
+@app.route("/console/jeunes", methods=["GET"])
+def console_youths():
+    return console.youths(app.current_request)
+
+
+@app.route("/console/jeunes", methods=["POST"], content_types=FORM_TYPES)
+def console_youths_search():
+    return console.youths(app.current_request)
+
+
+@app.route("/console/jeunes/{ref}", methods=["GET"])
+def console_youth(ref):
+    return console.youth(app.current_request, ref)
+
+
+@app.route("/console/jeunes/{ref}/orientation", methods=["POST"], content_types=FORM_TYPES)
+def console_youth_decide(ref):
+    return console.youth_decide(app.current_request, ref)
+
+
+@app.route("/console/jeunes/{ref}/effacement", methods=["GET"])
+def console_youth_erase_confirm(ref):
+    return console.youth_erase_confirm(app.current_request, ref)
+
+
+@app.route("/console/jeunes/{ref}/effacement", methods=["POST"], content_types=FORM_TYPES)
+def console_youth_erase(ref):
+    return console.youth_erase(app.current_request, ref)
+
+
+@app.route("/console/alertes", methods=["GET"])
+def console_alerts():
+    return console.alerts(app.current_request)
 
 
 # --- schedules -----------------------------------------------------------------------------------

@@ -49,6 +49,12 @@ def parser() -> argparse.ArgumentParser:
     run_all.add_argument("--today", type=date.fromisoformat)
     run_all.add_argument("--now", type=datetime.fromisoformat)
 
+    agent = commands.add_parser("agent").add_subparsers(dest="action", required=True)
+    for name in ("add", "remove"):
+        action = agent.add_parser(name)
+        action.add_argument("code")
+        action.add_argument("email")
+
     commands.add_parser("outbox").add_argument("--json", action="store_true")
     return root
 
@@ -101,6 +107,8 @@ def _run(args: argparse.Namespace) -> int:
             _print(error.summary)
             print(f"erreur : {error}", file=sys.stderr)
             return 1
+    elif args.command == "agent":
+        _agent(args.action, args.code, args.email)
     elif args.command == "outbox":
         from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
 
@@ -111,6 +119,17 @@ def _run(args: argparse.Namespace) -> int:
             else outbox.describe(messages)
         )
     return 0
+
+
+def _agent(action: str, code: str, email: str) -> None:
+    from chalicelib.console import agents
+
+    if action == "add":
+        done = agents.add(code, email, actor=CLI_ACTOR)
+        print("agent autorisé" if done else "agent déjà autorisé")
+    else:
+        done = agents.remove(code, email, actor=CLI_ACTOR)
+        print("agent retiré" if done else "agent absent de ce département")
 
 
 def _print(report: object) -> None:

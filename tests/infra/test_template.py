@@ -37,6 +37,7 @@ MODEL_NAMES = (
     "DirectoryItem",
     "AuditEvent",
     "Upload",
+    "ConsoleItem",
 )
 NO_SCAN_TABLES = ("youths", "referrals", "messages")
 AUDIT_FORBIDDEN = (
