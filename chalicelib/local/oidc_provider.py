@@ -10,10 +10,16 @@ it: the mock provider asks for no password.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Mapping
 
-import oidc_provider_mock
+import authlib.deprecate  # noqa: F401  (its "always" filter first, then ours over it)
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+with warnings.catch_warnings():
+    # the package still imports authlib's deprecated modules: not our concern, not the agent's
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import oidc_provider_mock
 
 HOST = "127.0.0.1"
 
