@@ -14,6 +14,7 @@ from chalicelib.console import refs
 from chalicelib.followup import erasure
 from chalicelib.followup import youths as followup_youths
 from chalicelib.followup.views import plain
+from chalicelib.messages.labels import answer_label
 from chalicelib.referrals import ids
 from chalicelib.reports.labels import (
     KIND_LABELS,
@@ -89,11 +90,7 @@ def referral_events(referral: Referral) -> list[Event]:
 
 
 def answer_text(answer: dict) -> str:
-    parts = [
-        {"accepte": "Accepte", "refuse": "Refuse", "non_competent": "Non compétent"}.get(
-            str(answer.get("reponse")), str(answer.get("reponse") or "")
-        )
-    ]
+    parts = [answer_label("", str(answer.get("reponse") or ""), short=True)]
     if answer.get("conseiller_nom"):
         parts.append(f"conseiller ou conseillère : {answer['conseiller_nom']}")
     if answer.get("conseiller_telephone"):
