@@ -36,6 +36,7 @@ FILE_TYPES = [
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ]
 FORM_TYPES = ["application/x-www-form-urlencoded"]
+JSON_TYPES = ["application/json"]
 
 
 @app.route("/health", methods=["GET"])
@@ -47,6 +48,16 @@ def health():
 @app.route("/departments/{code}/roster", methods=["PUT"], content_types=FILE_TYPES)
 def put_roster(code):
     return departments.put_roster(app.current_request, code)
+
+
+@app.route("/departments/{code}/column-mapping", methods=["PUT"], content_types=JSON_TYPES)
+def put_column_mapping(code):
+    return departments.put_column_mapping(app.current_request, code)
+
+
+@app.route("/departments/{code}/column-mapping", methods=["GET"])
+def get_column_mapping(code):
+    return departments.get_column_mapping(app.current_request, code)
 
 
 @app.route("/departments/{code}/roster-uploads", methods=["POST"])
@@ -214,7 +225,7 @@ def weekly_digest(event):
 # cannot package on_s3_event.
 @app.lambda_function(name="roster_upload_received")
 def roster_upload_received(event, context):
-    return uploads.process_event(event)
+    return uploads.process_event(event, getattr(context, "aws_request_id", None))
 
 
 @app.on_sns_message(topic=settings.current().ses_events_topic)

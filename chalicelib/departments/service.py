@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalicelib import audit, geo
 from chalicelib.auth import keys
 from chalicelib.errors import BadRequestError, NotFoundError
+from chalicelib.roster import columns
 from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import Department
 from chalicelib.validation import is_email
@@ -69,3 +70,21 @@ def get(code: str) -> Department:
 def all_departments() -> list[Department]:
     """The departments table is small (≤ 101 items): a Scan of it is the intended read."""
     return sorted(Department.scan(), key=lambda d: d.code)
+
+
+def save_column_mapping(code: str, raw: object, *, actor: str) -> dict[str, str]:
+    """Store the department's ``{their header: our column}``: every later roster upload (HTTP,
+    S3, CLI) reads its headers through it. An empty object clears it."""
+    mapping = columns.validate_mapping(raw)
+    department = get(code)
+    department.update(
+        actions=[Department.column_mapping.set(mapping or None)],
+        condition=Department.code.exists(),
+    )
+    audit.record(code, "column_mapping_saved", actor, counts={"entries": len(mapping)})
+    return mapping
+
+
+def column_mapping(department: Department) -> dict[str, str]:
+    stored = department.column_mapping
+    return dict(stored.as_dict() if hasattr(stored, "as_dict") else stored or {})

@@ -38,6 +38,7 @@ class Department(Model):
     retention_months = NumberAttribute(default=24)
     key_hash = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    column_mapping = MapAttribute(null=True)  # {their header: our column} (roster.columns)
 
 
 class ApiKey(Model):
@@ -202,6 +203,9 @@ class Upload(Model):
     status = UnicodeAttribute(default="waiting")
     mode = UnicodeAttribute(default="strict")
     dry_run = BooleanAttribute(default=False)
+    confirm_exits = BooleanAttribute(default=False)
+    claim_id = UnicodeAttribute(null=True)  # the run that took it (a Lambda retry has the same)
+    claimed_at = UnicodeAttribute(null=True)  # when (a dead run's claim is taken after a lease)
     rows_total = NumberAttribute(default=0)
     rows_done = NumberAttribute(default=0)
     report = MapAttribute(null=True)
