@@ -25,6 +25,7 @@ app.api.binary_types.extend(
         "application/octet-stream",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "application/x-www-form-urlencoded",
+        "multipart/form-data",
     ]
 )
 FILE_TYPES = [
@@ -36,6 +37,7 @@ FILE_TYPES = [
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ]
 FORM_TYPES = ["application/x-www-form-urlencoded"]
+MULTIPART_TYPES = ["multipart/form-data"]
 JSON_TYPES = ["application/json"]
 
 
@@ -197,6 +199,81 @@ def console_youth_erase(ref):
 @app.route("/console/alertes", methods=["GET"])
 def console_alerts():
     return console.alerts(app.current_request)
+
+
+@app.route("/console/import", methods=["GET"])
+def console_import():
+    return console.import_form(app.current_request)
+
+
+@app.route("/console/import", methods=["POST"], content_types=MULTIPART_TYPES)
+def console_import_upload():
+    return console.import_upload(app.current_request)
+
+
+@app.route("/console/import/depot", methods=["POST"], content_types=FORM_TYPES)
+def console_import_presign():
+    return console.import_presign(app.current_request)
+
+
+@app.route("/console/import/{upload_id}", methods=["GET"])
+def console_import_report(upload_id):
+    return console.import_report(app.current_request, upload_id)
+
+
+@app.route("/console/import/{upload_id}/etat", methods=["GET"])
+def console_import_progress(upload_id):
+    return console.import_progress(app.current_request, upload_id)
+
+
+@app.route("/console/import/{upload_id}/verifier", methods=["POST"], content_types=FORM_TYPES)
+def console_import_staged(upload_id):
+    return console.import_staged(app.current_request, upload_id)
+
+
+@app.route("/console/import/{upload_id}/appliquer", methods=["POST"], content_types=FORM_TYPES)
+def console_import_apply(upload_id):
+    return console.import_apply(app.current_request, upload_id)
+
+
+@app.route("/console/import/{upload_id}/colonnes", methods=["POST"], content_types=FORM_TYPES)
+def console_import_columns(upload_id):
+    return console.import_columns(app.current_request, upload_id)
+
+
+@app.route("/console/exports", methods=["GET"])
+def console_exports():
+    return console.exports_page(app.current_request)
+
+
+@app.route("/console/exports/{name}", methods=["GET"])
+def console_export_download(name):
+    return console.export_download(app.current_request, name)
+
+
+@app.route("/console/parametres", methods=["GET"])
+def console_settings():
+    return console.settings(app.current_request)
+
+
+@app.route("/console/parametres", methods=["POST"], content_types=FORM_TYPES)
+def console_settings_save():
+    return console.settings_save(app.current_request)
+
+
+@app.route("/console/parametres/agents", methods=["POST"], content_types=FORM_TYPES)
+def console_settings_agents():
+    return console.settings_agents(app.current_request)
+
+
+@app.route("/console/accessibilite", methods=["GET"])
+def console_accessibility():
+    return console.accessibility(app.current_request)
+
+
+@app.route("/console/donnees-personnelles", methods=["GET"])
+def console_personal_data():
+    return console.personal_data(app.current_request)
 
 
 # --- schedules -----------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ department: the department code comes from the session, never from the URL.
 
 from __future__ import annotations
 
-from chalice.app import Request
+from chalice.app import Request, Response
 
-from chalicelib.console import actions, alerts, dashboard, refs, web, youth, youths
+from chalicelib import audit
+from chalicelib.console import actions, alerts, dashboard, exports, sessions, web, youth, youths
 from chalicelib.console.sessions import Agent
 from chalicelib.errors import BadRequestError
 from chalicelib.store.base import utcnow
@@ -96,6 +97,18 @@ def alerts_page(agent: Agent, request: Request) -> web.Page:
     )
 
 
-def check_ref(agent: Agent, ref: str) -> str:
-    """The youth behind a reference of the agent's department (404 otherwise)."""
-    return refs.youth_id(agent.department, ref)
+def exports_page(agent: Agent) -> web.Page:
+    return web.Page("exports.html.j2", {"exports": exports.EXPORTS, "current": "/console/exports"})
+
+
+def export_download(agent: Agent, name: str) -> web.Page:
+    """To the file through a presigned link valid one minute (see ``console.exports``)."""
+    link = exports.download_link(agent.department, name, utcnow())
+    audit.record(agent.department, "console_export", agent.actor, subject=name)
+    return web.Page(redirect=link)
+
+
+def statement(template: str, request: Request) -> Response:
+    """The accessibility statement and the personal data page: readable without signing in."""
+    agent = sessions.current(web.session_id(request), utcnow())
+    return web.html(template, {"agent": agent, "current": ""})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from chalice.app import Request, Response
 
-from chalicelib.console import pages, web
+from chalicelib.console import import_pages, pages, settings_page, web
 from chalicelib.messages.environment import TEMPLATES_DIR
 
 STATIC_DIR = TEMPLATES_DIR / "console" / "static"
@@ -43,6 +43,66 @@ def youth_erase(request: Request, ref: str) -> Response:
 
 def alerts(request: Request) -> Response:
     return web.signed_in(request, lambda agent: pages.alerts_page(agent, request))
+
+
+def import_form(request: Request) -> Response:
+    return web.signed_in(request, import_pages.form_page)
+
+
+def import_upload(request: Request) -> Response:
+    return web.signed_in(request, lambda agent: import_pages.upload_form(agent, request))
+
+
+def import_presign(request: Request) -> Response:
+    return web.signed_in(request, lambda agent: import_pages.presign(agent, request))
+
+
+def import_staged(request: Request, upload_id: str) -> Response:
+    return web.signed_in(request, lambda agent: import_pages.staged(agent, upload_id, request))
+
+
+def import_progress(request: Request, upload_id: str) -> Response:
+    return web.signed_in(request, lambda agent: import_pages.progress(agent, upload_id))
+
+
+def import_report(request: Request, upload_id: str) -> Response:
+    return web.signed_in(request, lambda agent: import_pages.report_page(agent, upload_id))
+
+
+def import_apply(request: Request, upload_id: str) -> Response:
+    return web.signed_in(request, lambda agent: import_pages.apply(agent, upload_id, request))
+
+
+def import_columns(request: Request, upload_id: str) -> Response:
+    return web.signed_in(request, lambda agent: import_pages.remap(agent, upload_id, request))
+
+
+def exports_page(request: Request) -> Response:
+    return web.signed_in(request, pages.exports_page)
+
+
+def export_download(request: Request, name: str) -> Response:
+    return web.signed_in(request, lambda agent: pages.export_download(agent, name))
+
+
+def settings(request: Request) -> Response:
+    return web.signed_in(request, lambda agent: settings_page.page(agent, request))
+
+
+def settings_save(request: Request) -> Response:
+    return web.signed_in(request, lambda agent: settings_page.save(agent, request))
+
+
+def settings_agents(request: Request) -> Response:
+    return web.signed_in(request, lambda agent: settings_page.change_agents(agent, request))
+
+
+def accessibility(request: Request) -> Response:
+    return web.respond(lambda: pages.statement("accessibility.html.j2", request))
+
+
+def personal_data(request: Request) -> Response:
+    return web.respond(lambda: pages.statement("personal_data.html.j2", request))
 
 
 def static(request: Request, name: str) -> Response:

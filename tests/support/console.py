@@ -105,3 +105,68 @@ def load_world(today) -> dict[str, str]:
     roster.upload_any_size("974", s.roster_csv([reunion]), actor="test")
     jobs.run_all(clock.clock_from(today, None))
     return {"due": "D59-1", "shared": "D59-2", "reunion": "R974-1"}
+
+
+# --- a file as a department's software exports it -----------------------------------------------
+EXPORT_HEADERS = [
+    "N° dossier",
+    "Nom",
+    "Prénom",
+    "Né(e) le",
+    "Code INSEE",
+    "Courriel TS",  # not a known synonym: the agent maps it once to the referent's email
+    "Tél. portable",
+    "Accord partage",
+    "Logement",
+    "Observations",
+]
+
+
+def export_xlsx(rows: list[dict]) -> bytes:
+    """An XLSX as the department's software writes it: a title-cased header, Excel date cells,
+    phone numbers that lost their leading zero, and a free-text column we do not import."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Export ASE"
+    sheet.append(EXPORT_HEADERS)
+    for row in rows:
+        sheet.append(
+            [
+                row["id_externe"],
+                row["nom"].upper(),
+                row["prenom"],
+                row["date_naissance"],  # a date cell
+                row["code_commune"],
+                row["referent_email"],
+                612345678,  # 06 12 34 56 78 without its leading zero
+                "oui",
+                "non",
+                "RAS",
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def multipart(fields: dict[str, str], filename: str, data: bytes) -> tuple[bytes, str]:
+    """A browser's multipart form with one file part ``fichier``: (body, content type)."""
+    boundary = "----relaisTestBoundary7MA4YWxkTrZu0gW"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="fichier"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        ).encode()
+        + data
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
