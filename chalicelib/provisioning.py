@@ -51,6 +51,21 @@ def _ensure_bucket(name: str, region: str) -> None:
     if region != "us-east-1":
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
     s3.create_bucket(**kwargs)
+    # the console's script POSTs files straight to the bucket (as infra/ allows on AWS)
+    s3.put_bucket_cors(
+        Bucket=name,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedMethods": ["PUT", "POST"],
+                    "AllowedOrigins": ["*"],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag"],
+                    "MaxAgeSeconds": 3600,
+                }
+            ]
+        },
+    )
     s3.put_public_access_block(
         Bucket=name,
         PublicAccessBlockConfiguration={

@@ -15,10 +15,11 @@ from __future__ import annotations
 import tempfile
 from datetime import timedelta
 
-from chalicelib import audit, aws, limits, settings
+from chalicelib import audit, aws, clock, limits, settings
 from chalicelib.departments import service as departments
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, RelaisError
 from chalicelib.roster import columns, uploads
+from chalicelib.store.base import parse_iso
 from chalicelib.tabular import read_table
 
 PREFIX = "console/"
@@ -149,4 +150,10 @@ def remap(code: str, dry_run_id: str, choices: dict[str, str], *, actor: str) ->
 
 
 def history(code: str) -> list[dict]:
-    return [event for event in audit.events(code, limit=200) if event["action"] in HISTORY_ACTIONS]
+    """The department's applied files and saved mappings, newest first, in local time."""
+    zone = clock.zone_of(code)
+    return [
+        {**event, "at": parse_iso(event["at"]).astimezone(zone)}
+        for event in audit.events(code, limit=200)
+        if event["action"] in HISTORY_ACTIONS
+    ]

@@ -7,9 +7,10 @@ BatchGetItem (the candidates erasure uses), never with a Scan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from chalicelib import clock
 from chalicelib.console import refs
 from chalicelib.followup import erasure
 from chalicelib.followup import youths as followup_youths
@@ -60,6 +61,11 @@ def load(code: str, ref: str, now: datetime) -> tuple[Youth, list[Referral], lis
     for start in range(0, len(wanted), BATCH_GET):
         messages += list(Message.batch_get(wanted[start : start + BATCH_GET]))
     return youth, referrals, [m for m in messages if not is_expired(m.expires_at, now)]
+
+
+def _local(department: str, text: str | None) -> datetime | None:
+    moment = _when(text)
+    return moment.astimezone(clock.zone_of(department)) if moment else None
 
 
 def _when(text: str | None) -> datetime | None:
@@ -142,10 +148,13 @@ def youth_events(youth: Youth) -> list[Event]:
 
 
 def timeline(youth: Youth, referrals: list[Referral], messages: list[Message]) -> list[Event]:
+    """Newest first, each time in the department's time zone."""
     events = youth_events(youth) + message_events(messages)
     for referral in referrals:
         events += referral_events(referral)
-    return sorted(events, key=lambda event: event.at, reverse=True)
+    zone = clock.zone_of(youth.department)
+    local = [replace(event, at=event.at.astimezone(zone)) for event in events]
+    return sorted(local, key=lambda event: event.at, reverse=True)
 
 
 def _yes_no(value: object) -> str:
@@ -209,6 +218,6 @@ def referral_view(referral: Referral) -> dict:
         "partner": partner_name(referral),
         "status": referral.status,
         "status_label": label(STATUS_LABELS, referral.status),
-        "sent_at": _when(referral.sent_at),
+        "sent_at": _local(referral.department, referral.sent_at),
         "answer": answer_text(answer) if answer else "",
     }

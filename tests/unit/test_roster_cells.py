@@ -383,9 +383,7 @@ def test_overlong_or_control_character_required_cells_reject_the_row(column, raw
         ("referent_nom", "z" * 201, "too_long"),
     ],
 )
-def test_overlong_or_control_character_optional_cells_are_dropped_with_a_warning(
-    column, raw, code
-):
+def test_overlong_or_control_character_optional_cells_are_dropped_with_a_warning(column, raw, code):
     assert kept_without(**{column: raw}) == [(column, code)]
 
 
