@@ -201,6 +201,16 @@ def console_alerts():
     return console.alerts(app.current_request)
 
 
+@app.route("/console/alertes/{alert_id}", methods=["GET"])
+def console_alert(alert_id):
+    return console.alert(app.current_request, alert_id)
+
+
+@app.route("/console/alertes/{alert_id}/traitee", methods=["POST"], content_types=FORM_TYPES)
+def console_alert_close(alert_id):
+    return console.alert_close(app.current_request, alert_id)
+
+
 @app.route("/console/import", methods=["GET"])
 def console_import():
     return console.import_form(app.current_request)
@@ -290,6 +300,11 @@ def dispatch(event):
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def followups(event):
     return jobs.follow_up()
+
+
+@app.schedule(Cron(30, 5, "*", "*", "?", "*"))  # 05:30 UTC, after the scan: one email a day
+def alert_digest(event):
+    return jobs.alert_digest()
 
 
 @app.schedule(Cron(0, 6, "?", "*", "MON", "*"))  # Mondays 06:00 UTC: Monday in every department

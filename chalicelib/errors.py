@@ -44,8 +44,11 @@ class MissingColumnsError(BadRequestError):
             for column in columns
         ]
         super().__init__(
-            ("Colonne obligatoire absente : " if len(columns) == 1 else
-             "Colonnes obligatoires absentes : ")
+            (
+                "Colonne obligatoire absente : "
+                if len(columns) == 1
+                else "Colonnes obligatoires absentes : "
+            )
             + " ; ".join(parts)
             + ". Renommez l'en-tête dans le fichier, ou enregistrez la correspondance de vos "
             "colonnes (PUT /departments/{code}/column-mapping ou page Import de la console).",

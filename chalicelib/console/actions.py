@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib import audit, clock
+from chalicelib.console import alerts
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.errors import BadRequestError, ConflictError
@@ -85,18 +86,24 @@ def choose(youth: Youth, referrals: list[Referral], code_ml: str, *, actor: str,
     ):
         raise ConflictError("Le fichier de ce jeune vient de changer : rechargez la page.")
     audit.record(youth.department, "console_partner_chosen", actor, subject=offer.refused_referral)
+    alerts.close_routing(
+        youth.department, youth.id_externe, offer.refused_referral, by=actor, now=now
+    )
     department = departments.get(youth.department)
     fresh = Youth.get(youth.department, youth.id_externe, consistent_read=True)
     scan.process(department, fresh, today, now, DirectorySnapshot())
 
 
-def keep(youth: Youth, referrals: list[Referral], *, actor: str) -> None:
+def keep(youth: Youth, referrals: list[Referral], *, actor: str, now: datetime) -> None:
     offer = decision(youth, referrals)
     if offer.reason != "refused" or not offer.refused_referral:
         raise ConflictError("Plus rien à décider pour ce jeune : la page a été mise à jour.")
     if not choices.keep_refusal(youth, MISSION_LOCALE, offer.refused_referral):
         raise ConflictError("Le fichier de ce jeune vient de changer : rechargez la page.")
     audit.record(youth.department, "console_refusal_kept", actor, subject=offer.refused_referral)
+    alerts.close_routing(
+        youth.department, youth.id_externe, offer.refused_referral, by=actor, now=now
+    )
 
 
 def erase(youth: Youth, *, actor: str, now: datetime) -> dict[str, int]:

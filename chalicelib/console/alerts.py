@@ -1,10 +1,9 @@
-"""The open alerts of a department, each with the action that closes it.
+"""The open alerts of a department (``store.alerts``, the same as the daily digest, worded by
+``alerts.wording``), each with the action that closes it.
 
-An alert here is a state that waits for the department, read from the youths and their latest
-referral per kind: no competent partner, a refusal or "non compétent" answer not yet dealt with,
-a send that could not be delivered, no answer after the escalation. It closes by itself when the
-state moves on (a mission locale chosen, a new referral sent, an answer received): the digest of
-SPEC §7 announces the same events by email.
+Alerts about a youth's routing (no partner, a refusal, "non compétent") close when the agent
+decides on the youth's page; the others (undelivered or failed sends, no answer after the
+escalation) ask the agent to call the partner, then to mark the alert as dealt with.
 """
 
 from __future__ import annotations
@@ -12,71 +11,76 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.console import youths
-from chalicelib.reports.labels import KIND_LABELS, REASON_LABELS, label
+from chalicelib import audit
+from chalicelib.alerts import wording
+from chalicelib.console import refs
+from chalicelib.domain.alerts import CLOSED_BY_AGENT, AlertKind
+from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.followup.views import plain
+from chalicelib.store import alerts as store
 
-UNDELIVERED = ("undeliverable", "failed")
+ROUTING = (AlertKind.NO_PARTNER, AlertKind.REFUSED, AlertKind.REDIRECTED)
+ACTIONS = {
+    AlertKind.NO_PARTNER: "Choisir le partenaire",
+    AlertKind.REFUSED: "Réorienter",
+    AlertKind.REDIRECTED: "Réorienter",
+}
 
 
 @dataclass(frozen=True)
-class Alert:
-    kind: str  # no_partner | refused | undelivered | escalated
-    title: str
-    detail: str
+class OpenAlert:
+    alert_id: str
+    kind: str
+    section: str
+    line: wording.AlertLine
+    youth_ref: str | None
     action: str
-    youth: youths.YouthRow
+    closes_on_youth_page: bool
 
 
-def of_row(row: youths.YouthRow) -> list[Alert]:
-    if row.status != "active":
-        return []
-    found = [
-        Alert(
-            "no_partner",
-            f"{label(KIND_LABELS, kind)} : aucun partenaire compétent",
-            label(REASON_LABELS, reason),
-            "Choisir la mission locale" if kind == "mission_locale" else "Voir le jeune",
-            row,
-        )
-        for kind, reason in sorted(row.blocked.items())
-    ]
-    if youths.TO_REROUTE in row.flags:
-        found.append(
-            Alert(
-                "refused",
-                "Mission locale : orientation refusée",
-                "La mission locale a refusé ou s'est déclarée non compétente.",
-                "Réorienter",
-                row,
-            )
-        )
-    for kind, status in sorted(row.states.items()):
-        if status in UNDELIVERED:
-            found.append(
-                Alert(
-                    "undelivered",
-                    f"{label(KIND_LABELS, kind)} : envoi impossible",
-                    "Le message n'a pas pu être remis au partenaire.",
-                    "Voir le jeune",
-                    row,
-                )
-            )
-        elif status == "escalated":
-            found.append(
-                Alert(
-                    "escalated",
-                    f"{label(KIND_LABELS, kind)} : sans réponse malgré la relance",
-                    "Le référent a été prévenu ; contactez le partenaire.",
-                    "Voir le jeune",
-                    row,
-                )
-            )
-    return found
+def view(code: str, alert) -> OpenAlert:
+    kind = AlertKind(alert.kind)
+    details = plain(alert.details) or {}
+    return OpenAlert(
+        alert_id=alert.alert_id,
+        kind=kind.value,
+        section=wording.SECTIONS[kind],
+        line=wording.line(alert.alert_id, kind.value, details, alert.id_externe),
+        youth_ref=refs.youth_ref(code, alert.id_externe) if alert.id_externe else None,
+        action=ACTIONS.get(kind, "Voir le jeune"),
+        closes_on_youth_page=kind in ROUTING,
+    )
 
 
-def from_rows(rows: list[youths.YouthRow]) -> list[Alert]:
-    return [alert for row in rows for alert in of_row(row)]
+def open_alerts(code: str, now: datetime) -> list[OpenAlert]:
+    return [view(code, alert) for alert in store.list_open(code, now)]
 
 
-def open_alerts(code: str, now: datetime) -> list[Alert]:
-    return from_rows(youths.all_rows(code, now))
+def one(code: str, alert_id: str, now: datetime) -> tuple[OpenAlert, bool]:
+    """(the alert, whether it is still open); 404 for an unknown id or another department's."""
+    found = store.get(code, alert_id, now) if alert_id.startswith("al_") else None
+    if found is None:
+        raise NotFoundError("Alerte inconnue.")
+    return view(code, found), found.state == "open"
+
+
+def close(code: str, alert_id: str, *, by: str, actor: str, now: datetime) -> None:
+    """The agent dealt with it (a call to the partner, a check of the address)."""
+    alert, still_open = one(code, alert_id, now)
+    if alert.closes_on_youth_page:
+        raise ConflictError("Cette alerte se ferme par la décision prise sur la page du jeune.")
+    if still_open and store.close(code, alert_id, now, by=by, action=CLOSED_BY_AGENT):
+        audit.record(code, "alert_closed", actor, subject=alert_id)
+
+
+def close_routing(code: str, id_externe: str, referral_id: str | None, *, by: str, now) -> None:
+    """The agent decided on the youth's routing: its routing alerts have nothing left."""
+    from chalicelib.alerts.raising import no_partner_subject
+
+    store.close_subject(
+        code, AlertKind.NO_PARTNER, no_partner_subject(id_externe, "mission_locale"), now,
+        by=by, action=CLOSED_BY_AGENT,
+    )  # fmt: skip
+    for kind in (AlertKind.REFUSED, AlertKind.REDIRECTED):
+        if referral_id:
+            store.close_subject(code, kind, referral_id, now, by=by, action=CLOSED_BY_AGENT)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib import clock
+from chalicelib.alerts import wording
 from chalicelib.console import alerts, youths
+from chalicelib.domain.alerts import DIGEST_ORDER
 from chalicelib.followup import report
 from chalicelib.messages.filters import mois_fr
 
@@ -64,9 +66,10 @@ def figures(code: str, now: datetime) -> dict:
         "ml_percent": percent(cohort["ml_acknowledged_share"]),
         "hj_percent": percent(cohort["hj_acknowledged_share"]),
         "alerts_total": len(found),
-        "alerts_by_kind": {
-            kind: sum(1 for a in found if a.kind == kind)
-            for kind in ("no_partner", "refused", "undelivered", "escalated")
+        "alerts_by_section": {
+            wording.SECTIONS[kind]: sum(1 for a in found if a.kind == kind.value)
+            for kind in DIGEST_ORDER
+            if kind.actionable
         },
         "youths_flag_labels": youths.FLAG_LABELS,
     }

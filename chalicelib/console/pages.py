@@ -17,6 +17,7 @@ DONE_MESSAGES = {
     "choisie": "Mission locale choisie : l'orientation part avec le prochain envoi.",
     "gardee": "Refus pris en compte : aucune autre mission locale ne sera sollicitée.",
     "efface": "Les données du jeune ont été effacées.",
+    "traitee": "Alerte marquée comme traitée.",
 }
 
 
@@ -59,7 +60,7 @@ def youth_decide(agent: Agent, ref: str, request: Request) -> web.Page:
     now = utcnow()
     found, referrals, _ = youth.load(agent.department, ref, now)
     if fields.get("action") == "garder":
-        actions.keep(found, referrals, actor=agent.actor)
+        actions.keep(found, referrals, actor=agent.actor, now=now)
         return web.Page(redirect=f"/console/jeunes/{ref}?fait=gardee")
     if fields.get("action") == "choisir":
         actions.choose(found, referrals, fields.get("code_ml", ""), actor=agent.actor, now=now)
@@ -95,6 +96,20 @@ def alerts_page(agent: Agent, request: Request) -> web.Page:
     return web.Page(
         "alerts.html.j2", {"alerts": found, "current": "/console/alertes", "done": done}
     )
+
+
+def alert_page(agent: Agent, alert_id: str) -> web.Page:
+    """One alert, as the digest links to it."""
+    alert, still_open = alerts.one(agent.department, alert_id, utcnow())
+    return web.Page(
+        "alert.html.j2", {"alert": alert, "still_open": still_open, "current": "/console/alertes"}
+    )
+
+
+def alert_close(agent: Agent, alert_id: str, request: Request) -> web.Page:
+    web.checked_form(request, agent)
+    alerts.close(agent.department, alert_id, by=agent.email, actor=agent.actor, now=utcnow())
+    return web.Page(redirect="/console/alertes?fait=traitee")
 
 
 def exports_page(agent: Agent) -> web.Page:

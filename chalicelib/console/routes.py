@@ -105,6 +105,14 @@ def personal_data(request: Request) -> Response:
     return web.respond(lambda: pages.statement("personal_data.html.j2", request))
 
 
+def alert(request: Request, alert_id: str) -> Response:
+    return web.signed_in(request, lambda agent: pages.alert_page(agent, alert_id))
+
+
+def alert_close(request: Request, alert_id: str) -> Response:
+    return web.signed_in(request, lambda agent: pages.alert_close(agent, alert_id, request))
+
+
 def static(request: Request, name: str) -> Response:
     """Our stylesheet and script (no build chain: the files as written)."""
     path = STATIC_DIR / Path(name).name

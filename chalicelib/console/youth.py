@@ -11,7 +11,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from chalicelib import clock
+from chalicelib.alerts import wording
+from chalicelib.alerts.raising import no_partner_subject
 from chalicelib.console import refs
+from chalicelib.domain.alerts import AlertKind
 from chalicelib.followup import erasure
 from chalicelib.followup import youths as followup_youths
 from chalicelib.followup.views import plain
@@ -20,11 +23,11 @@ from chalicelib.referrals import ids
 from chalicelib.reports.labels import (
     KIND_LABELS,
     PART_LABELS,
-    REASON_LABELS,
     STATE_LABELS,
     STATUS_LABELS,
     label,
 )
+from chalicelib.store import alerts as alert_store
 from chalicelib.store.base import is_expired, parse_iso
 from chalicelib.store.models import Message, Referral, Youth
 
@@ -46,6 +49,34 @@ class Event:
     title: str
     detail: str = ""
     alert: bool = False
+
+
+def alerts_of(code: str, id_externe: str, referrals: list[Referral]) -> list:
+    """The youth's alerts, open or closed (their ids are derived: one BatchGetItem)."""
+    wanted = [
+        alert_store.alert_id(code, AlertKind.NO_PARTNER, no_partner_subject(id_externe, kind))
+        for kind in KIND_LABELS
+    ]
+    wanted += [
+        alert_store.alert_id(code, kind, referral.referral_id)
+        for referral in referrals
+        for kind in AlertKind
+        if kind is not AlertKind.NO_PARTNER
+    ]
+    return alert_store.get_many(code, wanted)
+
+
+def alert_events(alerts: list) -> list[Event]:
+    found = []
+    for alert in alerts:
+        title = wording.SECTIONS[AlertKind(alert.kind)]
+        raised = _when(alert.raised_at)
+        if raised is not None:
+            found.append(Event(raised, f"Alerte : {title}", alert=alert.kind != "accepted"))
+        closed = _when(alert.closed_at)
+        if closed is not None:
+            found.append(Event(closed, f"Alerte traitée : {title}"))
+    return found
 
 
 def load(code: str, ref: str, now: datetime) -> tuple[Youth, list[Referral], list[Message]]:
@@ -134,22 +165,13 @@ def youth_events(youth: Youth) -> list[Event]:
         at = _when(entry.get("at"))
         if at is not None and entry.get("event") in YOUTH_EVENTS:
             found.append(Event(at, YOUTH_EVENTS[entry["event"]]))
-    scheduled = plain(youth.scheduled) or {}
-    for kind, state in sorted((scheduled.get("blocked") or {}).items()):
-        reason = label(REASON_LABELS, str((state or {}).get("reason")))
-        at = _when(youth.updated_at) or _when(youth.created_at)
-        if at is not None:
-            found.append(
-                Event(
-                    at, f"Alerte : {label(KIND_LABELS, kind)} sans partenaire", reason, alert=True
-                )
-            )
     return found
 
 
 def timeline(youth: Youth, referrals: list[Referral], messages: list[Message]) -> list[Event]:
     """Newest first, each time in the department's time zone."""
-    events = youth_events(youth) + message_events(messages)
+    alerts = alerts_of(youth.department, youth.id_externe, referrals)
+    events = youth_events(youth) + message_events(messages) + alert_events(alerts)
     for referral in referrals:
         events += referral_events(referral)
     zone = clock.zone_of(youth.department)

@@ -102,7 +102,7 @@ def validate_mapping(raw: object) -> dict[str, str]:
     French naming every unknown target and the columns that exist."""
     if not isinstance(raw, dict) or len(raw) > MAX_MAPPING_ENTRIES:
         raise BadRequestError(
-            "Correspondance attendue : un objet JSON {\"en-tête du fichier\": \"colonne\"} "
+            'Correspondance attendue : un objet JSON {"en-tête du fichier": "colonne"} '
             f"d'au plus {MAX_MAPPING_ENTRIES} entrées.",
             code="invalid_mapping",
         )
@@ -119,8 +119,11 @@ def validate_mapping(raw: object) -> dict[str, str]:
             mapping[" ".join(header.split())] = column
     if unknown:
         raise BadRequestError(
-            "Colonne(s) inconnue(s) : " + ", ".join(f"« {name} »" for name in unknown)
-            + ". Colonnes possibles : " + ", ".join(COLUMNS) + ".",
+            "Colonne(s) inconnue(s) : "
+            + ", ".join(f"« {name} »" for name in unknown)
+            + ". Colonnes possibles : "
+            + ", ".join(COLUMNS)
+            + ".",
             code="unknown_columns",
             details={"unknown": unknown, "columns": {c: LABELS[c] for c in COLUMNS}},
         )

@@ -49,8 +49,10 @@ def suggestion(postal: str, lookup: Lookup | None = None) -> str:
     if not found:
         return f"Nous ne connaissons pas les communes de ce code postal : {WHERE_TO_LOOK}."
     listed = ", ".join(f"{insee} ({name})" for insee, name in found[:10])
-    return f"Code INSEE possible : {listed}." if len(found) == 1 else (
-        f"Codes INSEE possibles : {listed}."
+    return (
+        f"Code INSEE possible : {listed}."
+        if len(found) == 1
+        else (f"Codes INSEE possibles : {listed}.")
     )
 
 

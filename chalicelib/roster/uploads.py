@@ -43,9 +43,7 @@ def object_key(department: str, upload_id: str) -> str:
     return f"{PREFIX}{department}/{upload_id}"
 
 
-def create(
-    code: str, *, mode: str, dry_run: bool, actor: str, confirm_exits: bool = False
-) -> dict:
+def create(code: str, *, mode: str, dry_run: bool, actor: str, confirm_exits: bool = False) -> dict:
     """201 body: ``{upload_id, upload_url, fields, expires_at}`` (SPEC §4)."""
     department = departments.get(code)
     if mode not in roster.MODES:
@@ -146,8 +144,7 @@ def claim_upload(upload: Upload, claim: str, now: datetime) -> bool:
     """Transition ``waiting`` → ``processing`` (or take again a dead run's ``processing``)."""
     stale = iso(now - CLAIM_LEASE)
     condition = (Upload.status == "waiting") | (
-        (Upload.status == "processing")
-        & ((Upload.claim_id == claim) | (Upload.claimed_at < stale))
+        (Upload.status == "processing") & ((Upload.claim_id == claim) | (Upload.claimed_at < stale))
     )
     try:
         upload.update(
@@ -231,4 +228,3 @@ def _run(upload: Upload, spool: IO[bytes]) -> tuple[str, dict]:
     )
     upload.update(actions=[Upload.rows_done.set(parsed.rows)])  # every row was dealt with
     return "done", report
-

@@ -117,7 +117,7 @@ def test_an_agent_works_the_whole_journey_in_chromium(agent_page, api, artifacts
 
     page.get_by_role("link", name="Alertes").click()
     checker.check("alerts")
-    page.get_by_role("link", name="Choisir la mission locale").first.click()
+    page.get_by_role("link", name="Choisir le partenaire").first.click()
     checker.check("youth-decision")
     page.get_by_label("Mission locale de Roubaix").check()
     page.get_by_role("button", name="Envoyer l'orientation à cette mission locale").click()

@@ -10,6 +10,8 @@ from app import app
 from chalicelib import clock
 from chalicelib.console import agents, refs
 from chalicelib.departments import service as departments
+from chalicelib.domain.alerts import AlertKind
+from chalicelib.store import alerts as alert_store
 from chalicelib.store.models import Referral, Youth
 from tests.support import console as support
 
@@ -31,6 +33,8 @@ ROUTES = [
     ("GET", "/console/jeunes/{ref}/effacement", {}),
     ("POST", "/console/jeunes/{ref}/effacement", {"confirmation": "oui"}),
     ("GET", "/console/alertes", {}),
+    ("GET", "/console/alertes/{alert_id}", {}),
+    ("POST", "/console/alertes/{alert_id}/traitee", {}),
     ("GET", "/console/import", {}),
     ("POST", "/console/import", {"multipart": "yes"}),
     ("POST", "/console/import/depot", {}),
@@ -69,6 +73,7 @@ def fifty_nine() -> tuple:
         sorted(r.referral_id for r in Referral.scan() if r.department == "59"),
         (department.contact_email, int(department.ml_lead_days), department.column_mapping),
         agents.of_department("59"),
+        sorted(a.alert_id for a in alert_store.list_open("59")),
     )
 
 
@@ -89,10 +94,14 @@ def test_another_departments_agent_gets_nothing_of_department_59(console, method
     sent = console.post("/console/import/depot", own).json_body["upload_id"]
     before = fifty_nine()
     session = console.sign_in(support.AGENT_974)
-    url = path.format(ref=refs.youth_ref("59", "D59-2"), upload_id=sent, name="jeunes.csv")
+    blocked = alert_store.alert_id("59", AlertKind.NO_PARTNER, "D59-2|mission_locale")
+    assert alert_store.get("59", blocked) is not None
+    url = path.format(
+        ref=refs.youth_ref("59", "D59-2"), upload_id=sent, name="jeunes.csv", alert_id=blocked
+    )
     answer = request(console, session, method, url, fields)
     body = answer.body.decode("utf-8", "replace") if answer.body else ""
-    if "{ref}" in path or "{upload_id}" in path:
+    if any(key in path for key in ("{ref}", "{upload_id}", "{alert_id}")):
         assert answer.status_code == 404
     else:
         assert answer.status_code in (200, 201, 303, 400)

@@ -38,8 +38,9 @@ MODEL_NAMES = (
     "AuditEvent",
     "Upload",
     "ConsoleItem",
+    "Alert",
 )
-NO_SCAN_TABLES = ("youths", "referrals", "messages")
+NO_SCAN_TABLES = ("youths", "referrals", "messages", "alerts")
 AUDIT_FORBIDDEN = (
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
