@@ -87,7 +87,7 @@ def load(code: str, ref: str, now: datetime) -> tuple[Youth, list[Referral], lis
         for referral in Referral.youth_index.query(ids.youth_key(code, id_externe))
         if not is_expired(referral.expires_at, now)
     ]
-    wanted = erasure.candidate_message_ids(code, id_externe, youth, referrals)
+    wanted = erasure.candidate_message_ids(code, youth, referrals)
     messages: list[Message] = []
     for start in range(0, len(wanted), BATCH_GET):
         messages += list(Message.batch_get(wanted[start : start + BATCH_GET]))
