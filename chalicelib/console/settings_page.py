@@ -12,6 +12,8 @@ from chalicelib.console import agents, web
 from chalicelib.console.sessions import Agent
 from chalicelib.departments import service as departments
 from chalicelib.errors import BadRequestError
+from chalicelib.messages.filters import telephone_fr
+from chalicelib.roster.phones import InvalidPhoneError, normalize_phone
 from chalicelib.store.models import Department
 from chalicelib.validation import is_email
 
@@ -63,7 +65,14 @@ def context(agent: Agent, errors: list | None = None, values: dict | None = None
     return {
         "department": department,
         "numbers": NUMBERS,
-        "values": {"contact_email": department.contact_email, **current, **(values or {})},
+        "values": {
+            "contact_email": department.contact_email,
+            "contact_phone": telephone_fr(department.contact_phone)
+            if department.contact_phone
+            else "",
+            **current,
+            **(values or {}),
+        },
         "agents_allowed": agents.of_department(agent.department),
         "errors": errors or [],
         "current": "/console/parametres",
@@ -76,11 +85,18 @@ def page(agent: Agent, request: Request) -> web.Page:
     return web.Page("settings.html.j2", {**context(agent), "done": message})
 
 
-def validate(fields: dict[str, str]) -> tuple[dict[str, object], list[tuple[str, str]]]:
+def validate(fields: dict[str, str], code: str) -> tuple[dict[str, object], list[tuple[str, str]]]:
     values: dict[str, object] = {"contact_email": (fields.get("contact_email") or "").strip()}
     errors = []
     if not is_email(str(values["contact_email"])):
         errors.append(("contact_email", "Adresse électronique de contact invalide."))
+    phone = (fields.get("contact_phone") or "").strip()
+    values["contact_phone"] = phone
+    if phone:
+        try:
+            values["contact_phone_e164"] = normalize_phone(phone, code).e164
+        except InvalidPhoneError:
+            errors.append(("contact_phone", "Numéro de téléphone de contact invalide."))
     for field in NUMBERS:
         text = (fields.get(field.name) or "").strip()
         if not text.isdigit() or not field.low <= int(text) <= field.high:
@@ -94,13 +110,16 @@ def validate(fields: dict[str, str]) -> tuple[dict[str, object], list[tuple[str,
 
 
 def save(agent: Agent, request: Request) -> web.Page:
-    values, errors = validate(web.checked_form(request, agent))
+    values, errors = validate(web.checked_form(request, agent), agent.department)
     if errors:
         return web.Page("settings.html.j2", context(agent, errors, values), status=400)
     department = departments.get(agent.department)
     department.update(
         actions=[
             Department.contact_email.set(str(values["contact_email"]).lower()),
+            Department.contact_phone.set(values["contact_phone_e164"])
+            if values.get("contact_phone_e164")
+            else Department.contact_phone.remove(),
             *(getattr(Department, field.name).set(values[field.name]) for field in NUMBERS),
         ],
         condition=Department.code.exists(),

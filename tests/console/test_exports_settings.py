@@ -73,6 +73,7 @@ def test_settings_are_saved_and_audited(console):
     assert 'value="ase@cd59.example.fr"' in page and 'value="30"' in page
     fields = {
         "contact_email": "orientation@cd59.example.fr",
+        "contact_phone": "03 20 12 34 56",
         "ml_lead_days": "45",
         "hj_lead_days": "200",
         "relance_jours": "5",
@@ -82,6 +83,7 @@ def test_settings_are_saved_and_audited(console):
     department = departments.get("59")
     assert (department.contact_email, int(department.ml_lead_days)) == (fields["contact_email"], 45)
     assert (int(department.relance_jours), int(department.escalade_jours)) == (5, 10)
+    assert department.contact_phone == "+33320123456"
     assert any(e["action"] == "settings_changed" for e in audit.events("59"))
 
 
