@@ -82,10 +82,16 @@ def import_file(page, checker: Checker, api, tmp_path: Path, today) -> None:
     checker.check("import")
     path = tmp_path / "export-ase.xlsx"
     path.write_bytes(support.export_xlsx(youths_rows(today)))
+    to_s3 = []  # the page's script sends the file straight to the bucket (presigned POST)
+    page.on(
+        "request",
+        lambda r: to_s3.append(r.url) if r.method == "POST" and api.url not in r.url else None,
+    )
     page.get_by_label("Fichier (.xlsx ou .csv").set_input_files(str(path))
     page.get_by_role("button", name="Vérifier le fichier").click()
     page.wait_for_url(f"{api.url}/console/import/upl_*")
     assert page.locator("progress").count() == 0  # the report page, after the bar
+    assert [url for url in to_s3 if "/relais-dev-uploads" in url], to_s3
     checker.check("import-columns")
     page.get_by_label("Colonne « Courriel TS » du fichier").select_option("referent_email")
     page.get_by_role("button", name="Enregistrer les colonnes et vérifier à nouveau").click()
