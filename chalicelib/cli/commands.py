@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -53,6 +54,12 @@ def parser() -> argparse.ArgumentParser:
     run_all.add_argument("--today", type=date.fromisoformat)
     run_all.add_argument("--now", type=datetime.fromisoformat)
 
+    agent = commands.add_parser("agent").add_subparsers(dest="action", required=True)
+    for name in ("add", "remove"):
+        action = agent.add_parser(name)
+        action.add_argument("code")
+        action.add_argument("email")
+
     commands.add_parser("outbox").add_argument("--json", action="store_true")
     return root
 
@@ -78,47 +85,83 @@ def main(argv: list[str]) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "provision":
-        _print(provisioning.provision())
-    elif args.command == "department" and args.action == "add":
-        print(departments.add(args.code, name=args.name, email=args.email, phone=args.phone))
-    elif args.command == "department" and args.action == "rotate-key":
-        print(departments.rotate_key(args.code))
-    elif args.command == "department":
-        _print(departments.remove(args.code))
-    elif args.command == "operator" and args.action == "add":
-        print(departments.add_operator(args.name))
-    elif args.command == "operator":
-        _print(departments.revoke_operator(args.name))
-    elif args.command == "directory":
-        _print(directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR))
-    elif args.command == "roster":
-        _print(
-            roster.upload_any_size(
-                args.code,
-                args.file.read_bytes(),
-                mode="partial" if args.partial else "strict",
-                dry_run=args.dry_run,
-                actor=CLI_ACTOR,
-            )
-        )
-    elif args.command == "jobs":
-        try:
-            _print(jobs.run_all(clock.clock_from(args.today, args.now)))
-        except jobs.JobsError as error:  # every job ran; the summary says which failed
-            _print(error.summary)
-            print(f"erreur : {error}", file=sys.stderr)
-            return 1
-    elif args.command == "outbox":
-        from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
+    action = getattr(args, "action", None)
+    command = COMMANDS.get((args.command, action)) or COMMANDS[(args.command, None)]
+    return command(args) or 0
 
-        messages = outbox.fetch()
-        print(
-            json.dumps(messages, ensure_ascii=False, indent=2)
-            if args.json
-            else outbox.describe(messages)
+
+def _department(args: argparse.Namespace) -> None:
+    if args.action == "add":
+        print(departments.add(args.code, name=args.name, email=args.email, phone=args.phone))
+    elif args.action == "rotate-key":
+        print(departments.rotate_key(args.code))
+    else:
+        _print(departments.remove(args.code))
+
+
+def _operator(args: argparse.Namespace) -> None:
+    if args.action == "add":
+        print(departments.add_operator(args.name))
+    else:
+        _print(departments.revoke_operator(args.name))
+
+
+def _roster(args: argparse.Namespace) -> None:
+    _print(
+        roster.upload_any_size(
+            args.code,
+            args.file.read_bytes(),
+            mode="partial" if args.partial else "strict",
+            dry_run=args.dry_run,
+            actor=CLI_ACTOR,
         )
+    )
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    try:
+        _print(jobs.run_all(clock.clock_from(args.today, args.now)))
+    except jobs.JobsError as error:  # every job ran; the summary says which failed
+        _print(error.summary)
+        print(f"erreur : {error}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _outbox(args: argparse.Namespace) -> None:
+    from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
+
+    messages = outbox.fetch()
+    print(
+        json.dumps(messages, ensure_ascii=False, indent=2)
+        if args.json
+        else outbox.describe(messages)
+    )
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[argparse.Namespace], int | None]] = {
+    ("provision", None): lambda args: _print(provisioning.provision()),
+    ("department", None): _department,
+    ("operator", None): _operator,
+    ("directory", None): lambda args: _print(
+        directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR)
+    ),
+    ("roster", None): _roster,
+    ("jobs", None): _jobs,
+    ("agent", None): lambda args: _agent(args.action, args.code, args.email),
+    ("outbox", None): _outbox,
+}
+
+
+def _agent(action: str, code: str, email: str) -> None:
+    from chalicelib.console import agents
+
+    if action == "add":
+        done = agents.add(code, email, actor=CLI_ACTOR)
+        print("agent autorisé" if done else "agent déjà autorisé")
+    else:
+        done = agents.remove(code, email, actor=CLI_ACTOR)
+        print("agent retiré" if done else "agent absent de ce département")
 
 
 def _print(report: object) -> None:

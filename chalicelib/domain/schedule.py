@@ -79,6 +79,10 @@ class Schedule:
     excluded: dict[Kind, list[str]] = field(default_factory=dict)
     # raised at each return after an exit: what the exit cancelled is created anew, new ids
     generation: int = 0
+    # the department's choice in the console, standing in for the roster's code_ml
+    chosen: dict[Kind, str] = field(default_factory=dict)
+    # a refusal the department saw and kept (no longer "à réorienter"): its referral id
+    refusal_seen: dict[Kind, str] = field(default_factory=dict)
 
     @classmethod
     def from_item(cls, data: Mapping[str, Any] | None) -> Schedule:
@@ -101,6 +105,9 @@ class Schedule:
         for kind, partners in (data.get("excluded") or {}).items():
             schedule.excluded[Kind(kind)] = [str(p) for p in partners]
         schedule.generation = int(data.get("generation") or 0)
+        schedule.chosen = {Kind(k): str(v) for k, v in (data.get("chosen") or {}).items()}
+        seen = data.get("refusal_seen") or {}
+        schedule.refusal_seen = {Kind(k): str(v) for k, v in seen.items()}
         return schedule
 
     def to_item(self) -> dict[str, Any]:
@@ -123,6 +130,10 @@ class Schedule:
             item["excluded"] = {str(kind): list(ids) for kind, ids in self.excluded.items()}
         if self.generation:
             item["generation"] = self.generation
+        if self.chosen:
+            item["chosen"] = {str(kind): code for kind, code in self.chosen.items()}
+        if self.refusal_seen:
+            item["refusal_seen"] = {str(kind): ref for kind, ref in self.refusal_seen.items()}
         return item
 
     def referral_of(self, kind: Kind) -> str | None:
@@ -168,6 +179,17 @@ class Schedule:
             del self.placed[kind]
             return True
         return False
+
+    def choose(self, kind: Kind, partner_id: str, *, refused: str | None) -> None:
+        """The department chose ``partner_id`` (a shared or unknown commune, or after a refusal by
+        ``refused``): the kind is due again, towards that partner."""
+        self.chosen[kind] = partner_id
+        self.unblock(kind)
+        if refused:
+            self.exclude(kind, refused)
+            placed = self.placed.get(kind)
+            if placed is not None and placed.partner_id == refused:
+                del self.placed[kind]
 
     def cancel_invitation(self) -> None:
         if self.invitation is not None:

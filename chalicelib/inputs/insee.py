@@ -53,20 +53,7 @@ def normalize_insee(raw: object) -> str:
     text = "".join(cell_text(raw).split()).upper()
     if len(text) == 4 and text.isdigit():
         text = "0" + text  # Excel turned "01001" into the number 1001
-    if not _SHAPE.match(text):
-        raise InvalidInseeError(
-            INVALID,
-            "Code INSEE invalide : 5 caractères attendus (chiffres, ou 2A/2B pour la Corse).",
-        )
-    if text.startswith("99"):
-        raise InvalidInseeError(
-            INVALID, "Code INSEE invalide : code de pays étranger, pas de commune."
-        )
-    if text.startswith(_OUT_OF_SCOPE):
-        raise InvalidInseeError(
-            INVALID,
-            "Code INSEE hors périmètre : collectivité d'outre-mer qui n'est pas un département.",
-        )
+    _check_shape(text)
     if text.startswith("97"):
         return _overseas(text)
     if text.startswith("20"):
@@ -81,6 +68,29 @@ def normalize_insee(raw: object) -> str:
         return text
     if text in _CITIES:
         return text
+    return _mainland(text)
+
+
+def _check_shape(text: str) -> None:
+    """Five characters of a French commune: not a foreign country, not a collectivity."""
+    if not _SHAPE.match(text):
+        raise InvalidInseeError(
+            INVALID,
+            "Code INSEE invalide : 5 caractères attendus (chiffres, ou 2A/2B pour la Corse).",
+        )
+    if text.startswith("99"):
+        raise InvalidInseeError(
+            INVALID, "Code INSEE invalide : code de pays étranger, pas de commune."
+        )
+    if text.startswith(_OUT_OF_SCOPE):
+        raise InvalidInseeError(
+            INVALID,
+            "Code INSEE hors périmètre : collectivité d'outre-mer qui n'est pas un département.",
+        )
+
+
+def _mainland(text: str) -> str:
+    """A mainland code (Paris, Lyon and Marseille by arrondissement), or a postal code's hint."""
     number = int(text)
     if text.startswith("75"):
         if number in _PARIS_ARRONDISSEMENTS:

@@ -139,4 +139,6 @@ def route_for(
         return route_habitat_jeunes(record.code_commune, directory, exclude=excluded)
     # an interview goes to the youth's mission locale: one not competent for either is excluded
     excluded = schedule.excluded_for(kind, Kind.MISSION_LOCALE)
-    return route_mission_locale(record.code_commune, record.code_ml, directory, exclude=excluded)
+    # the department's choice in the console stands in for the roster's code_ml
+    code_ml = record.code_ml or schedule.chosen.get(Kind.MISSION_LOCALE)
+    return route_mission_locale(record.code_commune, code_ml, directory, exclude=excluded)

@@ -54,6 +54,36 @@ def column_mapping(department: Department) -> dict[str, str]:
     return dict(plain(department.column_mapping) or {})
 
 
+SETTINGS = (
+    "ml_lead_days",
+    "hj_lead_days",
+    "relance_jours",
+    "escalade_jours",
+    "ack_ttl_days",
+    "retention_months",
+)
+
+
+def change_settings(
+    code: str, *, contact_email: str, contact_phone: str | None, numbers: dict[str, int]
+) -> bool:
+    """The department's contacts and delays, as its console's settings page saves them."""
+    actions = [
+        Department.contact_email.set(contact_email),
+        Department.contact_phone.set(contact_phone)
+        if contact_phone
+        else Department.contact_phone.remove(),
+        *(
+            getattr(Department, name).set(value)
+            for name, value in numbers.items()
+            if name in SETTINGS
+        ),
+    ]
+    return applied(
+        lambda: Department(code).update(actions=actions, condition=Department.code.exists())
+    )
+
+
 def remove(code: str) -> bool:
     return applied(lambda: Department(code).delete(condition=Department.code.exists()))
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import MessageStatus
-from chalicelib.store.base import history_entry, plain
+from chalicelib.store.base import history_entry, live, plain
 from chalicelib.store.models import Message
 from chalicelib.store.writes import applied
 
@@ -82,6 +82,12 @@ def get(message_id: str) -> Message | None:
         return Message.get(message_id)
     except Message.DoesNotExist:
         return None
+
+
+def live_of_youth(youth_key: str, now: datetime) -> list[Message]:
+    """Every live message about the youth (its partner messages, notices, escalation emails)."""
+    found = get_many([m.message_id for m in of_youth(youth_key)])
+    return [m for m in found if live(m, now)]
 
 
 def get_many(message_ids: list[str]) -> list[Message]:

@@ -278,6 +278,24 @@ class Alert(Model):
     digest_index = DigestDueIndex()
 
 
+class ConsoleItem(Model):
+    """The department console: sign-ins, sessions, agents (see ``store.console``)."""
+
+    Meta = table_meta("console")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    department = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    csrf = UnicodeAttribute(null=True)
+    nonce = UnicodeAttribute(null=True)
+    verifier = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+    seen_at = UnicodeAttribute(null=True)
+    added_by = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Department,
     ApiKey,
@@ -287,5 +305,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     DirectoryItem,
     AuditEvent,
     Upload,
+    ConsoleItem,
     Alert,
 )

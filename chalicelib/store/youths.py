@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.domain.youth import YouthRecord
@@ -70,6 +71,35 @@ def save_schedule(youth: Youth, schedule: Schedule, due_at: str | None) -> bool:
     ]
     return applied(
         lambda: youth.update(actions=actions, condition=Youth.fingerprint == youth.fingerprint)
+    )
+
+
+def choose_partner(
+    youth: Youth, kind: Kind, partner_id: str, *, refused: str | None, due_at: str
+) -> bool:
+    """The department chose ``partner_id`` for ``kind`` in the console: the choice stands in for
+    the roster's ``code_ml``, the youth is due again. False when the roster changed the youth
+    meanwhile (the agent reloads and decides)."""
+    schedule = schedule_of(youth)
+    schedule.choose(kind, partner_id, refused=refused)
+    return applied(
+        lambda: youth.update(
+            actions=[Youth.scheduled.set(schedule.to_item()), Youth.due_at.set(due_at)],
+            condition=(Youth.fingerprint == youth.fingerprint)
+            & (Youth.status == YouthStatus.ACTIVE),
+        )
+    )
+
+
+def keep_refusal(youth: Youth, kind: Kind, referral_id: str) -> bool:
+    """The department saw the refusal and keeps things as they are: no longer "à réorienter"."""
+    schedule = schedule_of(youth)
+    schedule.refusal_seen[kind] = referral_id
+    return applied(
+        lambda: youth.update(
+            actions=[Youth.scheduled.set(schedule.to_item())],
+            condition=Youth.fingerprint == youth.fingerprint,
+        )
     )
 
 
