@@ -8,7 +8,7 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 STAGE ?= prod
 
-.PHONY: run test bench lint format deploy package clean browser
+.PHONY: run test test-fast bench lint format deploy package clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,18 +35,25 @@ browser:
 	  else echo "chromium absent and not installable here: the browser tests will be skipped"; fi; }
 
 ## test: everything CI checks (lint, unit, integration, infra, browser)
-test: $(STAMP) $(CHECKOV) browser
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+test: lint $(CHECKOV) browser
 	CHECKOV_BIN=$(abspath $(CHECKOV)) $(PY) -m pytest -n 2 --dist loadfile
+
+## test-fast: the dev loop — lint and the unit tests (no browser, no AWS endpoint, no slow runs)
+test-fast: lint
+	$(PY) -m pytest tests/unit -q -m "not browser and not slow"
 
 ## bench: the performance budgets of SPEC §10 and the national cost model
 bench: $(STAMP)
 	$(PY) -m bench
 
+## lint: ruff (style, complexity ≤ 12), mypy on chalicelib/, import contracts (no cycle, layers),
+## no function over 50 lines in chalicelib/
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
+	$(PY) tools/function_length.py
 
 format: $(STAMP)
 	$(PY) -m ruff format .

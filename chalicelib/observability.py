@@ -16,7 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 NAMESPACE = "RelaisASE"
 
 # The metric catalog: name -> unit. The dashboard (infra/) must show every one of them.
-METRICS: dict[str, str] = {
+METRICS: dict[str, MetricUnit] = {
     "RosterRowsReceived": MetricUnit.Count,
     "RosterRowsRejected": MetricUnit.Count,
     "YouthsExited": MetricUnit.Count,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -33,7 +34,7 @@ def provision() -> dict[str, object]:
     return {"tables_created": created_tables, "bucket": current.upload_bucket, "topic": topic_arn}
 
 
-def _ensure_table(model: type) -> bool:
+def _ensure_table(model: Any) -> bool:
     if model.exists():
         return False
     model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)

@@ -253,7 +253,8 @@ def _csv_records(reader: Iterable[list[str]]) -> Iterator[Row]:
                 f"CSV illisible à la ligne {number} : cellule de plus de {MAX_CELL_CHARS} "
                 "caractères ou guillemets mal fermés."
             ) from None
-        yield number, record
+        cells: list[object] = list(record)
+        yield number, cells
 
 
 def _header(records: Iterator[Row], *, from_csv: bool) -> list[str]:

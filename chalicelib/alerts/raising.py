@@ -75,7 +75,7 @@ def no_partner(
         no_partner_subject(record.id_externe, kind),
         now,
         details=details,
-        fingerprint=f"{route.reason}|{scheduling.routing_inputs(record, kind)}",
+        fingerprint=f"{route.reason}|{scheduling.routing_inputs(record, Kind(kind))}",
         id_externe=record.id_externe,
     )
 
@@ -110,7 +110,7 @@ def candidates(entry: CoverageEntry | None, directory: DirectoryView) -> list[di
 def answered(referral: Referral, now: datetime, *, rerouted_to: str | None = None) -> bool:
     """A partner answered: the answer goes to the digest (``accepted`` as a summary line); an
     escalation waiting for that answer, and an earlier answer's alert, have nothing left."""
-    kind = ANSWER_ALERTS.get(referral.status)
+    kind = ANSWER_ALERTS.get(ReferralStatus(referral.status))
     if kind is None:
         return False
     snapshot = referral.snapshot.as_dict()

@@ -27,7 +27,7 @@ def post_ack(request: Request, token: str) -> Response:
     base.correlate(request)
 
     def call() -> service.Page:
-        raw = request.raw_body or b""
+        raw = base.raw_body(request)
         if len(raw) > MAX_FORM_BYTES:
             return service.error_page(413, "Formulaire trop long.")
         form = read_form(raw)
@@ -53,7 +53,7 @@ def read_form(raw: bytes) -> dict[str, str] | None:
 def same_origin(request: Request) -> bool:
     """Accept our own form (fetch metadata, else Origin/Referer naming the public base URL or the
     request's own host); refuse other sites."""
-    headers = request.headers or {}
+    headers: dict[str, str] = {k.lower(): str(v) for k, v in dict(request.headers or {}).items()}
     site = (headers.get("sec-fetch-site") or "").lower()
     if site:  # set by the browser itself (a page cannot forge it); with Referrer-Policy
         return site in ("same-origin", "none")  # no-referrer, Origin is "null" on our own form

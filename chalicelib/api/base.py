@@ -17,8 +17,11 @@ from chalicelib.errors import BadRequestError, RelaisError
 from chalicelib.inputs import cells
 from chalicelib.observability import log_failure, logger
 
-JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
-PAGE_HEADERS = {
+JSON_HEADERS: dict[str, str | list[str]] = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+}
+PAGE_HEADERS: dict[str, str | list[str]] = {
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-store, max-age=0",
     "Pragma": "no-cache",
@@ -68,19 +71,38 @@ def handle(call: Callable[[], Response | Any]) -> Response:
 
 def caller(request: Request) -> keys.Caller:
     correlate(request)
-    return keys.authenticate((request.headers or {}).get("authorization"))
+    return keys.authenticate(header(request, "authorization"))
 
 
 def correlate(request: Request) -> None:
     """Tie every log line of this invocation to API Gateway's request id."""
-    logger.set_correlation_id((request.context or {}).get("requestId"))
+    context: dict[str, Any] = dict(request.context or {})
+    logger.set_correlation_id(context.get("requestId"))
+
+
+def header(request: Request, name: str) -> str | None:
+    """A request header (case-insensitive), or None."""
+    found = (request.headers or {}).get(name)  # type: ignore[call-overload]
+    return str(found) if found is not None else None
+
+
+def query_param(request: Request, name: str) -> str:
+    """A query parameter, or "" when absent."""
+    params: dict[str, str] = dict(request.query_params or {})
+    return params.get(name, "")
+
+
+def raw_body(request: Request) -> bytes:
+    """The request's body as bytes (Chalice types it ``str | bytes``); empty when none."""
+    raw = request.raw_body or b""
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8")
 
 
 def body_bytes(request: Request) -> bytes:
     raw = request.raw_body
     if not raw:
         raise BadRequestError("Corps de requête vide : envoyez le fichier.", code="empty_body")
-    return raw
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8")
 
 
 def json_body(request: Request) -> Any:

@@ -95,7 +95,7 @@ def coverage_gaps(request: Request) -> Response:
 def require_csv_accepted(request: Request) -> None:
     """A CSV answer is binary for API Gateway: the request must accept it (``Accept: text/csv``
     or ``*/*``), else say so in our own error rather than the gateway's."""
-    accept = (request.headers or {}).get("accept") or ""
+    accept = base.header(request, "accept") or ""
     parts = {part.split(";")[0].strip().lower() for part in accept.split(",")}
     if not parts & {"text/csv", "*/*"}:
         raise NotAcceptableError(

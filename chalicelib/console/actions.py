@@ -77,7 +77,9 @@ def _candidates(youth: Youth, refused: str | None) -> tuple[Candidate, ...]:
     return tuple(Candidate(ml.code_ml, ml.nom) for ml in found if ml is not None)
 
 
-def choose(youth: Youth, referrals: list[Referral], code_ml: str, *, actor: str, now: datetime):
+def choose(
+    youth: Youth, referrals: list[Referral], code_ml: str, *, actor: str, now: datetime
+) -> None:
     offer = decision(youth, referrals)
     if not offer.reason:
         raise ConflictError("Plus rien à décider pour ce jeune : la page a été mise à jour.")

@@ -17,6 +17,7 @@ from chalicelib.domain.alerts import CLOSED_BY_AGENT, AlertKind
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.store import alerts as store
 from chalicelib.store import audit
+from chalicelib.store.alerts import Alert
 from chalicelib.store.base import plain
 
 ROUTING = (AlertKind.NO_PARTNER, AlertKind.REFUSED, AlertKind.REDIRECTED)
@@ -38,7 +39,7 @@ class OpenAlert:
     closes_on_youth_page: bool
 
 
-def view(code: str, alert) -> OpenAlert:
+def view(code: str, alert: Alert) -> OpenAlert:
     kind = AlertKind(alert.kind)
     details = plain(alert.details) or {}
     return OpenAlert(
@@ -73,7 +74,9 @@ def close(code: str, alert_id: str, *, by: str, actor: str, now: datetime) -> No
         audit.record(code, "alert_closed", actor, subject=alert_id)
 
 
-def close_routing(code: str, id_externe: str, referral_id: str | None, *, by: str, now) -> None:
+def close_routing(
+    code: str, id_externe: str, referral_id: str | None, *, by: str, now: datetime
+) -> None:
     """The agent decided on the youth's routing: its routing alerts have nothing left."""
     from chalicelib.alerts.raising import no_partner_subject
 

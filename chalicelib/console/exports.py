@@ -28,6 +28,7 @@ from chalicelib.domain.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS,
 from chalicelib.errors import NotFoundError
 from chalicelib.reporting.export import safe_csv
 from chalicelib.store.base import plain
+from chalicelib.store.referrals import Referral
 from chalicelib.store.referrals import of_department as live_referrals
 
 PREFIX = "exports/"
@@ -109,7 +110,7 @@ def _state(row: youths.YouthRow, kind: str) -> str:
     return "Sans partenaire" if kind in row.blocked else ""
 
 
-def referral_row(code: str, referral) -> dict[str, str]:
+def referral_row(code: str, referral: Referral) -> dict[str, str]:
     answer = plain(referral.answer) or {}
     return {
         "N° de dossier": referral.id_externe,
@@ -149,6 +150,7 @@ def build(code: str, name: str, now: datetime) -> tuple[bytes, str]:
     if name not in EXPORTS:
         raise NotFoundError("Export inconnu.")
     subject, kind = EXPORTS[name]
+    columns: tuple[str, ...]
     if subject == "jeunes":
         rows, columns = youth_rows(youths.all_rows(code, now)), YOUTH_COLUMNS
     else:

@@ -4,11 +4,13 @@ form, the confirmation of exits, the result and the history."""
 from __future__ import annotations
 
 import json
+from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
 
 from chalice.app import Request, Response
 
+from chalicelib.api import base
 from chalicelib.console import imports, web
 from chalicelib.console.sessions import Agent
 from chalicelib.errors import BadRequestError
@@ -25,20 +27,21 @@ def form_page(agent: Agent) -> web.Page:
     )
 
 
-def file_of(request: Request) -> bytes:
+def file_of(request: Request) -> tuple[bytes, str]:
     """The ``fichier`` part of a multipart form (the no-JavaScript path)."""
-    raw = request.raw_body or b""
-    kind = (request.headers or {}).get("content-type", "")
+    raw = base.raw_body(request)
+    kind = base.header(request, "content-type") or ""
     if len(raw) > MAX_FORM_FILE:
         raise BadRequestError("Fichier trop lourd pour cet envoi : activez JavaScript (50 Mo).")
-    message = BytesParser(policy=HTTP).parsebytes(
+    message: EmailMessage = BytesParser(policy=HTTP).parsebytes(  # type: ignore[arg-type,assignment]
         b"Content-Type: " + kind.encode() + b"\r\n\r\n" + raw
     )
     fields: dict[str, bytes] = {}
     for part in message.iter_parts() if message.is_multipart() else []:
         name = part.get_param("name", header="content-disposition")
         if isinstance(name, str):
-            fields[name] = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            fields[name] = payload if isinstance(payload, bytes) else b""
     return fields.get("fichier", b""), fields.get("csrf", b"").decode("utf-8", "replace")
 
 

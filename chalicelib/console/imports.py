@@ -16,11 +16,11 @@ import tempfile
 from datetime import timedelta
 
 from chalicelib import aws, limits, settings
-from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.clock import parse_iso
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, RelaisError
 from chalicelib.roster import columns, uploads
+from chalicelib.roster import service as roster
 from chalicelib.store import audit
 from chalicelib.tabular import read_table
 
@@ -124,15 +124,14 @@ def headers_of(code: str, upload_id: str) -> list[str]:
             return []
         spool.seek(0)
         try:
-            return read_table(spool).headers  # type: ignore[arg-type]
+            return read_table(spool).headers
         except RelaisError:
             return []
 
 
 def columns_of(code: str, upload_id: str) -> dict:
     """Which header feeds which column, which are ignored, which required ones are missing."""
-    department = departments.get(code)
-    return columns.describe(headers_of(code, upload_id), departments.column_mapping(department))
+    return columns.describe(headers_of(code, upload_id), roster.column_mapping(code))
 
 
 def remap(code: str, dry_run_id: str, choices: dict[str, str], *, actor: str) -> str:
@@ -141,10 +140,7 @@ def remap(code: str, dry_run_id: str, choices: dict[str, str], *, actor: str) ->
     chosen = {header: column for header, column in choices.items() if column}
     if not chosen:
         raise BadRequestError("Choisissez au moins une colonne.", code="invalid_mapping")
-    department = departments.get(code)
-    departments.save_column_mapping(
-        code, {**departments.column_mapping(department), **chosen}, actor=actor
-    )
+    roster.save_column_mapping(code, {**roster.column_mapping(code), **chosen}, actor=actor)
     upload_id = new_dry_run(code, actor)
     _copy_staged(code, dry_run_id, upload_id)
     run(code, upload_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from chalice.app import Request, Response
 
+from chalicelib.api import base
 from chalicelib.console import actions, alerts, dashboard, exports, sessions, web, youth, youths
 from chalicelib.console.sessions import Agent
 from chalicelib.domain.clock import utcnow
@@ -34,13 +35,13 @@ def youths_list(agent: Agent, request: Request) -> web.Page:
         fields = {k: v for k, v in (request.query_params or {}).items() if k != "recherche"}
     filters = youths.Filters.from_fields(fields)
     context = youths.search(agent.department, filters, utcnow())
-    done = DONE_MESSAGES.get((request.query_params or {}).get("fait", ""))
+    done = DONE_MESSAGES.get(base.query_param(request, "fait"))
     return web.Page("youths.html.j2", {**context, "current": "/console/jeunes", "done": done})
 
 
 def youth_page(agent: Agent, ref: str, request: Request) -> web.Page:
     found, referrals, messages = youth.load(agent.department, ref, utcnow())
-    done = DONE_MESSAGES.get((request.query_params or {}).get("fait", ""))
+    done = DONE_MESSAGES.get(base.query_param(request, "fait"))
     return web.Page(
         "youth.html.j2",
         {
@@ -91,7 +92,7 @@ def youth_erase(agent: Agent, ref: str, request: Request) -> web.Page:
 
 
 def alerts_page(agent: Agent, request: Request) -> web.Page:
-    done = DONE_MESSAGES.get((request.query_params or {}).get("fait", ""))
+    done = DONE_MESSAGES.get(base.query_param(request, "fait"))
     found = alerts.open_alerts(agent.department, utcnow())
     return web.Page(
         "alerts.html.j2", {"alerts": found, "current": "/console/alertes", "done": done}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from chalice.app import Request
 
+from chalicelib.api import base
 from chalicelib.console import agents, web
 from chalicelib.console.sessions import Agent
 from chalicelib.departments import service as departments
@@ -81,7 +82,7 @@ def context(agent: Agent, errors: list | None = None, values: dict | None = None
 
 def page(agent: Agent, request: Request) -> web.Page:
     done = {"enregistre": "Paramètres enregistrés.", "agents": "Liste des agents mise à jour."}
-    message = done.get((request.query_params or {}).get("fait", ""))
+    message = done.get(base.query_param(request, "fait"))
     return web.Page("settings.html.j2", {**context(agent), "done": message})
 
 

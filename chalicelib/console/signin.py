@@ -25,7 +25,7 @@ def sign_in_page(request: Request) -> Response:
         base.correlate(request)
         if sessions.current(web.session_id(request), utcnow()) is not None:
             return web.redirect("/console")
-        text, kind = MESSAGES.get((request.query_params or {}).get("message", ""), ("", ""))
+        text, kind = MESSAGES.get(base.query_param(request, "message"), ("", ""))
         return web.html("signin.html.j2", {"agent": None, "message": text, "message_kind": kind})
 
     return web.respond(call)
@@ -51,7 +51,7 @@ def start(request: Request) -> Response:
 def callback(request: Request) -> Response:
     def call() -> Response:
         base.correlate(request)
-        query = request.query_params or {}
+        query: dict[str, str] = dict(request.query_params or {})
         if query.get("error"):
             return _refused("La connexion a été annulée ou refusée par ProConnect.", 400)
         browser_state = web.cookies(request).get(web.LOGIN_COOKIE, "")

@@ -66,7 +66,7 @@ def cookie(name: str, value: str, *, max_age: int, path: str = "/") -> str:
 def cookies(request: Request) -> dict[str, str]:
     jar: SimpleCookie = SimpleCookie()
     try:
-        jar.load((request.headers or {}).get("cookie") or "")
+        jar.load(base.header(request, "cookie") or "")
     except CookieError:
         return {}
     return {key: morsel.value for key, morsel in jar.items()}
@@ -77,7 +77,7 @@ def session_id(request: Request) -> str | None:
 
 
 def form(request: Request) -> dict[str, str]:
-    raw = request.raw_body or b""
+    raw = base.raw_body(request)
     if len(raw) > MAX_FORM_BYTES:
         raise FormError("Formulaire trop long.")
     try:
@@ -110,7 +110,7 @@ def content_security_policy() -> str:
     )
 
 
-def headers(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def headers(extra: Mapping[str, str] | None = None) -> dict[str, str | list[str]]:
     return {
         **base.PAGE_HEADERS,
         "Content-Security-Policy": content_security_policy(),

@@ -6,6 +6,7 @@ Stored contexts hold plain JSON (ISO dates); templates get ``date`` objects and 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from chalicelib import tokens
 from chalicelib.delivery.providers import Email
@@ -21,7 +22,7 @@ DATE_KEYS = {"majority_date", "date", "sent_on", "expires_on"}
 INTERVIEW_MINUTES = 60
 
 
-def dated(value: object) -> object:
+def dated(value: Any) -> Any:
     """Plain stored JSON → template values: ISO strings under date keys become ``date``."""
     if isinstance(value, dict):
         return {
@@ -46,7 +47,7 @@ def partner_context(context: dict, now: datetime, *, ack_url: str | None = None)
     youth["parts_not_secured"] = [PART_LABELS[p] for p in youth.get("parts_not_secured", [])]
     expires_on = context.get("expires_on") or (today + timedelta(days=department["ack_ttl_days"]))
     return {
-        **{k: v for k, v in dated(context).items() if k not in ("snapshot", "ics")},  # type: ignore[union-attr]
+        **{k: v for k, v in dated(context).items() if k not in ("snapshot", "ics")},
         "department": department,
         "youth": youth,
         "partner": snapshot["partner"],
@@ -62,7 +63,7 @@ def partner_context(context: dict, now: datetime, *, ack_url: str | None = None)
 def template_context(stored: dict, now: datetime) -> dict:
     if "snapshot" in stored:
         return partner_context(stored, now)
-    context: dict = dated(stored)  # type: ignore[assignment]
+    context: dict[str, Any] = dated(stored)
     if "kind" in context:
         context.setdefault("kind_label", KIND_LABELS[context["kind"]])
     return context
@@ -70,7 +71,7 @@ def template_context(stored: dict, now: datetime) -> dict:
 
 def email(template: str, stored: dict, recipients: list[str], now: datetime) -> Email:
     context = template_context(stored, now)
-    attachments = ()
+    attachments: tuple[render.Attachment, ...] = ()
     if "ics" in stored:
         attachments = (_invitation(stored, context),)
     rendered = render.render_email(template, context, attachments)

@@ -107,8 +107,9 @@ def _send(message: Message, now: datetime) -> str:
     stored = message.context.as_dict()
     if message.channel == Channel.SMS:
         text = compose.sms(message.purpose, stored, now)
-        return provider().send_sms(message.recipients[0], text)
-    email = compose.email(message.template, stored, list(message.recipients), now)
+        return provider().send_sms(str(message.recipients[0]), text)
+    recipients = [str(address) for address in message.recipients]
+    email = compose.email(message.template, stored, recipients, now)
     return provider().send_email(replace(email, tag=message.message_id))
 
 

@@ -6,10 +6,11 @@ try the other channel or alert) and ``TransientDeliveryError`` (try again later,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
-from typing import Protocol
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -103,7 +104,7 @@ class AwsProvider:
         return response["MessageId"]
 
 
-def _call(operation, **kwargs):
+def _call(operation: Callable[..., Any], **kwargs: Any) -> Any:
     try:
         return operation(**kwargs)
     except ClientError as error:

@@ -33,9 +33,9 @@ def after_load(now: datetime) -> dict[str, int]:
         for referral in referral_store.followups_due(department.code, scheduling.BLOCKED):
             if referral.status not in AWAITING_ANSWER:
                 continue
-            youth = _moved(referral, directory, now)
-            if youth is not None and referral_store.redirect(referral, now, "directory"):
-                schedule = youth_store.schedule_of(youth)
+            moved = _moved(referral, directory, now)
+            if moved is not None and referral_store.redirect(referral, now, "directory"):
+                schedule = youth_store.schedule_of(moved)
                 schedule.forget(Kind(referral.kind), referral.referral_id)
                 youth_store.replace_schedule(youth, schedule, due_today=today)
                 totals["redirected"] += 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from chalicelib.directory import parsing, rerouting
 from chalicelib.domain.clock import utcnow
@@ -10,7 +12,8 @@ from chalicelib.errors import UnprocessableError
 from chalicelib.store import audit
 from chalicelib.store import directory as directory_store
 
-LOADERS = {
+ItemsOf = Callable[[str, Any], Iterable[tuple[str, str, dict[str, Any]]]]
+LOADERS: dict[str, tuple[str, ItemsOf]] = {
     "missions-locales": ("ml", directory_store.ml_items),
     "coverage": ("coverage", directory_store.coverage_items),
     "habitat-jeunes": ("hj", directory_store.hj_items),
@@ -20,6 +23,7 @@ LOADERS = {
 def load(name: str, data: bytes, *, actor: str) -> dict:
     """Load one directory file. Any rejected row → 422 with the report, nothing changed."""
     kind, to_items = LOADERS[name]
+    parsed: parsing.DirectoryParse[Any]
     if kind == "ml":
         parsed = parsing.parse_missions_locales(data)
     elif kind == "coverage":
@@ -28,7 +32,7 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
         )
     else:
         parsed = parsing.parse_habitat_jeunes(data)
-    report = {
+    report: dict[str, Any] = {
         "rows": parsed.rows,
         "loaded": 0,
         "applied": False,

@@ -90,7 +90,7 @@ class YouthRecord:
 
     @classmethod
     def from_attributes(cls, data: Mapping[str, Any]) -> YouthRecord:
-        values = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
+        values: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
         values["date_naissance"] = date.fromisoformat(str(values["date_naissance"]))
         values["parcours"] = dict(values.get("parcours") or {})
         for flag in ("telephone_mobile", "consentement", "besoin_logement"):

@@ -7,6 +7,7 @@ import json
 import re
 import urllib.request
 from email import policy
+from email.message import EmailMessage
 from typing import Any
 
 from chalicelib import settings
@@ -48,7 +49,10 @@ def parse(record: dict[str, Any]) -> dict[str, Any]:
             "ack_url": _link(record.get("text") or ""),
             "attachments": [],
         }
-    message = email.message_from_string(record["raw"], policy=policy.default)
+    message: EmailMessage = email.message_from_string(  # type: ignore[assignment]
+        record["raw"],
+        policy=policy.default,  # type: ignore[arg-type]
+    )
     text_part = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
     text = text_part.get_content() if text_part else ""

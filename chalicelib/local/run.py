@@ -16,6 +16,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any, TextIO
 
 API_PORT = 8000
 AWS_PORT = 4566
@@ -64,7 +65,7 @@ def main() -> None:
         aws.stop()
 
 
-def _start_provider():
+def _start_provider() -> Any:
     """The local OpenID provider standing in for ProConnect, with the demo agents."""
     from chalicelib.local.demo import AGENTS
     from chalicelib.local.oidc_provider import MockProvider
@@ -75,7 +76,7 @@ def _start_provider():
     return provider
 
 
-def _serve(aws: object, terminal: object) -> None:
+def _serve(aws: Any, terminal: TextIO) -> None:
     from chalice.config import Config
     from chalice.local import create_local_server
 
@@ -91,7 +92,7 @@ def _serve(aws: object, terminal: object) -> None:
     server = create_local_server(entry_points.app, config, "127.0.0.1", API_PORT)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     summary = jobs.run_all(utcnow())
-    demo_setup.explain(aws.url, keys, summary, out=terminal)  # type: ignore[attr-defined]
+    demo_setup.explain(aws.url, keys, summary, out=terminal)
     last_scan_day = utcnow().date()
     try:
         while True:

@@ -75,7 +75,9 @@ def _cancel_invitation(
 
 
 def _is_future(event: dict[str, Any] | None, today: date) -> bool:
-    return bool(event and event.get("date")) and date.fromisoformat(str(event["date"])) >= today
+    if not event or not event.get("date"):
+        return False
+    return date.fromisoformat(str(event["date"])) >= today
 
 
 def on_return(youth: Youth, now: datetime) -> int:

@@ -7,7 +7,7 @@ of created, changed, reactivated and exited youths; an identical file writes not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -103,7 +103,7 @@ def _follow(
     department: Department,
     sync: SyncPlan,
     youths: dict[str, Youth],
-    before: dict[str, tuple[YouthRecord, datetime | None]],
+    before: Mapping[str, tuple[YouthRecord, datetime | None]],
     today: date,
     now: datetime,
 ) -> None:

@@ -168,7 +168,7 @@ def _download(s3: object, bucket: str, key: str) -> IO[bytes] | None:
             return None
         raise
     spool.seek(0)
-    return spool  # type: ignore[return-value]
+    return spool
 
 
 def _outcome(upload: Upload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, Any]]:

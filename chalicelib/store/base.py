@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute
 
@@ -18,6 +18,8 @@ from chalicelib.domain.clock import iso, utcnow
 
 
 class _SettingsBound(type):
+    suffix: str
+
     @property
     def table_name(cls) -> str:
         return settings.current().table(cls.suffix)
@@ -31,7 +33,7 @@ class _SettingsBound(type):
         return settings.current().endpoint_url
 
 
-def table_meta(suffix: str) -> type:
+def table_meta(suffix: str) -> Any:
     """A PynamoDB ``Meta`` class for the table ``{prefix}-{suffix}``."""
     return _SettingsBound(
         "Meta",
@@ -54,12 +56,9 @@ def history_entry(status: str, at: datetime, note: str | None = None) -> dict[st
     return item
 
 
-class Expiring(Protocol):
-    expires_at: datetime | None
-
-
-def live(item: Expiring, now: datetime | None = None) -> bool:
-    """DynamoDB deletes expired items lazily (and moto never does): every read filters with this."""
+def live(item: Any, now: datetime | None = None) -> bool:
+    """DynamoDB deletes expired items lazily (and moto never does): every read filters ``item``
+    (any model with an ``expires_at`` TTL attribute) with this."""
     return not is_expired(item.expires_at, now)
 
 

@@ -44,7 +44,11 @@ def set_key(department: Department, new_hash: str, *, replacing: str | None) -> 
 def set_column_mapping(code: str, mapping: dict[str, str]) -> bool:
     return applied(
         lambda: Department(code).update(
-            actions=[Department.column_mapping.set(mapping or None)],
+            actions=[
+                Department.column_mapping.set(mapping)
+                if mapping
+                else Department.column_mapping.remove()
+            ],
             condition=Department.code.exists(),
         )
     )

@@ -93,7 +93,7 @@ def finish(upload: Upload, final: UploadStatus, report: dict[str, Any]) -> None:
 
 
 def progress(upload: Upload, *, total: int | None = None, done: int | None = None) -> None:
-    actions = []
+    actions: list[Any] = []
     if total is not None:
         actions.append(Upload.rows_total.set(total))
     if done is not None:

@@ -65,7 +65,7 @@ def majority_between(department: str, first: date, last: date, now: datetime) ->
 def save_schedule(youth: Youth, schedule: Schedule, due_at: str | None) -> bool:
     """What the scan created, and the next due date; False when the roster changed the youth
     meanwhile (the next scan completes it with the new record)."""
-    actions = [
+    actions: list[Any] = [
         Youth.scheduled.set(schedule.to_item()),
         Youth.due_at.set(due_at) if due_at else Youth.due_at.remove(),
     ]
@@ -114,7 +114,7 @@ def rearm(youth: Youth, today: date) -> bool:
 
 def replace_schedule(youth: Youth, schedule: Schedule, *, due_today: date | None = None) -> bool:
     """A referral left the schedule (re-routing, exit): the kind becomes due again."""
-    actions = [Youth.scheduled.set(schedule.to_item())]
+    actions: list[Any] = [Youth.scheduled.set(schedule.to_item())]
     if due_today is not None:
         actions.append(Youth.due_at.set(due_today.isoformat()))
     return applied(lambda: youth.update(actions=actions, condition=Youth.id_externe.exists()))
