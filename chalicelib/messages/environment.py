@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from chalicelib.domain.labels import (
     ANSWERS,
     DATE_RDV_LABELS,
+    KIND_LABELS,
     REFERRAL_TITLES,
     answer_label,
 )
@@ -43,7 +44,8 @@ def environment() -> Environment:
     env.globals.update(
         answer_label=answer_label,
         ANSWERS=ANSWERS,
-        REFERRAL_TITLES=REFERRAL_TITLES,
+        KIND_LABELS=KIND_LABELS,  # short: "Mission locale" (tables, the console)
+        REFERRAL_TITLES=REFERRAL_TITLES,  # what a message or page about a referral is titled
         DATE_RDV_LABELS=DATE_RDV_LABELS,
     )
     return env

@@ -22,7 +22,7 @@ from chalicelib.domain.labels import ANSWER_LABELS, DATE_RDV_LABELS, REFERRAL_TI
 from chalicelib.domain.youth import initial
 from chalicelib.messages.filters import date_long_fr
 from chalicelib.store.models import Referral
-from tests.integration import support as s
+from tests.support import integration as s
 
 pytestmark = pytest.mark.browser
 

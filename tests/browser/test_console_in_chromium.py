@@ -15,8 +15,8 @@ from chalicelib import jobs
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock
 from chalicelib.store.models import Youth
-from tests.integration import support as s
 from tests.support import console as support
+from tests.support import integration as s
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ import requests
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock
 from chalicelib.store.models import Youth
-from tests.integration import support as s
 from tests.support import console as support
+from tests.support import integration as s
 
 UPLOAD = re.compile(r"/console/import/(upl_[0-9a-f]{24})")
 

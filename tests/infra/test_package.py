@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.cfn import (
+from tests.support.cfn import (
     CHALICE_DIR,
     REGION,
     ROOT,

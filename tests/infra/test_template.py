@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra.cfn import (
+from tests.support.cfn import (
     ACCOUNT,
     CHALICE_DIR,
     REGION,

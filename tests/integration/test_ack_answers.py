@@ -14,7 +14,7 @@ import pytest
 from chalicelib import jobs, tokens
 from chalicelib.domain import clock
 from chalicelib.store.models import Referral
-from tests.integration import support as s
+from tests.support import integration as s
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 

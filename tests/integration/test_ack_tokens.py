@@ -14,7 +14,7 @@ from chalicelib import jobs, tokens
 from chalicelib.domain import clock
 from chalicelib.domain.clock import iso, utcnow
 from chalicelib.store.models import Referral
-from tests.integration import support as s
+from tests.support import integration as s
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 TOKEN_ALPHABET = string.ascii_letters + string.digits + "-_"

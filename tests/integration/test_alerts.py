@@ -10,8 +10,8 @@ import pytest
 from chalicelib.domain import clock
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.store import alerts
-from tests.integration import support as s
-from tests.reliability import timeline as t
+from tests.support import integration as s
+from tests.support import timeline as t
 
 NOW = datetime(2031, 3, 4, 9, 0, tzinfo=UTC)
 DETAILS = {"youth": {"id_externe": "A-1", "prenom": "Zoé", "initiale": "L."}}

@@ -18,8 +18,8 @@ from chalicelib.directory import service as directory
 from chalicelib.domain import ids
 from chalicelib.local import pump
 from chalicelib.store.models import Message, Referral
-from tests.integration import support as s
-from tests.reliability import timeline as t
+from tests.support import integration as s
+from tests.support import timeline as t
 
 SENT_AT = datetime(2031, 3, 4, 9, 0, tzinfo=UTC)  # Tuesday 10:00 in Lille
 BIRTH = date(2014, 4, 3)  # due on 4 March 2031

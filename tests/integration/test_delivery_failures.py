@@ -16,9 +16,9 @@ from chalicelib.delivery.outcomes import MAX_ATTEMPTS
 from chalicelib.directory import service as directory
 from chalicelib.domain import ids
 from chalicelib.store.models import Message, Referral
-from tests.integration import support as s
-from tests.reliability import timeline as t
-from tests.reliability.fault_proxy import Fault
+from tests.support import integration as s
+from tests.support import timeline as t
+from tests.support.fault_proxy import Fault
 
 BIRTH = date(2014, 4, 3)  # due on 4 March 2031
 REUNION_MORNING = datetime(2031, 3, 4, 6, 0, tzinfo=UTC)  # Tuesday 10:00 in La Réunion

@@ -10,7 +10,7 @@ from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.store.directory import DirectorySnapshot
 from chalicelib.store.models import Referral
-from tests.integration import support as s
+from tests.support import integration as s
 
 
 @pytest.fixture

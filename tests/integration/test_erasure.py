@@ -11,8 +11,8 @@ import pytest
 from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.store.models import AuditEvent, Message
-from tests.integration import followup_world as fw
-from tests.integration import support as s
+from tests.support import integration as s
+from tests.support import reporting_world as fw
 
 LILLE, UDHAJ = "accueil@ml-lille.example.fr", "udhaj59@example.fr"
 

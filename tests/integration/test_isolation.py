@@ -10,7 +10,7 @@ import pytest
 from app import app
 from chalicelib.auth.keys import KEY_PREFIX
 from chalicelib.store.models import Youth
-from tests.integration import followup_world as fw
+from tests.support import reporting_world as fw
 
 VALUES = {"{code}": "59", "{id_externe}": "DUE10", "{upload_id}": "upl_unknown"}
 OPERATOR_MAY_READ = {("GET", "/departments/{code}/report")}

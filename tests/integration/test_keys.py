@@ -13,7 +13,7 @@ from chalicelib.cli import commands
 from chalicelib.departments import service as departments
 from chalicelib.errors import UnauthorizedError
 from chalicelib.store.models import ApiKey, Department
-from tests.integration import support as s
+from tests.support import integration as s
 
 
 def works(key: str) -> bool:

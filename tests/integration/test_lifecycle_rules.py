@@ -17,9 +17,9 @@ from chalicelib import jobs, tokens
 from chalicelib.ack import service as ack
 from chalicelib.domain import clock, ids
 from chalicelib.store.models import Message, Referral, Youth
-from tests.integration import support as s
-from tests.reliability import timeline as t
 from tests.support import events
+from tests.support import integration as s
+from tests.support import timeline as t
 
 BIRTH = date(2014, 4, 3)  # the mission-locale referral is due on 4 March 2031
 LILLE_ML = t.PARTNER_EMAIL["ML59A"]

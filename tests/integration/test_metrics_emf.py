@@ -21,7 +21,7 @@ from chalicelib.domain import clock, ids
 from chalicelib.observability import METRICS, NAMESPACE
 from chalicelib.store.models import Referral
 from tests.fixtures.privacy import leaks
-from tests.integration import support as s
+from tests.support import integration as s
 
 UNCOVERED_COMMUNE = "59183"  # Dunkerque: no mission locale in the test directory
 

@@ -18,7 +18,7 @@ from chalicelib.pathway import digest
 from chalicelib.reporting.indicators import YouthFacts, department_report
 from chalicelib.store.models import Youth
 from tests.fixtures.privacy import leaks
-from tests.integration import support as s
+from tests.support import integration as s
 
 PARTS = ("ressources", "logement", "emploi", "sante", "droits", "accompagnement")
 COLUMNS = [*s.ROSTER_COLUMNS, "referent_nom", *(f"parcours_{p}" for p in PARTS)]

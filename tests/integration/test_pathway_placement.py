@@ -15,7 +15,7 @@ from chalicelib import jobs
 from chalicelib.domain import clock, ids
 from chalicelib.pathway import placement
 from chalicelib.store.models import Message, Referral
-from tests.integration import support as s
+from tests.support import integration as s
 
 COLUMNS = [*s.ROSTER_COLUMNS, "lieu_accueil_nom", "lieu_accueil_email"]
 MECS = "accueil@mecs-tilleuls.example.fr"

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.store.models import ALL_MODELS, Referral, Youth
-from tests.integration import support as s
-from tests.unit import roster_files as files
+from tests.support import integration as s
+from tests.support import roster_files as files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

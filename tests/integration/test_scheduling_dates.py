@@ -13,8 +13,8 @@ import pytest
 
 from chalicelib.domain import clock
 from chalicelib.errors import UnprocessableError
-from tests.integration import support as s
-from tests.reliability import timeline as t
+from tests.support import integration as s
+from tests.support import timeline as t
 
 LILLE_ML = t.PARTNER_EMAIL["ML59A"]
 

@@ -14,8 +14,8 @@ from icalendar import Calendar
 from chalicelib.domain import clock
 from chalicelib.referrals.invitations import calendar_uid
 from chalicelib.store.models import Referral
-from tests.integration import support as s
-from tests.reliability import timeline as t
+from tests.support import integration as s
+from tests.support import timeline as t
 
 BIRTH = date(2014, 9, 1)  # 17 on 1 September 2031: the mission-locale referral is not due yet
 PARIS = ZoneInfo("Europe/Paris")

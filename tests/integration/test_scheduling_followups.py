@@ -17,8 +17,8 @@ import pytest
 from chalicelib.domain import clock
 from chalicelib.store import alerts
 from chalicelib.store.models import Referral
-from tests.integration import support as s
-from tests.reliability import timeline as t
+from tests.support import integration as s
+from tests.support import timeline as t
 
 SENT_ON = date(2031, 3, 4)
 BIRTH = date(2014, 4, 3)  # 17 on 3 April 2031: the mission-locale referral is due on 4 March

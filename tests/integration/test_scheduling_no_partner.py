@@ -12,8 +12,8 @@ import pytest
 from chalicelib.domain import clock
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.store import alerts
-from tests.integration import support as s
-from tests.reliability import timeline as t
+from tests.support import integration as s
+from tests.support import timeline as t
 
 BIRTH = date(2014, 4, 3)  # 17 on 3 April 2031: due on 4 March 2031
 TOURCOING = "59599"  # shared by the missions locales of Lille and Roubaix

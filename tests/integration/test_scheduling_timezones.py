@@ -13,8 +13,8 @@ import pytest
 
 from chalicelib.messages import sms as gsm
 from chalicelib.store.models import Message
-from tests.integration import support as s
-from tests.reliability import timeline as t
+from tests.support import integration as s
+from tests.support import timeline as t
 
 BIRTH = date(2014, 4, 3)  # 17 on 3 April 2031: due on 4 March 2031
 UPLOADED = datetime(2031, 3, 1, 9, 0, tzinfo=UTC)

@@ -19,7 +19,7 @@ from chalicelib.domain import clock
 from chalicelib.domain.clock import utcnow
 from chalicelib.local import pump
 from chalicelib.store.models import Youth
-from tests.integration import support as s
+from tests.support import integration as s
 
 ROWS = 2600  # more than one progress step (every 2,000 rows)
 

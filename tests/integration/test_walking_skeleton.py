@@ -10,7 +10,7 @@ import pytest
 from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.store.models import Referral
-from tests.integration import support as s
+from tests.support import integration as s
 
 
 @pytest.fixture

@@ -28,9 +28,9 @@ from chalicelib.provisioning import provision
 from chalicelib.roster import service as roster
 from chalicelib.store.models import Message, Referral, Youth
 from chalicelib.store.tables import reset_connections
-from tests.integration import support as s
-from tests.reliability.fault_proxy import FaultProxy
-from tests.reliability.server import separate_endpoint
+from tests.support import integration as s
+from tests.support.fault_proxy import FaultProxy
+from tests.support.server import separate_endpoint
 
 YOUTHS = int(os.environ.get("RELAIS_RELIABILITY_YOUTHS", "1000"))
 CONCURRENT_RUNS = 3

@@ -10,7 +10,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib import settings
-from tests.reliability.fault_proxy import Fault, FaultPlan, FaultProxy, operation_of
+from tests.support.fault_proxy import Fault, FaultPlan, FaultProxy, operation_of
 
 NO_RETRY = Config(retries={"mode": "standard", "total_max_attempts": 1})
 

@@ -91,7 +91,7 @@ def load_world(today) -> dict[str, str]:
     from chalicelib.directory import service as directory
     from chalicelib.domain import clock
     from chalicelib.roster import service as roster
-    from tests.integration import support as s
+    from tests.support import integration as s
 
     for kind, body in (
         ("missions-locales", s.ML_CSV),

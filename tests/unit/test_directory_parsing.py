@@ -11,7 +11,7 @@ from chalicelib.directory.parsing import (
 )
 from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.errors import MissingColumnsError, UnreadableFileError
-from tests.unit.roster_files import (
+from tests.support.roster_files import (
     coverage_csv,
     coverage_row,
     directory_csv,

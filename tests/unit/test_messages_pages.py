@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.labels import REFERRAL_TITLES
 from chalicelib.messages import render_page
-from tests.unit.test_messages_render import (
+from tests.support.messages import (
     XSS,
     department,
     full_youth,

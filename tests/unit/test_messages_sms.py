@@ -17,7 +17,7 @@ from chalicelib.messages import (
     to_gsm7,
 )
 from chalicelib.messages.render import render_template
-from tests.unit.test_messages_render import (
+from tests.support.messages import (
     ACK_URL,
     department,
     full_youth,

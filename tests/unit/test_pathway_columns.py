@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.domain.youth import PATHWAY_PARTS, YouthRecord
 from chalicelib.roster.parsing import parse_roster
-from tests.unit.roster_files import TODAY, roster_csv, roster_xlsx, youth_row
+from tests.support.roster_files import TODAY, roster_csv, roster_xlsx, youth_row
 
 
 def records_of(data: bytes) -> list[YouthRecord]:

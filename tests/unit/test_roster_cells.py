@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.youth import YouthRecord, age_on
 from chalicelib.roster.parsing import RosterParse, parse_roster
-from tests.unit.roster_files import TODAY, roster_csv, youth_row
+from tests.support.roster_files import TODAY, roster_csv, youth_row
 
 
 def parse(data: bytes, department: str = "59", today: date = TODAY) -> RosterParse:

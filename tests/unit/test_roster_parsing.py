@@ -9,7 +9,7 @@ import pytest
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.errors import MissingColumnsError, UnreadableFileError
 from chalicelib.roster.parsing import RosterParse, parse_roster
-from tests.unit.roster_files import (
+from tests.support.roster_files import (
     ABSENT,
     TODAY,
     roster_csv,

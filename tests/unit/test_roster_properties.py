@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from chalicelib.errors import RelaisError
 from chalicelib.roster.parsing import COLUMNS, RosterParse, parse_roster
-from tests.unit.roster_files import TODAY, roster_xlsx, table_csv
+from tests.support.roster_files import TODAY, roster_xlsx, table_csv
 
 FAST = settings(
     max_examples=150,

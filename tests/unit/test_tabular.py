@@ -20,7 +20,7 @@ from chalicelib.tabular import (
     read_table,
     unmapped_headers,
 )
-from tests.unit.roster_files import table_csv, table_xlsx
+from tests.support.roster_files import table_csv, table_xlsx
 
 
 @pytest.mark.parametrize(

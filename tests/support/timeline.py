@@ -23,8 +23,8 @@ from chalicelib.domain import clock, ids
 from chalicelib.roster import service as roster
 from chalicelib.store.models import Message, Referral, Youth
 from chalicelib.store.tables import reset_connections
-from tests.integration import support as s
-from tests.reliability.fault_proxy import FaultProxy
+from tests.support import integration as s
+from tests.support.fault_proxy import FaultProxy
 
 ML_CSV = s.ML_CSV + b"ML971,Mission locale des Abymes,accueil@ml-abymes.example.gp,,email\n"
 COVERAGE_CSV = s.COVERAGE_CSV + b"97101;Les Abymes;ML971;Mission locale des Abymes;Non;\n"

@@ -21,7 +21,7 @@ START_TIMEOUT = 60
 
 def main() -> None:
     from chalicelib.local.endpoint import EmbeddedAws
-    from tests.reliability.moto_speed import item_level_rollback
+    from tests.support.moto_speed import item_level_rollback
 
     with item_level_rollback():
         server = EmbeddedAws(port=0)

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.store.models import ALL_MODELS
-from tests.integration import support as s
+from tests.support import integration as s
 
 FULL_COLUMNS = [
     *s.ROSTER_COLUMNS,
