@@ -293,6 +293,7 @@ class ConsoleItem(Model):
     created_at = UnicodeAttribute(null=True)
     seen_at = UnicodeAttribute(null=True)
     added_by = UnicodeAttribute(null=True)
+    allowed = UnicodeAttribute(null=True)  # a session: the departments open to it, comma-joined
     expires_at = TTLAttribute(null=True)
 
 
