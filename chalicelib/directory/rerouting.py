@@ -37,7 +37,7 @@ def after_load(now: datetime) -> dict[str, int]:
             if moved is not None and referral_store.redirect(referral, now, "directory"):
                 schedule = youth_store.schedule_of(moved)
                 schedule.forget(Kind(referral.kind), referral.referral_id)
-                youth_store.replace_schedule(youth, schedule, due_today=today)
+                youth_store.replace_schedule(moved, schedule, due_today=today)
                 totals["redirected"] += 1
     logger.info("directory change applied", extra={"totals": dict(totals)})
     return dict(totals)
