@@ -13,6 +13,7 @@ directory = lazy("chalicelib.api.directory")
 followup = lazy("chalicelib.api.followup")
 events = lazy("chalicelib.delivery.events")
 uploads = lazy("chalicelib.roster.uploads")
+platform = lazy("chalicelib.api.platform")
 
 # configure_logs=False: Chalice's logger has the app's name, which is also the Powertools logger's
 # (service "relais-ase"); left on, Chalice sets it to ERROR and adds a plain-text handler.
@@ -35,6 +36,11 @@ FILE_TYPES = [
 ]
 FORM_TYPES = ["application/x-www-form-urlencoded"]
 JSON_TYPES = ["application/json"]
+
+
+@app.middleware("http")
+def french_errors(request, get_response):
+    return platform.in_french(get_response(request))
 
 
 @app.route("/health", methods=["GET"])

@@ -70,6 +70,7 @@ def no_partner(
             "kind": kind,
             "reason": route.message,
             "reason_code": route.reason,
+            "candidates": list(route.candidates),
         },
         now,
     )
