@@ -148,6 +148,11 @@ def followups(event):
     return jobs.follow_up()
 
 
+@app.schedule(Cron(30, 5, "*", "*", "?", "*"))  # 05:30 UTC, after the scan: one email a day
+def alert_digest(event):
+    return jobs.alert_digest()
+
+
 @app.schedule(Cron(0, 6, "?", "*", "MON", "*"))  # Mondays 06:00 UTC: Monday in every department
 def weekly_digest(event):
     return jobs.weekly_digest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.alerts import digest as alerts_digest
 from chalicelib.delivery import dispatch
 from chalicelib.observability import logger
 from chalicelib.pathway import digest
@@ -24,6 +25,10 @@ def follow_up(now: datetime | None = None) -> dict:
     return followups.run(now or utcnow())
 
 
+def alert_digest(now: datetime | None = None) -> dict:
+    return alerts_digest.run(now or utcnow())
+
+
 def weekly_digest(now: datetime | None = None) -> dict:
     return digest.run(now or utcnow())
 
@@ -38,8 +43,9 @@ class JobsError(Exception):
 
 def run_all(now: datetime) -> dict:
     """Every job once, in order. Dispatch runs again last so that what the follow-ups and the
-    weekly digest queued (reminders, escalations, alerts, digests, placement notices) goes out in
-    the same run, as the next dispatch would. The digest is once a week by construction.
+    digests queued (reminders, escalations, the alert digest, risk digests, placement notices) goes
+    out in the same run, as the next dispatch would. The alert digest is once a day and the risk
+    digest once a week by construction (their message ids hold the day / the week).
     A failing job does not stop the next ones (on AWS they are separate Lambdas); ``JobsError``
     is raised at the end."""
     summary: dict = {"now": now.isoformat()}
@@ -49,6 +55,7 @@ def run_all(now: datetime) -> dict:
         ("dispatch", dispatch_messages),
         ("followups", follow_up),
         ("digest", weekly_digest),
+        ("alert_digest", alert_digest),
         ("dispatch_after_followups", dispatch_messages),
     )
     for name, job in steps:

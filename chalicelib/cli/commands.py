@@ -27,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("code")
     add.add_argument("--name", required=True)
     add.add_argument("--email", required=True)
+    add.add_argument("--phone", help="the number partners may call (shown in their messages)")
     department.add_parser("rotate-key").add_argument("code")
 
     operator = commands.add_parser("operator").add_subparsers(dest="action", required=True)
@@ -77,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "provision":
         _print(provisioning.provision())
     elif args.command == "department" and args.action == "add":
-        print(departments.add(args.code, name=args.name, email=args.email))
+        print(departments.add(args.code, name=args.name, email=args.email, phone=args.phone))
     elif args.command == "department":
         print(departments.rotate_key(args.code))
     elif args.command == "operator":

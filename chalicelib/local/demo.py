@@ -34,8 +34,8 @@ UDHAJ-974,URHAJ Réunion (démo),contact@urhaj974.demo.re,,email,974,
 """
 
 DEPARTMENTS = {
-    "59": ("Nord (démo)", "ase-orientation@cd59.demo.fr"),
-    "974": ("La Réunion (démo)", "ase-majorite@cd974.demo.re"),
+    "59": ("Nord (démo)", "ase-orientation@cd59.demo.fr", "03 59 73 00 00"),
+    "974": ("La Réunion (démo)", "ase-majorite@cd974.demo.re", "02 62 90 00 00"),
 }
 
 COLUMNS = [

@@ -19,8 +19,8 @@ def load() -> dict[str, str]:
     directory.load("missions-locales", demo.ML_CSV.encode(), actor="demo")
     directory.load("coverage", demo.COVERAGE_CSV.encode("utf-8"), actor="demo")
     directory.load("habitat-jeunes", demo.HJ_CSV.encode(), actor="demo")
-    for code, (name, email) in demo.DEPARTMENTS.items():
-        keys[code] = departments.add(code, name=name, email=email)
+    for code, (name, email, phone) in demo.DEPARTMENTS.items():
+        keys[code] = departments.add(code, name=name, email=email, phone=phone)
         today = clock.local_today(code, utcnow())
         roster.upload(code, demo.roster_file(code, today), actor="demo")
     return keys

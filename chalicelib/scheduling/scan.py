@@ -13,10 +13,11 @@ from datetime import date, datetime
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock, runs
+from chalicelib.alerts import raising
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.observability import emit, logger
-from chalicelib.referrals import alerts, factory, invitations, lifecycle, snapshot
+from chalicelib.referrals import factory, invitations, lifecycle, snapshot
 from chalicelib.roster.record import YouthRecord
 from chalicelib.routing.rules import NoRoute, Route, route_habitat_jeunes, route_mission_locale
 from chalicelib.scheduling import rules
@@ -53,22 +54,19 @@ def process(
     for action in rules.actions(record, scheduled, policy, today, directory=version):
         if action.due > today:
             continue
-        route = _route(action.kind, record, scheduled, directory)
+        route = route_for(action.kind, record, scheduled, directory)
         if isinstance(route, NoRoute):
-            alerts.no_partner(department, record, action.kind, route, now)
+            raising.no_partner(department.code, record, action.kind, route, now, directory)
             scheduled.setdefault("blocked", {})[action.kind] = {
                 "reason": route.reason,
                 "inputs": rules.routing_inputs(record, action.kind),
                 "directory": version,
             }
-            # every (reason, inputs) alerted, so that an erasure finds each alert (followup.erasure)
-            alerted = scheduled.setdefault("alerted", {}).setdefault(action.kind, [])
-            if [route.reason, rules.routing_inputs(record, action.kind)] not in alerted:
-                alerted.append([route.reason, rules.routing_inputs(record, action.kind)])
             emit("NoPartnerFound", 1, department=department.code)
             counts["no_partner"] += 1
             continue
-        (scheduled.get("blocked") or {}).pop(action.kind, None)
+        if (scheduled.get("blocked") or {}).pop(action.kind, None) is not None:
+            raising.routed(department.code, record.id_externe, action.kind, now)
         commune = directory.coverage(record.code_commune)
         view = snapshot.build(
             record,
@@ -102,7 +100,7 @@ def process(
     return counts
 
 
-def _route(
+def route_for(
     kind: str, record: YouthRecord, scheduled: dict, directory: DirectorySnapshot
 ) -> Route | NoRoute:
     excluded = frozenset((scheduled.get("excluded") or {}).get(kind, []))

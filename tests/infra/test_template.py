@@ -37,8 +37,9 @@ MODEL_NAMES = (
     "DirectoryItem",
     "AuditEvent",
     "Upload",
+    "Alert",
 )
-NO_SCAN_TABLES = ("youths", "referrals", "messages")
+NO_SCAN_TABLES = ("youths", "referrals", "messages", "alerts")
 AUDIT_FORBIDDEN = (
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
