@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 from chalicelib import clock, jobs, provisioning
 from chalicelib.departments import service as departments
@@ -62,12 +64,16 @@ def main(argv: list[str]) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
+    results = sys.stdout
     try:
-        return _run(args)
+        # stdout carries only the command's result; the product's logs and EMF metrics (printed
+        # by Powertools on stdout, as Lambda wants) go to stderr
+        with contextlib.redirect_stdout(sys.stderr):
+            return _run(args, results)
     except RelaisError as error:
         details = error.details if isinstance(error.details, dict) else None
         if details and "rejected" in details:
-            print(json.dumps(details, ensure_ascii=False, indent=2))
+            print(json.dumps(details, ensure_ascii=False, indent=2), file=results)
         print(f"erreur : {error.message}", file=sys.stderr)
         return 1
     except OSError as error:
@@ -77,15 +83,21 @@ def main(argv: list[str]) -> int:
         return 1
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, results: TextIO) -> int:
+    def _print(report: object) -> None:
+        print(json.dumps(report, ensure_ascii=False, indent=2, default=str), file=results)
+
     if args.command == "provision":
         _print(provisioning.provision())
     elif args.command == "department" and args.action == "add":
-        print(departments.add(args.code, name=args.name, email=args.email, phone=args.phone))
+        print(
+            departments.add(args.code, name=args.name, email=args.email, phone=args.phone),
+            file=results,
+        )
     elif args.command == "department":
-        print(departments.rotate_key(args.code))
+        print(departments.rotate_key(args.code), file=results)
     elif args.command == "operator":
-        print(departments.add_operator(args.name))
+        print(departments.add_operator(args.name), file=results)
     elif args.command == "directory":
         _print(directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR))
     elif args.command == "roster":
@@ -113,10 +125,7 @@ def _run(args: argparse.Namespace) -> int:
         print(
             json.dumps(messages, ensure_ascii=False, indent=2)
             if args.json
-            else outbox.describe(messages)
+            else outbox.describe(messages),
+            file=results,
         )
     return 0
-
-
-def _print(report: object) -> None:
-    print(json.dumps(report, ensure_ascii=False, indent=2, default=str))

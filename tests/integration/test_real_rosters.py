@@ -4,11 +4,19 @@ postal codes, limits; and every refusal leaves every table identical."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import threading
 from datetime import date
 
 import pytest
+import requests
+from chalice.config import Config
 
+import app as application
 from chalicelib import clock
+from chalicelib.local.server import create_server
 from chalicelib.store.base import utcnow
 from chalicelib.store.models import Department, Youth
 from tests.integration import support as s
@@ -235,3 +243,40 @@ def test_a_cp1252_file_with_one_utf8_line_is_read_line_by_line_with_a_warning(cl
     assert Youth.get("59", "ML-2").record["nom"] == "Éloïse"
     (note,) = [w for w in answer.json_body["warnings"] if w["code"] == "mixed_encoding"]
     assert "1 ligne(s) (3) sont en UTF-8" in note["message"]
+
+
+def test_the_cli_refuses_mass_exits_unless_told_and_applies_them_with_confirm_exits(
+    client, key, today, tmp_path
+):
+    birth = s.birth_for(today, years=17, days=60)
+    everyone = [s.youth(f"CL-{n:02d}", birth) for n in range(10)]
+    upload(client, key, s.roster_csv(everyone))
+    path = tmp_path / "liste.csv"
+    path.write_bytes(s.roster_csv(everyone[:3]))
+    command = [sys.executable, "-m", "chalicelib.cli", "roster", "upload", "59", str(path)]
+    refused = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    assert refused.returncode == 1
+    assert "confirm_exits" in refused.stderr
+    assert json.loads(refused.stdout)["exits_need_confirmation"] is True
+    applied = subprocess.run(
+        [*command, "--confirm-exits"], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert json.loads(applied.stdout)["exited_ids"] == [f"CL-{n:02d}" for n in range(3, 10)]
+
+
+def test_the_local_server_answers_an_unknown_route_with_a_french_404(client):
+    original = application.app.__class__  # the local server makes the app a local one
+    server = create_server(application.app, Config.create(chalice_stage="dev"), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server.server_address[1]
+        answer = requests.get(f"http://127.0.0.1:{port}/nulle-part", timeout=10)
+        assert answer.status_code == 404
+        assert answer.json()["error"]["code"] == "not_found"
+        assert answer.json()["error"]["message"].startswith("Adresse inconnue")
+        assert requests.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
+    finally:
+        server.shutdown()
+        application.app.__class__ = original
