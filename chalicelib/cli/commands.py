@@ -55,6 +55,12 @@ def parser() -> argparse.ArgumentParser:
     run_all.add_argument("--today", type=date.fromisoformat)
     run_all.add_argument("--now", type=datetime.fromisoformat)
 
+    agent = commands.add_parser("agent").add_subparsers(dest="action", required=True)
+    for name in ("add", "remove"):
+        action = agent.add_parser(name)
+        action.add_argument("code")
+        action.add_argument("email")
+
     commands.add_parser("outbox").add_argument("--json", action="store_true")
     return root
 
@@ -118,6 +124,8 @@ def _run(args: argparse.Namespace, results: TextIO) -> int:
             _print(error.summary)
             print(f"erreur : {error}", file=sys.stderr)
             return 1
+    elif args.command == "agent":
+        _agent(args.action, args.code, args.email, results)
     elif args.command == "outbox":
         from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
 
@@ -129,3 +137,14 @@ def _run(args: argparse.Namespace, results: TextIO) -> int:
             file=results,
         )
     return 0
+
+
+def _agent(action: str, code: str, email: str, results: TextIO) -> None:
+    from chalicelib.console import agents
+
+    if action == "add":
+        done = agents.add(code, email, actor=CLI_ACTOR)
+        print("agent autorisé" if done else "agent déjà autorisé", file=results)
+    else:
+        done = agents.remove(code, email, actor=CLI_ACTOR)
+        print("agent retiré" if done else "agent absent de ce département", file=results)
