@@ -94,7 +94,11 @@ def parts_by_state(youth: dict) -> dict[str, list[str]]:
 
 def answer_by(context: dict, department: dict, today: date) -> date:
     """When an answer is expected: the reminder's day (sending + ``relance_jours``); a reminder
-    asks for it before the escalation (sending + ``escalade_jours``)."""
+    asks for it before the escalation (sending + ``escalade_jours``). ``sent_at`` is given by the
+    acknowledgement page (the referral went out then); a message being sent goes out today."""
+    if context.get("sent_at"):
+        days = int(department.get("relance_jours") or 7)
+        return date.fromisoformat(str(context["sent_at"])[:10]) + timedelta(days=days)
     sent_on = context.get("sent_on")
     if sent_on:
         days = int(department.get("escalade_jours") or 14)
