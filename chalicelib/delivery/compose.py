@@ -45,7 +45,7 @@ def partner_context(context: dict, now: datetime, *, ack_url: str | None = None)
     youth = youth_view(snapshot["youth"], today)
     expires_on = context.get("expires_on") or (today + timedelta(days=department["ack_ttl_days"]))
     return {
-        **{k: v for k, v in dated(context).items() if k not in ("snapshot", "ics")},  # type: ignore[union-attr]
+        **{k: v for k, v in dated(context).items() if k not in ("snapshot", "ics", "invitation")},  # type: ignore[union-attr]
         "department": department,
         "youth": youth,
         "partner": snapshot["partner"],
@@ -57,6 +57,7 @@ def partner_context(context: dict, now: datetime, *, ack_url: str | None = None)
         else date.fromisoformat(expires_on),
         "answer_by": answer_by(context, department, today),
         "event": interview_event(context, youth),
+        "invitation_url": None,
     }
 
 
@@ -120,6 +121,10 @@ def email(template: str, stored: dict, recipients: list[str], now: datetime) -> 
     attachments = ()
     if "ics" in stored:
         attachments = (_invitation(stored, context),)
+    elif "invitation" in stored:  # a referral carrying its interview invitation: one email
+        riding = stored["invitation"]
+        context["invitation_url"] = tokens.ack_url(riding["referral_id"])
+        attachments = (_invitation(riding, {**context, "ack_url": context["invitation_url"]}),)
     rendered = render.render_email(template, context, attachments)
     contact = (context.get("department") or {}).get("contact_email")
     return Email(

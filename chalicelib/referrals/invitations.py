@@ -25,15 +25,24 @@ def schedule(
     now: datetime,
     *,
     fingerprint: str | None,
+    held: bool = False,
 ) -> dict:
-    """Create, update or cancel the invitation; return the youth's new ``entretien`` state."""
+    """Create, update or cancel the invitation; return the youth's new ``entretien`` state.
+    ``held``: a new invitation rides in the mission-locale referral going out today (one email)."""
     if state is None or state.get("partner_id") != route.partner_id:
         if operation == "cancel":
             return {**(state or {}), "cancelled": True}
         event = view["youth"].get("entretien")
         ics = {"sequence": 0, "method": "REQUEST", "event": event}
         referral_id, _ = factory.open_referral(
-            department, youth, rules.ENTRETIEN, route, view, now, extra_context={"ics": ics}
+            department,
+            youth,
+            rules.ENTRETIEN,
+            route,
+            view,
+            now,
+            extra_context={"ics": ics},
+            held=held,
         )
         return _state(referral_id, route, fingerprint, 0, cancelled=False, event=event)
     referral_id = state["referral_id"]
@@ -103,4 +112,12 @@ def _state(
         "sequence": sequence,
         "cancelled": cancelled,
         "message": ids.message_id(referral_id, ("invite", sequence)),
+    }
+
+
+def riding(state: dict) -> dict:
+    """What a referral email carrying this new invitation needs (its referral and ``.ics``)."""
+    return {
+        "referral_id": state["referral_id"],
+        "ics": {"sequence": 0, "method": "REQUEST", "event": state.get("event")},
     }
