@@ -120,11 +120,11 @@ def email(template: str, stored: dict, recipients: list[str], now: datetime) -> 
     context = template_context(stored, now)
     attachments = ()
     if "ics" in stored:
-        attachments = (_invitation(stored, context),)
+        attachments = (invitation(stored, context),)
     elif "invitation" in stored:  # a referral carrying its interview invitation: one email
         riding = stored["invitation"]
         context["invitation_url"] = tokens.ack_url(riding["referral_id"])
-        attachments = (_invitation(riding, {**context, "ack_url": context["invitation_url"]}),)
+        attachments = (invitation(riding, {**context, "ack_url": context["invitation_url"]}),)
     rendered = render.render_email(template, context, attachments)
     contact = (context.get("department") or {}).get("contact_email")
     return Email(
@@ -141,7 +141,7 @@ def sms(purpose: str, stored: dict, now: datetime) -> str:
     return render.render_sms(SMS_TEMPLATES.get(purpose, "referral"), template_context(stored, now))
 
 
-def _invitation(stored: dict, context: dict) -> render.Attachment:
+def invitation(stored: dict, context: dict) -> render.Attachment:
     ics = stored["ics"]
     youth, department, partner = context["youth"], context["department"], context["partner"]
     event = context["event"] or {}

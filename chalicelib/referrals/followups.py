@@ -12,10 +12,10 @@ from chalicelib import clock, runs
 from chalicelib.alerts import links, raising
 from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
+from chalicelib.messages.labels import KIND_LABELS
 from chalicelib.observability import emit
 from chalicelib.pathway import content as pathway
 from chalicelib.referrals import factory, ids, lifecycle
-from chalicelib.reports.labels import KIND_LABELS
 from chalicelib.roster.record import YouthRecord
 from chalicelib.routing.rules import Route
 from chalicelib.scheduling import scan

@@ -4,8 +4,6 @@ the answer's deadline, who to call, a Reply-To that reaches the department."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from chalicelib.delivery import compose
@@ -98,12 +96,29 @@ def test_subject_lines_are_proof_read(aws):
     youth = m.record(m.SEVENTEEN)
     subjects = [render(t, youth).subject for t in PARTNER_TEMPLATES]
     for subject in subjects:
-        assert_proof_read(subject)
+        m.assert_proof_read(subject)
 
 
-def assert_proof_read(subject: str) -> None:
-    assert "  " not in subject, subject
-    assert not re.search(r"\S[–—]|[–—]\S", subject), subject  # spaces around dashes
-    assert not re.search(r",\S", subject), subject  # a space after a comma
-    assert not re.search(r"\s[,.]", subject), subject
-    assert subject == subject.strip() and subject[0].isupper(), subject
+def ack_page(template: str, **extra):
+    from chalicelib.messages import render_page
+
+    stored = m.stored(m.record(m.SEVENTEEN), sent_at="2026-11-30T09:00:00Z")
+    context = compose.partner_context(stored, m.NOW, ack_url="/ack/t")
+    return render_page(template, {**context, "form_action": "", "current_answer": None, **extra})
+
+
+def test_the_ack_page_asks_for_the_advisor_and_gives_the_contacts_and_the_deadline():
+    html = ack_page("ack")
+    assert 'name="conseiller_nom"' in html and 'name="conseiller_telephone"' in html
+    assert "p.martin@cd59.example.fr" in html and "03 59 73 00 00" in html
+    assert "Merci de répondre d'ici le lundi 7 décembre 2026" in html
+    assert "<dt>Parcours en cours</dt><dd>Ressources et Emploi / formation</dd>" in html
+
+
+def test_the_confirmation_says_where_the_department_reads_the_answer():
+    answer = {"reponse": "accepte", "conseiller_nom": "Mme Dupont",
+              "conseiller_telephone": "+33320112233"}  # fmt: skip
+    html = ack_page("ack_done", answer=answer)
+    assert "en est informé : votre réponse figurera dans son récapitulatif du jour" in html
+    assert "Mme Dupont – 03 20 11 22 33" in html
+    assert "ase@cd59.example.fr" in html

@@ -3,6 +3,7 @@ department, partner route), to render through ``delivery.compose`` as dispatch d
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from chalicelib.referrals import snapshot
@@ -67,3 +68,12 @@ def stored(youth: YouthRecord, route: Route = ML, kind: str = "mission_locale", 
 ADULT = date(2007, 10, 21)  # 18 on 21 October 2025: already adult on 30 November 2026
 SIXTEEN = date(2010, 5, 12)  # 16 on 30 November 2026: the 17th-birthday interview still applies
 SEVENTEEN = date(2009, 5, 12)  # 17: past the interview's deadline, not yet adult
+
+
+def assert_proof_read(subject: str) -> None:
+    """A subject line as a proof-reader wants it (the defects partners saw in 2026)."""
+    assert "  " not in subject, subject
+    assert not re.search(r"\S[–—]|[–—]\S", subject), subject  # spaces around dashes
+    assert not re.search(r",\S", subject), subject  # a space after a comma
+    assert not re.search(r"\s[,.]", subject), subject
+    assert subject == subject.strip() and subject[0].isupper(), subject

@@ -16,6 +16,7 @@ from chalicelib.messages import (
 )
 from chalicelib.messages.environment import environment
 from tests.support import alerts as sample_alerts
+from tests.support.messages import assert_proof_read as proof_read
 
 XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 ACK_URL = "https://relais-ase.example.fr/ack/q3Xv9kZ2m0bB7yT1aP4sW8dF6gH5jK0lL2nM4pR6tU8"
@@ -249,6 +250,12 @@ def test_no_subject_names_a_youth_or_a_file_number(name: str, variant: str) -> N
         assert youth.get("prenom", "Maëlys") not in subject
         assert youth.get("telephone") is None or youth["telephone"] not in subject
     assert "D-2024-00123" not in subject and "D-1" not in subject
+
+
+@pytest.mark.parametrize("variant", ["full", "minimal", "absent"])
+@pytest.mark.parametrize("name", EMAILS)
+def test_every_subject_line_is_proof_read(name: str, variant: str) -> None:
+    proof_read(render_email(name, email_context(name, variant)).subject)
 
 
 def test_the_subject_cannot_carry_extra_header_lines() -> None:
