@@ -75,6 +75,12 @@ def parser() -> argparse.ArgumentParser:
     run_all.add_argument("--today", type=date.fromisoformat)
     run_all.add_argument("--now", type=datetime.fromisoformat)
 
+    agent = commands.add_parser("agent").add_subparsers(dest="action", required=True)
+    for name in ("add", "remove"):
+        action = agent.add_parser(name)
+        action.add_argument("code")
+        action.add_argument("email")
+
     commands.add_parser("outbox").add_argument("--json", action="store_true")
     return root
 
@@ -154,6 +160,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         except jobs.JobsError as error:  # every job ran; the summary says which failed
             _print(error.summary, out)
             return _fail(str(error))
+    elif args.command == "agent":
+        _agent(args.action, args.code, args.email, out)
     elif args.command == "outbox":
         from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
 
@@ -165,6 +173,17 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
     return 0
+
+
+def _agent(action: str, code: str, email: str, out: TextIO) -> None:
+    from chalicelib.console import agents
+
+    if action == "add":
+        done = agents.add(code, email, actor=CLI_ACTOR)
+        print("agent autorisé" if done else "agent déjà autorisé", file=out)
+    else:
+        done = agents.remove(code, email, actor=CLI_ACTOR)
+        print("agent retiré" if done else "agent absent de ce département", file=out)
 
 
 def _print(report: object, out: TextIO) -> None:

@@ -135,6 +135,13 @@ class DirectorySnapshot:
         self.mission_locale("")
         return set(self._ml or {})
 
+    def ml_codes_of_department(self, department: str) -> set[str]:
+        """Every mission locale covering a commune of ``department``."""
+        self.coverage(f"{department}000" if len(department) == 2 else f"{department}00")
+        return {
+            code for entry in self._coverage.get(department, {}).values() for code in entry.code_mls
+        }
+
     def coverage(self, insee: str) -> CoverageEntry | None:
         department = geo.department_of_commune(insee)
         if department not in self._coverage:

@@ -143,8 +143,10 @@ def route_for(
     if kind == rules.HABITAT_JEUNES:
         return route_habitat_jeunes(record.code_commune, directory, exclude=excluded)
     ml_excluded = frozenset((scheduled.get("excluded") or {}).get(rules.MISSION_LOCALE, []))
+    # the department's choice in the console stands in for the roster's code_ml
+    chosen = (scheduled.get("chosen") or {}).get(rules.MISSION_LOCALE)
     return route_mission_locale(
-        record.code_commune, record.code_ml, directory, exclude=excluded | ml_excluded
+        record.code_commune, record.code_ml or chosen, directory, exclude=excluded | ml_excluded
     )
 
 

@@ -17,6 +17,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.store.base import table_meta
+from chalicelib.store.console import ConsoleItem
 
 
 def _index_meta(name: str) -> type:
@@ -266,5 +267,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     DirectoryItem,
     AuditEvent,
     Upload,
+    ConsoleItem,
     Alert,
 )
