@@ -36,14 +36,7 @@ def build_invitation(
     (name, email). RSVP=FALSE: the answer goes through the acknowledgement link, which the
     description gives with the contacts, never through a calendar reply nobody reads.
     """
-    if method not in METHODS:
-        raise ValueError(f"méthode iCalendar invalide : {method!r}")
-    if start.tzinfo is None or start.utcoffset() is None:
-        raise ValueError("l'heure de début doit porter un fuseau horaire")
-    if duration_minutes <= 0:
-        raise ValueError("la durée doit être positive")
-    if sequence < 0:
-        raise ValueError("la séquence doit être positive ou nulle")
+    _check(method, start, duration_minutes, sequence)
     local_start = start.astimezone(ZoneInfo(timezone))
 
     calendar = Calendar()
@@ -69,6 +62,17 @@ def build_invitation(
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _check(method: str, start: datetime, duration_minutes: int, sequence: int) -> None:
+    if method not in METHODS:
+        raise ValueError(f"méthode iCalendar invalide : {method!r}")
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("l'heure de début doit porter un fuseau horaire")
+    if duration_minutes <= 0:
+        raise ValueError("la durée doit être positive")
+    if sequence < 0:
+        raise ValueError("la séquence doit être positive ou nulle")
 
 
 def invitation_attachment(data: bytes, method: str) -> Attachment:

@@ -45,30 +45,29 @@ def schedule(
             held=held,
         )
         return _state(referral_id, route, fingerprint, 0, cancelled=False, event=event)
+    return _change(department, route, view, state, operation == "cancel", now, fingerprint)
+
+
+def _change(
+    department: Department,
+    route: Route,
+    view: dict,
+    state: dict,
+    cancel: bool,
+    now: datetime,
+    fingerprint: str | None,
+) -> dict:
+    """A new date or place (same UID, next SEQUENCE), or the cancellation."""
     referral_id = state["referral_id"]
     sequence = int(state.get("sequence", 0)) + 1
-    cancel = operation == "cancel"
     # A CANCEL carries the event it cancels (its own DTSTART/DTEND), not the roster's new state
     event = _last_event(state) if cancel else view["youth"].get("entretien")
+    ics = {"sequence": sequence, "method": "CANCEL" if cancel else "REQUEST", "event": event}
     message = factory.partner_message(
-        department,
-        referral_id,
-        rules.ENTRETIEN,
-        route,
-        view,
-        now,
-        key=("invite", sequence),
-        template="entretien_cancel" if cancel else "entretien_invitation",
-        purpose="invitation",
-        extra={
-            "ics": {
-                "sequence": sequence,
-                "method": "CANCEL" if cancel else "REQUEST",
-                "event": event,
-            },
-            "is_update": True,
-        },
-    )
+        department, referral_id, rules.ENTRETIEN, route, view, now, key=("invite", sequence),
+        template="entretien_cancel" if cancel else "entretien_invitation", purpose="invitation",
+        extra={"ics": ics, "is_update": True},
+    )  # fmt: skip
     lifecycle.enqueue(message)
     status_note = "cancelled" if cancel else "rescheduled"
     actions = [

@@ -66,12 +66,13 @@ def process(
             raising.routed(department.code, record.id_externe, action.kind, now)
         view = _view(department, record, route, action.kind, directory)
         if action.kind == rules.ENTRETIEN:
+            rides = together and bool(route.email)  # an .ics rides only in an email
             state = invitations.schedule(
                 department, youth, route, view, scheduled.get(action.kind), action.operation, now,
-                fingerprint=rules.entretien_fingerprint(record), held=together,
+                fingerprint=rules.entretien_fingerprint(record), held=rides,
             )  # fmt: skip
             scheduled[action.kind] = state
-            riding = invitations.riding(state) if together else None
+            riding = invitations.riding(state) if rides else None
             counts[f"entretien_{action.operation}"] += 1
             continue
         extra = {"invitation": riding} if riding and action.kind == rules.MISSION_LOCALE else None
