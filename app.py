@@ -156,6 +156,11 @@ def console_sign_out():
     return signin.sign_out(app.current_request)
 
 
+@app.route("/console/departement", methods=["POST"], content_types=FORM_TYPES)
+def console_switch_department():
+    return signin.switch_department(app.current_request)
+
+
 @app.route("/console/static/{name}", methods=["GET"])
 def console_static(name):
     return console.static(app.current_request, name)
