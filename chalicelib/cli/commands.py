@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -19,8 +20,30 @@ from chalicelib.roster import service as roster
 CLI_ACTOR = "operator-cli"
 
 
+LOCAL_DEFAULTS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-3",
+}
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr (not the usage block), exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"erreur : {message} (aide : {self.prog} --help)\n")
+
+
+def use_local_defaults(env: dict[str, str] | os._Environ[str]) -> None:
+    """With only ``AWS_ENDPOINT_URL`` set (the embedded endpoint), nothing else is needed
+    (SPEC §3): dummy credentials and the region default; real values still win."""
+    if env.get("AWS_ENDPOINT_URL"):
+        for name, value in LOCAL_DEFAULTS.items():
+            env.setdefault(name, value)
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description="Relais ASE")
+    root = _OneLineParser(prog="python -m chalicelib.cli", description="Relais ASE")
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("provision", help="create every resource at the configured endpoint")
 
@@ -66,46 +89,63 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    """Run one command. Only the command's own output goes to stdout (JSON for the commands
+    that print JSON); logs and metrics go to stderr; any failure is one line, no traceback."""
+    use_local_defaults(os.environ)
     try:
         args = parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    results = sys.stdout
-    try:
-        # stdout carries only the command's result; the product's logs and EMF metrics (printed
-        # by Powertools on stdout, as Lambda wants) go to stderr
-        with contextlib.redirect_stdout(sys.stderr):
-            return _run(args, results)
-    except RelaisError as error:
-        details = error.details if isinstance(error.details, dict) else None
-        if details and "rejected" in details:
-            print(json.dumps(details, ensure_ascii=False, indent=2), file=results)
-        print(f"erreur : {error.message}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(
-            f"erreur : fichier ou service inaccessible ({error.strerror or error})", file=sys.stderr
-        )
-        return 1
+    out = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            return _run(args, out)
+        except RelaisError as error:
+            details = error.details if isinstance(error.details, dict) else None
+            if details and "rejected" in details:
+                _print(details, out)
+            return _fail(error.message)
+        except OSError as error:
+            return _fail(
+                f"fichier ou service inaccessible ({error.strerror or type(error).__name__})"
+            )
+        except Exception as error:  # a command never ends in a traceback
+            return _fail(unexpected(error))
 
 
-def _run(args: argparse.Namespace, results: TextIO) -> int:
-    def _print(report: object) -> None:
-        print(json.dumps(report, ensure_ascii=False, indent=2, default=str), file=results)
+def unexpected(error: Exception) -> str:
+    """One line for an unexpected error: what kind, never its text (it may quote data)."""
+    name = type(error).__name__
+    hints = {
+        "NoCredentialsError": "identifiants AWS absents (ou définissez AWS_ENDPOINT_URL)",
+        "EndpointConnectionError": "point d'accès AWS injoignable (AWS_ENDPOINT_URL ?)",
+        "NoRegionError": "région AWS absente (AWS_DEFAULT_REGION)",
+    }
+    for cause in (error, error.__cause__, error.__context__):
+        if cause is not None and type(cause).__name__ in hints:
+            return hints[type(cause).__name__]
+    return f"échec inattendu ({name}) ; relancez, puis voyez les journaux"
 
+
+def _fail(message: str) -> int:
+    print(f"erreur : {message}", file=sys.stderr)
+    return 1
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "provision":
-        _print(provisioning.provision())
+        _print(provisioning.provision(), out)
     elif args.command == "department" and args.action == "add":
         print(
             departments.add(args.code, name=args.name, email=args.email, phone=args.phone),
-            file=results,
+            file=out,
         )
     elif args.command == "department":
-        print(departments.rotate_key(args.code), file=results)
+        print(departments.rotate_key(args.code), file=out)
     elif args.command == "operator":
-        print(departments.add_operator(args.name), file=results)
+        print(departments.add_operator(args.name), file=out)
     elif args.command == "directory":
-        _print(directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR))
+        _print(directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR), out)
     elif args.command == "roster":
         with args.file.open("rb") as source:  # streamed, as the S3 uploads are
             report = roster.upload_any_size(
@@ -116,16 +156,15 @@ def _run(args: argparse.Namespace, results: TextIO) -> int:
                 confirm_exits=args.confirm_exits,
                 actor=CLI_ACTOR,
             )
-        _print(report)
+        _print(report, out)
     elif args.command == "jobs":
         try:
-            _print(jobs.run_all(clock.clock_from(args.today, args.now)))
+            _print(jobs.run_all(clock.clock_from(args.today, args.now)), out)
         except jobs.JobsError as error:  # every job ran; the summary says which failed
-            _print(error.summary)
-            print(f"erreur : {error}", file=sys.stderr)
-            return 1
+            _print(error.summary, out)
+            return _fail(str(error))
     elif args.command == "agent":
-        _agent(args.action, args.code, args.email, results)
+        _agent(args.action, args.code, args.email, out)
     elif args.command == "outbox":
         from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
 
@@ -134,17 +173,21 @@ def _run(args: argparse.Namespace, results: TextIO) -> int:
             json.dumps(messages, ensure_ascii=False, indent=2)
             if args.json
             else outbox.describe(messages),
-            file=results,
+            file=out,
         )
     return 0
 
 
-def _agent(action: str, code: str, email: str, results: TextIO) -> None:
+def _agent(action: str, code: str, email: str, out: TextIO) -> None:
     from chalicelib.console import agents
 
     if action == "add":
         done = agents.add(code, email, actor=CLI_ACTOR)
-        print("agent autorisé" if done else "agent déjà autorisé", file=results)
+        print("agent autorisé" if done else "agent déjà autorisé", file=out)
     else:
         done = agents.remove(code, email, actor=CLI_ACTOR)
-        print("agent retiré" if done else "agent absent de ce département", file=results)
+        print("agent retiré" if done else "agent absent de ce département", file=out)
+
+
+def _print(report: object, out: TextIO) -> None:
+    print(json.dumps(report, ensure_ascii=False, indent=2, default=str), file=out)
