@@ -209,6 +209,8 @@ def _context(referral: Referral, token: str, now: datetime) -> dict[str, Any]:
     stored = {"referral_id": referral.referral_id, "snapshot": plain(referral.snapshot)}
     if referral.token_expires_at:
         stored["expires_on"] = referral.token_expires_at[:10]
+    if referral.sent_at:
+        stored["sent_at"] = referral.sent_at
     context = partner_context(stored, now, ack_url=f"/ack/{token}")
     context["form_action"] = ""
     context["current_answer"] = plain(referral.answer)

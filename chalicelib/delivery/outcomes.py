@@ -37,7 +37,7 @@ def mark_sent(
         message.channel,
         now,
         ack_ttl_days=int(department.ack_ttl_days),
-        relance_jours=int(department.relance_jours),
+        followup_at=now + timedelta(days=int(department.relance_jours)),
     )
     notice = placement.notice_for(message, now)
 
@@ -59,6 +59,22 @@ def mark_sent(
     if not applied(write):
         # The referral left ``pending`` meanwhile (cancelled, or a twin claim recorded it first).
         message_store.mark_sent(message, claim, provider_id, now)
+    _invitation_sent(department, message, now)
+
+
+def _invitation_sent(department: Department, message: Message, now: datetime) -> None:
+    """An interview invitation that rode in this referral's email went out with it. Its own
+    follow-ups come a day after the referral's, so that the mission locale never gets two
+    reminders about one youth on the same day."""
+    riding = (message.context.as_dict() or {}).get("invitation")
+    if riding:
+        referral_store.mark_riding_sent(
+            riding["referral_id"],
+            message.channel,
+            now,
+            ack_ttl_days=int(department.ack_ttl_days),
+            reminder_at=now + timedelta(days=int(department.relance_jours) + 1),
+        )
 
 
 def permanent_failure(

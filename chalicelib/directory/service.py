@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -45,10 +44,7 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
             details=report,
         )
     version = directory_store.new_version()
-    items = to_items(version, parsed.items)
-    if kind == "coverage":
-        items = itertools.chain(items, directory_store.postal_items(version, parsed.postal_index))
-    directory_store.write_version(kind, version, items)
+    directory_store.write_version(kind, version, to_items(version, parsed.items))
     report["loaded"] = len(parsed.items)
     stale = directory_store.flip(kind, version)
     if stale:

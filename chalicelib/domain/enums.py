@@ -50,6 +50,7 @@ AWAITING_ANSWER = (ReferralStatus.SENT, ReferralStatus.ESCALATED)
 
 
 class MessageStatus(StrEnum):
+    HELD = "merged"  # rides inside another message (an invitation in its referral's email)
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"

@@ -131,3 +131,12 @@ def territory_outside_departments(insee: str) -> str | None:
     if len(code) != 5 or not code.isdigit():
         return None
     return OUTSIDE_DEPARTMENTS.get(code[:3]) or OUTSIDE_DEPARTMENTS.get(code[:2])
+
+
+def departments_of_postal(postal: str) -> tuple[str, ...]:
+    """The departments a postal code may belong to (Corsica's 20xxx: both 2A and 2B)."""
+    if postal.startswith("97"):
+        return (postal[:3],)
+    if postal.startswith("20"):
+        return ("2A", "2B")
+    return (postal[:2],)

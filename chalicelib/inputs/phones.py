@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
@@ -69,13 +70,17 @@ def _normalize(text: str, department: str) -> Phone:
         number = None
     if number is None:
         raise InvalidPhoneError("Numéro de téléphone invalide.")
-    return Phone(
-        phonenumbers.format_number(number, PhoneNumberFormat.E164),
-        phonenumbers.number_type(number) in _MOBILE_TYPES,
-    )
+    parsed, kind = number
+    return Phone(phonenumbers.format_number(parsed, PhoneNumberFormat.E164), kind in _MOBILE_TYPES)
 
 
-def _international(text: str) -> phonenumbers.PhoneNumber | None:
+Typed = tuple[phonenumbers.PhoneNumber, int]  # a valid number and its type (mobile, fixed…)
+MOBILE = phonenumbers.PhoneNumberType.MOBILE
+_FR_METADATA: Any = phonenumbers.PhoneMetadata.metadata_for_region("FR")
+_FR_MOBILE = re.compile(str(_FR_METADATA.mobile.national_number_pattern))
+
+
+def _international(text: str) -> Typed | None:
     number = _parse(text, None)
     if number is not None:
         return number
@@ -92,17 +97,15 @@ def _international(text: str) -> phonenumbers.PhoneNumber | None:
     return None
 
 
-def _national(digits: str, department: str) -> phonenumbers.PhoneNumber | None:
+def _national(digits: str, department: str) -> Typed | None:
     region = geo.PHONE_PREFIX_REGIONS.get(digits[:4])
     if region is not None:
         return _parse(digits, region)
-    candidates = dict.fromkeys(
-        (
-            geo.METROPOLITAN_PHONE_REGION,
-            geo.phone_region_of(department),
-            *geo.OVERSEAS_PHONE_REGIONS,
-        )
-    )
+    if len(digits) == 10 and _FR_MOBILE.fullmatch(digits[1:]):
+        # the common case, without phonenumbers' parser: the same metadata pattern it would use
+        return phonenumbers.PhoneNumber(country_code=33, national_number=int(digits[1:])), MOBILE
+    home = geo.phone_region_of(department)
+    candidates = dict.fromkeys((geo.METROPOLITAN_PHONE_REGION, home, *geo.OVERSEAS_PHONE_REGIONS))
     for candidate in candidates:
         number = _parse(digits, candidate)
         if number is not None:
@@ -110,9 +113,12 @@ def _national(digits: str, department: str) -> phonenumbers.PhoneNumber | None:
     return None
 
 
-def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+def _parse(text: str, region: str | None) -> Typed | None:
+    """The number and its type when valid. Valid means a known type in the number's region (what
+    ``is_valid_number`` checks): classifying once costs as much as parsing."""
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    kind = phonenumbers.number_type(number)
+    return None if kind == phonenumbers.PhoneNumberType.UNKNOWN else (number, kind)

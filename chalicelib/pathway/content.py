@@ -1,17 +1,18 @@
 """What the weekly risk digest says: who is at risk, grouped by referent, as plain JSON. Pure.
 
 A youth is at risk when less than 6 months from majority with a part ``a_traiter``
-(``reports.indicators.is_pathway_risk``). A digest names youths as the department's own alerts do:
+(``reporting.indicators.is_pathway_risk``). A digest names youths as the department's own alerts do:
 file number, first name and last-name initial, majority date, the parts to handle in French.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from chalicelib.domain.enums import PathwayState
 from chalicelib.domain.labels import part_label
 from chalicelib.domain.youth import YouthRecord, initial, majority_date, risk_parts
 from chalicelib.messages.filters import MONTHS
@@ -44,17 +45,51 @@ class RiskEntry:
         }
 
 
-def risk_entry(record: YouthRecord, today: date) -> RiskEntry | None:
+# A partner that accepts takes on a part of the pathway (SPEC §6, issue 13): housing for a
+# habitat-jeunes residence, employment / training for a mission locale.
+PART_OF_KIND = {"habitat_jeunes": "logement", "mission_locale": "emploi"}
+ACCEPTED, WITHDRAWN = "partner_accepted", "partner_withdrew"
+EN_COURS = "en_cours"
+
+
+def effective_parcours(
+    parcours: Mapping[str, str], history: Iterable[Mapping[str, object]]
+) -> dict[str, str]:
+    """The roster's pathway, where a part a partner accepted counts as ``en_cours`` until the
+    next roster says otherwise (a later change of that part in the history wins)."""
+    last: dict[str, str] = {}
+    for item in history:
+        if item.get("part") and item.get("event") in (ACCEPTED, WITHDRAWN, "pathway"):
+            last[str(item["part"])] = str(item["event"])
+    effective: dict[str, str] = dict(parcours)
+    for part, event in last.items():
+        if event == ACCEPTED and effective.get(part) == PathwayState.A_TRAITER:
+            effective[part] = EN_COURS
+    return effective
+
+
+def answer_event(kind: str, accepted: bool, at: str) -> dict | None:
+    """The youth's history entry for a partner's answer on the part it takes on (or gives up)."""
+    part = PART_OF_KIND.get(kind)
+    if part is None:
+        return None
+    return {"at": at, "event": ACCEPTED if accepted else WITHDRAWN, "part": part}
+
+
+def risk_entry(
+    record: YouthRecord, today: date, history: Iterable[Mapping] = ()
+) -> RiskEntry | None:
     """The youth's digest entry when it is at risk on ``today``, else None."""
     majority = majority_date(record.date_naissance)
-    if not is_pathway_risk(majority, record.parcours, today):
+    parcours = effective_parcours(record.parcours, history)
+    if not is_pathway_risk(majority, parcours, today):
         return None
     return RiskEntry(
         id_externe=record.id_externe,
         prenom=record.prenom,
         initiale=initial(record.nom),
         majority_date=majority,
-        parts=tuple(risk_parts(record.parcours)),
+        parts=tuple(risk_parts(parcours)),
         referent_email=record.referent_email.strip().lower(),
         referent_nom=record.referent_nom,
     )

@@ -34,6 +34,7 @@ def open_referral(
     *,
     generation: int = 0,
     extra_context: dict[str, Any] | None = None,
+    held: bool = False,
 ) -> tuple[str, bool]:
     """The referral and its first message, written together once; (its id, whether new)."""
     referral_id = ids.referral_id(
@@ -58,6 +59,7 @@ def open_referral(
         now,
         key="initial",
         extra=extra_context,
+        held=held,
     )
     return referral_id, referral_store.create_with_message(referral, message)
 
@@ -83,9 +85,12 @@ def partner_message(
     template: str | None = None,
     purpose: str = "referral",
     extra: dict[str, Any] | None = None,
+    held: bool = False,
 ) -> Message:
     """A message to the partner about a referral, on its channel, with the other as fallback."""
-    channel, fallback = _channels(route, Kind(referral.kind))
+    # an invitation needs its .ics: email only (so does a referral carrying one)
+    carries_ics = bool(route.email and (extra or {}).get("invitation"))
+    channel, fallback = _channels(route, Kind.ENTRETIEN if carries_ics else Kind(referral.kind))
     address = {Channel.EMAIL: route.email, Channel.SMS: route.telephone}
     return message_store.new(
         message_id=ids.message_id(referral.referral_id, key),
@@ -101,6 +106,7 @@ def partner_message(
         context={"referral_id": referral.referral_id, "snapshot": view, **(extra or {})},
         now=now,
         expires_at=referral.expires_at,
+        held=held,
     )
 
 

@@ -17,6 +17,7 @@ from chalicelib.domain.enums import Channel, FollowupStage, Kind, ReferralStatus
 from chalicelib.domain.labels import KIND_LABELS
 from chalicelib.domain.routing import Route
 from chalicelib.observability import emit
+from chalicelib.pathway import content as pathway
 from chalicelib.referrals import factory, scan
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
@@ -142,8 +143,13 @@ def escalation_message_id(department: str, referral_id: str) -> str:
 
 
 def acknowledge(department: Department, referral: Referral, now: datetime) -> None:
-    """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest."""
+    """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest, and
+    an acceptance counts the part the partner takes on as in progress (weekly risk digest)."""
     raising.answered(referral, now)
+    accepted = referral.status == ReferralStatus.ACKNOWLEDGED
+    event = pathway.answer_event(referral.kind, accepted, iso(now))
+    if event is not None:
+        youth_store.note(department.code, referral.id_externe, event)
 
 
 def reroute(department: Department, referral: Referral, now: datetime) -> None:

@@ -34,12 +34,14 @@ def schedule(
     *,
     fingerprint: str | None,
     generation: int = 0,
+    held: bool = False,
 ) -> Invitation | None:
-    """Create, update or cancel the invitation; return the youth's new invitation state."""
+    """Create, update or cancel the invitation; return the youth's new invitation state.
+    ``held``: a new invitation rides in the mission-locale referral going out today (one email)."""
     if state is None or state.partner_id != route.partner_id:
         if operation == "cancel":
             return replace(state, cancelled=True) if state else None
-        ics = {"sequence": 0, "method": "REQUEST"}
+        ics = {"sequence": 0, "method": "REQUEST", "event": _event(view)}
         referral_id, _ = factory.open_referral(
             department,
             youth,
@@ -49,6 +51,7 @@ def schedule(
             now,
             generation=generation,
             extra_context={"ics": ics},
+            held=held,
         )
         return _state(referral_id, route, fingerprint, 0, event=_event(view), cancelled=False)
     if operation == "cancel":
@@ -105,7 +108,11 @@ def _send(
         key=("invite", sequence),
         template="entretien_cancel" if method == "CANCEL" else "entretien_invitation",
         purpose="invitation",
-        extra={"ics": {"sequence": sequence, "method": method}, "is_update": True},
+        extra={
+            # a CANCEL carries the event it cancels (its own DTSTART/DTEND)
+            "ics": {"sequence": sequence, "method": method, "event": _event(view)},
+            "is_update": True,
+        },
     )
     message_store.enqueue(message)
     return sequence
@@ -143,3 +150,11 @@ def _state(
         message=ids.message_id(referral_id, ("invite", sequence)),
         event=event,
     )
+
+
+def riding(state: Invitation) -> dict[str, Any]:
+    """What a referral email carrying this new invitation needs (its referral and ``.ics``)."""
+    return {
+        "referral_id": state.referral_id,
+        "ics": {"sequence": 0, "method": "REQUEST", "event": state.event},
+    }

@@ -57,6 +57,8 @@ class _Pass:
     directory: DirectorySnapshot
     now: datetime
     counts: Counter[str] = field(default_factory=Counter)
+    together: bool = False  # a new invitation rides in today's mission-locale referral
+    riding: dict[str, Any] | None = None
 
 
 def process(
@@ -67,7 +69,9 @@ def process(
     step = _Pass(department, youth, record, youth_store.schedule_of(youth), directory, now)
     policy = scheduling.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
     version = directory.version()
-    for action in scheduling.actions(record, step.schedule, policy, today, directory=version):
+    due = [a for a in scheduling.actions(record, step.schedule, policy, today, directory=version)]
+    step.together = rides_together([a for a in due if a.due <= today], step.schedule)
+    for action in sorted(due, key=lambda a: step.together and a.kind != Kind.ENTRETIEN):
         if action.due <= today:
             _take(step, action, version)
     due_at = scheduling.next_due(record, step.schedule, policy, today, directory=version)
@@ -92,6 +96,7 @@ def _take(step: _Pass, action: scheduling.Action, version: str | None) -> None:
         raising.routed(step.department.code, record.id_externe, action.kind, step.now)
     view = _view(step, action.kind, route)
     if action.kind == Kind.ENTRETIEN:
+        rides = step.together and bool(route.email)  # an .ics rides only in an email
         schedule.invitation = invitations.schedule(
             step.department,
             step.youth,
@@ -102,9 +107,13 @@ def _take(step: _Pass, action: scheduling.Action, version: str | None) -> None:
             step.now,
             fingerprint=scheduling.entretien_fingerprint(record),
             generation=schedule.generation,
+            held=rides,
         )
+        if rides and schedule.invitation is not None:
+            step.riding = invitations.riding(schedule.invitation)
         step.counts[f"entretien_{action.operation}"] += 1
         return
+    carried = step.riding if action.kind == Kind.MISSION_LOCALE else None
     referral_id, created = factory.open_referral(
         step.department,
         step.youth,
@@ -113,11 +122,25 @@ def _take(step: _Pass, action: scheduling.Action, version: str | None) -> None:
         view,
         step.now,
         generation=schedule.generation,
+        extra_context={"invitation": carried} if carried else None,
     )
     schedule.placed[action.kind] = Placed(referral_id, route.partner_id)
     if created:
         emit("ReferralsCreated", 1, department=step.department.code)
         step.counts["referrals_created"] += 1
+
+
+def rides_together(due_today: list[scheduling.Action], schedule: Schedule) -> bool:
+    """A new interview invitation and the mission-locale referral both going out today go to
+    the same mission locale in ONE email (SPEC §7: one message per partner per youth per day)."""
+    kinds = {action.kind: action for action in due_today}
+    invitation = kinds.get(Kind.ENTRETIEN)
+    return (
+        Kind.MISSION_LOCALE in kinds
+        and invitation is not None
+        and invitation.operation == "create"
+        and schedule.invitation is None
+    )
 
 
 def _view(step: _Pass, kind: Kind, route: Route) -> dict[str, Any]:

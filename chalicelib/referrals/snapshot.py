@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.youth import (
+    PATHWAY_PARTS,
     YouthRecord,
     housing_needed,
     initial,
@@ -39,6 +40,8 @@ def build(
         "commune_nom": commune_nom,
         "besoin_logement": housing_needed(record),
         "parts_not_secured": parts_not_secured(record.parcours),
+        # each part under its true state (``en_cours`` is never shown as ``a_traiter``)
+        "parcours": {p: record.parcours[p] for p in PATHWAY_PARTS if record.parcours.get(p)},
         "telephone": record.shared_phone,
         "email": record.shared_email,
         "referent": {
@@ -65,7 +68,10 @@ def department_view(department: Department) -> dict:
         "code": department.code,
         "name": department.name,
         "contact_email": department.contact_email,
+        "contact_phone": department.contact_phone,
         "ack_ttl_days": int(department.ack_ttl_days),
+        "relance_jours": int(department.relance_jours),
+        "escalade_jours": int(department.escalade_jours),
     }
 
 

@@ -42,8 +42,12 @@ def new(
     fallback_recipients: list[str] | None = None,
     dispatch_at: datetime | None = None,
     expires_at: datetime | None = None,
+    held: bool = False,
 ) -> Message:
-    """A message to queue; about a youth, it expires with the youth (``expires_at``)."""
+    """A message to queue; about a youth, it expires with the youth (``expires_at``). ``held``:
+    it rides in another one (an invitation in its referral's email) and is never dispatched
+    itself (no ``dispatch_at``: outside the dispatch index)."""
+    status = MessageStatus.HELD if held else MessageStatus.PENDING
     return Message(
         message_id,
         department=department,
@@ -56,9 +60,9 @@ def new(
         fallback_channel=fallback_channel,
         fallback_recipients=fallback_recipients,
         context=context,
-        status=MessageStatus.PENDING,
-        dispatch_at=iso(dispatch_at or now),
-        history=[history_entry(MessageStatus.PENDING, now)],
+        status=status,
+        dispatch_at=None if held else iso(dispatch_at or now),
+        history=[history_entry(status, now)],
         created_at=iso(now),
         expires_at=expires_at or now + MESSAGE_TTL,
     )

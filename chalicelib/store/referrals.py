@@ -154,7 +154,7 @@ def create_with_message(referral: Referral, message: Message) -> bool:
 
 # --- sending -------------------------------------------------------------------------------------
 def sent_actions(
-    channel: str, now: datetime, *, ack_ttl_days: int, relance_jours: int
+    channel: str, now: datetime, *, ack_ttl_days: int, followup_at: datetime
 ) -> list[Any]:
     """What ``mark_sent`` writes on the referral, in the message's transaction."""
     return [
@@ -162,13 +162,27 @@ def sent_actions(
         Referral.sent_at.set(iso(now)),
         Referral.channel.set(channel),
         Referral.token_expires_at.set(iso(now + timedelta(days=ack_ttl_days))),
-        Referral.followup_at.set(iso(now + timedelta(days=relance_jours))),
+        Referral.followup_at.set(iso(followup_at)),
         Referral.followup_stage.set(FollowupStage.REMINDER),
         _history(ReferralStatus.SENT, now),
     ]
 
 
 SENT_CONDITION = Referral.status == ReferralStatus.PENDING
+
+
+def mark_riding_sent(
+    referral_id: str,
+    channel: str,
+    now: datetime,
+    *,
+    ack_ttl_days: int,
+    reminder_at: datetime,
+) -> bool:
+    """An interview invitation that rode in its referral's email went out with it; its own
+    follow-ups start at ``reminder_at``. False when it was cancelled meanwhile."""
+    actions = sent_actions(channel, now, ack_ttl_days=ack_ttl_days, followup_at=reminder_at)
+    return applied(lambda: Referral(referral_id).update(actions=actions, condition=SENT_CONDITION))
 
 
 def give_up(referral_id: str, status: ReferralStatus, code: str, now: datetime) -> bool:

@@ -141,6 +141,16 @@ def fetch(department: str, ids: Iterable[str]) -> dict[str, Youth]:
     return {y.id_externe: y for y in Youth.batch_get(keys)}
 
 
+def note(department: str, id_externe: str, event: dict[str, Any]) -> bool:
+    """Append an event (no personal data) to the youth's history; False for an erased youth."""
+    return applied(
+        lambda: Youth(department, id_externe).update(
+            actions=[Youth.history.set(Youth.history.append([event]))],
+            condition=Youth.id_externe.exists(),
+        )
+    )
+
+
 def erase(youth: Youth) -> None:
     youth.delete()
 

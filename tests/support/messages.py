@@ -1,93 +1,79 @@
-"""Message and page contexts for rendering tests: departments, youths (full, minimal, absent
-fields), partners, and hostile values (XSS) to poison them with."""
+"""Stored message contexts built the way the product builds them (snapshot of a roster record,
+department, partner route), to render through ``delivery.compose`` as dispatch does."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
-XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+from chalicelib.domain.routing import Route
+from chalicelib.domain.youth import YouthRecord
+from chalicelib.referrals import snapshot
+from chalicelib.store.models import Department
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday 30 November 2026, 10:00 in Paris
+ML = Route("mission_locale", "ML59A", "Mission locale de Lille", "accueil@ml-lille.example.fr",
+           "+33320000000", False, "email")  # fmt: skip
+ML_SMS = Route("mission_locale", "ML974", "Mission locale Nord Réunion", None, "+262692000001",
+               True, "sms")  # fmt: skip
+HJ = Route("habitat_jeunes", "HJ59-LILLE", "Résidence Les Tilleuls",
+           "accueil@fjt-tilleuls.example.fr", None, False, "email")  # fmt: skip
 
 
-ACK_URL = "https://relais-ase.example.fr/ack/q3Xv9kZ2m0bB7yT1aP4sW8dF6gH5jK0lL2nM4pR6tU8"
+def department(code: str = "59") -> Department:
+    return Department(
+        code,
+        name="Nord" if code == "59" else "La Réunion",
+        contact_email=f"ase@cd{code}.example.fr",
+        contact_phone="+33359730000" if code == "59" else "+262262900000",
+        relance_jours=7,
+        escalade_jours=14,
+        ack_ttl_days=60,
+    )
 
 
-def department(*, long: bool = False) -> dict:
-    if long:
-        return {"code": "04", "name": "Alpes-de-Haute-Provence", "contact_email": "ase@le04.fr"}
-    return {"code": "59", "name": "Nord", "contact_email": "ase@lenord.fr"}
-
-
-def full_youth() -> dict:
-    return {
-        "prenom": "Maëlys",
-        "initiale": "D.",
-        "age": 16,
-        "majority_date": date(2027, 5, 12),
-        "commune_code": "59350",
-        "commune_nom": "Lille",
+def record(born: date, **extra: object) -> YouthRecord:
+    values: dict = {
+        "id_externe": "59-0012",
+        "nom": "Durand",
+        "prenom": "Inès",
+        "date_naissance": born,
+        "code_commune": "59350",
+        "referent_email": "p.martin@cd59.example.fr",
+        "referent_nom": "Paul Martin",
+        "referent_telephone": "+33320123456",
         "besoin_logement": True,
-        "parts_not_secured": ["Ressources", "Logement"],
-        "telephone": "+33612345678",
-        "email": "maelys.jeune@example.org",
-        "entretien": {"date": date(2026, 5, 4), "heure": "14:30", "lieu": "MDS Lille-Sud"},
-        "referent": {
-            "nom": "Paul Martin",
-            "email": "p.martin@lenord.fr",
-            "telephone": "+33320123456",
-        },
-        "lieu_accueil": {"nom": "MECS Les Tilleuls", "email": "accueil@tilleuls.example.org"},
+        "parcours": {"ressources": "en_cours", "logement": "a_traiter", "emploi": "en_cours"},
+        **extra,
     }
+    return YouthRecord(**values)
 
 
-def minimal_youth(*, absent: bool = False, entretien: bool = False) -> dict:
-    """No consent, no interview, no placement structure: optional keys None (or absent)."""
-    youth = {
-        "prenom": "Maëlys",
-        "initiale": "D.",
-        "age": 17,
-        "majority_date": date(2027, 5, 12),
-        "commune_code": "59350",
-        "commune_nom": None,
-        "besoin_logement": False,
-        "parts_not_secured": [],
-        "telephone": None,
-        "email": None,
-        "entretien": None,
-        "lieu_accueil": None,
-        "referent": {"nom": None, "email": "referent@lenord.fr", "telephone": None},
-    }
-    if absent:
-        for key in ("commune_nom", "besoin_logement", "parts_not_secured", "telephone", "email"):
-            del youth[key]
-        del youth["entretien"], youth["lieu_accueil"]
-        youth["referent"] = {"email": "referent@lenord.fr"}
-    if entretien:
-        youth["entretien"] = {"date": date(2026, 5, 4), "heure": None, "lieu": None}
-    return youth
+COMMUNES = {"59350": "Lille", "97411": "Saint-Denis"}
 
 
-def partner(kind: str = "mission_locale") -> dict:
-    if kind == "habitat_jeunes":
-        return {
-            "type": "habitat_jeunes",
-            "nom": "Résidence Habitat Jeunes Vauban",
-            "email": "contact@hj-vauban.example.org",
-            "telephone": "+33320987654",
-        }
-    return {
-        "type": "mission_locale",
-        "nom": "Mission locale de Lille",
-        "email": "accueil@ml-lille.example.org",
-        "telephone": None,
-    }
+def stored(youth: YouthRecord, route: Route = ML, kind: str = "mission_locale", **extra) -> dict:
+    """A message's stored context (what dispatch reads back)."""
+    code = youth.code_commune[:3] if youth.code_commune.startswith("97") else youth.code_commune[:2]
+    view = snapshot.build(
+        youth,
+        department=snapshot.department_view(department(code)),
+        partner=snapshot.partner_view(route),
+        kind=kind,
+        commune_nom=COMMUNES.get(youth.code_commune),
+    )
+    return {"referral_id": "ref_0123456789abcdef0123456789abcdef", "snapshot": view, **extra}
 
 
-def poison(value: object, payload: str) -> object:
-    """Every string of a context (not dates, numbers, booleans) replaced by ``payload``."""
-    if isinstance(value, dict):
-        return {key: poison(item, payload) for key, item in value.items()}
-    if isinstance(value, list):
-        return [poison(item, payload) for item in value]
-    if isinstance(value, str):
-        return payload
-    return value
+ADULT = date(2007, 10, 21)  # 18 on 21 October 2025: already adult on 30 November 2026
+SIXTEEN = date(2010, 5, 12)  # 16 on 30 November 2026: the 17th-birthday interview still applies
+SEVENTEEN = date(2009, 5, 12)  # 17: past the interview's deadline, not yet adult
+
+
+def assert_proof_read(subject: str) -> None:
+    """A subject line as a proof-reader wants it (the defects partners saw in 2026)."""
+    assert "  " not in subject, subject
+    assert not re.search(r"\S[–—]|[–—]\S", subject), subject  # spaces around dashes
+    assert not re.search(r",\S", subject), subject  # a space after a comma
+    assert not re.search(r"\s[,.]", subject), subject
+    assert subject == subject.strip() and subject[0].isupper(), subject

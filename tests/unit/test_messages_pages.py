@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.domain.labels import REFERRAL_TITLES
 from chalicelib.messages import render_page
-from tests.support.messages import (
+from tests.support.render_contexts import (
     XSS,
     department,
     full_youth,
@@ -74,6 +74,7 @@ def page_context(name: str, variant: str = "full", kind: str = "mission_locale")
         "kind": kind,
         "kind_label": REFERRAL_TITLES[kind],
         "expires_on": date(2026, 7, 1),
+        "answer_by": date(2026, 4, 8),
     }
     if name == "ack":
         context = {**common, "youth": youth}
@@ -175,7 +176,8 @@ def test_the_ack_page_shows_who_sends_and_the_minimal_youth_data() -> None:
         "16 ans",
         "mercredi 12 mai 2027",
         "Lille (59350)",
-        "Ressources et Logement",
+        "Logement",
+        "Ressources",
         "p.martin@lenord.fr",
         "03 20 12 34 56",
         "MECS Les Tilleuls",
