@@ -7,8 +7,8 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from chalicelib.routing import NoRoute, Route, route_mission_locale
 
+from chalicelib.domain.routing import NoRoute, Route, route_mission_locale
 from chalicelib.store.directory import DirectorySnapshot
 from tests.support import aws_requests, unml
 from tests.support import integration as s

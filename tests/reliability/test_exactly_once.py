@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib import jobs
-from chalicelib.delivery import dispatch, tokens
+from chalicelib import jobs, tokens
+from chalicelib.delivery import dispatch
 from chalicelib.delivery.outcomes import MAX_ATTEMPTS
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock, ids

@@ -11,7 +11,7 @@ from typing import Any
 import botocore.session
 
 from chalicelib import aws
-from chalicelib.store.base import reset_connections
+from chalicelib.store.tables import reset_connections
 
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 
