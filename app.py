@@ -13,6 +13,7 @@ directory = lazy("chalicelib.api.directory")
 followup = lazy("chalicelib.api.followup")
 events = lazy("chalicelib.delivery.events")
 uploads = lazy("chalicelib.roster.uploads")
+platform = lazy("chalicelib.api.platform")
 console = lazy("chalicelib.console.routes")
 signin = lazy("chalicelib.console.signin")
 
@@ -39,6 +40,11 @@ FILE_TYPES = [
 FORM_TYPES = ["application/x-www-form-urlencoded"]
 MULTIPART_TYPES = ["multipart/form-data"]
 JSON_TYPES = ["application/json"]
+
+
+@app.middleware("http")
+def french_errors(request, get_response):
+    return platform.in_french(get_response(request))
 
 
 @app.route("/health", methods=["GET"])

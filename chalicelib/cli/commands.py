@@ -69,6 +69,9 @@ def parser() -> argparse.ArgumentParser:
     roster_upload.add_argument("file", type=Path)
     roster_upload.add_argument("--partial", action="store_true")
     roster_upload.add_argument("--dry-run", action="store_true")
+    roster_upload.add_argument(
+        "--confirm-exits", action="store_true", help="applique même si plus de 20 %% sortent"
+    )
 
     run = commands.add_parser("jobs").add_subparsers(dest="action", required=True)
     run_all = run.add_parser("run")
@@ -144,16 +147,16 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     elif args.command == "directory":
         _print(directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR), out)
     elif args.command == "roster":
-        _print(
-            roster.upload_any_size(
+        with args.file.open("rb") as source:  # streamed, as the S3 uploads are
+            report = roster.upload_any_size(
                 args.code,
-                args.file.read_bytes(),
+                source,
                 mode="partial" if args.partial else "strict",
                 dry_run=args.dry_run,
+                confirm_exits=args.confirm_exits,
                 actor=CLI_ACTOR,
-            ),
-            out,
-        )
+            )
+        _print(report, out)
     elif args.command == "jobs":
         try:
             _print(jobs.run_all(clock.clock_from(args.today, args.now)), out)
