@@ -85,7 +85,13 @@ def _take(step: _Pass, action: scheduling.Action, version: str | None) -> None:
     route = route_for(action.kind, record, schedule, step.directory)
     if isinstance(route, NoRoute):
         raising.no_partner(
-            step.department.code, record, action.kind, route, step.now, step.directory
+            step.department.code,
+            record,
+            action.kind,
+            route,
+            step.now,
+            step.directory,
+            expires_at=step.youth.expires_at,
         )
         inputs = scheduling.routing_inputs(record, action.kind)
         schedule.block(action.kind, route.reason, inputs, version)
