@@ -10,6 +10,7 @@ the follow-up job.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -28,6 +29,7 @@ from chalicelib.store.base import plain
 from chalicelib.store.referrals import Referral
 
 VISIBLE = ANSWERABLE
+SETTLE_READS = 5
 MAX_COMMENT, MAX_MOTIF, MAX_NAME = 500, 200, 100
 RDV_PAST, RDV_FUTURE_YEARS = timedelta(days=60), 2  # date_rdv: 60 days ago to 2 years ahead
 FIELDS = ("reponse", "date_rdv", "motif", "commentaire", "conseiller_nom", "conseiller_telephone")
@@ -82,12 +84,23 @@ def _store(referral: Referral, values: dict[str, str], now: datetime) -> bool | 
     if referral_store.record_answer(referral, values, now):
         return True
     # someone else answered at the same moment: the same answer is a success for both
-    latest = referral_store.get(referral.referral_id, now, consistent=True)
+    latest = _settled(referral.referral_id, values, now)
     if latest is not None and _same(latest, values):
         return False
     if latest is None or latest.status not in VISIBLE:
         return not_found()
     return error_page(409, CHANGED_MEANWHILE, department=_department(referral))
+
+
+def _settled(referral_id: str, values: dict[str, str], now: datetime) -> Referral | None:
+    """The referral once the concurrent answer is visible (a write in flight: read again, a few
+    times at most, before calling it another answer)."""
+    for attempt in range(SETTLE_READS):
+        latest = referral_store.get(referral_id, now, consistent=True)
+        if latest is None or _same(latest, values) or attempt == SETTLE_READS - 1:
+            return latest
+        time.sleep(0.1 * (attempt + 1))
+    return None
 
 
 TOO_MANY_CHANGES = (

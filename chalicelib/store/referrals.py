@@ -219,7 +219,7 @@ def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> 
     seen = Referral.answers.does_not_exist() if count == 0 else size(Referral.answers) == count
     event = AuditEvent(
         referral.department,
-        f"{iso(now)}#{referral.referral_id[-12:]}#{count}",
+        f"{iso(now)}#{referral.referral_id[-12:]}#{count}#{secrets.token_hex(3)}",
         action=f"ack_{answer['reponse']}",
         actor="partner",
         counts={},
