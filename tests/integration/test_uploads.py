@@ -20,6 +20,7 @@ from chalicelib.domain import clock
 from chalicelib.domain.clock import iso, utcnow
 from chalicelib.local import pump
 from chalicelib.roster import uploads
+from chalicelib.store import uploads as upload_store
 from chalicelib.store.models import Upload, Youth
 from tests.support import integration as s
 
@@ -199,7 +200,7 @@ def test_an_upload_left_processing_by_a_killed_run_is_taken_again(client, key):
     object_key = uploads.object_key("59", upload["upload_id"])
     # Given a run that took the upload and was killed (Lambda timeout, out of memory)
     item = Upload.get(upload["upload_id"])
-    assert uploads.claim_upload(item, "req-killed", utcnow())
+    assert upload_store.claim(item, "req-killed", utcnow())
     # When Lambda retries the same event (same request id), it is taken again and processed
     assert uploads.process_object(bucket, object_key, "req-killed") == "done"
     assert status(client, key, upload["upload_id"]).json_body["report"]["created"] == 4
@@ -212,11 +213,11 @@ def test_a_claim_older_than_the_lambda_timeout_is_taken_by_another_run(client, k
     bucket = settings.current().upload_bucket
     object_key = uploads.object_key("59", upload["upload_id"])
     item = Upload.get(upload["upload_id"])
-    assert uploads.claim_upload(item, "req-dead", utcnow() - uploads.CLAIM_LEASE / 2)
+    assert upload_store.claim(item, "req-dead", utcnow() - upload_store.CLAIM_LEASE / 2)
     # a live claim is respected…
     assert uploads.process_object(bucket, object_key, "req-other") == "processing"
     # …a dead one (older than the lease) is not
-    item.update(actions=[Upload.claimed_at.set(iso(utcnow() - 2 * uploads.CLAIM_LEASE))])
+    item.update(actions=[Upload.claimed_at.set(iso(utcnow() - 2 * upload_store.CLAIM_LEASE))])
     assert uploads.process_object(bucket, object_key, "req-other") == "done"
 
 
