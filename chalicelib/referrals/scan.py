@@ -81,43 +81,15 @@ def process(
 
 
 def _take(step: _Pass, action: scheduling.Action, version: str | None) -> None:
-    record, schedule = step.record, step.schedule
-    route = route_for(action.kind, record, schedule, step.directory)
+    route = route_for(action.kind, step.record, step.schedule, step.directory)
     if isinstance(route, NoRoute):
-        raising.no_partner(
-            step.department.code,
-            record,
-            action.kind,
-            route,
-            step.now,
-            step.directory,
-            expires_at=step.youth.expires_at,
-        )
-        inputs = scheduling.routing_inputs(record, action.kind)
-        schedule.block(action.kind, route.reason, inputs, version)
-        emit("NoPartnerFound", 1, department=step.department.code)
-        step.counts["no_partner"] += 1
+        _no_partner(step, action.kind, route, version)
         return
-    if schedule.unblock(action.kind):
-        raising.routed(step.department.code, record.id_externe, action.kind, step.now)
+    if step.schedule.unblock(action.kind):
+        raising.routed(step.department.code, step.record.id_externe, action.kind, step.now)
     view = _view(step, action.kind, route)
     if action.kind == Kind.ENTRETIEN:
-        rides = step.together and bool(route.email)  # an .ics rides only in an email
-        schedule.invitation = invitations.schedule(
-            step.department,
-            step.youth,
-            route,
-            view,
-            schedule.invitation,
-            action.operation,
-            step.now,
-            fingerprint=scheduling.entretien_fingerprint(record),
-            generation=schedule.generation,
-            held=rides,
-        )
-        if rides and schedule.invitation is not None:
-            step.riding = invitations.riding(schedule.invitation)
-        step.counts[f"entretien_{action.operation}"] += 1
+        _invite(step, action, route, view)
         return
     carried = step.riding if action.kind == Kind.MISSION_LOCALE else None
     referral_id, created = factory.open_referral(
@@ -127,13 +99,49 @@ def _take(step: _Pass, action: scheduling.Action, version: str | None) -> None:
         route,
         view,
         step.now,
-        generation=schedule.generation,
+        generation=step.schedule.generation,
         extra_context={"invitation": carried} if carried else None,
     )
-    schedule.placed[action.kind] = Placed(referral_id, route.partner_id)
+    step.schedule.placed[action.kind] = Placed(referral_id, route.partner_id)
     if created:
         emit("ReferralsCreated", 1, department=step.department.code)
         step.counts["referrals_created"] += 1
+
+
+def _no_partner(step: _Pass, kind: Kind, route: NoRoute, version: str | None) -> None:
+    """No competent partner: the department is alerted, the kind waits for a directory change."""
+    raising.no_partner(
+        step.department.code,
+        step.record,
+        kind,
+        route,
+        step.now,
+        step.directory,
+        expires_at=step.youth.expires_at,
+    )
+    inputs = scheduling.routing_inputs(step.record, kind)
+    step.schedule.block(kind, route.reason, inputs, version)
+    emit("NoPartnerFound", 1, department=step.department.code)
+    step.counts["no_partner"] += 1
+
+
+def _invite(step: _Pass, action: scheduling.Action, route: Route, view: dict[str, Any]) -> None:
+    rides = step.together and bool(route.email)  # an .ics rides only in an email
+    step.schedule.invitation = invitations.schedule(
+        step.department,
+        step.youth,
+        route,
+        view,
+        step.schedule.invitation,
+        action.operation,
+        step.now,
+        fingerprint=scheduling.entretien_fingerprint(step.record),
+        generation=step.schedule.generation,
+        held=rides,
+    )
+    if rides and step.schedule.invitation is not None:
+        step.riding = invitations.riding(step.schedule.invitation)
+    step.counts[f"entretien_{action.operation}"] += 1
 
 
 def rides_together(due_today: list[scheduling.Action], schedule: Schedule) -> bool:
