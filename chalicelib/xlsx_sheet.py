@@ -73,10 +73,20 @@ class SheetReader:
     def handlers(self) -> tuple[Any, Any, Any]:
         """``(start, end, text)`` closures: no attribute lookups for the elements skipped."""
         cell, value, text, row, phonetic = self.tags.values()
+        columns = self._columns
 
         def start(tag: str, attrs: dict[str, str]) -> None:
-            if tag == cell:
-                self.open_cell(attrs)
+            if tag == cell:  # inlined: a million cells
+                reference = attrs.get("r")
+                if reference:
+                    letters = reference.rstrip(_DIGITS)
+                    known = columns.get(letters)
+                    self.column = known or columns.setdefault(letters, column_number(letters))
+                else:
+                    self.column += 1
+                self.kind = attrs.get("t", "n")
+                style = attrs.get("s")
+                self.style = int(style) if style else 0
             elif tag == value or (tag == text and not self.phonetic):
                 self.collecting = True
                 if self.parts is None:
@@ -89,8 +99,7 @@ class SheetReader:
         def end(tag: str) -> None:
             if tag == cell:
                 if self.parts is not None:
-                    self.store(self.convert("".join(self.parts)))
-                self.parts = None
+                    self.close_cell()
             elif tag in (value, text):
                 self.collecting = False
             elif tag == row:
@@ -103,21 +112,6 @@ class SheetReader:
                 self.parts.append(data)  # type: ignore[union-attr]
 
         return start, end, characters
-
-    def open_cell(self, attrs: dict[str, str]) -> None:
-        reference = attrs.get("r")
-        if reference:
-            letters = reference.rstrip(_DIGITS)
-            known = self._columns.get(letters)
-            if known is None:
-                known = self._columns[letters] = column_number(letters)
-            self.column = known
-        else:
-            self.column += 1
-        self.kind = attrs.get("t", "n")
-        style = attrs.get("s")
-        self.style = int(style) if style else 0
-        self.parts = None
 
     def open_row(self, reference: str | None) -> None:
         self.number = int(reference) if reference else self.number + 1
@@ -153,7 +147,11 @@ class SheetReader:
         except (OverflowError, ValueError):
             return "#VALUE!"  # a date out of Python's range, as openpyxl reads it
 
-    def store(self, value: object) -> None:
+    def close_cell(self) -> None:
+        """The cell's value into the row, once the limits are checked."""
+        text = "".join(self.parts or ())
+        self.parts = None
+        value = text if self.kind == "inlineStr" else self.convert(text)
         if value is None or value == "":
             return
         column = self.column
