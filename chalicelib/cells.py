@@ -279,7 +279,8 @@ class RowFields:
 
     def get(self, column: str, parse: Callable[[object], T], *, required: bool = False) -> T | None:
         """``parse(cell)``; None when empty (an error if ``required``) or invalid (error added)."""
-        value = self.raw(column)
+        index = self.columns.get(column)  # ``raw``, inlined: this runs for every cell
+        value = None if index is None else self.cells[index]
         if blank(value):
             if required:
                 self.add(column, "required", "Valeur obligatoire manquante.")
@@ -291,7 +292,8 @@ class RowFields:
 
     def optional(self, column: str, parse: Callable[[object], T]) -> T | None:
         """An optional value: a bad one is dropped with a warning, the row is kept."""
-        value = self.raw(column)
+        index = self.columns.get(column)  # ``raw``, inlined: this runs for every cell
+        value = None if index is None else self.cells[index]
         if blank(value):
             return None
         result, error = self.parsed(value, parse)
