@@ -1,31 +1,57 @@
-"""The scheduled jobs, callable from their Lambda handlers and from ``jobs run``."""
+"""The scheduled jobs run once, exactly as on AWS: for ``jobs run``, ``make run`` and the tests.
+
+On AWS a schedule's Lambda only enqueues per-department work (``fanout.schedule``) and worker
+Lambdas take it from SQS (``fanout.worker``). Here each job does the same two steps in one call:
+the fan-out enqueues on the embedded endpoint's queues, then the local pump hands every queued
+item to the worker handler ``app.py`` declares, until the queue is empty. ``now`` stands in for
+the clock of the whole run (``store.base.clock_stands_at``), the workers' included. The summary
+is what the workers counted. Items a worker reported failed stay on the queue (retried after its
+visibility timeout, as Lambda would) and the job raises ``WorkItemsError`` at the end.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
-from chalicelib.delivery import dispatch
+from chalicelib import runs
+from chalicelib.fanout import catalog, schedule
+from chalicelib.local import pump
 from chalicelib.observability import logger
-from chalicelib.pathway import digest
-from chalicelib.referrals import followups
-from chalicelib.scheduling import scan
-from chalicelib.store.base import utcnow
+from chalicelib.store.base import clock_stands_at, utcnow
+
+
+class WorkItemsError(runs.JobItemsError):
+    """Some work items failed in this run (they stay queued; the next run retries them)."""
+
+
+def run_job(name: str, now: datetime | None = None) -> dict:
+    """Fan ``name`` out, then drain its queue through app.py's worker; return its counts."""
+    now = now or utcnow()
+    with clock_stands_at(now):
+        schedule.fan_out(name, now)
+        drained = pump.drain_work(pump.entry_points(), catalog.job(name).queue)
+    totals = drained.totals.get(name, Counter())
+    if drained.failed:
+        logger.info("work items failed", extra={"job": name, "failed": drained.failed})
+        raise WorkItemsError(f"{drained.failed} work item(s) failed; the next run retries")
+    return dict(totals)
 
 
 def daily_scan(now: datetime | None = None) -> dict:
-    return scan.run(now or utcnow())
+    return run_job("scan", now)
 
 
 def dispatch_messages(now: datetime | None = None) -> dict:
-    return dispatch.run(now or utcnow())
+    return run_job("dispatch", now)
 
 
 def follow_up(now: datetime | None = None) -> dict:
-    return followups.run(now or utcnow())
+    return run_job("followups", now)
 
 
 def weekly_digest(now: datetime | None = None) -> dict:
-    return digest.run(now or utcnow())
+    return run_job("digest", now)
 
 
 class JobsError(Exception):

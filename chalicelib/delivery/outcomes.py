@@ -14,6 +14,7 @@ from chalicelib.store.models import Department, Message, Referral
 from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
 
 MAX_ATTEMPTS = 5
+THROTTLE_DELAY = timedelta(minutes=1)  # the next dispatch run after the rate had room again
 
 
 def mark_sent(
@@ -94,6 +95,22 @@ def transient_failure(
         Message.claim_id == claim,
     )
     return "retry_later"
+
+
+def throttled(message: Message, claim: str, code: str, now: datetime) -> str:
+    """The provider refused for the account's rate: back to ``pending`` shortly, and the claim's
+    attempt is given back (``MAX_ATTEMPTS`` counts only this message's own failures)."""
+    _update_quietly(
+        message,
+        [
+            Message.status.set("pending"),
+            Message.dispatch_at.set(iso(now + THROTTLE_DELAY)),
+            Message.attempts.add(-1),
+            Message.last_error.set(code),
+        ],
+        Message.claim_id == claim,
+    )
+    return "throttled"
 
 
 def give_up(

@@ -14,8 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
-from chalicelib import clock, runs
-from chalicelib.departments import service as departments
+from chalicelib import clock
 from chalicelib.observability import emit
 from chalicelib.pathway import content
 from chalicelib.pathway.content import RiskEntry
@@ -30,18 +29,6 @@ PURPOSE, TEMPLATE = "digest", "risk_digest"
 # (and an erasure has few weeks to look at: see ``message_ids``).
 DIGEST_TTL = timedelta(days=35)
 WEEKS_KEPT = DIGEST_TTL.days // 7 + 1
-
-
-class DigestError(runs.JobItemsError):
-    """Some departments' digests could not be queued in this run (the next run retries)."""
-
-
-def run(now: datetime) -> dict:
-    totals: Counter = Counter()
-    for department in departments.all_departments():
-        with runs.isolated(totals, "digest not queued", department=department.code):
-            totals.update(run_department(department, now))
-    return runs.finish(totals, "weekly digest done", DigestError)
 
 
 def run_department(department: Department, now: datetime) -> Counter:

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock, runs
-from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.observability import emit
 from chalicelib.referrals import alerts, factory, lifecycle
@@ -22,27 +21,37 @@ from chalicelib.store.models import Department, Referral, Youth
 EXPECTED_STATUS = {"reminder": "sent", "escalation": "sent", "reroute": "redirected"}
 
 
-class FollowupsError(runs.JobItemsError):
-    """Some follow-ups could not be done in this run (the next run takes them again)."""
+BATCH = 500  # due follow-ups per work item
 
 
-def run(now: datetime) -> dict:
+def has_work(code: str, now: datetime) -> bool:
+    """Is any follow-up of this department due? (one Query of at most one item)"""
+    return any(Referral.followup_index.query(code, Referral.followup_at <= iso(now), limit=1))
+
+
+def run_department(
+    department: Department, now: datetime, cursor: dict | None = None, limit: int = BATCH
+) -> tuple[Counter, dict | None]:
+    """Do up to ``limit`` due follow-ups of one department, after ``cursor``. Returns the counts
+    (``error``: follow-ups left for the next run) and the cursor of the next batch, if any."""
     totals: Counter = Counter()
-    for department in departments.all_departments():
-        for referral in Referral.followup_index.query(
-            department.code, Referral.followup_at <= iso(now)
-        ):
-            stage = referral.followup_stage or ""
-            handler = {"reminder": remind, "escalation": escalate, "reroute": reroute}.get(stage)
-            if handler is None or referral.status != EXPECTED_STATUS[stage]:
-                continue
-            # The handler queues messages with deterministic ids and makes idempotent updates, so
-            # it runs before the stage moves on: a failure half-way is completed by the next run.
-            with runs.isolated(totals, "follow-up not done", referral_id=referral.referral_id):
-                handler(department, referral, now)
-                if _advance(referral, stage, department, now):
-                    totals[stage] += 1
-    return runs.finish(totals, "follow-ups done", FollowupsError)
+    due = Referral.followup_index.query(
+        department.code, Referral.followup_at <= iso(now), limit=limit, last_evaluated_key=cursor
+    )
+    read = 0
+    for referral in due:
+        read += 1
+        stage = referral.followup_stage or ""
+        handler = {"reminder": remind, "escalation": escalate, "reroute": reroute}.get(stage)
+        if handler is None or referral.status != EXPECTED_STATUS[stage]:
+            continue
+        # The handler queues messages with deterministic ids and makes idempotent updates, so
+        # it runs before the stage moves on: a failure half-way is completed by the next run.
+        with runs.isolated(totals, "follow-up not done", referral_id=referral.referral_id):
+            handler(department, referral, now)
+            if _advance(referral, stage, department, now):
+                totals[stage] += 1
+    return totals, due.last_evaluated_key if read >= limit else None
 
 
 def _advance(referral: Referral, stage: str, department: Department, now: datetime) -> bool:

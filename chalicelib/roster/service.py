@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.departments import service as departments
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
+from chalicelib.fanout import schedule
 from chalicelib.roster import parsing, sync
 from chalicelib.store.base import utcnow
 from chalicelib.store.models import Department
@@ -81,5 +82,9 @@ def apply_parsed(
         return report
     sync.apply(department, plan, now=now, progress=progress)
     report["applied"] = True
-    sync.log_outcome(department.code, sync.report_counts(plan), parsed.rows, rejected_rows, actor)
+    counts = sync.report_counts(plan)
+    sync.log_outcome(department.code, counts, parsed.rows, rejected_rows, actor)
+    if counts["created"] or counts["updated"]:
+        # Prompt start (SPEC §6): the department's scan runs within minutes, not at 05:00.
+        schedule.enqueue_department("scan", department.code)
     return report

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock, runs
-from chalicelib.departments import service as departments
 from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import alerts, factory, invitations, lifecycle, snapshot
@@ -23,23 +22,36 @@ from chalicelib.scheduling import rules
 from chalicelib.store.base import is_expired
 from chalicelib.store.models import Department, Youth
 
-
-class ScanError(runs.JobItemsError):
-    """Some due youths could not be processed in this run (the next run takes them again)."""
+BATCH = 300  # due youths per work item: about 6 DynamoDB requests each, well under 5,000
 
 
-def run(now: datetime) -> dict:
+def has_work(code: str, now: datetime) -> bool:
+    """Is any youth of this department due? (one Query of at most one item)"""
+    today = clock.local_today(code, now)
+    return any(Youth.due_index.query(code, Youth.due_at <= today.isoformat(), limit=1))
+
+
+def run_department(
+    department: Department, now: datetime, cursor: dict | None = None, limit: int = BATCH
+) -> tuple[Counter, dict | None]:
+    """Process up to ``limit`` due youths of one department, after ``cursor``. Returns the counts
+    (``error``: youths left due for the next run) and the cursor of the next batch, if any."""
     directory = DirectorySnapshot()
     totals: Counter = Counter()
-    for department in departments.all_departments():
-        today = clock.local_today(department.code, now)
-        for youth in Youth.due_index.query(department.code, Youth.due_at <= today.isoformat()):
-            totals["youths_read"] += 1
-            if youth.status != "active" or is_expired(youth.expires_at, now):
-                continue
-            with runs.isolated(totals, "youth not processed", department=department.code):
-                totals.update(process(department, youth, today, now, directory))
-    return runs.finish(totals, "daily scan done", ScanError)
+    today = clock.local_today(department.code, now)
+    due = Youth.due_index.query(
+        department.code,
+        Youth.due_at <= today.isoformat(),
+        limit=limit,
+        last_evaluated_key=cursor,
+    )
+    for youth in due:
+        totals["youths_read"] += 1
+        if youth.status != "active" or is_expired(youth.expires_at, now):
+            continue
+        with runs.isolated(totals, "youth not processed", department=department.code):
+            totals.update(process(department, youth, today, now, directory))
+    return totals, due.last_evaluated_key if totals["youths_read"] >= limit else None
 
 
 def process(

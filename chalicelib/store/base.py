@@ -6,6 +6,9 @@ stage config (or a test's environment) decides, never an import-time constant.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
 from chalicelib import settings
@@ -40,8 +43,23 @@ def table_meta(suffix: str) -> type:
     )
 
 
+# ``jobs run --now`` (and the tests) stand in for the clock of everything a run does, the work
+# items its fan-out enqueued included (their workers read the time, as on AWS).
+_STAND_IN: ContextVar[datetime | None] = ContextVar("stand_in_now", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _STAND_IN.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_stands_at(now: datetime) -> Iterator[None]:
+    """Within the block (this thread or task), ``utcnow()`` is ``now``."""
+    token = _STAND_IN.set(now)
+    try:
+        yield
+    finally:
+        _STAND_IN.reset(token)
 
 
 def iso(moment: datetime) -> str:

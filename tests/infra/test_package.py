@@ -39,6 +39,8 @@ FUNCTIONS = {
     "weekly_digest": "WeeklyDigest",
     "roster_upload_received": "RosterUploadReceived",
     "ses_events": "SesEvents",
+    "job_worker": "JobWorker",
+    "send_worker": "SendWorker",
 }
 SCHEDULED = ("DailyScan", "Dispatch", "Followups", "WeeklyDigest")
 
@@ -182,6 +184,12 @@ def test_events_reach_the_right_functions(templates: dict, stage: str) -> None:
     assert topic.endswith(f":{topic_name}")
     assert "SesEventsTopic" in resources["SesEvents"]["DependsOn"]
     assert "Events" not in resources["APIHandler"]["Properties"]
+    for logical, queue in (("JobWorker", "JobsQueue"), ("SendWorker", "SendsQueue")):
+        (sqs,) = resources[logical]["Properties"]["Events"].values()
+        assert sqs["Type"] == "SQS" and sqs["Properties"]["BatchSize"] == 1
+        assert sqs["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        queue_name = resolve(resources[queue]["Properties"]["QueueName"], stage)
+        assert resolve(sqs["Properties"]["Queue"], stage).endswith(f":{queue_name}")
 
 
 @pytest.mark.parametrize("stage", STAGES)

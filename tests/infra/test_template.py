@@ -267,6 +267,23 @@ def test_every_alarm_notifies_the_alarm_topic(template: dict) -> None:
         assert props["OKActions"] == [{"Ref": "AlarmTopic"}], name
 
 
+SQS_WORKERS = {"JobWorker": "JobsQueue", "SendWorker": "SendsQueue"}
+
+
+def test_every_work_queue_has_a_dead_letter_queue_watched_by_an_alarm(template: dict) -> None:
+    resources = template["Resources"]
+    watched = {
+        props["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for props in _alarms(template).values()
+        if props.get("Namespace") == "AWS/SQS"
+    }
+    for queue in SQS_WORKERS.values():
+        props = resources[queue]["Properties"]
+        (dead_letter, _) = props["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"]
+        assert dead_letter in watched, f"no alarm on {dead_letter}"
+        assert props["VisibilityTimeout"] >= 6 * 300 and "KmsMasterKeyId" in props
+
+
 def test_every_lambda_has_log_group_error_alarm_and_failure_queue(template: dict) -> None:
     functions = {
         logical: body
@@ -290,7 +307,12 @@ def test_every_lambda_has_log_group_error_alarm_and_failure_queue(template: dict
         assert group["RetentionInDays"] >= 365 and "KmsKeyId" in group
         assert f"{logical}LogGroup" in body["DependsOn"]
         assert name in error_alarms, f"no Errors alarm for {name}"
-        if logical != "APIHandler":
+        if logical in SQS_WORKERS:  # synchronous invocations: the queue's own DLQ
+            queue = template["Resources"][SQS_WORKERS[logical]]["Properties"]
+            assert queue["RedrivePolicy"]["maxReceiveCount"] >= 1
+            (event,) = body["Properties"]["Events"].values()
+            assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        elif logical != "APIHandler":
             assert body["Properties"]["DeadLetterQueue"]["TargetArn"] == {
                 "Fn::GetAtt": ["FailedEventsQueue", "Arn"]
             }
@@ -439,10 +461,11 @@ def test_policy_reaches_the_other_resources_of_the_stage(template: dict, stage: 
             assert grants(policy, "logs:PutLogEvents", f"{group}:log-stream:2026/01/01/x")
 
 
-def test_only_sms_publish_is_unscoped() -> None:
+def test_only_sms_publish_and_the_sending_quota_are_unscoped() -> None:
+    # neither has a resource ARN in IAM: SMS go to phone numbers, the quota is the account's
     for stage in STAGES:
         unscoped = [s for s in load_policy(stage)["Statement"] if "*" in as_list(s["Resource"])]
-        assert [s["Action"] for s in unscoped] == [["sns:Publish"]]
+        assert [s["Action"] for s in unscoped] == [["ses:GetSendQuota"], ["sns:Publish"]]
 
 
 def test_dev_and_prod_policies_differ_only_by_stage() -> None:
