@@ -10,14 +10,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Generic, TypeVar
 
 from chalicelib.geo import is_department_code
+from chalicelib.limits import MAX_STORED_ERRORS
 from chalicelib.roster.insee import InvalidInseeError, normalize_insee
 from chalicelib.roster.phones import InvalidPhoneError, Phone, normalize_phone
-from chalicelib.roster.record import MAX_ID, PATHWAY_STATES, RowError
+from chalicelib.roster.record import MAX_ID, PATHWAY_STATES, RowError, RowWarning
 from chalicelib.tabular import cell_text, normalize_header
 from chalicelib.validation import is_email
 
@@ -229,6 +230,7 @@ class RowFields:
         self.number = number
         self.cells = cells
         self.errors: list[tuple[str, str, str]] = []  # (column, code, message)
+        self.warnings: list[tuple[str, str, str]] = []
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -256,24 +258,61 @@ class RowFields:
             self.add(column, error.code, error.message)
         return None
 
+    def optional(self, column: str, parse: Callable[[object], T]) -> T | None:
+        """An optional value: a bad one is dropped with a warning, the row is kept."""
+        value = self.raw(column)
+        if not cell_text(value):
+            return None
+        try:
+            return parse(value)
+        except CellError as error:
+            self.warnings.append((column, error.code, f"{error.message} {DROPPED}"))
+        return None
+
     def row_errors(self, key: str | None) -> list[RowError]:
         ordered = sorted(self.errors, key=lambda error: self.columns.get(error[0], -1))
         return [RowError(self.number, key, col, code_, msg) for col, code_, msg in ordered]
 
+    def row_warnings(self) -> list[RowWarning]:
+        return [RowWarning(self.number, col, code_, msg) for col, code_, msg in self.warnings]
+
+
+DROPPED = "Valeur ignorée : la ligne est gardée sans elle."
+
+
+class Capped(Generic[T]):
+    """The first ``cap`` items, and how many there were: a report stays small whatever the file."""
+
+    def __init__(self, cap: int = MAX_STORED_ERRORS) -> None:
+        self.cap = cap
+        self.kept: list[T] = []
+        self.total = 0
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            self.total += 1
+            if len(self.kept) < self.cap:
+                self.kept.append(item)
+
 
 class KeyedRows(Generic[T]):
-    """Collects row outcomes by key: a key found on several rows rejects them all."""
+    """Collects row outcomes by key: a key found on several rows rejects them all.
+
+    Every rejected row and key is remembered (so that rejected youths are never taken as
+    absent); only the first ``MAX_STORED_ERRORS`` errors are kept, the rest are counted."""
 
     def __init__(self, key_column: str) -> None:
         self.key_column = key_column
         self.items: dict[str, T] = {}
-        self.errors: dict[int, list[RowError]] = {}
+        self.errors: Capped[RowError] = Capped()
+        self.rejected_rows: set[int] = set()
+        self.rejected_keys: set[str] = set()
         self._first_row: dict[str, int] = {}
         self._duplicates: dict[str, list[int]] = {}
 
     def add(self, number: int, key: str | None, item: T | None, errors: list[RowError]) -> None:
         if errors:
-            self.errors[number] = errors
+            self._reject(number, key, errors)
         if key is None:
             return
         if key in self._first_row:
@@ -284,21 +323,20 @@ class KeyedRows(Generic[T]):
         if item is not None and not errors:
             self.items[key] = item
 
+    def _reject(self, number: int, key: str | None, errors: list[RowError]) -> None:
+        self.rejected_rows.add(number)
+        if key is not None:
+            self.rejected_keys.add(key)
+        self.errors.extend(errors)
+
     def finish(self) -> tuple[list[T], list[RowError], set[str]]:
-        """(valid items in file order, every error sorted by row, keys of rejected rows)."""
+        """(valid items in file order, the errors kept sorted by row, keys of rejected rows)."""
         for key, rows in self._duplicates.items():
             shown = ", ".join(str(row) for row in rows[:SHOWN_ROWS])
             more = " …" if len(rows) > SHOWN_ROWS else ""
             message = f"Identifiant présent sur plusieurs lignes ({shown}{more}) : toutes rejetées."
             for row in rows:
-                self.errors.setdefault(row, []).append(
-                    RowError(row, key, self.key_column, "duplicate_id", message)
-                )
-        rejected: list[RowError] = []
-        keys: set[str] = set()
-        for number in sorted(self.errors):
-            rejected.extend(self.errors[number])
-            key = self.errors[number][0].id_externe
-            if key is not None:
-                keys.add(key)
-        return list(self.items.values()), rejected, keys
+                error = RowError(row, key, self.key_column, "duplicate_id", message)
+                self._reject(row, key, [error])
+        self.errors.kept.sort(key=lambda error: error.row)
+        return list(self.items.values()), self.errors.kept, self.rejected_keys

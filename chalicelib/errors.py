@@ -30,11 +30,29 @@ class UnreadableFileError(BadRequestError):
 
 
 class MissingColumnsError(BadRequestError):
+    """Required columns absent. The message names, for each, the headers it accepts (in French,
+    as a person writes them), never our internal name alone."""
+
     code = "missing_columns"
 
-    def __init__(self, columns: list[str]) -> None:
+    def __init__(self, columns: list[str], accepted: dict[str, list[str]] | None = None) -> None:
+        accepted = accepted or {column: [column] for column in columns}
+        parts = [
+            f"{' / '.join(accepted[column][:1])} (en-têtes acceptés : "
+            + ", ".join(f"« {name} »" for name in accepted[column])
+            + ")"
+            for column in columns
+        ]
         super().__init__(
-            "Colonnes obligatoires absentes : " + ", ".join(columns), details={"missing": columns}
+            (
+                "Colonne obligatoire absente : "
+                if len(columns) == 1
+                else "Colonnes obligatoires absentes : "
+            )
+            + " ; ".join(parts)
+            + ". Renommez l'en-tête dans le fichier, ou enregistrez la correspondance de vos "
+            "colonnes (PUT /departments/{code}/column-mapping ou page Import de la console).",
+            details={"missing": columns, "accepted": accepted},
         )
         self.columns = columns
 

@@ -38,3 +38,20 @@ def department_of_commune(insee: str) -> str:
     if code.startswith("97"):
         return code[:3]
     return code[:2]
+
+
+# Communes with an INSEE code that are not in one of the 101 departments (SPEC §5.2)
+OUTSIDE_DEPARTMENTS = {
+    "975": "Saint-Pierre-et-Miquelon (975)",
+    "977": "Saint-Barthélemy (977)",
+    "978": "Saint-Martin (978)",
+    "98": "collectivités du Pacifique (98x)",
+}
+
+
+def territory_outside_departments(insee: str) -> str | None:
+    """``97701`` → ``"Saint-Barthélemy (977)"``; None for a department's commune (or garbage)."""
+    code = "".join((insee or "").split())
+    if len(code) != 5 or not code.isdigit():
+        return None
+    return OUTSIDE_DEPARTMENTS.get(code[:3]) or OUTSIDE_DEPARTMENTS.get(code[:2])

@@ -54,6 +54,10 @@ def weekly_digest(now: datetime | None = None) -> dict:
     return run_job("digest", now)
 
 
+def alert_digest(now: datetime | None = None) -> dict:
+    return run_job("alerts", now)
+
+
 class JobsError(Exception):
     """At least one job failed (each job still ran, as independent Lambdas would)."""
 
@@ -64,8 +68,9 @@ class JobsError(Exception):
 
 def run_all(now: datetime) -> dict:
     """Every job once, in order. Dispatch runs again last so that what the follow-ups and the
-    weekly digest queued (reminders, escalations, alerts, digests, placement notices) goes out in
-    the same run, as the next dispatch would. The digest is once a week by construction.
+    digests queued (reminders, escalations, the alert digest, risk digests, placement notices) goes
+    out in the same run, as the next dispatch would. The alert digest is once a day and the risk
+    digest once a week by construction (their message ids hold the day / the week).
     A failing job does not stop the next ones (on AWS they are separate Lambdas); ``JobsError``
     is raised at the end."""
     summary: dict = {"now": now.isoformat()}
@@ -75,6 +80,7 @@ def run_all(now: datetime) -> dict:
         ("dispatch", dispatch_messages),
         ("followups", follow_up),
         ("digest", weekly_digest),
+        ("alert_digest", alert_digest),
         ("dispatch_after_followups", dispatch_messages),
     )
     for name, job in steps:

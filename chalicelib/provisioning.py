@@ -33,6 +33,7 @@ def provision() -> dict[str, object]:
     _ensure_secret(current.secret_name)
     for queue in (current.jobs_queue, current.sends_queue):
         _ensure_work_queue(queue)
+    _ensure_oidc_secret()
     if current.is_local:
         _wire_local_events(current, topic_arn)
     return {"tables_created": created_tables, "bucket": current.upload_bucket, "topic": topic_arn}
@@ -56,6 +57,21 @@ def _ensure_bucket(name: str, region: str) -> None:
     if region != "us-east-1":
         kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
     s3.create_bucket(**kwargs)
+    # the console's script POSTs files straight to the bucket (as infra/ allows on AWS)
+    s3.put_bucket_cors(
+        Bucket=name,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedMethods": ["PUT", "POST"],
+                    "AllowedOrigins": ["*"],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag"],
+                    "MaxAgeSeconds": 3600,
+                }
+            ]
+        },
+    )
     s3.put_public_access_block(
         Bucket=name,
         PublicAccessBlockConfiguration={
@@ -115,6 +131,20 @@ def _ensure_work_queue(name: str) -> None:
             "RedrivePolicy": json.dumps(redrive),
         },
     )
+
+
+def _ensure_oidc_secret() -> None:
+    """The console's OIDC client secret. Locally the mock provider accepts any secret: a random
+    one is stored; on AWS the operator puts ProConnect's (docs/DEPLOY.md)."""
+    from chalicelib.console import oidc
+
+    manager = aws.client("secretsmanager")
+    name = oidc.provider().secret_name
+    try:
+        manager.describe_secret(SecretId=name)
+    except ClientError:
+        value = secrets.token_urlsafe(32)
+        manager.create_secret(Name=name, SecretString=json.dumps({"client_secret": value}))
 
 
 def _wire_local_events(current: settings.Settings, topic_arn: str) -> None:

@@ -1,14 +1,17 @@
-"""Uploaded bytes → a header and lazily read rows (SPEC §5: CSV or XLSX). Pure, no I/O.
+"""Uploaded file → a header and lazily read rows (SPEC §5: CSV or XLSX). Pure, no network.
 
-CSV: separator ``;``, ``,`` or tab, detected on the header line; UTF-8 with or without BOM, else
-Windows-1252. XLSX: first worksheet, cell types kept (str, int, float, datetime, date, bool, None).
+CSV: separator ``;``, ``,`` or tab, detected on the header line; each line decoded on its own,
+UTF-8 (BOM or not) else Windows-1252, so a cp1252 export with one UTF-8 line (pasted from a web
+page) is read right, and the mix is reported in ``Table.notes``. XLSX: see ``chalicelib.xlsx``.
 Rows are numbered as the spreadsheet shows them (header = row 1, or the row where the header is when
 leading rows are empty); fully empty rows are skipped but keep their number. Every row list has
 exactly ``len(headers)`` cells (cells beyond the header are extra columns, ignored).
 
-Problems with the file as a whole raise ``UnreadableFileError``; a CSV defect met while streaming
-(a cell above ``MAX_CELL_CHARS``, a line above ``MAX_LINE_CHARS`` or ``MAX_COLUMNS``) raises it too,
-from the row iterator, naming the row.
+Limits (``chalicelib.limits``) are enforced before the rows are read (line count, zip directory,
+declared dimension) and while streaming (row count, columns, cell length): problems with the file as
+a whole raise ``UnreadableFileError`` or ``FileLimitError``, from ``read_table`` or from the row
+iterator, naming the row. Invisible format characters (bidi controls, zero-width spaces, soft
+hyphens, BOMs) are removed from every cell by ``cell_text``.
 """
 
 from __future__ import annotations
@@ -16,155 +19,210 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import IO
 
-from chalicelib.errors import MissingColumnsError, UnreadableFileError
+from chalicelib import limits, xlsx
+from chalicelib.errors import UnreadableFileError
+from chalicelib.headers import map_columns, normalize_header, unmapped_headers
 
-MAX_COLUMNS = 1000
-MAX_CELL_CHARS = 65_536
-MAX_LINE_CHARS = 1_000_000
+MAX_COLUMNS = limits.MAX_COLUMNS
+MAX_CELL_CHARS = limits.MAX_CELL_CHARS
+MAX_LINE_BYTES = 4 * MAX_COLUMNS * MAX_CELL_CHARS  # UTF-8 takes up to 4 bytes a character
 _SEPARATORS = (";", ",", "\t")  # on a tie, the first wins (French Excel writes ";")
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF8_BOM = b"\xef\xbb\xbf"
-_FORMATS = "envoyez un CSV (séparateur « ; » ou « , ») ou un classeur XLSX"
+_FORMATS = xlsx.FORMATS
+SHOWN_LINES = 10
 
 Row = tuple[int, list[object]]
 
 
+@dataclass(frozen=True)
+class FileNote:
+    """Something about the file as a whole worth a warning (not an error)."""
+
+    code: str
+    message: str
+
+
 @dataclass
 class Table:
-    """The header cells (as written, trimmed) and an iterator of ``(row_number, cells)``."""
+    """The header cells (as written, trimmed), an iterator of ``(row_number, cells)``, and notes
+    completed once the rows have been read."""
 
     headers: list[str]
     rows: Iterator[Row]
-
-
-def normalize_header(text: str) -> str:
-    """``"Né(e) le"`` → ``"neele"``: casefolded, accents, spaces and punctuation removed."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "")).casefold()
-    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+    notes: list[FileNote] = field(default_factory=list)
 
 
 def cell_text(value: object) -> str:
-    """A cell as trimmed text: None → "", 612345678.0 → "612345678", dates in ISO form."""
+    """A cell as trimmed text: None → "", 612345678.0 → "612345678", dates in ISO form;
+    invisible format characters (category Cf: U+202E, U+200B, U+00AD, U+FEFF…) removed."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime):
         if value.time() == time(0, 0):
             return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
     if isinstance(value, date | time):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value)
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return text.strip()
 
 
-def map_columns(
-    headers: list[str], spec: dict[str, tuple[str, ...]], required: tuple[str, ...]
-) -> dict[str, int]:
-    """Canonical column name → header index, comparing normalised names.
-
-    Deterministic resolution: first every canonical name is looked for as such, then the synonyms
-    of the columns still unmatched, in ``spec`` order; a header serves one column only and, among
-    identical headers, the leftmost wins. Raises ``MissingColumnsError`` listing every missing
-    required column.
-    """
-    normalized = [normalize_header(header) for header in headers]
-    used: set[int] = set()
-    mapping: dict[str, int] = {}
-
-    def take(column: str, name: str) -> bool:
-        key = normalize_header(name)
-        for index, header in enumerate(normalized):
-            if header and header == key and index not in used:
-                used.add(index)
-                mapping[column] = index
-                return True
-        return False
-
-    for column in spec:
-        take(column, column)
-    for column, synonyms in spec.items():
-        if column not in mapping:
-            any(take(column, synonym) for synonym in synonyms)
-    missing = [column for column in required if column not in mapping]
-    if missing:
-        raise MissingColumnsError(missing)
-    return {column: mapping[column] for column in spec if column in mapping}
-
-
-def unmapped_headers(headers: list[str], mapping: dict[str, int]) -> list[str]:
-    """Non-empty headers no column was mapped to (to warn that they are ignored)."""
-    used = set(mapping.values())
-    return [header for index, header in enumerate(headers) if header and index not in used]
-
-
-def read_table(data: bytes) -> Table:
-    """Read the header eagerly (file-level problems raise here) and stream the rows."""
-    if not data or not data.strip():
+def read_table(source: bytes | IO[bytes]) -> Table:
+    """Read the header eagerly (file-level problems raise here) and stream the rows.
+    ``source``: the bytes, or a seekable binary file (an S3 object spooled to disk)."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    start = stream.read(1 << 16)
+    stream.seek(0)
+    if not start.strip():
         raise UnreadableFileError("Le fichier est vide.")
-    if data.startswith(_XLSX_MAGIC):
-        return _read_xlsx(data)
-    if data.startswith(_OLE2_MAGIC):
+    if start.startswith(_XLSX_MAGIC):
+        return _read_xlsx(stream)
+    _refuse_other_formats(start)
+    return _read_csv(stream)
+
+
+def _refuse_other_formats(start: bytes) -> None:
+    """``start``: the first 64 KB."""
+    if start.startswith(_OLE2_MAGIC):
         raise UnreadableFileError(
             "Ancien format Excel (.xls) ou classeur protégé par mot de passe : "
             "enregistrez le fichier au format .xlsx ou CSV."
         )
-    if data.startswith(b"%PDF"):
+    if start.startswith(b"%PDF"):
         raise UnreadableFileError(f"Un PDF n'est pas un fichier de données : {_FORMATS}.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableFileError(
             "Encodage UTF-16 non pris en charge : enregistrez en « CSV UTF-8 » ou en XLSX."
         )
-    if b"\x00" in data:
+    if b"\x00" in start:
         raise UnreadableFileError(f"Fichier binaire non reconnu : {_FORMATS}.")
-    return _read_csv(data)
 
 
-def _read_csv(data: bytes) -> Table:
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-    encoding = _encoding_of(data)
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    separator = _separator_of(stream)
-    stream.seek(0)
+def _read_csv(stream: IO[bytes]) -> Table:
+    _check_csv_length(stream)
+    lines = _DecodedLines(stream)
+    separator = _separator_of(lines.first_line())
     csv.field_size_limit(MAX_CELL_CHARS)
-    records = _csv_records(csv.reader(_bounded_lines(stream), delimiter=separator))
+    records = _csv_records(csv.reader(iter(lines), delimiter=separator))
     headers = _header(records, from_csv=True)
-    return Table(headers, _data_rows(records, len(headers)))
+    table = Table(headers, iter(()))
+    table.rows = _with_notes(_data_rows(records, len(headers)), lines, table.notes)
+    return table
 
 
-def _encoding_of(data: bytes) -> str:
+def _check_csv_length(stream: IO[bytes]) -> None:
+    """Refuse a CSV of more data rows than the limit before validating any: counting line ends
+    is nearly free; only when they exceed the limit are records counted (quoted cells may hold
+    line breaks)."""
+    newlines = 0
+    while chunk := stream.read(1 << 20):
+        newlines += chunk.count(b"\n")
+    stream.seek(0)
+    if newlines <= limits.MAX_ROWS + 1:
+        return
+    records = csv.reader(iter(_DecodedLines(stream)), delimiter=";")
+    csv.field_size_limit(MAX_CELL_CHARS * MAX_COLUMNS)
     try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        raise UnreadableFileError(
-            "Encodage non reconnu : enregistrez le fichier en CSV (UTF-8 ou Windows-1252) ou XLSX."
-        ) from None
+        filled = sum(1 for record in records if any(cell.strip() for cell in record))
+    except csv.Error:
+        filled = 0  # the real read names the defect
+    stream.seek(0)
+    if filled > limits.MAX_ROWS + 1:
+        raise limits.too_many_rows()
 
 
-def _separator_of(stream: io.TextIOWrapper) -> str:
+class _DecodedLines:
+    """The file's lines, each decoded as UTF-8, else Windows-1252; remembers which was which."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.utf8_lines: list[int] = []  # non-ASCII lines read as UTF-8
+        self.cp1252_lines: list[int] = []
+        self.cp1252_total = 0
+        self.utf8_total = 0
+
+    def first_line(self) -> str:
+        for line in self:
+            if line.strip():
+                self.stream.seek(0)
+                self.utf8_lines.clear()
+                self.cp1252_lines.clear()
+                self.cp1252_total = self.utf8_total = 0
+                return line
+        return ""
+
+    def __iter__(self) -> Iterator[str]:
+        number = 0
+        while raw := self.stream.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES:
+                raise UnreadableFileError(
+                    f"Ligne {number} démesurément longue : le fichier n'est pas un tableau."
+                )
+            if number == 1 and raw.startswith(_UTF8_BOM):
+                raw = raw[len(_UTF8_BOM) :]
+            yield self._decode(number, raw)
+
+    def _decode(self, number: int, raw: bytes) -> str:
+        if raw.isascii():
+            return raw.decode("ascii")
+        try:
+            text = raw.decode("utf-8")
+            self.utf8_total += 1
+            if len(self.utf8_lines) < SHOWN_LINES:
+                self.utf8_lines.append(number)
+            return text
+        except UnicodeDecodeError:
+            pass
+        self.cp1252_total += 1
+        if len(self.cp1252_lines) < SHOWN_LINES:
+            self.cp1252_lines.append(number)
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise UnreadableFileError(
+                f"Encodage non reconnu à la ligne {number} : enregistrez le fichier en CSV "
+                "(UTF-8 ou Windows-1252) ou XLSX."
+            ) from None
+
+    def mixed_note(self) -> FileNote | None:
+        if not (self.utf8_total and self.cp1252_total):
+            return None
+        if self.utf8_total <= self.cp1252_total:
+            odd, count, kind, other = self.utf8_lines, self.utf8_total, "UTF-8", "Windows-1252"
+        else:
+            odd, count, kind, other = self.cp1252_lines, self.cp1252_total, "Windows-1252", "UTF-8"
+        shown = ", ".join(str(n) for n in odd) + (" …" if count > len(odd) else "")
+        return FileNote(
+            "mixed_encoding",
+            f"Fichier enregistré en {other} dont {count} ligne(s) ({shown}) sont en {kind} : "
+            "chaque ligne a été lue dans son propre encodage ; vérifiez les accents de ces "
+            "lignes et réenregistrez le fichier d'un seul tenant (de préférence « CSV UTF-8 »).",
+        )
+
+
+def _with_notes(rows: Iterator[Row], lines: _DecodedLines, notes: list[FileNote]) -> Iterator[Row]:
+    yield from rows
+    note = lines.mixed_note()
+    if note is not None:
+        notes.append(note)
+
+
+def _separator_of(line: str) -> str:
     """The separator that occurs most, outside quotes, on the first non-blank line."""
-    line = ""
-    for candidate in stream:
-        if candidate.strip():
-            line = candidate[:MAX_LINE_CHARS]
-            break
     counts = dict.fromkeys(_SEPARATORS, 0)
     quoted = False
     for ch in line:
@@ -181,15 +239,6 @@ def _separator_of(stream: io.TextIOWrapper) -> str:
     return best
 
 
-def _bounded_lines(stream: io.TextIOWrapper) -> Iterator[str]:
-    for line in stream:
-        if len(line) > MAX_LINE_CHARS:
-            raise UnreadableFileError(
-                "Ligne démesurément longue : le fichier n'est pas un tableau."
-            )
-        yield line
-
-
 def _csv_records(reader: Iterable[list[str]]) -> Iterator[Row]:
     iterator = iter(reader)
     number = 0
@@ -201,19 +250,19 @@ def _csv_records(reader: Iterable[list[str]]) -> Iterator[Row]:
             return
         except csv.Error:
             raise UnreadableFileError(
-                f"CSV illisible à la ligne {number} (cellule de plus de {MAX_CELL_CHARS} "
-                "caractères ou guillemets mal fermés)."
+                f"CSV illisible à la ligne {number} : cellule de plus de {MAX_CELL_CHARS} "
+                "caractères ou guillemets mal fermés."
             ) from None
         yield number, record
 
 
 def _header(records: Iterator[Row], *, from_csv: bool) -> list[str]:
-    for _number, cells in records:
+    for number, cells in records:
         texts = [cell_text(cell) for cell in _trimmed(cells)]
         if not any(texts):
             continue
         if len(texts) > MAX_COLUMNS:
-            raise UnreadableFileError(f"Ligne d'en-tête de plus de {MAX_COLUMNS} colonnes.")
+            raise limits.too_many_columns(number)
         named = [text for text in texts if text]
         garbage = any(_has_control(text) for text in named)
         if len(named) < 2 or garbage:
@@ -228,12 +277,16 @@ def _header(records: Iterator[Row], *, from_csv: bool) -> list[str]:
 
 
 def _data_rows(records: Iterator[Row], width: int) -> Iterator[Row]:
+    count = 0
     for number, cells in records:
         cells = _trimmed(cells)
         if len(cells) > MAX_COLUMNS:
-            raise UnreadableFileError(f"Ligne {number} : plus de {MAX_COLUMNS} colonnes.")
+            raise limits.too_many_columns(number)
         if not any(_filled(cell) for cell in cells):
             continue
+        count += 1
+        if count > limits.MAX_ROWS:
+            raise limits.too_many_rows()
         if len(cells) < width:
             cells = [*cells, *([None] * (width - len(cells)))]
         yield number, cells[:width]
@@ -258,50 +311,15 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in text)
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(stream: IO[bytes]) -> Table:
+    rows, workbook = xlsx.first_sheet_rows(stream)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, XML errors…)
-        raise UnreadableFileError(
-            f"Archive ZIP qui n'est pas un classeur XLSX lisible : {_FORMATS}."
-        ) from None
-    try:
-        if not workbook.worksheets:
-            raise UnreadableFileError("Le classeur ne contient aucune feuille de calcul.")
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # a stale <dimension> would pad every row to thousands of cells
-        records = _xlsx_records(sheet.iter_rows(values_only=True))
+        records = iter(rows)
         headers = _header(records, from_csv=False)
     except BaseException:
         workbook.close()
         raise
     return Table(headers, _closing(_data_rows(records, len(headers)), workbook))
-
-
-def _xlsx_records(rows: Iterable[tuple[object, ...]]) -> Iterator[Row]:
-    iterator = iter(rows)
-    number = 0
-    while True:
-        number += 1
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                cells = next(iterator)
-        except StopIteration:
-            return
-        except (UnreadableFileError, MemoryError):
-            raise
-        except Exception:  # corrupt sheet XML, broken shared strings, bad zip member…
-            raise UnreadableFileError(
-                f"Classeur XLSX endommagé (ligne {number} illisible) : {_FORMATS}."
-            ) from None
-        if len(cells) > MAX_COLUMNS and any(_filled(cell) for cell in cells[MAX_COLUMNS:]):
-            raise UnreadableFileError(f"Ligne {number} : plus de {MAX_COLUMNS} colonnes.")
-        yield number, list(cells[:MAX_COLUMNS])
 
 
 def _closing(rows: Iterator[Row], workbook: object) -> Iterator[Row]:
@@ -314,6 +332,7 @@ def _closing(rows: Iterator[Row], workbook: object) -> Iterator[Row]:
 __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
+    "FileNote",
     "Table",
     "cell_text",
     "map_columns",

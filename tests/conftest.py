@@ -22,4 +22,4 @@ os.environ.update(
 os.environ.pop("AWS_PROFILE", None)
 os.environ.setdefault("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # until the server starts
 
-pytest_plugins = ["tests.fixtures.aws", "tests.fixtures.privacy"]
+pytest_plugins = ["tests.fixtures.aws", "tests.fixtures.privacy", "tests.fixtures.console"]

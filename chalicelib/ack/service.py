@@ -2,7 +2,7 @@
 
 GET is one read (``token-index``). POST is two requests: that read, then one TransactWriteItems
 recording the answer on the referral and the audit event. Re-routing after ``non_competent`` and
-the department's alert are done by the follow-up job, not in the partner's request.
+the department's alert (every answer is in its digest) are done by the follow-up job.
 """
 
 from __future__ import annotations
@@ -146,10 +146,10 @@ def _record(referral: Referral, values: dict, now: datetime) -> bool:
         Referral.answered_at.set(iso(now)),
         Referral.history.set(Referral.history.append([lifecycle.entry(status, now, "partner")])),
     ]
-    if status == "redirected":
-        actions += [Referral.followup_at.set(iso(now)), Referral.followup_stage.set("reroute")]
-    else:
-        actions += [Referral.followup_at.remove(), Referral.followup_stage.remove()]
+    # The follow-up job tells the department (digest) and, after ``non_competent``, re-routes:
+    # the partner's request stays at two DynamoDB requests.
+    stage = "reroute" if status == "redirected" else "answered"
+    actions += [Referral.followup_at.set(iso(now)), Referral.followup_stage.set(stage)]
     event = AuditEvent(
         referral.department,
         f"{iso(now)}#{referral.referral_id[-12:]}{len(referral.history or [])}",

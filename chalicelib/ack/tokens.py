@@ -33,6 +33,16 @@ def _key() -> bytes:
     return _cache[cache_key]
 
 
+def derived_key(purpose: str, size: int = 32) -> bytes:
+    """A key for another purpose (``purpose`` names it), derived from the same secret, so that
+    no second secret has to be provisioned and rotated."""
+    blocks = (
+        hmac.new(_key(), f"{purpose}#{counter}".encode(), hashlib.sha256).digest()
+        for counter in range((size + 31) // 32)
+    )
+    return b"".join(blocks)[:size]
+
+
 def forget_key() -> None:
     """Drop the cached key (after the embedded endpoint was reset)."""
     _cache.clear()

@@ -83,6 +83,14 @@ def body_bytes(request: Request) -> bytes:
     return raw
 
 
+def json_body(request: Request) -> Any:
+    """The request's JSON; a French 400 for anything else (never Chalice's English one)."""
+    try:
+        return json.loads(request.raw_body or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequestError("Corps JSON attendu.", code="invalid_json") from None
+
+
 def query(request: Request) -> dict[str, str]:
     return dict(request.query_params or {})
 

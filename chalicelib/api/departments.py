@@ -6,6 +6,7 @@ from chalice.app import Request, Response
 
 from chalicelib.api import base
 from chalicelib.auth import keys
+from chalicelib.departments import service as departments
 from chalicelib.roster import service as roster
 from chalicelib.roster import uploads
 
@@ -20,6 +21,7 @@ def put_roster(request: Request, code: str) -> Response:
             base.body_bytes(request),
             mode=params.get("mode", "strict"),
             dry_run=base.flag(params.get("dry_run")),
+            confirm_exits=base.flag(params.get("confirm_exits")),
             actor=who.actor,
         )
 
@@ -35,6 +37,7 @@ def create_upload(request: Request, code: str) -> Response:
             code,
             mode=params.get("mode", "strict"),
             dry_run=base.flag(params.get("dry_run")),
+            confirm_exits=base.flag(params.get("confirm_exits")),
             actor=who.actor,
         )
         return base.json_response(created, 201)
@@ -46,5 +49,23 @@ def get_upload(request: Request, code: str, upload_id: str) -> Response:
     def call() -> dict:
         keys.require_department(base.caller(request), code)
         return uploads.status(code, upload_id)
+
+    return base.handle(call)
+
+
+def put_column_mapping(request: Request, code: str) -> Response:
+    def call() -> dict:
+        who = base.caller(request)
+        keys.require_department(who, code)
+        mapping = departments.save_column_mapping(code, base.json_body(request), actor=who.actor)
+        return {"column_mapping": mapping}
+
+    return base.handle(call)
+
+
+def get_column_mapping(request: Request, code: str) -> Response:
+    def call() -> dict:
+        keys.require_department(base.caller(request), code)
+        return {"column_mapping": departments.column_mapping(departments.get(code))}
 
     return base.handle(call)

@@ -27,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("code")
     add.add_argument("--name", required=True)
     add.add_argument("--email", required=True)
+    add.add_argument("--phone", help="the number partners may call (shown in their messages)")
     department.add_parser("rotate-key").add_argument("code")
 
     operator = commands.add_parser("operator").add_subparsers(dest="action", required=True)
@@ -48,6 +49,12 @@ def parser() -> argparse.ArgumentParser:
     run_all = run.add_parser("run")
     run_all.add_argument("--today", type=date.fromisoformat)
     run_all.add_argument("--now", type=datetime.fromisoformat)
+
+    agent = commands.add_parser("agent").add_subparsers(dest="action", required=True)
+    for name in ("add", "remove"):
+        action = agent.add_parser(name)
+        action.add_argument("code")
+        action.add_argument("email")
 
     commands.add_parser("outbox").add_argument("--json", action="store_true")
     return root
@@ -77,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "provision":
         _print(provisioning.provision())
     elif args.command == "department" and args.action == "add":
-        print(departments.add(args.code, name=args.name, email=args.email))
+        print(departments.add(args.code, name=args.name, email=args.email, phone=args.phone))
     elif args.command == "department":
         print(departments.rotate_key(args.code))
     elif args.command == "operator":
@@ -101,6 +108,8 @@ def _run(args: argparse.Namespace) -> int:
             _print(error.summary)
             print(f"erreur : {error}", file=sys.stderr)
             return 1
+    elif args.command == "agent":
+        _agent(args.action, args.code, args.email)
     elif args.command == "outbox":
         from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
 
@@ -111,6 +120,17 @@ def _run(args: argparse.Namespace) -> int:
             else outbox.describe(messages)
         )
     return 0
+
+
+def _agent(action: str, code: str, email: str) -> None:
+    from chalicelib.console import agents
+
+    if action == "add":
+        done = agents.add(code, email, actor=CLI_ACTOR)
+        print("agent autorisé" if done else "agent déjà autorisé")
+    else:
+        done = agents.remove(code, email, actor=CLI_ACTOR)
+        print("agent retiré" if done else "agent absent de ce département")
 
 
 def _print(report: object) -> None:

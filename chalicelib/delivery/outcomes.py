@@ -6,15 +6,19 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.alerts import raising
+from chalicelib.domain.alerts import AlertKind
 from chalicelib.observability import emit, logger
 from chalicelib.pathway import placement
-from chalicelib.referrals import alerts, lifecycle
+from chalicelib.referrals import lifecycle
 from chalicelib.store.base import iso
 from chalicelib.store.models import Department, Message, Referral
 from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
 
 MAX_ATTEMPTS = 5
 THROTTLE_DELAY = timedelta(minutes=1)  # the next dispatch run after the rate had room again
+# Messages to the department or a referent: a failure is logged (and alarmed), not alerted about.
+INTERNAL_PURPOSES = ("alert", "escalation", "digest")
 
 
 def mark_sent(
@@ -132,7 +136,7 @@ def give_up(
         Message.history.set(Message.history.append([lifecycle.entry(status, now, code)])),
     ]
     final_condition = (Message.claim_id == claim) if claim else None
-    if message.purpose == "alert" or not message.referral_id:
+    if message.purpose in INTERNAL_PURPOSES or not message.referral_id:
         _update_quietly(message, final_actions, final_condition)
         logger.error("alert could not be delivered", extra={"message_id": message.message_id})
         return
@@ -144,23 +148,15 @@ def give_up(
                 Referral.history.set(Referral.history.append([lifecycle.entry(status, now, code)])),
             ]
         )
-    snapshot = message.context.as_dict()["snapshot"]
-    lifecycle.enqueue(
-        alerts.alert_message(
-            department,
-            f"alert_{status}",
-            (message.message_id,),
-            {
-                "youth": alerts.youth_ref(snapshot["youth"]),
-                "id_externe": snapshot["youth"]["id_externe"],
-                "kind": snapshot["kind"],
-                "partner": snapshot["partner"],
-                "channel": message.channel,
-                "error_code": code,
-            },
-            now,
-            referral_id=message.referral_id,
-        )
+    raising.delivery_failed(
+        department.code,
+        message.referral_id,
+        message.context.as_dict()["snapshot"],
+        AlertKind(status),
+        now,
+        channel=message.channel,
+        code=code,
+        message_id=message.message_id,
     )
     _update_quietly(message, final_actions, final_condition)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from chalicelib import audit, geo
 from chalicelib.auth import keys
 from chalicelib.errors import BadRequestError, NotFoundError
+from chalicelib.roster import columns
+from chalicelib.roster.phones import InvalidPhoneError, normalize_phone
 from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import Department
 from chalicelib.validation import is_email
 
 
-def add(code: str, *, name: str, email: str) -> str:
-    """Register a department (or update its name/contact) and return a new API key."""
+def add(code: str, *, name: str, email: str, phone: str | None = None) -> str:
+    """Register a department (or update its name/contacts) and return a new API key."""
     code = code.strip().upper()
     if not geo.is_department_code(code):
         raise BadRequestError("Code de département invalide (ex. 59, 2A, 974).")
@@ -19,18 +21,31 @@ def add(code: str, *, name: str, email: str) -> str:
         raise BadRequestError("Nom du département obligatoire.")
     if not is_email(email):
         raise BadRequestError("Adresse email de contact invalide.")
+    contact_phone = _phone(phone, code)
     try:
         department = Department.get(code)
         department.name, department.contact_email = name.strip(), email.strip().lower()
+        department.contact_phone = contact_phone or department.contact_phone
     except Department.DoesNotExist:
         department = Department(
             code,
             name=name.strip(),
             contact_email=email.strip().lower(),
+            contact_phone=contact_phone,
             timezone=geo.timezone_of(code),
             created_at=iso(utcnow()),
         )
     return _issue_key(department, action="department_added")
+
+
+def _phone(phone: str | None, code: str) -> str | None:
+    """The department's phone for partners (E.164), or None when not given."""
+    if not (phone or "").strip():
+        return None
+    try:
+        return normalize_phone(phone, code).e164
+    except InvalidPhoneError:
+        raise BadRequestError("Numéro de téléphone de contact invalide.") from None
 
 
 def rotate_key(code: str) -> str:
@@ -69,3 +84,21 @@ def get(code: str) -> Department:
 def all_departments() -> list[Department]:
     """The departments table is small (≤ 101 items): a Scan of it is the intended read."""
     return sorted(Department.scan(), key=lambda d: d.code)
+
+
+def save_column_mapping(code: str, raw: object, *, actor: str) -> dict[str, str]:
+    """Store the department's ``{their header: our column}``: every later roster upload (HTTP,
+    S3, CLI) reads its headers through it. An empty object clears it."""
+    mapping = columns.validate_mapping(raw)
+    department = get(code)
+    department.update(
+        actions=[Department.column_mapping.set(mapping or None)],
+        condition=Department.code.exists(),
+    )
+    audit.record(code, "column_mapping_saved", actor, counts={"entries": len(mapping)})
+    return mapping
+
+
+def column_mapping(department: Department) -> dict[str, str]:
+    stored = department.column_mapping
+    return dict(stored.as_dict() if hasattr(stored, "as_dict") else stored or {})

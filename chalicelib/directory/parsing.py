@@ -10,7 +10,11 @@ Coverage: rows are grouped by INSEE code. A commune given to several missions lo
 ``Oui`` in « Commune présente sur plusieurs ML » on every one of its rows, else all its rows are
 rejected (``shared_without_flag``). ``CoverageEntry.shared`` is true when the commune has several
 missions locales; a commune flagged ``Oui`` with a single one in the file is routed to it (warning).
-Identical (commune, ML) rows are merged (warning).
+Identical (commune, ML) rows are merged (warning). Rows of communes outside the 101 departments
+(Saint-Pierre-et-Miquelon 975, Saint-Barthélemy 977, Saint-Martin 978, 98x) are skipped with one
+warning per territory, never rejected; ``Code ML`` is any code UNML uses (Mayotte's is ``97600``).
+The missions locales' own addresses (``Code Postal ML``, ``Ville ML``) feed the postal-code
+suggestions (``roster.postal``).
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import IO, Generic, TypeVar
 
 from chalicelib import cells, geo
 from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
+from chalicelib.roster import postal
 from chalicelib.roster.record import RowError
 from chalicelib.tabular import cell_text, map_columns, read_table
 
@@ -44,12 +49,16 @@ INSEE = "Code INSEE"
 COMMUNE = "Nom Commune"
 CODE_ML = "Code ML"
 SHARED = "Commune présente sur plusieurs ML"
+POSTAL_ML = "Code Postal ML"
+TOWN_ML = "Ville ML"
 COVERAGE_COLUMNS: dict[str, tuple[str, ...]] = {
     INSEE: ("code commune", "code insee commune", "insee"),
     COMMUNE: ("commune", "libellé commune", "nom de la commune"),
     CODE_ML: ("code mission locale", "code structure"),
     "Nom Officiel ML": ("nom ml", "nom mission locale"),
     SHARED: ("plusieurs ml", "commune partagée", "commune sur plusieurs ml"),
+    POSTAL_ML: (),
+    TOWN_ML: (),
 }
 COVERAGE_REQUIRED = (INSEE, COMMUNE, CODE_ML)
 
@@ -73,6 +82,7 @@ class DirectoryParse(Generic[T]):
     items: list[T] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    postal_index: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # coverage only
 
 
 @dataclass(frozen=True)
@@ -126,67 +136,112 @@ def parse_habitat_jeunes(data: bytes) -> DirectoryParse[HabitatJeunes]:
 
 
 def parse_coverage(
-    data: bytes, known_ml_codes: set[str] | None = None
+    data: bytes | IO[bytes], known_ml_codes: set[str] | None = None
 ) -> DirectoryParse[CoverageEntry]:
-    """The UNML coverage file; ``known_ml_codes`` (when given) rejects rows of unknown MLs."""
+    """The UNML coverage file; ``known_ml_codes`` (when given) rejects rows of unknown MLs.
+    Rows of communes outside the 101 departments are skipped with a warning (SPEC §5.2)."""
     table = read_table(data)
     columns = map_columns(table.headers, COVERAGE_COLUMNS, COVERAGE_REQUIRED)
     known = {code.upper() for code in known_ml_codes} if known_ml_codes is not None else None
     result: DirectoryParse[CoverageEntry] = DirectoryParse()
-    errors: dict[int, list[RowError]] = {}
-    names: dict[str, str] = {}
-    rows_of: dict[str, dict[str, list[tuple[int, bool]]]] = {}  # insee → code_ml → (row, flag)
-    merged = 0
+    rows = _CoverageRows(known)
     for number, row in table.rows:
         result.rows += 1
-        fields = cells.RowFields(columns, number, row)
+        rows.read(cells.RowFields(columns, number, row))
+    result.items, rejected = rows.entries()
+    result.rejected = rejected
+    result.warnings = rows.warnings(result.rows)
+    result.postal_index = postal.index_from_addresses(
+        rows.addresses, ((entry.insee, entry.nom_commune) for entry in result.items)
+    )
+    return result
+
+
+class _CoverageRows:
+    """Coverage rows grouped by commune, checked for the « plusieurs ML » flag."""
+
+    def __init__(self, known: set[str] | None) -> None:
+        self.known = known
+        self.errors: dict[int, list[RowError]] = {}
+        self.names: dict[str, str] = {}
+        self.rows_of: dict[str, dict[str, list[tuple[int, bool]]]] = {}  # insee → ml → rows
+        self.merged = 0
+        self.lone_flags = 0
+        self.skipped: dict[str, list[int]] = {}  # territory → rows
+        self.addresses: set[tuple[str, str]] = set()  # (Code Postal ML, Ville ML)
+
+    def read(self, fields: cells.RowFields) -> None:
+        territory = geo.territory_outside_departments(cell_text(fields.raw(INSEE)))
+        if territory is not None:
+            self.skipped.setdefault(territory, []).append(fields.number)
+            return
         insee = fields.get(INSEE, cells.insee, required=True)
         nom = fields.get(COMMUNE, cells.free_text, required=True)
         code_ml = fields.get(CODE_ML, cells.code, required=True)
         flagged = bool(fields.get(SHARED, cells.flag))
-        if code_ml is not None and known is not None and code_ml not in known:
+        if code_ml is not None and self.known is not None and code_ml not in self.known:
             fields.add(
                 CODE_ML,
                 "unknown_ml",
                 "Code ML absent des contacts des missions locales (chargez-les d'abord).",
             )
         if fields.errors or insee is None or nom is None or code_ml is None:
-            errors[number] = fields.row_errors(insee or cell_text(fields.raw(INSEE))[:10] or None)
-            continue
-        names.setdefault(insee, nom)
-        by_ml = rows_of.setdefault(insee, {})
-        merged += code_ml in by_ml
-        by_ml.setdefault(code_ml, []).append((number, flagged))
-    lone_flags = 0
-    for insee in sorted(rows_of):
-        by_ml = rows_of[insee]
-        every_row = sorted(entry for entries in by_ml.values() for entry in entries)
-        if len(by_ml) > 1 and not all(flag for _, flag in every_row):
-            shown = ", ".join(str(number) for number, _ in every_row[: cells.SHOWN_ROWS])
-            message = (
-                f"Commune attribuée à plusieurs missions locales (lignes {shown}) sans « Oui » "
-                f"dans « {SHARED} » sur chaque ligne."
+            key = insee or cell_text(fields.raw(INSEE))[:10] or None
+            self.errors[fields.number] = fields.row_errors(key)
+            return
+        self.names.setdefault(insee, nom)
+        by_ml = self.rows_of.setdefault(insee, {})
+        self.merged += code_ml in by_ml
+        by_ml.setdefault(code_ml, []).append((fields.number, flagged))
+        address = (cell_text(fields.raw(POSTAL_ML)), cell_text(fields.raw(TOWN_ML)))
+        if all(address):
+            self.addresses.add(address)
+
+    def entries(self) -> tuple[list[CoverageEntry], list[RowError]]:
+        items = []
+        for insee in sorted(self.rows_of):
+            by_ml = self.rows_of[insee]
+            every_row = sorted(entry for entries in by_ml.values() for entry in entries)
+            if len(by_ml) > 1 and not all(flag for _, flag in every_row):
+                self._reject_unflagged(insee, every_row)
+                continue
+            self.lone_flags += len(by_ml) == 1 and any(flag for _, flag in every_row)
+            items.append(
+                CoverageEntry(insee, self.names[insee], tuple(sorted(by_ml)), len(by_ml) > 1)
             )
-            for number, _ in every_row:
-                errors.setdefault(number, []).append(
-                    RowError(number, insee, SHARED, "shared_without_flag", message)
-                )
-            continue
-        lone_flags += len(by_ml) == 1 and any(flag for _, flag in every_row)
-        result.items.append(
-            CoverageEntry(insee, names[insee], tuple(sorted(by_ml)), len(by_ml) > 1)
+        rejected = [error for number in sorted(self.errors) for error in self.errors[number]]
+        return items, rejected
+
+    def _reject_unflagged(self, insee: str, every_row: list[tuple[int, bool]]) -> None:
+        shown = ", ".join(str(number) for number, _ in every_row[: cells.SHOWN_ROWS])
+        message = (
+            f"Commune attribuée à plusieurs missions locales (lignes {shown}) sans « Oui » "
+            f"dans « {SHARED} » sur chaque ligne."
         )
-    result.rejected = [error for number in sorted(errors) for error in errors[number]]
-    if merged:
-        result.warnings.append(f"{merged} ligne(s) en double (même commune, même ML) fusionnée(s).")
-    if lone_flags:
-        result.warnings.append(
-            f"{lone_flags} commune(s) signalée(s) sur plusieurs ML avec une seule mission locale "
-            "dans le fichier : orientées vers celle-ci."
-        )
-    if result.rows == 0:
-        result.warnings.append("Le fichier ne contient aucune ligne de données.")
-    return result
+        for number, _ in every_row:
+            self.errors.setdefault(number, []).append(
+                RowError(number, insee, SHARED, "shared_without_flag", message)
+            )
+
+    def warnings(self, rows: int) -> list[str]:
+        found = []
+        for territory, numbers in sorted(self.skipped.items()):
+            shown = ", ".join(str(number) for number in numbers[: cells.SHOWN_ROWS])
+            more = " …" if len(numbers) > cells.SHOWN_ROWS else ""
+            found.append(
+                f"{len(numbers)} ligne(s) de {territory} ignorée(s) (lignes {shown}{more}) : "
+                "collectivité hors des 101 départements, que Relais ASE ne couvre pas."
+            )
+        if self.merged:
+            found.append(f"{self.merged} ligne(s) en double (même commune, même ML) fusionnée(s).")
+        if self.lone_flags:
+            found.append(
+                f"{self.lone_flags} commune(s) signalée(s) sur plusieurs ML avec une seule mission "
+                "locale dans le fichier : orientées vers celle-ci."
+            )
+        if rows == 0:
+            found.append("Le fichier ne contient aucune ligne de données.")
+        return found
 
 
 def _parse_keyed(

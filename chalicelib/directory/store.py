@@ -60,7 +60,7 @@ def delete_version(kind: str, version: str) -> None:
     if kind == "ml":
         keys = [(i.pk, i.sk) for i in DirectoryItem.query(partition("ml", version))]
     else:
-        for department in _departments():
+        for department in [*_departments(), POSTAL_PARTITION]:
             pk = partition(kind, version, department)
             keys.extend((i.pk, i.sk) for i in DirectoryItem.query(pk, attributes_to_get=["pk"]))
     with DirectoryItem.batch_write() as batch:
@@ -86,6 +86,15 @@ def coverage_items(version: str, entries: Sequence[CoverageEntry]) -> Iterable[t
         yield partition("coverage", version, department), entry.insee, data
 
 
+POSTAL_PARTITION = "postal"  # cov#V#postal: postal code → communes (roster.postal)
+
+
+def postal_items(version: str, index: dict[str, list[tuple[str, str]]]) -> Iterable[tuple]:
+    for code, communes in sorted(index.items()):
+        data = {"communes": [list(pair) for pair in communes]}
+        yield partition("coverage", version, POSTAL_PARTITION), code, data
+
+
 def hj_items(version: str, entries: Sequence[HabitatJeunes]) -> Iterable[tuple]:
     for entry in entries:
         data = asdict(entry)
@@ -104,6 +113,7 @@ class DirectorySnapshot:
         self._ml: dict[str, MissionLocale] | None = None
         self._coverage: dict[str, dict[str, CoverageEntry]] = {}
         self._hj: dict[str, list[HabitatJeunes]] = {}
+        self._postal: dict[str, list[tuple[str, str]]] = {}
 
     def _version(self, kind: str) -> str | None:
         return self.pointer.get(kind)
@@ -125,6 +135,13 @@ class DirectorySnapshot:
         self.mission_locale("")
         return set(self._ml or {})
 
+    def ml_codes_of_department(self, department: str) -> set[str]:
+        """Every mission locale covering a commune of ``department``."""
+        self.coverage(f"{department}000" if len(department) == 2 else f"{department}00")
+        return {
+            code for entry in self._coverage.get(department, {}).values() for code in entry.code_mls
+        }
+
     def coverage(self, insee: str) -> CoverageEntry | None:
         department = geo.department_of_commune(insee)
         if department not in self._coverage:
@@ -137,6 +154,22 @@ class DirectorySnapshot:
                     found[item.sk] = CoverageEntry(**data)
             self._coverage[department] = found
         return self._coverage[department].get(insee)
+
+    def postal_communes(self, code: str) -> list[tuple[str, str]]:
+        """(INSEE, name) of the communes a postal code may mean, as far as the coverage file
+        tells (``roster.postal``); one read per distinct code."""
+        if code not in self._postal:
+            version = self._version("coverage")
+            found: list[tuple[str, str]] = []
+            if version:
+                pk = partition("coverage", version, POSTAL_PARTITION)
+                try:
+                    item = DirectoryItem.get(pk, code)
+                    found = [(insee, name) for insee, name in item.data.as_dict()["communes"]]
+                except DirectoryItem.DoesNotExist:
+                    pass
+            self._postal[code] = found
+        return self._postal[code]
 
     def habitat_jeunes_of_department(self, department: str) -> Sequence[HabitatJeunes]:
         if department not in self._hj:

@@ -21,6 +21,7 @@ scan = lazy("chalicelib.scheduling.scan")
 dispatch = lazy("chalicelib.delivery.dispatch")
 followups = lazy("chalicelib.referrals.followups")
 digest = lazy("chalicelib.pathway.digest")
+alert_digest = lazy("chalicelib.alerts.digest")
 
 Run = Callable[[Department, datetime, "dict | None"], "tuple[Counter, dict | None]"]
 
@@ -49,6 +50,10 @@ def _digest(department: Department, now: datetime, cursor: dict | None) -> tuple
     return digest.run_department(department, now), None  # one Query of the next 6 months
 
 
+def _alerts(department: Department, now: datetime, cursor: dict | None) -> tuple:
+    return alert_digest.run_department(department, now), None  # one email a day at most
+
+
 def _scan_has_work(code: str, now: datetime) -> bool:
     return bool(scan.has_work(code, now))
 
@@ -68,6 +73,7 @@ JOBS_BY_NAME: dict[str, Job] = {
         Job("dispatch", SENDS, _dispatch, _dispatch_has_work),
         Job("followups", JOBS, _followups, _followups_has_work),
         Job("digest", JOBS, _digest),
+        Job("alerts", JOBS, _alerts),
     )
 }
 

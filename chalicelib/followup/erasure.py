@@ -2,8 +2,10 @@
 
 * messages: every message that can concern the youth has a deterministic id (``referrals.ids``),
   so they are found by BatchGetItem without a Scan. Those about this youth alone (partner messages,
-  placement notice, alerts) are deleted — pending ones are thus never sent; a weekly risk digest,
-  which lists several youths, loses this youth's line (and is deleted when no line is left);
+  placement notice, the referent's escalation) are deleted — pending ones are thus never sent; a
+  weekly risk digest or a daily alert digest, which list several youths, lose this youth's line
+  (and are deleted when no line is left);
+* alerts: their ids are deterministic too (``store.alerts.alert_id``): deleted;
 * referrals: each is replaced by an anonymous copy under a new random id (one TransactWriteItems:
   delete + put), keeping only what the department report counts (kind, partner, channel, status,
   dates, the answer code) and no snapshot, token, comment, note or file number; a pending referral
@@ -20,23 +22,24 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from chalicelib import audit, clock
+from chalicelib.alerts import raising
 from chalicelib.departments import service as departments
+from chalicelib.domain.alerts import AlertKind
 from chalicelib.errors import NotFoundError
 from chalicelib.followup.views import plain
 from chalicelib.observability import logger
 from chalicelib.pathway import digest, placement
 from chalicelib.referrals import ids, lifecycle
-from chalicelib.roster.record import MAX_ID, YouthRecord
-from chalicelib.routing.rules import REASONS
+from chalicelib.referrals.followups import escalation_message_id
+from chalicelib.roster.record import MAX_ID
 from chalicelib.scheduling import rules
+from chalicelib.store import alerts as store_alerts
 from chalicelib.store.base import iso
 from chalicelib.store.models import Message, Referral, Youth
 from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
 
 ERASED_ID = ""  # never a roster id (id_externe is required)
 PARTNER_MESSAGE_KEYS = ("initial", "reminder")
-REFERRAL_ALERTS = ("escalation", "alert_redirected")
-MESSAGE_ALERTS = ("alert_undeliverable", "alert_failed")
 BATCH_GET = 100
 DIGEST_LOOKAHEAD = timedelta(weeks=4)
 
@@ -48,13 +51,16 @@ def erase(code: str, id_externe: str, *, actor: str, now: datetime) -> dict[str,
     referrals = lifecycle.referrals_of(code, id_externe)
     if youth is None and not referrals:
         raise NotFoundError("Jeune inconnu dans ce département.")
-    candidates = candidate_message_ids(code, id_externe, youth, referrals)
+    candidates = candidate_message_ids(code, youth, referrals)
+    alert_count, alert_digests = erase_alerts(code, id_externe, referrals)
+    digests = [*digest_ids(code, youth, now), *sorted(alert_digests)]
     counts = {
         "youths": 1 if youth is not None else 0,
         "referrals": len(referrals),
         "referrals_cancelled": 0,
         "messages": delete_messages(candidates),
-        "digests": strip_digests(digest_ids(code, youth, now), id_externe),
+        "alerts": alert_count,
+        "digests": strip_digests(digests, id_externe),
     }
     for referral in referrals:
         counts["referrals_cancelled"] += anonymise(referral, now)
@@ -72,54 +78,43 @@ def _youth(code: str, id_externe: str) -> Youth | None:
         return None
 
 
-def alert_id(code: str, template: str, *key: object) -> str:
-    """The id ``referrals.alerts.alert_message`` gives an alert."""
-    return ids.message_id("alert", template, code, *key)
-
-
 def referral_message_ids(code: str, referral_id: str, sequence: int) -> list[str]:
-    """The partner messages of a referral (first, reminder, invitations), their failure alerts,
-    and the escalation / redirection alerts."""
+    """The partner messages of a referral (first, reminder, invitations), the placement notice
+    and the referent's escalation email."""
     own = [ids.message_id(referral_id, key) for key in PARTNER_MESSAGE_KEYS]
     own += [ids.message_id(referral_id, ("invite", n)) for n in range(sequence + 1)]
-    found = [*own, placement.message_id(referral_id)]
-    found += [alert_id(code, template, referral_id) for template in REFERRAL_ALERTS]
-    found += [alert_id(code, template, mid) for mid in own for template in MESSAGE_ALERTS]
-    return found
-
-
-def no_partner_ids(code: str, id_externe: str, inputs: dict[str, set[str]]) -> list[str]:
-    """``alert_no_partner`` ids for each kind, reason and routing inputs the youth ever had."""
-    return [
-        alert_id(code, "alert_no_partner", id_externe, kind, reason, value)
-        for kind in rules.KINDS
-        for value in sorted(inputs.get(kind, set()))
-        for reason in REASONS
-    ]
+    return [*own, placement.message_id(referral_id), escalation_message_id(code, referral_id)]
 
 
 def candidate_message_ids(
-    code: str, id_externe: str, youth: Youth | None, referrals: Iterable[Referral]
+    code: str, youth: Youth | None, referrals: Iterable[Referral]
 ) -> list[str]:
-    scheduled = plain(youth.scheduled) if youth is not None else {}
-    scheduled = scheduled or {}
-    inputs: dict[str, set[str]] = {kind: set() for kind in rules.KINDS}
-    if youth is not None:
-        record = YouthRecord.from_attributes(plain(youth.record))
-        for kind in rules.KINDS:
-            inputs[kind].add(rules.routing_inputs(record, kind))
-    for kind, state in (scheduled.get("blocked") or {}).items():
-        if isinstance(state, dict) and state.get("inputs") and kind in inputs:
-            inputs[kind].add(str(state["inputs"]))
-    for kind, pairs in (scheduled.get("alerted") or {}).items():
-        if kind in inputs:
-            inputs[kind].update(str(pair[1]) for pair in pairs if len(pair) == 2)
+    scheduled = (plain(youth.scheduled) if youth is not None else {}) or {}
     invite_sequence = int((scheduled.get(rules.ENTRETIEN) or {}).get("sequence") or 0)
-    found = no_partner_ids(code, id_externe, inputs)
+    found: list[str] = []
     for referral in referrals:
         sequence = max(int(referral.sequence or 0), invite_sequence)
         found += referral_message_ids(code, referral.referral_id, sequence)
     return list(dict.fromkeys(found))
+
+
+def alert_ids(code: str, id_externe: str, referrals: Iterable[Referral]) -> list[str]:
+    """Every alert that can concern the youth: ``no_partner`` per kind, the others per referral."""
+    found = [
+        store_alerts.alert_id(code, AlertKind.NO_PARTNER, raising.no_partner_subject(id_externe, k))
+        for k in rules.KINDS
+    ]
+    for referral in referrals:
+        found += [store_alerts.alert_id(code, kind, referral.referral_id) for kind in AlertKind]
+    return found
+
+
+def erase_alerts(code: str, id_externe: str, referrals: Iterable[Referral]) -> tuple[int, set]:
+    """Delete the youth's alerts; return how many there were and the digests that listed them."""
+    candidates = alert_ids(code, id_externe, referrals)
+    existing = store_alerts.get_many(code, candidates)
+    store_alerts.delete_all(code, [alert.alert_id for alert in existing])
+    return len(existing), {alert.digest_id for alert in existing if alert.digest_id}
 
 
 def delete_messages(message_ids: list[str]) -> int:

@@ -33,9 +33,15 @@ UDHAJ-59,UDHAJ du Nord (démo),contact@udhaj59.demo.fr,,email,59,
 UDHAJ-974,URHAJ Réunion (démo),contact@urhaj974.demo.re,,email,974,
 """
 
+# One demo agent per department, signed in through the local OpenID provider (no password).
+AGENTS = {
+    "59": ("camille.martin@cd59.demo.fr", "Camille", "Martin"),
+    "974": ("sacha.payet@cd974.demo.re", "Sacha", "Payet"),
+}
+
 DEPARTMENTS = {
-    "59": ("Nord (démo)", "ase-orientation@cd59.demo.fr"),
-    "974": ("La Réunion (démo)", "ase-majorite@cd974.demo.re"),
+    "59": ("Nord (démo)", "ase-orientation@cd59.demo.fr", "03 59 73 00 00"),
+    "974": ("La Réunion (démo)", "ase-majorite@cd974.demo.re", "02 62 90 00 00"),
 }
 
 COLUMNS = [

@@ -7,6 +7,7 @@ import functools
 from typing import TextIO
 
 from chalicelib import clock
+from chalicelib.console import agents
 from chalicelib.departments import service as departments
 from chalicelib.directory import service as directory
 from chalicelib.local import demo, outbox
@@ -19,10 +20,11 @@ def load() -> dict[str, str]:
     directory.load("missions-locales", demo.ML_CSV.encode(), actor="demo")
     directory.load("coverage", demo.COVERAGE_CSV.encode("utf-8"), actor="demo")
     directory.load("habitat-jeunes", demo.HJ_CSV.encode(), actor="demo")
-    for code, (name, email) in demo.DEPARTMENTS.items():
-        keys[code] = departments.add(code, name=name, email=email)
+    for code, (name, email, phone) in demo.DEPARTMENTS.items():
+        keys[code] = departments.add(code, name=name, email=email, phone=phone)
         today = clock.local_today(code, utcnow())
         roster.upload(code, demo.roster_file(code, today), actor="demo")
+        agents.add(code, demo.AGENTS[code][0], actor="demo")
     return keys
 
 
@@ -37,6 +39,10 @@ def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> N
         f"Boîte d'envoi en ligne de commande : AWS_ENDPOINT_URL={aws_url} "
         ".venv/bin/python -m chalicelib.cli outbox"
     )
+    print("\nConsole des départements : http://127.0.0.1:8000/  (« S'identifier avec ProConnect »)")
+    print("  fournisseur d'identité local (pas de mot de passe) : cliquez l'adresse de l'agent")
+    for code, (email, _, _) in demo.AGENTS.items():
+        print(f"  département {code:>3} : {email}")
     print("\nClés d'API (démo) :")
     for owner, key in keys.items():
         print(f"  {owner:>8} : {key}")

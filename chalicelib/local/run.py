@@ -51,6 +51,7 @@ def main() -> None:
     aws = EmbeddedAws(port=AWS_PORT if _free(AWS_PORT) else 0)
     aws.start()
     os.environ["AWS_ENDPOINT_URL"] = aws.url
+    provider = _start_provider()
     LOG_FILE.parent.mkdir(exist_ok=True)
     terminal = sys.stdout
     print(f"Journaux JSON et métriques EMF : {LOG_FILE}", file=terminal)
@@ -60,7 +61,19 @@ def main() -> None:
     except KeyboardInterrupt:
         print("\nArrêt demandé : tout s'arrête.", file=terminal)
     finally:
+        provider.stop()
         aws.stop()
+
+
+def _start_provider():
+    """The local OpenID provider standing in for ProConnect, with the demo agents."""
+    from chalicelib.local.demo import AGENTS
+    from chalicelib.local.oidc_provider import MockProvider
+
+    agents = {email: (given, usual) for email, given, usual in AGENTS.values()}
+    provider = MockProvider(agents).start()
+    os.environ["OIDC_ISSUER"] = provider.issuer
+    return provider
 
 
 def _serve(aws: object, terminal: object) -> None:

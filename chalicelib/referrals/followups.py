@@ -9,16 +9,23 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock, runs
+from chalicelib.alerts import links, raising
 from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.observability import emit
-from chalicelib.referrals import alerts, factory, lifecycle
+from chalicelib.referrals import factory, ids, lifecycle
 from chalicelib.reports.labels import KIND_LABELS
+from chalicelib.roster.record import YouthRecord
 from chalicelib.routing.rules import Route
 from chalicelib.scheduling import scan
 from chalicelib.store.base import is_expired, iso, parse_iso
 from chalicelib.store.models import Department, Referral, Youth
 
-EXPECTED_STATUS = {"reminder": "sent", "escalation": "sent", "reroute": "redirected"}
+EXPECTED_STATUS = {
+    "reminder": ("sent",),
+    "escalation": ("sent",),
+    "reroute": ("redirected",),
+    "answered": ("acknowledged", "declined"),
+}
 
 
 BATCH = 500  # due follow-ups per work item
@@ -42,8 +49,8 @@ def run_department(
     for referral in due:
         read += 1
         stage = referral.followup_stage or ""
-        handler = {"reminder": remind, "escalation": escalate, "reroute": reroute}.get(stage)
-        if handler is None or referral.status != EXPECTED_STATUS[stage]:
+        handler = HANDLERS.get(stage)
+        if handler is None or referral.status not in EXPECTED_STATUS[stage]:
             continue
         # The handler queues messages with deterministic ids and makes idempotent updates, so
         # it runs before the stage moves on: a failure half-way is completed by the next run.
@@ -57,7 +64,9 @@ def run_department(
 def _advance(referral: Referral, stage: str, department: Department, now: datetime) -> bool:
     """Move the follow-up to its next stage (conditional): each stage is recorded once."""
     noted = "escalated" if stage == "escalation" else stage  # a status change is kept as such
-    actions: list = [Referral.history.set(Referral.history.append([lifecycle.entry(noted, now)]))]
+    actions: list = []
+    if stage != "answered":  # the answer itself is already in the history
+        actions.append(Referral.history.set(Referral.history.append([lifecycle.entry(noted, now)])))
     expected_status = EXPECTED_STATUS[stage]
     if stage == "reminder" and referral.sent_at:
         escalation_at = parse_iso(referral.sent_at) + timedelta(days=int(department.escalade_jours))
@@ -72,7 +81,10 @@ def _advance(referral: Referral, stage: str, department: Department, now: dateti
     try:
         referral.update(
             actions=actions,
-            condition=(Referral.followup_stage == stage) & (Referral.status == expected_status),
+            # the follow-up handled, not a newer one (a partner changing its answer meanwhile)
+            condition=(Referral.followup_stage == stage)
+            & (Referral.followup_at == referral.followup_at)
+            & Referral.status.is_in(*expected_status),
         )
     except UpdateError as error:
         if lifecycle.is_condition_failure(error):
@@ -116,15 +128,22 @@ def remind(department: Department, referral: Referral, now: datetime) -> None:
 
 
 def escalate(department: Department, referral: Referral, now: datetime) -> None:
+    """No answer after ``escalade_jours``: the referent gets an email of its own; the department
+    gets the escalation in its next digest (and on the console's alerts page)."""
     snapshot = referral.snapshot.as_dict()
     youth = snapshot["youth"]
     queued = lifecycle.enqueue(
-        alerts.alert_message(
-            department,
-            "escalation",
-            (referral.referral_id,),
-            {
-                "youth": alerts.youth_ref(youth),
+        lifecycle.new_message(
+            message_id=escalation_message_id(department.code, referral.referral_id),
+            department=department.code,
+            referral_id=referral.referral_id,
+            purpose="escalation",
+            template="escalation",
+            channel="email",
+            recipients=[youth["referent"]["email"]],
+            context={
+                "department": snapshot_department(department),
+                "youth": raising.youth_details(youth),
                 "id_externe": youth["id_externe"],
                 "partner": snapshot["partner"],
                 "kind": referral.kind,
@@ -133,41 +152,32 @@ def escalate(department: Department, referral: Referral, now: datetime) -> None:
                     "kind_label": KIND_LABELS[referral.kind],
                     "sent_on": (referral.sent_at or "")[:10],
                 },
+                "console_url": links.alert_url(raising.escalation_alert_id(referral)),
             },
-            now,
-            extra_recipients=[youth["referent"]["email"]],
-            referral_id=referral.referral_id,
+            now=now,
         )
     )
+    raising.escalated(referral, now)
     if queued:
         emit("Escalations", 1, department=department.code)
 
 
+def escalation_message_id(department: str, referral_id: str) -> str:
+    return ids.message_id("alert", "escalation", department, referral_id)
+
+
+def acknowledge(department: Department, referral: Referral, now: datetime) -> None:
+    """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest."""
+    raising.answered(referral, now)
+
+
 def reroute(department: Department, referral: Referral, now: datetime) -> None:
-    """The partner is not competent: exclude it and make the youth due again today."""
-    snapshot = referral.snapshot.as_dict()
-    youth_ref = snapshot["youth"]
-    answer = referral.answer.as_dict() if referral.answer else {}
-    lifecycle.enqueue(
-        alerts.alert_message(
-            department,
-            "alert_redirected",
-            (referral.referral_id,),
-            {
-                "youth": alerts.youth_ref(youth_ref),
-                "id_externe": youth_ref["id_externe"],
-                "partner": snapshot["partner"],
-                "kind": referral.kind,
-                "motif": answer.get("motif") or "",
-                "commentaire": answer.get("commentaire") or "",
-            },
-            now,
-            referral_id=referral.referral_id,
-        )
-    )
+    """The partner is not competent: exclude it, route again now, and tell the department
+    (in its digest) where the youth went, or that nobody else is competent."""
     try:
         youth = Youth.get(department.code, referral.id_externe)
     except Youth.DoesNotExist:
+        raising.answered(referral, now)
         return
     scheduled = youth.scheduled.as_dict() if youth.scheduled else {}
     excluded = scheduled.setdefault("excluded", {})
@@ -176,10 +186,25 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
         scheduled.pop(referral.kind)
     if youth.status != "active" or is_expired(youth.expires_at, now):
         youth.update(actions=[Youth.scheduled.set(scheduled)])
+        raising.answered(referral, now)
         return
     # Route again now (the next competent partner, or the no-partner alert) rather than at the
     # next daily scan: the dispatch that follows the follow-ups sends it in the same run.
+    directory = DirectorySnapshot()
+    record = YouthRecord.from_attributes(youth.record.as_dict())
+    route = scan.route_for(referral.kind, record, scheduled, directory)
+    raising.answered(referral, now, rerouted_to=route.nom if isinstance(route, Route) else None)
     youth.scheduled = scheduled
-    scan.process(
-        department, youth, clock.local_today(department.code, now), now, DirectorySnapshot()
-    )
+    scan.process(department, youth, clock.local_today(department.code, now), now, directory)
+
+
+def snapshot_department(department: Department) -> dict:
+    return {
+        "code": department.code,
+        "name": department.name,
+        "contact_email": department.contact_email,
+        "contact_phone": department.contact_phone,
+    }
+
+
+HANDLERS = {"reminder": remind, "escalation": escalate, "reroute": reroute, "answered": acknowledge}

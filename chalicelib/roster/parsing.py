@@ -1,76 +1,49 @@
-"""Roster file → validated ``YouthRecord``s and per-cell ``RowError``s (SPEC §5.1). Pure.
+"""Roster file → validated ``YouthRecord``s, ``RowError``s and ``RowWarning``s (SPEC §5.1). Pure.
 
-Column names match ignoring case, accents, spaces and punctuation (``tabular.normalize_header``).
-Resolution is deterministic (``tabular.map_columns``): every canonical name first, then synonyms in
-the order of ``COLUMNS``, one header per column. So ``Logement`` alone is ``besoin_logement`` (its
-synonym, listed first); next to a ``besoin_logement`` column it is ``parcours_logement``.
-
-Row outcomes: a row whose birth date is valid and under 16 years at ``today`` is only counted
-(``skipped_too_young``; nothing else of it is read or kept, and it takes no part in the duplicate
-check). Any other row is fully validated and either becomes a record or is rejected with ALL its
-errors. An ``id_externe`` present on several rows rejects every one of them (``duplicate_id``).
+Columns: ``roster.columns`` (synonyms, the department's own mapping). Row outcomes: a row whose
+birth date is valid and under 16 years at ``today`` is only counted (``skipped_too_young``; nothing
+else of it is read or kept, and it takes no part in the duplicate check). Any other row is fully
+validated. Only a required column rejects a row (with ALL its errors); a bad optional value (phone,
+youth's email, interview date, pathway state, ``code_ml``…) is dropped with a warning and the row is
+kept. An ``id_externe`` present on several rows rejects every one of them (``duplicate_id``).
+Reports stay small: the first ``limits.MAX_STORED_ERRORS`` errors and warnings are kept, the rest
+counted (``rejected_total``, ``warnings_total``), while every rejected id is remembered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import IO
 
 from chalicelib import cells
-from chalicelib.roster.insee import postal_code_note
-from chalicelib.roster.record import PATHWAY_PARTS, RowError, YouthRecord
-from chalicelib.tabular import map_columns, read_table, unmapped_headers
+from chalicelib.roster import columns as roster_columns
+from chalicelib.roster import postal
+from chalicelib.roster.insee import POSTAL, postal_code_note
+from chalicelib.roster.record import PATHWAY_PARTS, RowError, RowWarning, YouthRecord
+from chalicelib.tabular import Table, cell_text, read_table, unmapped_headers
 
-# The French names the reports give the parts (reports.labels.PART_LABELS) also name the columns.
-PATHWAY_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "emploi": ("emploi formation", "parcours emploi formation"),
-    "droits": ("accès aux droits", "parcours accès aux droits"),
-    "accompagnement": ("accompagnement socio-éducatif", "parcours accompagnement socio-éducatif"),
-}
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "id_externe": ("identifiant", "numero dossier", "n° dossier", "numéro de dossier"),
-    "nom": ("nom de famille",),
-    "prenom": ("prénom",),
-    "date_naissance": ("date de naissance", "né(e) le", "né le", "née le"),
-    "code_commune": ("code insee", "commune insee", "code commune insee"),
-    "referent_email": ("email référent", "courriel référent", "e-mail référent"),
-    "referent_nom": ("nom référent",),
-    "referent_telephone": ("téléphone référent",),
-    "telephone": ("téléphone", "portable"),
-    "email": ("courriel", "e-mail"),
-    "consentement": ("accord partage", "accord de partage"),
-    "besoin_logement": ("logement",),
-    "date_entretien": ("date entretien majorité", "date entretien"),
-    "lieu_entretien": ("lieu entretien majorité",),
-    "code_ml": ("code mission locale",),
-    **{f"parcours_{part}": (part, *PATHWAY_SYNONYMS.get(part, ())) for part in PATHWAY_PARTS},
-    "lieu_accueil_nom": ("lieu d'accueil", "structure", "lieu d'accueil nom", "nom lieu d'accueil"),
-    "lieu_accueil_email": (
-        "email lieu d'accueil",
-        "email structure",
-        "lieu d'accueil email",
-        "courriel lieu d'accueil",
-    ),
-}
-REQUIRED = ("id_externe", "nom", "prenom", "date_naissance", "code_commune", "referent_email")
+COLUMNS = roster_columns.COLUMNS
+REQUIRED = roster_columns.REQUIRED
 MIN_AGE = 16
 MAX_AGE = 21
 
 
 @dataclass
 class RosterParse:
-    """What the sync needs. ``rejected`` holds every error of every rejected row, by row."""
+    """What the sync needs. ``rejected``/``warnings``: the first ones kept; totals count all."""
 
     rows: int = 0
     records: list[YouthRecord] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
     rejected_ids: set[str] = field(default_factory=set)
+    rejected_rows: int = 0
+    rejected_total: int = 0
     skipped_too_young: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({error.row for error in self.rejected})
+    warnings: list[RowWarning] = field(default_factory=list)
+    warnings_total: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
 
 
 def age_on(birth: date, today: date) -> int:
@@ -78,55 +51,80 @@ def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-def parse_roster(data: bytes, *, department: str, today: date) -> RosterParse:
-    """Validate a whole roster. File-level problems raise ``UnreadableFileError`` or
-    ``MissingColumnsError`` before any row is read."""
-    table = read_table(data)
-    columns = map_columns(table.headers, COLUMNS, REQUIRED)
-    reader = _RowReader(columns, department, today)
+def parse_roster(
+    source: bytes | IO[bytes],
+    *,
+    department: str,
+    today: date,
+    mapping: Mapping[str, str] | None = None,
+    postal_lookup: postal.Lookup | None = None,
+) -> RosterParse:
+    """Validate a whole roster. File-level problems raise ``UnreadableFileError``,
+    ``FileLimitError`` or ``MissingColumnsError`` (before any row is read, or when met)."""
+    table = read_table(source)
+    columns = roster_columns.resolve(table.headers, mapping)
+    reader = _RowReader(columns, department, today, postal_lookup)
     result = RosterParse()
     collected: cells.KeyedRows[YouthRecord] = cells.KeyedRows("id_externe")
+    warnings: cells.Capped[RowWarning] = cells.Capped()
     for number, row in table.rows:
         result.rows += 1
         outcome = reader.read(number, row)
         if outcome is None:
             result.skipped_too_young += 1
-        else:
-            collected.add(number, *outcome)
+            continue
+        key, record, errors, row_warnings = outcome
+        collected.add(number, key, record, errors)
+        if not errors:
+            warnings.extend(row_warnings)
     result.records, result.rejected, result.rejected_ids = collected.finish()
-    result.warnings = _warnings(table.headers, columns, result.rows, reader.ambiguous)
+    result.rejected_rows = len(collected.rejected_rows)
+    result.rejected_total = collected.errors.total
+    result.ignored_columns = unmapped_headers(table.headers, columns)
+    file_warnings = _file_warnings(table, result)
+    result.warnings = file_warnings + warnings.kept
+    result.warnings_total = len(file_warnings) + warnings.total
     return result
 
 
-def _warnings(
-    headers: list[str], columns: dict[str, int], rows: int, ambiguous: dict[str, list[int]]
-) -> list[str]:
-    warnings = []
-    if rows == 0:
-        warnings.append("Le fichier ne contient aucune ligne de données.")
-    ignored = unmapped_headers(headers, columns)
-    if ignored:
-        names = ", ".join(f"« {name[:40]} »" for name in ignored[: cells.SHOWN_ROWS])
-        more = " …" if len(ignored) > cells.SHOWN_ROWS else ""
-        warnings.append(f"Colonnes ignorées (nom non reconnu ou en double) : {names}{more}.")
-    for city, numbers in sorted(ambiguous.items()):
-        shown = ", ".join(str(number) for number in numbers[: cells.SHOWN_ROWS])
-        more = " …" if len(numbers) > cells.SHOWN_ROWS else ""
-        warnings.append(
-            f"{len(numbers)} ligne(s) ({shown}{more}) : code_commune qui est aussi un code postal "
-            f"de {city} ; vérifiez qu'il s'agit bien du code INSEE de la commune."
+def _file_warnings(table: Table, result: RosterParse) -> list[RowWarning]:
+    found = [RowWarning(None, None, note.code, note.message) for note in table.notes]
+    if result.rows == 0:
+        found.append(
+            RowWarning(None, None, "empty_file", "Le fichier ne contient aucune ligne de données.")
         )
-    return warnings
+    if result.ignored_columns:
+        shown = result.ignored_columns[: cells.SHOWN_ROWS]
+        names = ", ".join(f"« {name[:40]} »" for name in shown)
+        more = " …" if len(result.ignored_columns) > len(shown) else ""
+        found.append(
+            RowWarning(
+                None,
+                None,
+                "ignored_columns",
+                f"Colonnes ignorées (nom non reconnu ou en double) : {names}{more}.",
+            )
+        )
+    return found
+
+
+Outcome = tuple[str | None, YouthRecord | None, list[RowError], list[RowWarning]]
 
 
 class _RowReader:
-    """Validates one row at a time; shares repeated strings to keep 50,000 records small."""
+    """Validates one row at a time; shares repeated strings to keep 100,000 records small."""
 
-    def __init__(self, columns: dict[str, int], department: str, today: date) -> None:
+    def __init__(
+        self,
+        columns: dict[str, int],
+        department: str,
+        today: date,
+        postal_lookup: postal.Lookup | None,
+    ) -> None:
         self.columns = columns
         self.today = today
         self.phone = cells.phone_reader(department)
-        self.ambiguous: dict[str, list[int]] = {}
+        self.postal_lookup = postal_lookup
         self._shared: dict[str, str] = {}
 
     def share(self, text: str | None) -> str | None:
@@ -134,10 +132,9 @@ class _RowReader:
             return None
         return self._shared.setdefault(text, text)
 
-    def read(
-        self, number: int, row: list[object]
-    ) -> tuple[str | None, YouthRecord | None, list[RowError]] | None:
-        """None for a skipped child; else (readable id or None, record or None, errors)."""
+    def read(self, number: int, row: list[object]) -> Outcome | None:
+        """None for a skipped child; else (readable id or None, record or None, errors,
+        warnings)."""
         fields = cells.RowFields(self.columns, number, row)
         birth = fields.get("date_naissance", cells.day, required=True)
         if birth is not None:
@@ -154,26 +151,41 @@ class _RowReader:
         key = fields.get("id_externe", cells.identifier, required=True)
         values = self._values(fields, key, birth)
         if fields.errors:
-            return key, None, fields.row_errors(key)
-        return key, YouthRecord(**values), []
+            return key, None, fields.row_errors(key), []
+        return key, YouthRecord(**values), [], fields.row_warnings()
+
+    def commune(self, value: object) -> str:
+        """The INSEE code; a postal code is answered with the INSEE code(s) it may mean."""
+        try:
+            return cells.insee(value)
+        except cells.CellError as error:
+            if error.code != POSTAL:
+                raise
+            text = "".join(cell_text(value).split()).zfill(5)
+            hint = postal.suggestion(text, self.postal_lookup)
+            raise cells.CellError(POSTAL, f"{error.message} {hint}") from None
+
+    def _commune_warning(self, fields: cells.RowFields, commune: str | None) -> None:
+        city = postal_code_note(commune) if commune is not None else None
+        if commune is None or city is None:
+            return
+        meant = postal.arrondissement(commune)
+        other = f" ; si c'est {meant[1]}, son code INSEE est {meant[0]}" if meant else ""
+        fields.warnings.append(
+            (
+                "code_commune",
+                "postal_code_note",
+                f"Code INSEE qui est aussi un code postal de {city}{other}. Vérifiez-le.",
+            )
+        )
 
     def _values(self, fields: cells.RowFields, key: str | None, birth: date | None) -> dict:
-        get = fields.get
-        phone = get("telephone", self.phone)
-        referent_phone = get("referent_telephone", self.phone)
-        commune = get("code_commune", cells.insee, required=True)
-        city = postal_code_note(commune) if commune is not None else None
-        if city is not None:
-            self.ambiguous.setdefault(city, []).append(fields.number)
-        besoin_logement = bool(get("besoin_logement", cells.flag))
-        parcours = {}
-        for part in PATHWAY_PARTS:
-            state = get(f"parcours_{part}", cells.pathway_state)
-            if state is not None:
-                parcours[part] = state
-        if besoin_logement and not fields.has("parcours_logement"):
-            parcours["logement"] = "a_traiter"
-        share = self.share
+        get, optional, share = fields.get, fields.optional, self.share
+        phone = optional("telephone", self.phone)
+        referent_phone = optional("referent_telephone", self.phone)
+        commune = get("code_commune", self.commune, required=True)
+        self._commune_warning(fields, commune)
+        besoin_logement = bool(optional("besoin_logement", cells.flag))
         return {
             "id_externe": key,
             "nom": get("nom", cells.person_name, required=True),
@@ -181,17 +193,28 @@ class _RowReader:
             "date_naissance": birth,
             "code_commune": share(commune),
             "referent_email": share(get("referent_email", cells.email, required=True)),
-            "referent_nom": share(get("referent_nom", cells.free_text)),
+            "referent_nom": share(optional("referent_nom", cells.free_text)),
             "referent_telephone": share(referent_phone.e164) if referent_phone else None,
             "telephone": phone.e164 if phone else None,
             "telephone_mobile": bool(phone and phone.mobile),
-            "email": get("email", cells.email),
-            "consentement": bool(get("consentement", cells.flag)),
+            "email": optional("email", cells.email),
+            "consentement": bool(optional("consentement", cells.flag)),
             "besoin_logement": besoin_logement,
-            "date_entretien": get("date_entretien", cells.day_and_time),
-            "lieu_entretien": share(get("lieu_entretien", cells.free_text)),
-            "code_ml": share(get("code_ml", cells.code)),
-            "parcours": parcours,
-            "lieu_accueil_nom": share(get("lieu_accueil_nom", cells.free_text)),
-            "lieu_accueil_email": share(get("lieu_accueil_email", cells.email)),
+            "date_entretien": optional("date_entretien", cells.day_and_time),
+            "lieu_entretien": share(optional("lieu_entretien", cells.free_text)),
+            "code_ml": share(optional("code_ml", cells.code)),
+            "parcours": _pathway(fields, besoin_logement),
+            "lieu_accueil_nom": share(optional("lieu_accueil_nom", cells.free_text)),
+            "lieu_accueil_email": share(optional("lieu_accueil_email", cells.email)),
         }
+
+
+def _pathway(fields: cells.RowFields, besoin_logement: bool) -> dict[str, str]:
+    parcours = {}
+    for part in PATHWAY_PARTS:
+        state = fields.optional(f"parcours_{part}", cells.pathway_state)
+        if state is not None:
+            parcours[part] = state
+    if besoin_logement and not fields.has("parcours_logement"):
+        parcours["logement"] = "a_traiter"
+    return parcours

@@ -28,6 +28,20 @@ class RowError:
 
 
 @dataclass(frozen=True)
+class RowWarning:
+    """Something kept despite a problem: a bad optional value dropped (the row is kept), or a
+    remark on the file as a whole (``row`` and ``column`` None)."""
+
+    row: int | None
+    column: str | None
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class YouthRecord:
     """A validated, normalised roster row."""
 

@@ -13,9 +13,10 @@ from datetime import date, datetime
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import clock, runs
+from chalicelib.alerts import raising
 from chalicelib.directory.store import DirectorySnapshot
 from chalicelib.observability import emit, logger
-from chalicelib.referrals import alerts, factory, invitations, lifecycle, snapshot
+from chalicelib.referrals import factory, invitations, lifecycle, snapshot
 from chalicelib.roster.record import YouthRecord
 from chalicelib.routing.rules import NoRoute, Route, route_habitat_jeunes, route_mission_locale
 from chalicelib.scheduling import rules
@@ -65,22 +66,19 @@ def process(
     for action in rules.actions(record, scheduled, policy, today, directory=version):
         if action.due > today:
             continue
-        route = _route(action.kind, record, scheduled, directory)
+        route = route_for(action.kind, record, scheduled, directory)
         if isinstance(route, NoRoute):
-            alerts.no_partner(department, record, action.kind, route, now)
+            raising.no_partner(department.code, record, action.kind, route, now, directory)
             scheduled.setdefault("blocked", {})[action.kind] = {
                 "reason": route.reason,
                 "inputs": rules.routing_inputs(record, action.kind),
                 "directory": version,
             }
-            # every (reason, inputs) alerted, so that an erasure finds each alert (followup.erasure)
-            alerted = scheduled.setdefault("alerted", {}).setdefault(action.kind, [])
-            if [route.reason, rules.routing_inputs(record, action.kind)] not in alerted:
-                alerted.append([route.reason, rules.routing_inputs(record, action.kind)])
             emit("NoPartnerFound", 1, department=department.code)
             counts["no_partner"] += 1
             continue
-        (scheduled.get("blocked") or {}).pop(action.kind, None)
+        if (scheduled.get("blocked") or {}).pop(action.kind, None) is not None:
+            raising.routed(department.code, record.id_externe, action.kind, now)
         commune = directory.coverage(record.code_commune)
         view = snapshot.build(
             record,
@@ -114,15 +112,17 @@ def process(
     return counts
 
 
-def _route(
+def route_for(
     kind: str, record: YouthRecord, scheduled: dict, directory: DirectorySnapshot
 ) -> Route | NoRoute:
     excluded = frozenset((scheduled.get("excluded") or {}).get(kind, []))
     if kind == rules.HABITAT_JEUNES:
         return route_habitat_jeunes(record.code_commune, directory, exclude=excluded)
     ml_excluded = frozenset((scheduled.get("excluded") or {}).get(rules.MISSION_LOCALE, []))
+    # the department's choice in the console stands in for the roster's code_ml
+    chosen = (scheduled.get("chosen") or {}).get(rules.MISSION_LOCALE)
     return route_mission_locale(
-        record.code_commune, record.code_ml, directory, exclude=excluded | ml_excluded
+        record.code_commune, record.code_ml or chosen, directory, exclude=excluded | ml_excluded
     )
 
 

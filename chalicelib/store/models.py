@@ -17,6 +17,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.store.base import table_meta
+from chalicelib.store.console import ConsoleItem
 
 
 def _index_meta(name: str) -> type:
@@ -28,6 +29,7 @@ class Department(Model):
     code = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     contact_email = UnicodeAttribute()
+    contact_phone = UnicodeAttribute(null=True)  # E.164; shown to partners with the email
     timezone = UnicodeAttribute()
     ml_lead_days = NumberAttribute(default=30)
     hj_lead_days = NumberAttribute(default=183)
@@ -37,6 +39,7 @@ class Department(Model):
     retention_months = NumberAttribute(default=24)
     key_hash = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    column_mapping = MapAttribute(null=True)  # {their header: our column} (roster.columns)
 
 
 class ApiKey(Model):
@@ -201,12 +204,58 @@ class Upload(Model):
     status = UnicodeAttribute(default="waiting")
     mode = UnicodeAttribute(default="strict")
     dry_run = BooleanAttribute(default=False)
+    confirm_exits = BooleanAttribute(default=False)
+    claim_id = UnicodeAttribute(null=True)  # the run that took it (a Lambda retry has the same)
+    claimed_at = UnicodeAttribute(null=True)  # when (a dead run's claim is taken after a lease)
     rows_total = NumberAttribute(default=0)
     rows_done = NumberAttribute(default=0)
     report = MapAttribute(null=True)
     actor = UnicodeAttribute()
     created_at = UnicodeAttribute()
     expires_at = TTLAttribute(null=True)
+
+
+class OpenAlertsIndex(GlobalSecondaryIndex):
+    """Open alerts of a department, oldest first (``open_since`` is removed on close)."""
+
+    Meta = _index_meta("open-index")
+    department = UnicodeAttribute(hash_key=True)
+    open_since = UnicodeAttribute(range_key=True)
+
+
+class DigestDueIndex(GlobalSecondaryIndex):
+    """Alerts not yet included in a digest (``digest_due`` is removed once they are)."""
+
+    Meta = _index_meta("digest-index")
+    department = UnicodeAttribute(hash_key=True)
+    digest_due = UnicodeAttribute(range_key=True)
+
+
+class Alert(Model):
+    """Something a department must know or act on; one per (department, kind, subject).
+
+    ``alert_id`` is opaque (it appears in console links); transitions are in ``store.alerts``."""
+
+    Meta = table_meta("alerts")
+    department = UnicodeAttribute(hash_key=True)
+    alert_id = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()  # domain.alerts.AlertKind
+    state = UnicodeAttribute()  # domain.alerts.AlertState
+    fingerprint = UnicodeAttribute(default="")  # what was alerted: a change raises it again
+    id_externe = UnicodeAttribute(null=True)
+    referral_id = UnicodeAttribute(null=True)
+    details = MapAttribute(default=dict)  # what the digest and the console show
+    raised_at = UnicodeAttribute()
+    open_since = UnicodeAttribute(null=True)
+    digest_due = UnicodeAttribute(null=True)
+    digested_at = UnicodeAttribute(null=True)
+    digest_id = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_by = UnicodeAttribute(null=True)  # an agent's email or "relais"
+    closed_action = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    open_index = OpenAlertsIndex()
+    digest_index = DigestDueIndex()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (
@@ -218,4 +267,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     DirectoryItem,
     AuditEvent,
     Upload,
+    ConsoleItem,
+    Alert,
 )

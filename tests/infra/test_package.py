@@ -37,12 +37,13 @@ FUNCTIONS = {
     "dispatch": "Dispatch",
     "followups": "Followups",
     "weekly_digest": "WeeklyDigest",
+    "alert_digest": "AlertDigest",
     "roster_upload_received": "RosterUploadReceived",
     "ses_events": "SesEvents",
     "job_worker": "JobWorker",
     "send_worker": "SendWorker",
 }
-SCHEDULED = ("DailyScan", "Dispatch", "Followups", "WeeklyDigest")
+SCHEDULED = ("DailyScan", "Dispatch", "Followups", "WeeklyDigest", "AlertDigest")
 
 
 def _tool(name: str) -> str:

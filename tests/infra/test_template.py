@@ -37,8 +37,10 @@ MODEL_NAMES = (
     "DirectoryItem",
     "AuditEvent",
     "Upload",
+    "ConsoleItem",
+    "Alert",
 )
-NO_SCAN_TABLES = ("youths", "referrals", "messages")
+NO_SCAN_TABLES = ("youths", "referrals", "messages", "alerts")
 AUDIT_FORBIDDEN = (
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
@@ -340,8 +342,16 @@ def test_upload_bucket_is_private_encrypted_and_short_lived(template: dict) -> N
     assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
     assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
     expiry = [r for r in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r]
-    assert [(r["Prefix"], r["ExpirationInDays"]) for r in expiry] == [("uploads/", 3)]
-    assert [c["AllowedMethods"] for c in bucket["CorsConfiguration"]["CorsRules"]] == [["PUT"]]
+    # uploads 3 days; the console's staged imports and exports (personal data) 1 day
+    assert [(r["Prefix"], r["ExpirationInDays"]) for r in expiry] == [
+        ("uploads/", 3),
+        ("console/", 1),
+        ("exports/", 1),
+    ]
+    # the presigned PUT of the API and the presigned POST of the console's script
+    assert [c["AllowedMethods"] for c in bucket["CorsConfiguration"]["CorsRules"]] == [
+        ["PUT", "POST"]
+    ]
     policy = template["Resources"]["UploadBucketPolicy"]["Properties"]["PolicyDocument"]
     assert any(
         s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": False}}

@@ -114,7 +114,8 @@ def test_a_hard_bounce_without_another_channel_makes_the_referral_undeliverable(
     timeline.jobs(now=SENT_AT + timedelta(days=8))
     (alert,) = timeline.new_messages()
     assert alert["to"] == DEPARTMENT
-    assert alert["subject"].startswith("Message non distribué")
+    assert alert["subject"].endswith("1 alerte à traiter au 04/03/2031")
+    assert "MESSAGES NON DISTRIBUÉS (1)" in alert["text"]
     history = [h["status"] for h in Referral.get(referral).history]
     assert history == ["pending", "sent", "undeliverable"]
 

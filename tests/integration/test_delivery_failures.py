@@ -77,7 +77,8 @@ def test_an_invalid_number_of_an_sms_only_partner_makes_the_referral_undeliverab
     # Then nothing reached the partner, the referral is undeliverable, the department alerted once
     (alert,) = timeline.new_messages()
     assert alert["to"] == t.contact_of("974")
-    assert alert["subject"].startswith("Message non distribué")
+    assert alert["subject"].endswith("1 alerte à traiter au 04/03/2031")
+    assert "MESSAGES NON DISTRIBUÉS (1)" in alert["text"]
     message = initial_message("SMSONLY", "974")
     assert (message.status, message.last_error) == ("undeliverable", "InvalidParameter")
     assert Referral.get(message.referral_id).status == "undeliverable"
@@ -111,7 +112,8 @@ def test_transient_errors_are_retried_at_most_max_attempts_times_then_the_referr
     assert Referral.get(message.referral_id).status == "failed"
     (alert,) = timeline.new_messages()
     assert alert["to"] == t.contact_of("59")
-    assert alert["subject"].startswith("Échec d'envoi")
+    assert alert["subject"].endswith("1 alerte à traiter au 04/03/2031")
+    assert "ENVOIS EN ÉCHEC (1)" in alert["text"]
     calls = proxy.tally.summary()["by_operation"]["ses:SendRawEmail"]
     failing = MAX_ATTEMPTS * BOTO_ATTEMPTS
-    assert calls == {"calls": failing + 1, "failures": failing}  # + the alert, delivered
+    assert calls == {"calls": failing + 1, "failures": failing}  # + the digest, delivered

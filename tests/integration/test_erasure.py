@@ -94,7 +94,8 @@ def test_no_table_holds_any_personal_value_of_an_erased_youth_and_the_audit_coun
     assert len(values) >= 10
     # Given the youth's data spread over youths, referrals and messages
     spread = leaks(values)
-    assert {"relais-dev-youths", "relais-dev-referrals", "relais-dev-messages"} <= set(spread)
+    tables = ("youths", "referrals", "messages", "alerts")
+    assert {f"relais-dev-{table}" for table in tables} <= set(spread)
     assert len(list(Message.scan())) >= 10
     # When the department erases the youth
     answer = world.delete(fw.youth_path("EFF-1"))

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from chalicelib import clock, jobs
-from chalicelib.pathway import digest
 from chalicelib.reports.indicators import YouthFacts, add_months, department_report
 from chalicelib.store.base import parse_iso, utcnow
 from chalicelib.store.models import Youth

@@ -1,6 +1,9 @@
 """Follow-ups of a sent referral (SPEC §6): one reminder at D+7, one escalation at D+14, none once
 the partner answered; ``non_competent`` sends the referral to the next competent partner.
 
+Every answer reaches the department in its daily alert digest (SPEC §6 "the department hears every
+answer"); the escalation email goes to the referent alone, the department reads it in its digest.
+
 Time travel with ``jobs run --today`` (10:00 in Paris): the referral goes out on Tuesday
 4 March 2031, so D+7 is 11 March and D+14 is 18 March.
 """
@@ -12,6 +15,7 @@ from datetime import date, datetime
 import pytest
 
 from chalicelib import clock
+from chalicelib.store import alerts
 from chalicelib.store.models import Referral
 from tests.integration import support as s
 from tests.reliability import timeline as t
@@ -63,7 +67,7 @@ def test_without_an_answer_the_partner_gets_one_reminder_on_day_7_with_the_same_
     assert Referral.get(sent).status == "sent"
 
 
-def test_without_an_answer_the_referent_and_the_department_are_alerted_once_on_day_14(
+def test_without_an_answer_the_referent_is_emailed_and_the_department_alerted_once_on_day_14(
     timeline, sent
 ):
     timeline.jobs(today=date(2031, 3, 11))
@@ -74,26 +78,41 @@ def test_without_an_answer_the_referent_and_the_department_are_alerted_once_on_d
     timeline.jobs(today=date(2031, 3, 18))
     timeline.jobs(today=date(2031, 3, 19))
     timeline.jobs(today=date(2031, 4, 18))
-    # Then one escalation email reached the youth's referent and the department's contact
-    (escalation,) = timeline.new_messages()
+    # Then the referent got its own escalation email, the department one digest line
+    by_recipient = {m["to"]: m for m in timeline.new_messages()}
+    assert len(by_recipient) == 2
+    escalation, digest = by_recipient["referent.follow@cd59.example.fr"], by_recipient[DEPARTMENT]
     assert escalation["subject"].startswith("Sans réponse depuis le 04/03/2031")
-    recipients = {address.strip() for address in escalation["to"].split(",")}
-    assert recipients == {DEPARTMENT, "referent.follow@cd59.example.fr"}
+    assert escalation["to"] == "referent.follow@cd59.example.fr"
     assert escalation["ack_url"] is None  # the referent gets no partner link
+    assert digest["to"] == DEPARTMENT
+    assert digest["subject"] == "Relais ASE – Nord (59) : 1 alerte à traiter au 18/03/2031"
+    assert "ORIENTATIONS RESTÉES SANS RÉPONSE (1)" in digest["text"]
     referral = Referral.get(sent)
     assert referral.status == "escalated"
     assert [h["status"] for h in referral.history] == ["pending", "sent", "reminder", "escalated"]
-    # And the partner can still answer
-    assert timeline.answer(sent, "accepte", at(date(2031, 3, 20))) == 200
+    (escalated,) = alerts.list_open("59")
+    assert escalated.kind == "escalated" and escalated.referral_id == sent
+    # And the partner can still answer, which closes the alert and reaches the next digest
+    assert timeline.answer(sent, "accepte", at(date(2031, 4, 20))) == 200
     assert Referral.get(sent).status == "acknowledged"
+    timeline.jobs(today=date(2031, 4, 20))
+    (accepted,) = timeline.new_messages()
+    assert accepted["subject"] == "Relais ASE – Nord (59) : 1 orientation acceptée au 20/04/2031"
+    assert alerts.list_open("59") == []
 
 
 @pytest.mark.parametrize("reponse", ["accepte", "refuse"])
-def test_an_answer_before_day_7_stops_every_follow_up(timeline, sent, reponse):
+def test_an_answer_before_day_7_stops_every_follow_up_and_reaches_the_department_once(
+    timeline, sent, reponse
+):
     assert timeline.answer(sent, reponse, at(date(2031, 3, 6))) == 200
-    for day in (date(2031, 3, 11), date(2031, 3, 18), date(2031, 4, 30)):
+    for day in (date(2031, 3, 6), date(2031, 3, 11), date(2031, 3, 18), date(2031, 4, 30)):
         timeline.jobs(today=day)
-    assert timeline.new_messages() == []
+    (digest,) = timeline.new_messages()
+    assert digest["to"] == DEPARTMENT
+    section = {"accepte": "ORIENTATIONS ACCEPTÉES (1)", "refuse": "ORIENTATIONS REFUSÉES (1)"}
+    assert section[reponse] in digest["text"]
     assert Referral.get(sent).status == {"accepte": "acknowledged", "refuse": "declined"}[reponse]
 
 
@@ -105,12 +124,15 @@ def test_a_mission_locale_that_is_not_competent_is_redirected_and_the_department
     assert timeline.answer(sent, "non_competent", at(date(2031, 3, 5)), **motif) == 200
     assert Referral.get(sent).status == "redirected"
     # Then the next jobs tell the department, once, to reassign: no other mission locale
-    # covers Lille, which the no-partner alert says too
+    # covers Lille, which its one digest line says (no second "no partner" line)
     timeline.jobs(today=date(2031, 3, 5))
     timeline.jobs(today=date(2031, 3, 6))
-    messages = timeline.new_messages()
-    assert {m["to"] for m in messages} == {DEPARTMENT}
-    assert sorted(subjects(messages)) == ["Aucun partenaire compétent", "Réorientation à faire"]
+    (digest,) = timeline.new_messages()
+    assert digest["to"] == DEPARTMENT
+    assert digest["subject"] == "Relais ASE – Nord (59) : 1 alerte à traiter au 05/03/2031"
+    assert "Aucun autre partenaire ne couvre Lille" in digest["text"]
+    assert "Hors de notre territoire" in digest["text"]
+    assert "SANS PARTENAIRE" not in digest["text"]
     assert [r.partner_id for r in t.referrals_of("FOLLOW")] == ["ML59A"]
     assert Referral.get(sent).status == "redirected"
     # And the mission locale gets no reminder about a referral it declined as not competent
@@ -130,8 +152,8 @@ def test_a_residence_that_is_not_competent_hands_over_to_the_departmental_contac
     timeline.jobs(today=date(2031, 3, 5))
     # Then the department is alerted and the departmental contact receives a new referral
     messages = timeline.new_messages()
-    alerts = [m for m in messages if m["to"] == DEPARTMENT]
-    assert subjects(alerts) == ["Réorientation à faire"]
+    (digest,) = [m for m in messages if m["to"] == DEPARTMENT]
+    assert "Relais ASE a transmis l'orientation à UDHAJ du Nord" in digest["text"]
     (handover,) = [m for m in messages if m["to"] == t.PARTNER_EMAIL["UDHAJ59"]]
     departmental = t.referral_id("HOUSED", "habitat_jeunes", "UDHAJ59")
     assert handover["ack_url"] == t.ack_link(departmental)

@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib import clock
 from chalicelib.scheduling.rules import BLOCKED
+from chalicelib.store import alerts
 from tests.integration import support as s
 from tests.reliability import timeline as t
 
@@ -36,21 +37,29 @@ def test_a_shared_commune_alerts_the_department_once_then_refers_once_code_ml_is
     timeline.jobs(today=date(2031, 3, 5))
     timeline.roster("59", [shared], at(date(2031, 3, 5)))
     timeline.jobs(today=date(2031, 3, 6))
-    # Then the department heard of it exactly once, and no partner was written to
-    (alert,) = timeline.new_messages()
-    assert alert["to"] == DEPARTMENT
-    assert alert["subject"].startswith("Aucun partenaire compétent")
-    assert alert["ack_url"] is None
+    # Then the department heard of it exactly once (one digest line naming the commune and the
+    # candidates), and no partner was written to
+    (digest,) = timeline.new_messages()
+    assert digest["to"] == DEPARTMENT
+    assert digest["subject"] == "Relais ASE – Nord (59) : 1 alerte à traiter au 04/03/2031"
+    assert digest["ack_url"] is None
+    for part in (digest["text"], digest["html"]):
+        assert "Tourcoing est couverte par plusieurs missions locales" in part
+        assert "Mission locale de Lille (code ML59A)" in part
+        assert "Mission locale de Roubaix (code ML59B)" in part
+        assert "code_ml" not in part
     assert t.referrals_of("SHARED") == []
     assert t.youth_item("SHARED").due_at == BLOCKED
     # When the next roster names the mission locale of Roubaix
     timeline.roster("59", [{**shared, "code_ml": "ML59B"}], at(date(2031, 3, 7)))
     timeline.jobs(today=date(2031, 3, 7))
     timeline.jobs(today=date(2031, 3, 8))
-    # Then that mission locale receives the referral, once, and the department nothing more
+    # Then that mission locale receives the referral, once, the department nothing more, and
+    # the alert is closed (nothing left to do)
     (referral_email,) = timeline.new_messages()
     assert referral_email["to"] == t.PARTNER_EMAIL["ML59B"]
     referral = t.referral_id("SHARED", "mission_locale", "ML59B")
     assert referral_email["ack_url"] == t.ack_link(referral)
     assert [(r.partner_id, r.status) for r in t.referrals_of("SHARED")] == [("ML59B", "sent")]
     assert t.youth_item("SHARED").due_at is None
+    assert alerts.list_open("59") == []

@@ -3,15 +3,16 @@ looks up. Pure: stand-in items, no storage."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
+from chalicelib.alerts import raising
+from chalicelib.domain.alerts import AlertKind
 from chalicelib.followup import erasure, views
 from chalicelib.pathway import placement
-from chalicelib.referrals import alerts, ids, invitations
-from chalicelib.routing.rules import REASONS, Route
+from chalicelib.referrals import followups, ids, invitations
+from chalicelib.routing.rules import Route
 from chalicelib.scheduling.rules import BLOCKED
-from chalicelib.store.models import Department
+from chalicelib.store import alerts as store_alerts
 
 RECORD = {
     "id_externe": "A-1",
@@ -120,28 +121,19 @@ def test_erasure_looks_up_every_message_a_referral_can_have():
     assert expected <= found
 
 
-def test_erasure_finds_the_alerts_the_department_received_about_a_referral():
-    department = Department("59", name="Nord", contact_email="ase@cd59.example.fr")
-    now = datetime(2026, 1, 15, tzinfo=UTC)
-    first = ids.message_id("ref_1", "initial")
-    queued = [
-        alerts.alert_message(department, "escalation", ("ref_1",), {}, now).message_id,
-        alerts.alert_message(department, "alert_redirected", ("ref_1",), {}, now).message_id,
-        alerts.alert_message(department, "alert_undeliverable", (first,), {}, now).message_id,
-        alerts.alert_message(department, "alert_failed", (first,), {}, now).message_id,
-    ]
-    assert set(queued) <= set(erasure.referral_message_ids("59", "ref_1", 0))
+def test_erasure_finds_the_escalation_email_the_referent_received_about_a_referral():
+    found = erasure.referral_message_ids("59", "ref_1", 0)
+    assert followups.escalation_message_id("59", "ref_1") in found
 
 
-def test_erasure_tries_each_kind_and_reason_for_every_routing_input_the_youth_had():
-    department = Department("59", name="Nord", contact_email="ase@cd59.example.fr")
-    now = datetime(2026, 1, 15, tzinfo=UTC)
-    found = erasure.no_partner_ids("59", "A-1", {"mission_locale": {"59599|", "59599|ML59A"}})
-    assert len(found) == 2 * len(REASONS)
-    for reason in REASONS:
-        key = ("A-1", "mission_locale", reason, "59599|")
-        queued = alerts.alert_message(department, "alert_no_partner", key, {}, now)
-        assert queued.message_id in found
+def test_erasure_looks_up_every_alert_a_youth_can_have():
+    referral = SimpleNamespace(referral_id="ref_1")
+    found = set(erasure.alert_ids("59", "A-1", [referral]))
+    for kind in ("mission_locale", "habitat_jeunes", "entretien"):
+        subject = raising.no_partner_subject("A-1", kind)
+        assert store_alerts.alert_id("59", AlertKind.NO_PARTNER, subject) in found
+    for alert_kind in AlertKind:
+        assert store_alerts.alert_id("59", alert_kind, "ref_1") in found
 
 
 def _route() -> Route:

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.alerts import digest
+from chalicelib.delivery.compose import template_context
 from chalicelib.messages import (
     KIND_LABELS,
     RenderedEmail,
     render_email,
 )
 from chalicelib.messages.environment import environment
+from tests.support import alerts as sample_alerts
 
 XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 ACK_URL = "https://relais-ase.example.fr/ack/q3Xv9kZ2m0bB7yT1aP4sW8dF6gH5jK0lL2nM4pR6tU8"
@@ -26,10 +29,7 @@ EMAILS_WITH_LINK = (
 EMAILS_WITHOUT_LINK = (
     "entretien_cancel",
     "escalation",
-    "alert_no_partner",
-    "alert_undeliverable",
-    "alert_failed",
-    "alert_redirected",
+    "alert_digest",
     "placement_info",
     "risk_digest",
 )
@@ -120,9 +120,6 @@ def email_context(name: str, variant: str = "full") -> dict:
     kind = "habitat_jeunes" if name == "referral_habitat_jeunes" else "mission_locale"
     base = {"department": department(), "youth": youth, "partner": partner(kind)}
     link = {"ack_url": ACK_URL, "expires_on": date(2026, 7, 1)}
-    alert = {"kind_label": KIND_LABELS["mission_locale"]}
-    if full:
-        alert["id_externe"] = "D-2024-00123"
     extras: dict[str, dict] = {
         "referral_mission_locale": link,
         "referral_habitat_jeunes": link,
@@ -138,19 +135,11 @@ def email_context(name: str, variant: str = "full") -> dict:
             "referral": {"kind_label": KIND_LABELS[kind], "sent_on": date(2026, 4, 1)},
             **({"id_externe": "D-2024-00123"} if full else {}),
         },
-        "alert_no_partner": {
-            **alert,
-            "id_externe": "D-2024-00123",
-            "reason": "Commune partagée entre plusieurs missions locales",
-        },
-        "alert_undeliverable": {**alert, **({"channel": "email"} if full else {})},
-        "alert_failed": alert,
-        "alert_redirected": {
-            **alert,
-            **({"motif": "Hors territoire", "commentaire": "Voir ML de Roubaix"} if full else {}),
-        },
         "placement_info": {},
     }
+    if name == "alert_digest":
+        alerts = sample_alerts.one_of_each()
+        return digest_context(alerts if full else alerts[:1])
     if name == "risk_digest":
         return {
             "department": department(),
@@ -174,6 +163,12 @@ def email_context(name: str, variant: str = "full") -> dict:
             ][: 2 if full else 1],
         }
     return {**base, **extras[name]}
+
+
+def digest_context(alerts: list) -> dict:
+    """The digest's context as the job stores it, then as dispatch hands it to the templates."""
+    stored = digest.context(sample_alerts.department(), alerts, [], date(2026, 11, 30))
+    return template_context(stored, sample_alerts.RAISED)
 
 
 def poison(value: object, payload: str) -> object:
@@ -247,7 +242,7 @@ def test_no_subject_names_a_youth_or_a_file_number(name: str, variant: str) -> N
     subject = render_email(name, context).subject
     youths = [context["youth"]] if "youth" in context else context["items"]
     for youth in youths:
-        assert youth["prenom"] not in subject
+        assert youth.get("prenom", "Maëlys") not in subject
         assert youth.get("telephone") is None or youth["telephone"] not in subject
     assert "D-2024-00123" not in subject and "D-1" not in subject
 
@@ -305,9 +300,9 @@ def test_the_reminder_recalls_when_the_referral_was_sent() -> None:
     assert "01/04/2026" in email.text and email.subject.startswith("Rappel")
 
 
-def test_the_redirection_alert_gives_the_partners_reason() -> None:
-    email = render_email("alert_redirected", email_context("alert_redirected"))
-    assert "Hors territoire" in email.text and "Voir ML de Roubaix" in email.html
+def test_the_alert_digest_gives_the_partners_reason_for_a_refusal() -> None:
+    email = render_email("alert_digest", email_context("alert_digest"))
+    assert "Hors territoire" in email.text and "Voir la mission locale de Roubaix" in email.html
     assert "D-2024-00123" in email.text
 
 

@@ -86,7 +86,7 @@ def test_a_blank_pathway_cell_is_unknown_not_rejected(blank):
 
 
 @pytest.mark.parametrize("bad", ["oui", "1", "fait", "traité", "en attente", "à faire"])
-def test_a_value_outside_the_three_states_rejects_its_row_with_its_number_and_column(bad):
+def test_a_value_outside_the_three_states_is_unknown_with_a_warning_naming_row_and_column(bad):
     # Given three rows, the second (spreadsheet row 3) with an unexpected accompagnement state
     rows = [
         youth_row(id_externe="P-1", parcours_accompagnement="en cours"),
@@ -95,13 +95,15 @@ def test_a_value_outside_the_three_states_rejects_its_row_with_its_number_and_co
     ]
     # When the file is parsed
     result = parse_roster(roster_csv(rows), department="59", today=TODAY)
-    # Then only that row is rejected, naming row 3, the column and the code, in French
-    assert [r.id_externe for r in result.records] == ["P-1", "P-3"]
-    (error,) = result.rejected
-    assert (error.row, error.id_externe, error.column, error.code) == (
+    # Then every row is kept (SPEC §5.1: an optional value never rejects), that part unknown,
+    # and a warning names row 3, the column and the code, in French
+    assert [r.id_externe for r in result.records] == ["P-1", "P-2", "P-3"]
+    assert result.records[1].parcours == {}
+    assert result.rejected == []
+    (warning,) = result.warnings
+    assert (warning.row, warning.column, warning.code) == (
         3,
-        "P-2",
         "parcours_accompagnement",
         "invalid_pathway",
     )
-    assert "à traiter" in error.message and bad not in error.message
+    assert "à traiter" in warning.message and bad not in warning.message

@@ -36,6 +36,24 @@ def errors_of(**cells: object) -> list[tuple[str, str]]:
     return [(error.column, error.code) for error in result.rejected]
 
 
+def kept_without(**cells: object) -> list[tuple[str, str]]:
+    """SPEC §5.1: a bad optional value never rejects its row. The row is kept without the value;
+    returns the row's warnings as (column, code), after checking they name row 2."""
+    result = parse(roster_csv([youth_row(**cells)]))
+    assert result.rejected == []
+    (record,) = result.records
+    for column in cells:
+        if column.startswith("parcours_"):
+            assert column.removeprefix("parcours_") not in record.parcours
+        elif column in ("consentement", "besoin_logement"):
+            assert getattr(record, column) is False
+        else:
+            assert getattr(record, column) is None
+    warned = [w for w in result.warnings if w.row is not None]
+    assert all(w.row == 2 and "la ligne est gardée" in w.message for w in warned)
+    return [(w.column, w.code) for w in warned]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -163,14 +181,17 @@ def test_bad_commune_codes_are_rejected(raw, code):
     assert errors_of(code_commune=raw) == [("code_commune", code)]
 
 
-def test_commune_codes_that_are_also_postal_codes_are_kept_with_one_warning():
+def test_commune_codes_that_are_also_postal_codes_are_kept_with_a_warning_naming_the_other():
     rows = [youth_row(id_externe=f"A{n}", code_commune="13008") for n in range(3)]
     result = parse(roster_csv(rows))
     assert len(result.records) == 3
-    assert result.warnings == [
-        "3 ligne(s) (2, 3, 4) : code_commune qui est aussi un code postal de Marseille ; "
-        "vérifiez qu'il s'agit bien du code INSEE de la commune."
+    assert [(w.row, w.column, w.code) for w in result.warnings] == [
+        (row, "code_commune", "postal_code_note") for row in (2, 3, 4)
     ]
+    assert result.warnings[0].message == (
+        "Code INSEE qui est aussi un code postal de Marseille ; si c'est Marseille 8e, son code "
+        "INSEE est 13208. Vérifiez-le."
+    )
 
 
 @pytest.mark.parametrize(
@@ -191,13 +212,22 @@ def test_emails_are_trimmed_and_lowercased(raw, expected):
         ("referent_email", "a@b", "invalid_email"),
         ("referent_email", "a..b@cd59.fr", "invalid_email"),
         ("referent_email", "", "required"),
+    ],
+)
+def test_a_bad_referent_email_rejects_the_row(column, raw, code):
+    assert errors_of(**{column: raw}) == [(column, code)]
+
+
+@pytest.mark.parametrize(
+    ("column", "raw", "code"),
+    [
         ("email", "zoé@", "invalid_email"),
         ("email", "a" * 320 + "@x.fr", "too_long"),
         ("lieu_accueil_email", "foyer@", "invalid_email"),
     ],
 )
-def test_bad_emails_are_rejected(column, raw, code):
-    assert errors_of(**{column: raw}) == [(column, code)]
+def test_a_bad_optional_email_is_dropped_with_a_warning(column, raw, code):
+    assert kept_without(**{column: raw}) == [(column, code)]
 
 
 @pytest.mark.parametrize(
@@ -229,8 +259,8 @@ def test_flags_accept_the_usual_yes_and_no_spellings(raw, expected):
 
 
 @pytest.mark.parametrize("raw", ["peut-être", "2", "ok", "?"])
-def test_other_flag_values_are_rejected(raw):
-    assert errors_of(consentement=raw) == [("consentement", "invalid_flag")]
+def test_other_flag_values_mean_no_with_a_warning(raw):
+    assert kept_without(consentement=raw) == [("consentement", "invalid_flag")]
 
 
 def test_flags_default_to_no_when_their_columns_are_absent():
@@ -259,8 +289,17 @@ def test_phones_are_read_with_the_rosters_department(department, raw, expected, 
 
 
 @pytest.mark.parametrize("column", ["telephone", "referent_telephone"])
-def test_bad_phones_are_rejected(column):
-    assert errors_of(**{column: "06 12 34"}) == [(column, "invalid_phone")]
+def test_bad_phones_are_dropped_with_a_warning(column):
+    assert kept_without(**{column: "06 12 34"}) == [(column, "invalid_phone")]
+
+
+def test_an_unallocated_mayotte_mobile_keeps_the_youth_and_its_referral():
+    # issue 12: "0639 12 34 56" is not an allocated number; it used to reject the row
+    result = parse(roster_csv([youth_row(telephone="0639 12 34 56")]), "976")
+    (record,) = result.records
+    assert record.telephone is None
+    ((row, column, code),) = [(w.row, w.column, w.code) for w in result.warnings]
+    assert (row, column, code) == (2, "telephone", "invalid_phone")
 
 
 @pytest.mark.parametrize(
@@ -280,8 +319,8 @@ def test_the_interview_date_keeps_its_optional_time(raw, expected):
 
 
 @pytest.mark.parametrize("raw", ["12/03/2026 25:00", "12/03/2026 14:75", "bientôt", "12/03"])
-def test_bad_interview_dates_are_rejected(raw):
-    assert errors_of(date_entretien=raw) == [("date_entretien", "invalid_date")]
+def test_bad_interview_dates_are_dropped_with_a_warning(raw):
+    assert kept_without(date_entretien=raw) == [("date_entretien", "invalid_date")]
 
 
 @pytest.mark.parametrize(
@@ -308,11 +347,11 @@ def test_pathway_states_ignore_accents_case_spaces_and_hyphens(raw, state):
     assert set(record.parcours.values()) == {state} and len(record.parcours) == 6
 
 
-def test_an_empty_pathway_cell_is_unknown_and_a_bad_one_rejects_the_row():
+def test_an_empty_pathway_cell_is_unknown_and_a_bad_one_is_unknown_with_a_warning():
     assert one_record(parcours_sante="", parcours_droits="En cours").parcours == {
         "droits": "en_cours"
     }
-    assert errors_of(parcours_sante="fini") == [("parcours_sante", "invalid_pathway")]
+    assert kept_without(parcours_sante="fini") == [("parcours_sante", "invalid_pathway")]
 
 
 def test_housing_need_means_housing_to_handle_only_when_the_pathway_column_is_absent():
@@ -328,11 +367,27 @@ def test_housing_need_means_housing_to_handle_only_when_the_pathway_column_is_ab
     [
         ("id_externe", "X" * 65, "too_long"),
         ("id_externe", "A\x01B", "invalid_id"),
+        ("nom", "z" * 201, "too_long"),
+    ],
+)
+def test_overlong_or_control_character_required_cells_reject_the_row(column, raw, code):
+    assert errors_of(**{column: raw}) == [(column, code)]
+
+
+@pytest.mark.parametrize(
+    ("column", "raw", "code"),
+    [
         ("lieu_entretien", "y" * 201, "too_long"),
         ("lieu_accueil_nom", "Foyer\x07", "invalid_text"),
         ("code_ml", "M" * 33, "too_long"),
         ("referent_nom", "z" * 201, "too_long"),
     ],
 )
-def test_overlong_or_control_character_cells_are_rejected(column, raw, code):
-    assert errors_of(**{column: raw}) == [(column, code)]
+def test_overlong_or_control_character_optional_cells_are_dropped_with_a_warning(column, raw, code):
+    assert kept_without(**{column: raw}) == [(column, code)]
+
+
+def test_bidi_controls_and_invisible_characters_are_removed_from_free_text():
+    row = youth_row(lieu_accueil_nom="Foyer \u202eLes Tilleuls\u202c\u200b", nom="Le\u00adfèvre")
+    record = one_record_of(roster_csv([row], encoding="utf-8"))
+    assert (record.lieu_accueil_nom, record.nom) == ("Foyer Les Tilleuls", "Lefèvre")

@@ -70,7 +70,7 @@ def check(data: bytes, department: str, today: date = TODAY) -> RosterParse | No
         assert error.column in COLUMNS
         assert SNAKE.match(error.code)
         assert error.message and MARKER not in error.message
-    assert all(MARKER not in warning for warning in result.warnings)
+    assert all(MARKER not in warning.message for warning in result.warnings)
     ids = [record.id_externe for record in result.records]
     assert len(ids) == len(set(ids))
     assert not set(ids) & result.rejected_ids

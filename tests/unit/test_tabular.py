@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from chalicelib.errors import MissingColumnsError, UnreadableFileError
+from chalicelib.limits import FileLimitError
 from chalicelib.tabular import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -148,19 +149,30 @@ def test_an_xlsx_header_may_start_below_empty_rows():
     assert list(table.rows) == [(4, ["1", "Zoé"])]
 
 
-def test_an_xlsx_claiming_a_huge_dimension_is_read_by_its_real_cells():
-    # Given a workbook whose <dimension> says A1:XFD1048576 (some exporters write that)
+def _with_dimension(ref: bytes) -> bytes:
     source = table_xlsx(["id", "nom"], [["1", "Zoé"]])
     with zipfile.ZipFile(io.BytesIO(source)) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
     assert b'<dimension ref="A1:B2" />' in files[sheet]
-    files[sheet] = files[sheet].replace(b"A1:B2", b"A1:XFD1048576")
-    # When it is read
-    table = read_table(_zip(files))
-    # Then rows are not padded to 16,384 columns nor a million rows
+    files[sheet] = files[sheet].replace(b"A1:B2", ref)
+    return _zip(files)
+
+
+def test_an_xlsx_claiming_thousands_of_columns_is_read_by_its_real_cells():
+    # Given a workbook whose <dimension> says A1:XFD3 (a stale width some exporters write)
+    table = read_table(_with_dimension(b"A1:XFD3"))
+    # Then rows are not padded to 16,384 columns
     assert table.headers == ["id", "nom"]
     assert list(table.rows) == [(2, ["1", "Zoé"])]
+
+
+def test_an_xlsx_declaring_rows_beyond_the_limit_is_refused_before_it_is_read():
+    # SPEC §5.1 (limits): a sheet that declares rows beyond 100,000 is refused, not read
+    with pytest.raises(FileLimitError) as caught:
+        read_table(_with_dimension(b"A1:XFD1048576"))
+    assert (caught.value.status, caught.value.code) == (413, "too_many_rows")
+    assert "100 000 lignes" in caught.value.message
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -275,11 +287,13 @@ def test_columns_map_by_canonical_name_first_then_synonyms_one_header_each(heade
     assert map_columns(headers, ROSTER_SPEC, ("id_externe", "date_naissance")) == expected
 
 
-def test_all_missing_required_columns_are_reported_at_once_by_canonical_name():
+def test_all_missing_required_columns_are_reported_at_once_with_the_headers_they_accept():
     with pytest.raises(MissingColumnsError) as caught:
         map_columns(["Courriel", "Divers"], ROSTER_SPEC, ("id_externe", "date_naissance", "email"))
     assert caught.value.columns == ["id_externe", "date_naissance"]
-    assert "id_externe, date_naissance" in caught.value.message
+    message = caught.value.message
+    assert message.startswith("Colonnes obligatoires absentes : Identifiant (en-têtes acceptés")
+    assert "« N° dossier »" in message and "« Né(e) le »" in message
     assert caught.value.code == "missing_columns"
 
 

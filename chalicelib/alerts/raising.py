@@ -1,0 +1,213 @@
+"""Where the workflows tell the department something: each call raises (or closes) one alert.
+
+No email is sent from here: the department hears of every alert in its next daily digest and
+sees the open ones in the console. Subjects make each alert once: a referral for the answer,
+delivery and escalation alerts; (youth, kind) for ``no_partner``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.directory.entries import CoverageEntry
+from chalicelib.domain.alerts import CLOSED_PARTNER_ANSWERED, CLOSED_ROUTED, AlertKind
+from chalicelib.referrals.snapshot import initiale
+from chalicelib.roster.record import YouthRecord
+from chalicelib.routing.rules import (
+    PARTENAIRE_EXCLU,
+    DirectoryView,
+    NoRoute,
+    city_of_arrondissement,
+)
+from chalicelib.scheduling import rules
+from chalicelib.store import alerts as store
+from chalicelib.store.models import Referral
+
+SYSTEM = "relais"
+ANSWER_ALERTS = {
+    "acknowledged": AlertKind.ACCEPTED,
+    "declined": AlertKind.REFUSED,
+    "redirected": AlertKind.REDIRECTED,
+}
+
+
+def no_partner_subject(id_externe: str, kind: str) -> str:
+    return f"{id_externe}|{kind}"
+
+
+def youth_details(youth: dict) -> dict:
+    """How an alert names a youth to its own department (file number, first name, initial)."""
+    keys = ("id_externe", "prenom", "initiale", "majority_date", "commune_code", "commune_nom")
+    return {key: youth.get(key) for key in keys}
+
+
+def no_partner(
+    department: str,
+    record: YouthRecord,
+    kind: str,
+    route: NoRoute,
+    now: datetime,
+    directory: DirectoryView,
+) -> bool:
+    """No competent partner for a due referral. After a ``non_competent`` answer the
+    ``redirected`` alert already says it (with the partner's answer): no second line."""
+    if route.reason == PARTENAIRE_EXCLU:
+        return False
+    entry = coverage_of(record.code_commune, directory)
+    youth = {
+        "id_externe": record.id_externe,
+        "prenom": record.prenom,
+        "initiale": initiale(record.nom),
+        "majority_date": rules.majority_date(record.date_naissance).isoformat(),
+        "commune_code": record.code_commune,
+        "commune_nom": entry.nom_commune if entry else None,
+    }
+    details = {
+        "youth": youth_details(youth),
+        "referral_kind": kind,
+        "reason": route.reason,
+        "code_ml": record.code_ml or None,
+        "candidates": candidates(entry, directory) if kind != rules.HABITAT_JEUNES else [],
+    }
+    return store.raise_alert(
+        department,
+        AlertKind.NO_PARTNER,
+        no_partner_subject(record.id_externe, kind),
+        now,
+        details=details,
+        fingerprint=f"{route.reason}|{rules.routing_inputs(record, kind)}",
+        id_externe=record.id_externe,
+    )
+
+
+def routed(department: str, id_externe: str, kind: str, now: datetime) -> bool:
+    """A youth once without partner now has one: its ``no_partner`` alert has nothing left."""
+    subject = no_partner_subject(id_externe, kind)
+    return store.close_subject(
+        department, AlertKind.NO_PARTNER, subject, now, by=SYSTEM, action=CLOSED_ROUTED
+    )
+
+
+def coverage_of(code_commune: str, directory: DirectoryView) -> CoverageEntry | None:
+    entry = directory.coverage(code_commune)
+    city = city_of_arrondissement(code_commune)
+    if entry is None and city is not None:
+        entry = directory.coverage(city)
+    return entry
+
+
+def candidates(entry: CoverageEntry | None, directory: DirectoryView) -> list[dict]:
+    """The missions locales the coverage names for the commune, with their names."""
+    if entry is None:
+        return []
+    found = []
+    for code in dict.fromkeys(entry.code_mls):
+        mission_locale = directory.mission_locale(code)
+        found.append({"code": code, "nom": mission_locale.nom if mission_locale else None})
+    return found
+
+
+def answered(referral: Referral, now: datetime, *, rerouted_to: str | None = None) -> bool:
+    """A partner answered: the answer goes to the digest (``accepted`` as a summary line); an
+    escalation waiting for that answer, and an earlier answer's alert, have nothing left."""
+    kind = ANSWER_ALERTS.get(referral.status)
+    if kind is None:
+        return False
+    snapshot = referral.snapshot.as_dict()
+    answer = referral.answer.as_dict() if referral.answer else {}
+    details = {
+        **_referral_details(referral, snapshot),
+        "answer": {key: answer.get(key) for key in ANSWER_KEYS},
+        "rerouted_to": rerouted_to,
+    }
+    for other in (AlertKind.ESCALATED, *ANSWER_ALERTS.values()):
+        if other is not kind:
+            store.close_subject(
+                referral.department,
+                other,
+                referral.referral_id,
+                now,
+                by=SYSTEM,
+                action=CLOSED_PARTNER_ANSWERED,
+            )
+    return _raise_for_referral(referral, kind, now, details, fingerprint=answer.get("at") or "")
+
+
+ANSWER_KEYS = (
+    "reponse",
+    "date_rdv",
+    "motif",
+    "commentaire",
+    "conseiller_nom",
+    "conseiller_telephone",
+    "at",
+)
+
+
+def delivery_failed(
+    department: str,
+    referral_id: str,
+    snapshot: dict,
+    kind: AlertKind,
+    now: datetime,
+    *,
+    channel: str,
+    code: str,
+    message_id: str,
+) -> bool:
+    """A message to a partner will not be delivered (``undeliverable`` or ``failed``)."""
+    youth = snapshot.get("youth") or {}
+    details = {
+        **_details(snapshot.get("kind") or "", snapshot, None),
+        "channel": channel,
+        "error_code": code,
+    }
+    return store.raise_alert(
+        department,
+        kind,
+        referral_id,
+        now,
+        details=details,
+        fingerprint=message_id,
+        id_externe=youth.get("id_externe"),
+        referral_id=referral_id,
+    )
+
+
+def escalated(referral: Referral, now: datetime) -> bool:
+    details = _referral_details(referral, referral.snapshot.as_dict())
+    return _raise_for_referral(referral, AlertKind.ESCALATED, now, details)
+
+
+def escalation_alert_id(referral: Referral) -> str:
+    return store.alert_id(referral.department, AlertKind.ESCALATED, referral.referral_id)
+
+
+def _referral_details(referral: Referral, snapshot: dict) -> dict:
+    return _details(referral.kind, snapshot, referral.sent_at)
+
+
+def _details(referral_kind: str, snapshot: dict, sent_at: str | None) -> dict:
+    partner = snapshot.get("partner") or {}
+    return {
+        "youth": youth_details(snapshot.get("youth") or {}),
+        "referral_kind": referral_kind,
+        "partner": {key: partner.get(key) for key in ("id", "nom", "email", "telephone")},
+        "sent_at": sent_at,
+    }
+
+
+def _raise_for_referral(
+    referral: Referral, kind: AlertKind, now: datetime, details: dict, *, fingerprint: str = ""
+) -> bool:
+    return store.raise_alert(
+        referral.department,
+        kind,
+        referral.referral_id,
+        now,
+        details=details,
+        fingerprint=fingerprint,
+        id_externe=referral.id_externe,
+        referral_id=referral.referral_id,
+        expires_at=referral.expires_at,
+    )

@@ -1,0 +1,292 @@
+"""Each alert in plain French: who, what happened, what to do, where to do it. Pure.
+
+One wording for the daily digest and the console's alerts page (they must show the same alerts).
+``line(alert)`` takes what ``store.alerts`` keeps (kind, details, id) and never says a column
+code (``code_ml``) or a status code to an agent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+from chalicelib.alerts import links
+from chalicelib.domain.alerts import AlertKind
+from chalicelib.messages.filters import commune, date_fr, liste_fr, telephone_fr
+
+SECTIONS: Mapping[AlertKind, str] = {
+    AlertKind.NO_PARTNER: "Jeunes sans partenaire compétent",
+    AlertKind.REFUSED: "Orientations refusées",
+    AlertKind.REDIRECTED: "Partenaires qui se déclarent non compétents",
+    AlertKind.UNDELIVERABLE: "Messages non distribués",
+    AlertKind.FAILED: "Envois en échec",
+    AlertKind.ESCALATED: "Orientations restées sans réponse",
+    AlertKind.ACCEPTED: "Orientations acceptées",
+}
+
+REFERRAL_NAMES = {
+    "mission_locale": "l'orientation vers la mission locale",
+    "habitat_jeunes": "l'orientation vers l'habitat jeunes",
+    "entretien": "l'invitation à l'entretien de préparation à la majorité",
+}
+
+DELIVERY_ERRORS = {
+    "bounce": "l'adresse a été refusée par la messagerie du destinataire",
+    "MessageRejected": "le message a été refusé",
+    "InvalidParameterValue": "l'adresse ou le numéro n'est pas valide",
+    "InvalidParameter": "l'adresse ou le numéro n'est pas valide",
+    "OptedOut": "ce numéro refuse les SMS",
+    "soft_bounce": "la boîte du destinataire est pleine ou indisponible depuis plusieurs jours",
+}
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    alert_id: str
+    kind: str
+    youth: str  # "Inès D. – dossier 59-0012 – majorité le 12/03/2027 – Roubaix (59512)"
+    what: str
+    todo: str
+    url: str
+    id_externe: str | None = None  # lets an erasure strip the line from a stored digest
+    facts: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def line(alert_id: str, kind: str, details: Mapping, id_externe: str | None = None) -> AlertLine:
+    alert_kind = AlertKind(kind)
+    what, todo, facts = WORDING[alert_kind](details)
+    return AlertLine(
+        alert_id=alert_id,
+        kind=alert_kind.value,
+        youth=youth_label(details.get("youth") or {}),
+        what=what,
+        todo=todo,
+        url=links.alert_url(alert_id),
+        id_externe=id_externe,
+        facts=facts,
+    )
+
+
+def youth_label(youth: Mapping) -> str:
+    parts = [f"{youth.get('prenom') or ''} {youth.get('initiale') or ''}".strip()]
+    if youth.get("id_externe"):
+        parts.append(f"dossier {youth['id_externe']}")
+    if youth.get("majority_date"):
+        parts.append(f"majorité le {date_fr(youth['majority_date'])}")
+    if youth.get("commune_code"):
+        parts.append(commune(youth))
+    return " – ".join(part for part in parts if part)
+
+
+def _commune_name(details: Mapping) -> str:
+    youth = details.get("youth") or {}
+    return youth.get("commune_nom") or f"la commune {youth.get('commune_code') or ''}".strip()
+
+
+def _candidates(details: Mapping) -> list[str]:
+    return [
+        f"{c.get('nom') or 'mission locale absente de l’annuaire'} (code {c.get('code')})"
+        for c in details.get("candidates") or []
+    ]
+
+
+def no_partner(details: Mapping) -> tuple[str, str, list[str]]:
+    reason = details.get("reason") or ""
+    place = _commune_name(details)
+    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
+    candidates = _candidates(details)
+    nothing_sent = f"Relais ASE n'a pas pu envoyer {referral} : "
+    choose = "Choisissez la mission locale dans la console"
+    if reason == "commune_partagee":
+        return (
+            nothing_sent + f"{place} est couverte par plusieurs missions locales ; "
+            "Relais ASE ne choisit pas à votre place.",
+            f"{choose}, ou ajoutez son code à la ligne de ce ou cette jeune dans votre "
+            "prochain fichier (colonne « code ML »).",
+            [f"Missions locales possibles : {liste_fr(candidates)}."] if candidates else [],
+        )
+    if reason == "commune_inconnue":
+        return (
+            nothing_sent + f"le code commune {(details.get('youth') or {}).get('commune_code')} "
+            "ne figure pas dans la couverture des missions locales (code postal au lieu du code "
+            "INSEE ? commune mal saisie ?).",
+            f"Corrigez le code commune dans votre prochain fichier, ou {choose[0].lower()}"
+            f"{choose[1:]}.",
+            [],
+        )
+    if reason == "ml_inconnue":
+        return _unknown_mission_locale(details, nothing_sent, place, candidates)
+    if reason == "partenaire_injoignable":
+        return (
+            nothing_sent + "le partenaire compétent n'a ni adresse électronique ni téléphone "
+            "mobile dans l'annuaire.",
+            "Contactez-le directement ; l'équipe Relais ASE complétera l'annuaire.",
+            [f"Partenaire compétent : {liste_fr(candidates)}."] if candidates else [],
+        )
+    return _no_housing_partner(details, nothing_sent, place)
+
+
+def _unknown_mission_locale(
+    details: Mapping, nothing_sent: str, place: str, candidates: list[str]
+) -> tuple[str, str, list[str]]:
+    if details.get("code_ml"):
+        return (
+            nothing_sent + f"le code de mission locale {details['code_ml']} indiqué dans votre "
+            "fichier ne correspond à aucune mission locale de l'annuaire.",
+            "Corrigez ce code dans votre prochain fichier, ou choisissez la mission locale dans "
+            "la console.",
+            [f"Mission locale qui couvre {place} : {liste_fr(candidates)}."] if candidates else [],
+        )
+    return (
+        nothing_sent + f"la mission locale qui couvre {place} n'est pas encore dans l'annuaire "
+        "de Relais ASE.",
+        "Contactez-la directement ; l'équipe Relais ASE complétera l'annuaire.",
+        [f"Mission locale qui couvre {place} : {liste_fr(candidates)}."] if candidates else [],
+    )
+
+
+def _no_housing_partner(
+    details: Mapping, nothing_sent: str, place: str
+) -> tuple[str, str, list[str]]:
+    if details.get("reason") == "partenaire_exclu":
+        what = "toutes les structures habitat jeunes compétentes se sont déclarées non compétentes."
+    else:
+        what = f"aucune résidence habitat jeunes ni contact départemental n'est connu pour {place}."
+    return (
+        nothing_sent + what,
+        "Cherchez une solution de logement avec vos partenaires habituels et signalez à "
+        "l'équipe Relais ASE la structure à ajouter à l'annuaire.",
+        [],
+    )
+
+
+def _partner(details: Mapping) -> Mapping:
+    return details.get("partner") or {}
+
+
+def _contact(partner: Mapping) -> str:
+    ways = []
+    if partner.get("telephone"):
+        ways.append(f"au {telephone_fr(partner['telephone'])}")
+    if partner.get("email"):
+        ways.append(f"à {partner['email']}")
+    return " ou ".join(ways)
+
+
+def _answer_facts(answer: Mapping) -> list[str]:
+    facts = []
+    if answer.get("motif"):
+        facts.append(f"Motif : {answer['motif']}")
+    if answer.get("commentaire"):
+        facts.append(f"Commentaire : {answer['commentaire']}")
+    if answer.get("conseiller_nom") or answer.get("conseiller_telephone"):
+        who = answer.get("conseiller_nom") or "conseiller ou conseillère"
+        phone = telephone_fr(answer.get("conseiller_telephone"))
+        facts.append(f"Conseiller ou conseillère : {who}{f', {phone}' if phone else ''}")
+    if answer.get("date_rdv"):
+        facts.append(f"Rendez-vous proposé le {date_fr(answer['date_rdv'])}")
+    return facts
+
+
+def _answered(details: Mapping, verb: str) -> str:
+    answer = details.get("answer") or {}
+    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
+    when = f" le {date_fr(answer['at'])}" if answer.get("at") else ""
+    return f"{_partner(details).get('nom') or 'Le partenaire'} a {verb} {referral}{when}."
+
+
+def refused(details: Mapping) -> tuple[str, str, list[str]]:
+    kind = details.get("referral_kind")
+    if kind == "mission_locale":
+        todo = (
+            "Ce ou cette jeune est « à réorienter » : choisissez une autre mission locale dans la "
+            "console, ou confirmez-y que vous gardez cette orientation après en avoir parlé avec "
+            "la mission locale."
+        )
+    elif kind == "entretien":
+        todo = (
+            "Convenez d'une autre date avec la mission locale et mettez-la à jour dans votre "
+            "fichier."
+        )
+    else:
+        todo = (
+            "Cherchez une autre solution de logement, puis indiquez dans la console que l'alerte "
+            "est traitée."
+        )
+    answer = details.get("answer") or {}
+    return _answered(details, "refusé"), todo, _answer_facts(answer)
+
+
+def redirected(details: Mapping) -> tuple[str, str, list[str]]:
+    what = _answered(details, "répondu « non compétent » à")
+    partner = _partner(details)
+    if details.get("rerouted_to"):
+        what += f" Relais ASE a transmis l'orientation à {details['rerouted_to']}."
+        todo = "Vérifiez ce nouveau choix dans la console ; rien d'autre à faire s'il convient."
+    else:
+        what += f" Aucun autre partenaire ne couvre {_commune_name(details)} dans l'annuaire."
+        contact = _contact(partner)
+        name = partner.get("nom") or "ce partenaire"
+        todo = (
+            f"Demandez à {name}{f' ({contact})' if contact else ''} qui est compétent, puis "
+            "choisissez le partenaire dans la console."
+        )
+    return what, todo, _answer_facts(details.get("answer") or {})
+
+
+def accepted(details: Mapping) -> tuple[str, str, list[str]]:
+    return _answered(details, "accepté"), "", _answer_facts(details.get("answer") or {})
+
+
+def undeliverable(details: Mapping) -> tuple[str, str, list[str]]:
+    partner = _partner(details)
+    channel = "Le SMS" if details.get("channel") == "sms" else "Le courriel"
+    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
+    reason = DELIVERY_ERRORS.get(details.get("error_code") or "", "il a été refusé")
+    return (
+        f"{channel} portant {referral} n'a pas pu être remis à "
+        f"{partner.get('nom') or 'ce partenaire'} : {reason}.",
+        "Contactez le partenaire directement et signalez ses bonnes coordonnées à l'équipe "
+        "Relais ASE ; puis indiquez dans la console que l'alerte est traitée.",
+        [],
+    )
+
+
+def failed(details: Mapping) -> tuple[str, str, list[str]]:
+    partner = _partner(details)
+    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
+    return (
+        f"L'envoi de {referral} à {partner.get('nom') or 'ce partenaire'} a échoué après "
+        "plusieurs tentatives ; Relais ASE ne réessaiera plus.",
+        "Transmettez-lui l'orientation directement, puis indiquez dans la console que l'alerte "
+        "est traitée.",
+        [],
+    )
+
+
+def escalated(details: Mapping) -> tuple[str, str, list[str]]:
+    partner = _partner(details)
+    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
+    sent = f", envoyée le {date_fr(details['sent_at'])}" if details.get("sent_at") else ""
+    contact = _contact(partner)
+    return (
+        f"{partner.get('nom') or 'Le partenaire'} n'a pas répondu à {referral}{sent}, malgré "
+        "un rappel. Le référent ou la référente ASE a été prévenu(e).",
+        f"Appelez ou écrivez au partenaire{f' ({contact})' if contact else ''} ; il peut toujours "
+        "répondre avec son lien, et l'alerte se fermera d'elle-même.",
+        [],
+    )
+
+
+WORDING = {
+    AlertKind.NO_PARTNER: no_partner,
+    AlertKind.REFUSED: refused,
+    AlertKind.REDIRECTED: redirected,
+    AlertKind.UNDELIVERABLE: undeliverable,
+    AlertKind.FAILED: failed,
+    AlertKind.ESCALATED: escalated,
+    AlertKind.ACCEPTED: accepted,
+}

@@ -1,0 +1,1 @@
+"""The department console (SPEC §4b): ProConnect sign-in, sessions, and the agents' pages."""

@@ -1,0 +1,179 @@
+"""Exports of the console: the youths and the referrals, as XLSX (openpyxl) and CSV.
+
+French column names and statuses, times in the department's time zone, spreadsheet-safe: in the
+CSV a cell that a spreadsheet could read as a formula gets a leading quote (``reports.export``);
+in the XLSX every text cell is typed as text, so no formula can exist, let alone run.
+
+The file is written to the upload bucket (``exports/``, deleted by the bucket's lifecycle after a
+day) and the browser is sent to a presigned link valid one minute: no size limit of a Lambda
+response, no binary handling by API Gateway, and no personal data in any URL.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from chalicelib import aws, clock, settings
+from chalicelib.console import youth as youth_page
+from chalicelib.console import youths
+from chalicelib.errors import NotFoundError
+from chalicelib.followup.referrals import live_referrals
+from chalicelib.followup.views import plain
+from chalicelib.messages.labels import answer_label
+from chalicelib.reports.export import safe_csv
+from chalicelib.reports.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, label
+from chalicelib.store.base import parse_iso
+
+PREFIX = "exports/"
+LINK_SECONDS = 60
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+YOUTH_COLUMNS = (
+    "N° de dossier",
+    "Nom",
+    "Prénom",
+    "Date de majorité",
+    "Statut",
+    "Mission locale",
+    "Entretien de préparation",
+    "Habitat jeunes",
+    "Situation",
+)
+REFERRAL_COLUMNS = (
+    "N° de dossier",
+    "Type",
+    "Partenaire",
+    "Canal",
+    "État",
+    "Créée le",
+    "Envoyée le",
+    "Réponse le",
+    "Réponse",
+    "Conseiller ou conseillère",
+    "Date de rendez-vous",
+    "Motif",
+    "Commentaire",
+)
+EXPORTS = {
+    "jeunes.csv": ("jeunes", "csv"),
+    "jeunes.xlsx": ("jeunes", "xlsx"),
+    "orientations.csv": ("orientations", "csv"),
+    "orientations.xlsx": ("orientations", "xlsx"),
+}
+
+
+def local_time(code: str, text: str | None) -> str:
+    """``30/11/2026 18:42`` in the department's time zone; empty when unknown."""
+    if not text:
+        return ""
+    try:
+        moment = parse_iso(text)
+    except ValueError:
+        return ""
+    return moment.astimezone(clock.zone_of(code)).strftime("%d/%m/%Y %H:%M")
+
+
+def french_day(text: str | None) -> str:
+    try:
+        return date.fromisoformat(str(text)[:10]).strftime("%d/%m/%Y") if text else ""
+    except ValueError:
+        return ""
+
+
+def youth_rows(rows: Iterable[youths.YouthRow]) -> list[dict[str, str]]:
+    return [
+        {
+            "N° de dossier": row.id_externe,
+            "Nom": row.nom,
+            "Prénom": row.prenom,
+            "Date de majorité": row.majority_date.strftime("%d/%m/%Y"),
+            "Statut": youths.STATUS_FILTERS.get(row.status, row.status),
+            "Mission locale": _state(row, "mission_locale"),
+            "Entretien de préparation": _state(row, "entretien"),
+            "Habitat jeunes": _state(row, "habitat_jeunes"),
+            "Situation": ", ".join(youths.FLAG_LABELS[flag] for flag in sorted(row.flags)),
+        }
+        for row in rows
+    ]
+
+
+def _state(row: youths.YouthRow, kind: str) -> str:
+    if kind in row.states:
+        return label(STATUS_LABELS, row.states[kind])
+    return "Sans partenaire" if kind in row.blocked else ""
+
+
+def referral_row(code: str, referral) -> dict[str, str]:
+    answer = plain(referral.answer) or {}
+    return {
+        "N° de dossier": referral.id_externe,
+        "Type": label(KIND_LABELS, referral.kind),
+        "Partenaire": youth_page.partner_name(referral),
+        "Canal": label(CHANNEL_LABELS, referral.channel),
+        "État": label(STATUS_LABELS, referral.status),
+        "Créée le": local_time(code, referral.created_at),
+        "Envoyée le": local_time(code, referral.sent_at),
+        "Réponse le": local_time(code, referral.answered_at),
+        "Réponse": answer_label(referral.kind, answer.get("reponse"), short=True),
+        "Conseiller ou conseillère": str(answer.get("conseiller_nom") or ""),
+        "Date de rendez-vous": french_day(answer.get("date_rdv")),
+        "Motif": str(answer.get("motif") or ""),
+        "Commentaire": str(answer.get("commentaire") or ""),
+    }
+
+
+def xlsx(rows: Iterable[Mapping[str, str]], columns: Sequence[str], title: str) -> bytes:
+    """Every cell a text cell (``data_type = "s"``): a value starting with ``=`` stays text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    for values in ([*columns], *([row.get(c, "") for c in columns] for row in rows)):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=str(value or ""))
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def build(code: str, name: str, now: datetime) -> tuple[bytes, str]:
+    """(the file, its content type) of export ``name`` for department ``code``."""
+    if name not in EXPORTS:
+        raise NotFoundError("Export inconnu.")
+    subject, kind = EXPORTS[name]
+    if subject == "jeunes":
+        rows, columns = youth_rows(youths.all_rows(code, now)), YOUTH_COLUMNS
+    else:
+        found = sorted(live_referrals(code, now), key=lambda r: (r.id_externe, r.created_at))
+        rows, columns = [referral_row(code, r) for r in found], REFERRAL_COLUMNS
+    if kind == "csv":
+        return safe_csv(rows, columns).encode("utf-8"), CSV_TYPE
+    return xlsx(rows, columns, subject.capitalize()), XLSX_TYPE
+
+
+def download_link(code: str, name: str, now: datetime) -> str:
+    """Store the export and return a presigned link valid one minute."""
+    data, content_type = build(code, name, now)
+    key = f"{PREFIX}{code}/{secrets.token_hex(16)}"
+    bucket = settings.current().upload_bucket
+    s3 = aws.client("s3")
+    s3.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+    filename = f"relais-{code}-{name.replace('.', f'-{now.date().isoformat()}.')}"
+    return s3.generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": bucket,
+            "Key": key,
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+        },
+        ExpiresIn=LINK_SECONDS,
+    )

@@ -1,0 +1,135 @@
+"""Pages of the import: the form (file chooser and drop zone), the dry-run report with the column
+form, the confirmation of exits, the result and the history."""
+
+from __future__ import annotations
+
+import json
+from email.parser import BytesParser
+from email.policy import HTTP
+
+from chalice.app import Request, Response
+
+from chalicelib.console import imports, web
+from chalicelib.console.sessions import Agent
+from chalicelib.errors import BadRequestError
+from chalicelib.roster import columns, uploads
+
+MAX_FORM_FILE = 6 * 1024 * 1024
+SKIP = ""  # the select's "do not import" choice
+
+
+def form_page(agent: Agent) -> web.Page:
+    return web.Page(
+        "import.html.j2",
+        {"history": imports.history(agent.department), "current": "/console/import"},
+    )
+
+
+def file_of(request: Request) -> bytes:
+    """The ``fichier`` part of a multipart form (the no-JavaScript path)."""
+    raw = request.raw_body or b""
+    kind = (request.headers or {}).get("content-type", "")
+    if len(raw) > MAX_FORM_FILE:
+        raise BadRequestError("Fichier trop lourd pour cet envoi : activez JavaScript (50 Mo).")
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + kind.encode() + b"\r\n\r\n" + raw
+    )
+    fields: dict[str, bytes] = {}
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            fields[name] = part.get_payload(decode=True) or b""
+    return fields.get("fichier", b""), fields.get("csrf", b"").decode("utf-8", "replace")
+
+
+def upload_form(agent: Agent, request: Request) -> web.Page:
+    data, csrf = file_of(request)
+    if not web.same_origin(request) or not web.sessions.csrf_ok(agent, csrf):
+        raise web.FormError("Ce formulaire a expiré : rechargez la page et recommencez.")
+    upload_id = imports.stage_bytes(agent.department, data, agent.actor)
+    imports.run(agent.department, upload_id)
+    return web.Page(redirect=f"/console/import/{upload_id}")
+
+
+def presign(agent: Agent, request: Request) -> web.Page:
+    """JSON for the page's script: where to POST the file (straight to S3)."""
+    web.checked_form(request, agent)
+    body = imports.presigned_post(agent.department, agent.actor)
+    return web.Page(response=_json(body, 201))
+
+
+def staged(agent: Agent, upload_id: str, request: Request) -> web.Page:
+    """The script's file reached S3: check it (dry run)."""
+    web.checked_form(request, agent)
+    imports.run(agent.department, upload_id)
+    return web.Page(redirect=f"/console/import/{upload_id}")
+
+
+def progress(agent: Agent, upload_id: str) -> web.Page:
+    state = uploads.status(agent.department, upload_id)
+    keys = ("status", "rows_total", "rows_done")
+    return web.Page(response=_json({key: state[key] for key in keys}, 200))
+
+
+def report_page(agent: Agent, upload_id: str) -> web.Page:
+    state = uploads.status(agent.department, upload_id)
+    report = state["report"] or {}
+    error = report.get("error") or {}
+    described = None
+    if error.get("code") == "missing_columns" or report.get("ignored_columns"):
+        described = imports.columns_of(agent.department, upload_id)
+    return web.Page(
+        "import_report.html.j2",
+        {
+            "upload_id": upload_id,
+            "state": state,
+            "report": report,
+            "error": error,
+            "dry_run": _is_dry_run(state),
+            "described": described,
+            "targets": columns.LABELS,
+            "current": "/console/import",
+        },
+    )
+
+
+def _is_dry_run(state: dict) -> bool:
+    report = state["report"] or {}
+    return not report.get("applied")
+
+
+def apply(agent: Agent, upload_id: str, request: Request) -> web.Page:
+    fields = web.checked_form(request, agent)
+    confirm = fields.get("confirmer_sorties") == "oui"
+    report = uploads.status(agent.department, upload_id)["report"] or {}
+    if report.get("exits_need_confirmation") and not confirm:
+        page = report_page(agent, upload_id)
+        page.context["errors"] = [
+            ("confirmer_sorties", "Cochez la case pour confirmer les sorties du suivi.")
+        ]
+        page.status = 400
+        return page
+    applied = imports.apply(agent.department, upload_id, confirm_exits=confirm, actor=agent.actor)
+    return web.Page(redirect=f"/console/import/{applied}")
+
+
+def remap(agent: Agent, upload_id: str, request: Request) -> web.Page:
+    fields = web.checked_form(request, agent)
+    chosen = {
+        fields[key]: fields.get(f"colonne-{key[7:]}", SKIP)
+        for key in fields
+        if key.startswith("entete-")
+    }
+    unknown = [c for c in chosen.values() if c and c not in columns.COLUMNS]
+    if unknown:
+        raise BadRequestError("Colonne inconnue.", code="invalid_mapping")
+    checked = imports.remap(agent.department, upload_id, chosen, actor=agent.actor)
+    return web.Page(redirect=f"/console/import/{checked}")
+
+
+def _json(body: dict, status: int) -> Response:
+    return Response(
+        body=json.dumps(body),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,159 @@
+"""The console's import: the file goes to S3, a dry run reports, the agent applies (SPEC §4b).
+
+The file is kept under ``console/{department}/{upload_id}`` (the bucket's lifecycle deletes it
+after a day) and each step runs through the roster-upload pipeline of SPEC §4: the staged file is
+copied to ``uploads/{department}/{upload_id}`` of a new upload (dry run, then the real one) and
+processed by the same code as the S3 event. A file of at most 4 MB is processed within the
+request, a larger one by the S3 event (the page follows its progress).
+
+The browser sends large files straight to S3 with a presigned POST (capped at 50 MB); without
+JavaScript the form posts the file to the console (API Gateway's limit, about 4 MB, applies).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+
+from chalicelib import audit, aws, clock, limits, settings
+from chalicelib.departments import service as departments
+from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, RelaisError
+from chalicelib.roster import columns, uploads
+from chalicelib.store.base import parse_iso
+from chalicelib.tabular import read_table
+
+PREFIX = "console/"
+MODE = "partial"  # rejected rows are reported and left as they were; the rest is applied
+SYNC_BYTES = 4 * 1024 * 1024
+POST_LIFETIME = timedelta(minutes=15)
+HISTORY_ACTIONS = ("roster_uploaded", "column_mapping_saved")
+
+
+def staged_key(code: str, upload_id: str) -> str:
+    return f"{PREFIX}{code}/{upload_id}"
+
+
+def _bucket() -> str:
+    return settings.current().upload_bucket
+
+
+def new_dry_run(code: str, actor: str) -> str:
+    return str(uploads.create(code, mode=MODE, dry_run=True, actor=actor)["upload_id"])
+
+
+def presigned_post(code: str, actor: str) -> dict:
+    """A dry-run upload and the presigned POST that puts the file in its staging place."""
+    upload_id = new_dry_run(code, actor)
+    post = aws.client("s3").generate_presigned_post(
+        Bucket=_bucket(),
+        Key=staged_key(code, upload_id),
+        Conditions=[["content-length-range", 1, limits.MAX_UPLOAD_BYTES]],
+        ExpiresIn=int(POST_LIFETIME.total_seconds()),
+    )
+    return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"]}
+
+
+def stage_bytes(code: str, data: bytes, actor: str) -> str:
+    """The form's file (no JavaScript): staged like a browser upload; returns the upload id."""
+    if not data:
+        raise BadRequestError("Choisissez un fichier.", code="empty_body")
+    upload_id = new_dry_run(code, actor)
+    aws.client("s3").put_object(Bucket=_bucket(), Key=staged_key(code, upload_id), Body=data)
+    return upload_id
+
+
+def _owned(code: str, upload_id: str) -> dict:
+    return uploads.status(code, upload_id)  # 404 for a malformed id or another department's
+
+
+def run(code: str, upload_id: str) -> None:
+    """Hand the staged file to the upload pipeline (copy → ``uploads/``), at once when small."""
+    if _owned(code, upload_id)["status"] != "waiting":
+        return  # already taken (a reload, a double click)
+    s3 = aws.client("s3")
+    try:
+        size = s3.head_object(Bucket=_bucket(), Key=staged_key(code, upload_id))["ContentLength"]
+    except s3.exceptions.ClientError:
+        raise NotFoundError(
+            "Le fichier n'est pas (encore) arrivé : déposez-le à nouveau."
+        ) from None
+    target = uploads.object_key(code, upload_id)
+    s3.copy_object(
+        Bucket=_bucket(),
+        Key=target,
+        CopySource={"Bucket": _bucket(), "Key": staged_key(code, upload_id)},
+    )
+    if size <= SYNC_BYTES:
+        uploads.process_object(_bucket(), target)
+
+
+def apply(code: str, dry_run_id: str, *, confirm_exits: bool, actor: str) -> str:
+    """The real upload of a checked file; returns its upload id."""
+    checked = _owned(code, dry_run_id)
+    if checked["status"] not in ("done", "rejected"):
+        raise ConflictError("La vérification de ce fichier n'est pas terminée.")
+    upload_id = str(
+        uploads.create(code, mode=MODE, dry_run=False, confirm_exits=confirm_exits, actor=actor)[
+            "upload_id"
+        ]
+    )
+    _copy_staged(code, dry_run_id, upload_id)
+    run(code, upload_id)
+    return upload_id
+
+
+def _copy_staged(code: str, source_id: str, target_id: str) -> None:
+    s3 = aws.client("s3")
+    source = {"Bucket": _bucket(), "Key": staged_key(code, source_id)}
+    try:
+        s3.copy_object(Bucket=_bucket(), Key=staged_key(code, target_id), CopySource=source)
+    except s3.exceptions.ClientError:
+        raise ConflictError(
+            "Ce fichier n'est plus disponible (plus d'un jour) : déposez-le à nouveau."
+        ) from None
+
+
+def headers_of(code: str, upload_id: str) -> list[str]:
+    """The staged file's header row (read without its rows)."""
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        try:
+            aws.client("s3").download_fileobj(_bucket(), staged_key(code, upload_id), spool)
+        except Exception:
+            return []
+        spool.seek(0)
+        try:
+            return read_table(spool).headers  # type: ignore[arg-type]
+        except RelaisError:
+            return []
+
+
+def columns_of(code: str, upload_id: str) -> dict:
+    """Which header feeds which column, which are ignored, which required ones are missing."""
+    department = departments.get(code)
+    return columns.describe(headers_of(code, upload_id), departments.column_mapping(department))
+
+
+def remap(code: str, dry_run_id: str, choices: dict[str, str], *, actor: str) -> str:
+    """Save the agent's column choices (added to the department's mapping) and check again."""
+    _owned(code, dry_run_id)
+    chosen = {header: column for header, column in choices.items() if column}
+    if not chosen:
+        raise BadRequestError("Choisissez au moins une colonne.", code="invalid_mapping")
+    department = departments.get(code)
+    departments.save_column_mapping(
+        code, {**departments.column_mapping(department), **chosen}, actor=actor
+    )
+    upload_id = new_dry_run(code, actor)
+    _copy_staged(code, dry_run_id, upload_id)
+    run(code, upload_id)
+    return upload_id
+
+
+def history(code: str) -> list[dict]:
+    """The department's applied files and saved mappings, newest first, in local time."""
+    zone = clock.zone_of(code)
+    return [
+        {**event, "at": parse_iso(event["at"]).astimezone(zone)}
+        for event in audit.events(code, limit=200)
+        if event["action"] in HISTORY_ACTIONS
+    ]

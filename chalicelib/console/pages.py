@@ -1,0 +1,129 @@
+"""The console's pages (SPEC §4b): each function takes the signed-in agent (and the request
+where a form is posted) and returns a ``web.Page``. Every read is limited to the agent's own
+department: the department code comes from the session, never from the URL.
+"""
+
+from __future__ import annotations
+
+from chalice.app import Request, Response
+
+from chalicelib import audit
+from chalicelib.console import actions, alerts, dashboard, exports, sessions, web, youth, youths
+from chalicelib.console.sessions import Agent
+from chalicelib.errors import BadRequestError
+from chalicelib.store.base import utcnow
+
+DONE_MESSAGES = {
+    "choisie": "Mission locale choisie : l'orientation part avec le prochain envoi.",
+    "gardee": "Refus pris en compte : aucune autre mission locale ne sera sollicitée.",
+    "efface": "Les données du jeune ont été effacées.",
+    "traitee": "Alerte marquée comme traitée.",
+}
+
+
+def home(agent: Agent) -> web.Page:
+    context = dashboard.figures(agent.department, utcnow())
+    return web.Page("dashboard.html.j2", {**context, "current": "/console"})
+
+
+def youths_list(agent: Agent, request: Request) -> web.Page:
+    """GET: the filters only (none is personal data); POST: the search text too, in the body."""
+    if request.method == "POST":
+        fields = web.checked_form(request, agent)
+    else:
+        fields = {k: v for k, v in (request.query_params or {}).items() if k != "recherche"}
+    filters = youths.Filters.from_fields(fields)
+    context = youths.search(agent.department, filters, utcnow())
+    done = DONE_MESSAGES.get((request.query_params or {}).get("fait", ""))
+    return web.Page("youths.html.j2", {**context, "current": "/console/jeunes", "done": done})
+
+
+def youth_page(agent: Agent, ref: str, request: Request) -> web.Page:
+    found, referrals, messages = youth.load(agent.department, ref, utcnow())
+    done = DONE_MESSAGES.get((request.query_params or {}).get("fait", ""))
+    return web.Page(
+        "youth.html.j2",
+        {
+            "youth": youths.row(found, referrals),
+            "record": youth.record_view(found),
+            "referrals": [youth.referral_view(r) for r in referrals],
+            "timeline": youth.timeline(found, referrals, messages),
+            "decision": actions.decision(found, referrals),
+            "current": "/console/jeunes",
+            "done": done,
+        },
+    )
+
+
+def youth_decide(agent: Agent, ref: str, request: Request) -> web.Page:
+    fields = web.checked_form(request, agent)
+    now = utcnow()
+    found, referrals, _ = youth.load(agent.department, ref, now)
+    if fields.get("action") == "garder":
+        actions.keep(found, referrals, actor=agent.actor, now=now)
+        return web.Page(redirect=f"/console/jeunes/{ref}?fait=gardee")
+    if fields.get("action") == "choisir":
+        actions.choose(found, referrals, fields.get("code_ml", ""), actor=agent.actor, now=now)
+        return web.Page(redirect=f"/console/jeunes/{ref}?fait=choisie")
+    raise BadRequestError("Action inconnue.")
+
+
+def youth_erase_confirm(agent: Agent, ref: str) -> web.Page:
+    found, _, _ = youth.load(agent.department, ref, utcnow())
+    return web.Page("erase.html.j2", {"youth": youths.row(found, []), "current": "/console/jeunes"})
+
+
+def youth_erase(agent: Agent, ref: str, request: Request) -> web.Page:
+    fields = web.checked_form(request, agent)
+    found, _, _ = youth.load(agent.department, ref, utcnow())
+    if fields.get("confirmation") != "oui":
+        return web.Page(
+            "erase.html.j2",
+            {
+                "youth": youths.row(found, []),
+                "current": "/console/jeunes",
+                "errors": [("confirmation", "Cochez la case pour confirmer l'effacement.")],
+            },
+            status=400,
+        )
+    actions.erase(found, actor=agent.actor, now=utcnow())
+    return web.Page(redirect="/console/jeunes?fait=efface")
+
+
+def alerts_page(agent: Agent, request: Request) -> web.Page:
+    done = DONE_MESSAGES.get((request.query_params or {}).get("fait", ""))
+    found = alerts.open_alerts(agent.department, utcnow())
+    return web.Page(
+        "alerts.html.j2", {"alerts": found, "current": "/console/alertes", "done": done}
+    )
+
+
+def alert_page(agent: Agent, alert_id: str) -> web.Page:
+    """One alert, as the digest links to it."""
+    alert, still_open = alerts.one(agent.department, alert_id, utcnow())
+    return web.Page(
+        "alert.html.j2", {"alert": alert, "still_open": still_open, "current": "/console/alertes"}
+    )
+
+
+def alert_close(agent: Agent, alert_id: str, request: Request) -> web.Page:
+    web.checked_form(request, agent)
+    alerts.close(agent.department, alert_id, by=agent.email, actor=agent.actor, now=utcnow())
+    return web.Page(redirect="/console/alertes?fait=traitee")
+
+
+def exports_page(agent: Agent) -> web.Page:
+    return web.Page("exports.html.j2", {"exports": exports.EXPORTS, "current": "/console/exports"})
+
+
+def export_download(agent: Agent, name: str) -> web.Page:
+    """To the file through a presigned link valid one minute (see ``console.exports``)."""
+    link = exports.download_link(agent.department, name, utcnow())
+    audit.record(agent.department, "console_export", agent.actor, subject=name)
+    return web.Page(redirect=link)
+
+
+def statement(template: str, request: Request) -> Response:
+    """The accessibility statement and the personal data page: readable without signing in."""
+    agent = sessions.current(web.session_id(request), utcnow())
+    return web.html(template, {"agent": agent, "current": ""})

@@ -1,0 +1,41 @@
+"""Opaque youth references for console URLs: never the file number (SPEC §8, no personal data
+in URLs).
+
+A reference is the AES-SIV encryption of the ``id_externe`` with the department as associated
+data: deterministic (the same youth keeps the same URL), unreadable without the key, and a
+reference made for one department does not open in another.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+from chalicelib.ack import tokens
+from chalicelib.errors import NotFoundError
+
+MAX_REF_CHARS = 400
+
+
+def _cipher() -> AESSIV:
+    return AESSIV(tokens.derived_key("console-youth-ref", 64))
+
+
+def youth_ref(department: str, id_externe: str) -> str:
+    sealed = _cipher().encrypt(id_externe.encode("utf-8"), [department.encode("ascii")])
+    return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
+
+
+def youth_id(department: str, ref: str) -> str:
+    """The ``id_externe`` behind ``ref``; a malformed, tampered or foreign reference is a 404."""
+    text = (ref or "").strip()
+    try:
+        if not text or len(text) > MAX_REF_CHARS:
+            raise ValueError("length")
+        sealed = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+        return _cipher().decrypt(sealed, [department.encode("ascii")]).decode("utf-8")
+    except (ValueError, binascii.Error, InvalidTag, UnicodeDecodeError):
+        raise NotFoundError("Jeune inconnu dans ce département.") from None

@@ -1,0 +1,123 @@
+"""Console sessions (SPEC §4b): sign-in through the provider, session lookup, CSRF, sign-out.
+
+The browser holds a random session id (256 bits); the table holds only its SHA-256. A session
+lasts 8 hours without activity and 12 hours at most; it ends at once when the agent is removed
+from the department. Every sign-in, refusal and sign-out is in the audit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib import audit
+from chalicelib.console import oidc
+from chalicelib.store import console as store
+
+IDLE = timedelta(hours=8)
+MAXIMUM = timedelta(hours=12)
+LOGIN_LIFETIME = timedelta(minutes=10)
+TOUCH_EVERY = timedelta(minutes=5)  # fewer writes: the idle expiry moves at most every 5 minutes
+
+
+class NotAllowedError(Exception):
+    """A valid identity that no department lists: the page says whom to ask."""
+
+
+@dataclass(frozen=True)
+class Agent:
+    """The signed-in agent behind one request."""
+
+    department: str
+    email: str
+    name: str
+    csrf: str
+    session_hash: str
+
+    @property
+    def actor(self) -> str:
+        return f"agent:{self.email}"
+
+
+def hash_id(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def begin_sign_in(now: datetime) -> tuple[str, str]:
+    """(state, the provider's authorization URL). The state also goes into a short cookie, so
+    that a callback is accepted only in the browser that started the sign-in."""
+    state, nonce, verifier = oidc.random_value(), oidc.random_value(), oidc.random_value()
+    url = oidc.authorization_url(state, nonce, verifier)
+    store.start_login(
+        hash_id(state), store.PendingLogin(nonce=nonce, verifier=verifier), now + LOGIN_LIFETIME
+    )
+    return state, url
+
+
+def finish_sign_in(state: str, code: str, browser_state: str, now: datetime) -> tuple[str, Agent]:
+    """(the new session id, the agent). Raises ``oidc.SignInError`` or ``NotAllowedError``."""
+    if not state or not code or not hmac.compare_digest(state, browser_state or ""):
+        raise oidc.SignInError("state mismatch")
+    login = store.take_login(hash_id(state), now)
+    if login is None:
+        raise oidc.SignInError("unknown or expired state")
+    who = oidc.identity(code, login.nonce, login.verifier)
+    allowed = store.departments_of(who.email) if who.email else []
+    if not allowed:
+        audit.record(audit.OPERATORS_SCOPE, "console_sign_in_refused", "console")
+        raise NotAllowedError(who.email)
+    session_id = secrets.token_urlsafe(32)
+    name = " ".join(part for part in (who.given_name, who.usual_name) if part) or who.email
+    stored = store.StoredSession(
+        department=allowed[0],
+        email=who.email,
+        name=name,
+        csrf=secrets.token_urlsafe(32),
+        created_at=now,
+        seen_at=now,
+    )
+    store.open_session(hash_id(session_id), stored, now + IDLE)
+    audit.record(stored.department, "sign_in", f"agent:{who.email}")
+    return session_id, _agent(stored, hash_id(session_id))
+
+
+def current(session_id: str | None, now: datetime) -> Agent | None:
+    """The agent of a live session, or None (unknown, idle, too old, or no longer allowed)."""
+    if not session_id or len(session_id) > 100:
+        return None
+    session_hash = hash_id(session_id)
+    stored = store.read_session(session_hash, now)
+    if stored is None or now >= expiry(stored.created_at, stored.seen_at):
+        return None
+    if not store.is_agent(stored.department, stored.email):
+        store.close_session(session_hash)
+        return None
+    if now - stored.seen_at >= TOUCH_EVERY:
+        store.touch_session(session_hash, now, expiry(stored.created_at, now))
+    return _agent(stored, session_hash)
+
+
+def expiry(created_at: datetime, seen_at: datetime) -> datetime:
+    return min(seen_at + IDLE, created_at + MAXIMUM)
+
+
+def sign_out(agent: Agent) -> None:
+    store.close_session(agent.session_hash)
+    audit.record(agent.department, "sign_out", agent.actor)
+
+
+def csrf_ok(agent: Agent, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(agent.csrf, token or "")
+
+
+def _agent(stored: store.StoredSession, session_hash: str) -> Agent:
+    return Agent(
+        department=stored.department,
+        email=stored.email,
+        name=stored.name,
+        csrf=stored.csrf,
+        session_hash=session_hash,
+    )

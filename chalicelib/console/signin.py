@@ -1,0 +1,93 @@
+"""Sign-in and sign-out pages: ProConnect's authorization code flow, then our session cookie."""
+
+from __future__ import annotations
+
+from chalice.app import Request, Response
+
+from chalicelib.api import base
+from chalicelib.console import oidc, sessions, web
+from chalicelib.observability import log_failure
+from chalicelib.store.base import utcnow
+
+LOGIN_PATH = "/console/connexion"
+MESSAGES = {
+    "sortie": ("Vous êtes déconnecté.", "success"),
+    "expiree": ("Votre session a expiré : identifiez-vous à nouveau.", "notice"),
+}
+
+
+def root(request: Request) -> Response:
+    return web.redirect("/console")
+
+
+def sign_in_page(request: Request) -> Response:
+    def call() -> Response:
+        base.correlate(request)
+        if sessions.current(web.session_id(request), utcnow()) is not None:
+            return web.redirect("/console")
+        text, kind = MESSAGES.get((request.query_params or {}).get("message", ""), ("", ""))
+        return web.html("signin.html.j2", {"agent": None, "message": text, "message_kind": kind})
+
+    return web.respond(call)
+
+
+def start(request: Request) -> Response:
+    """Off to the provider; the state also goes in a 10-minute cookie of this browser."""
+
+    def call() -> Response:
+        base.correlate(request)
+        state, url = sessions.begin_sign_in(utcnow())
+        lifetime = int(sessions.LOGIN_LIFETIME.total_seconds())
+        login_cookie = web.cookie(web.LOGIN_COOKIE, state, max_age=lifetime, path=LOGIN_PATH)
+        return Response(
+            body="",
+            status_code=302,
+            headers={**web.headers(), "Location": url, "Set-Cookie": login_cookie},
+        )
+
+    return web.respond(call)
+
+
+def callback(request: Request) -> Response:
+    def call() -> Response:
+        base.correlate(request)
+        query = request.query_params or {}
+        if query.get("error"):
+            return _refused("La connexion a été annulée ou refusée par ProConnect.", 400)
+        browser_state = web.cookies(request).get(web.LOGIN_COOKIE, "")
+        try:
+            session_id, _ = sessions.finish_sign_in(
+                query.get("state", ""), query.get("code", ""), browser_state, utcnow()
+            )
+        except sessions.NotAllowedError:
+            return _refused(
+                "Votre adresse n'est autorisée dans aucun département. Demandez à un collègue "
+                "déjà autorisé de l'ajouter (page Paramètres), ou à l'équipe Relais ASE.",
+                403,
+            )
+        except oidc.SignInError as error:
+            log_failure("console sign-in failed", error)
+            return _refused("La connexion n'a pas abouti : recommencez.", 400)
+        lifetime = int(sessions.MAXIMUM.total_seconds())
+        session = web.cookie(web.session_cookie_name(), session_id, max_age=lifetime)
+        return web.redirect("/console", {"Set-Cookie": session})
+
+    return web.respond(call)
+
+
+def _refused(message: str, status: int) -> Response:
+    return web.html(
+        "signin.html.j2", {"agent": None, "message": message, "message_kind": "alert"}, status
+    )
+
+
+def sign_out(request: Request) -> Response:
+    def view(agent: sessions.Agent) -> web.Page:
+        web.checked_form(request, agent)
+        sessions.sign_out(agent)
+        cleared = web.cookie(web.session_cookie_name(), "", max_age=0)
+        return web.Page(
+            response=web.redirect(f"{LOGIN_PATH}?message=sortie", {"Set-Cookie": cleared})
+        )
+
+    return web.signed_in(request, view)

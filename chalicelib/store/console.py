@@ -1,0 +1,214 @@
+"""The department console's storage: sign-in attempts, sessions and the agents allowed in.
+
+One table, ``{prefix}-console`` (``pk`` / ``sk``, TTL ``expires_at``):
+
+* ``login#<sha256(state)>`` / ``-``: one OIDC sign-in in progress (nonce, PKCE verifier), taken
+  once by a conditional delete, gone after 10 minutes;
+* ``session#<sha256(id)>`` / ``-``: a signed-in agent (department, email, CSRF token, times);
+  the cookie holds the random id, the table only its hash;
+* ``agents#<department>`` / ``<email>`` and ``agent#<email>`` / ``<department>``: who may enter
+  which console, written together in one transaction (the second answers "where may this email
+  go" at sign-in with one Query).
+
+Every state change is a named conditional write; reads ignore expired items (DynamoDB deletes
+them lazily, moto never).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.models import Model
+
+from chalicelib.store.base import is_expired, iso, parse_iso, table_meta, utcnow
+from chalicelib.store.transactions import TransactWriteError, conditions_failed, transaction
+
+NO_SORT = "-"
+
+
+class ConsoleItem(Model):
+    Meta = table_meta("console")
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    department = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    csrf = UnicodeAttribute(null=True)
+    nonce = UnicodeAttribute(null=True)
+    verifier = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+    seen_at = UnicodeAttribute(null=True)
+    added_by = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    department: str
+    email: str
+    name: str
+    csrf: str
+    created_at: datetime
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    nonce: str
+    verifier: str
+
+
+def _condition_failed(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+# --- sign-in attempts ----------------------------------------------------------------------------
+def start_login(state_hash: str, login: PendingLogin, expires_at: datetime) -> None:
+    ConsoleItem(
+        f"login#{state_hash}",
+        NO_SORT,
+        nonce=login.nonce,
+        verifier=login.verifier,
+        expires_at=expires_at,
+    ).save(condition=ConsoleItem.pk.does_not_exist())
+
+
+def take_login(state_hash: str, now: datetime) -> PendingLogin | None:
+    """The sign-in started with this state, once: a replayed or expired state gets None."""
+    try:
+        old = ConsoleItem._get_connection().delete_item(
+            f"login#{state_hash}",
+            range_key=NO_SORT,
+            condition=ConsoleItem.pk.exists(),
+            return_values="ALL_OLD",
+        )
+    except DeleteError as error:
+        if _condition_failed(error):
+            return None
+        raise
+    attributes = (old or {}).get("Attributes") or {}
+    if not attributes:
+        return None
+    found = ConsoleItem.from_raw_data(attributes)
+    if is_expired(found.expires_at, now) or not found.nonce or not found.verifier:
+        return None
+    return PendingLogin(nonce=found.nonce, verifier=found.verifier)
+
+
+# --- sessions ------------------------------------------------------------------------------------
+def open_session(session_hash: str, session: StoredSession, expires_at: datetime) -> None:
+    ConsoleItem(
+        f"session#{session_hash}",
+        NO_SORT,
+        department=session.department,
+        email=session.email,
+        name=session.name,
+        csrf=session.csrf,
+        created_at=iso(session.created_at),
+        seen_at=iso(session.seen_at),
+        expires_at=expires_at,
+    ).save(condition=ConsoleItem.pk.does_not_exist())
+
+
+def read_session(session_hash: str, now: datetime) -> StoredSession | None:
+    try:
+        item = ConsoleItem.get(f"session#{session_hash}", NO_SORT)
+    except ConsoleItem.DoesNotExist:
+        return None
+    if is_expired(item.expires_at, now) or not item.department or not item.created_at:
+        return None
+    return StoredSession(
+        department=item.department,
+        email=item.email or "",
+        name=item.name or "",
+        csrf=item.csrf or "",
+        created_at=parse_iso(item.created_at),
+        seen_at=parse_iso(item.seen_at or item.created_at),
+    )
+
+
+def touch_session(session_hash: str, seen_at: datetime, expires_at: datetime) -> None:
+    """Push the idle expiry; a session closed meanwhile stays closed."""
+    try:
+        ConsoleItem(f"session#{session_hash}", NO_SORT).update(
+            actions=[ConsoleItem.seen_at.set(iso(seen_at)), ConsoleItem.expires_at.set(expires_at)],
+            condition=ConsoleItem.pk.exists(),
+        )
+    except UpdateError as error:
+        if not _condition_failed(error):
+            raise
+
+
+def close_session(session_hash: str) -> None:
+    ConsoleItem(f"session#{session_hash}", NO_SORT).delete()
+
+
+# --- agents --------------------------------------------------------------------------------------
+def allow_agent(department: str, email: str, added_by: str) -> bool:
+    """True when the email was not yet allowed in this department."""
+    at = iso(utcnow())
+    try:
+        with transaction() as write:
+            write.save(
+                ConsoleItem(f"agents#{department}", email, added_by=added_by, created_at=at),
+                condition=ConsoleItem.pk.does_not_exist(),
+            )
+            write.save(ConsoleItem(f"agent#{email}", department, created_at=at))
+    except TransactWriteError as error:
+        if conditions_failed(error):
+            return False
+        raise
+    return True
+
+
+def disallow_agent(department: str, email: str) -> bool:
+    """True when the email was allowed and is no longer."""
+    try:
+        with transaction() as write:
+            write.delete(
+                ConsoleItem(f"agents#{department}", email), condition=ConsoleItem.pk.exists()
+            )
+            write.delete(ConsoleItem(f"agent#{email}", department))
+    except TransactWriteError as error:
+        if conditions_failed(error):
+            return False
+        raise
+    return True
+
+
+def agents_of(department: str) -> list[str]:
+    return sorted(item.sk for item in ConsoleItem.query(f"agents#{department}"))
+
+
+def is_agent(department: str, email: str) -> bool:
+    try:
+        ConsoleItem.get(f"agents#{department}", email, attributes_to_get=["pk"])
+    except ConsoleItem.DoesNotExist:
+        return False
+    return True
+
+
+def departments_of(email: str) -> list[str]:
+    return sorted(item.sk for item in ConsoleItem.query(f"agent#{email}"))
+
+
+__all__ = [
+    "ConsoleItem",
+    "PendingLogin",
+    "PutError",
+    "StoredSession",
+    "agents_of",
+    "allow_agent",
+    "close_session",
+    "departments_of",
+    "disallow_agent",
+    "is_agent",
+    "open_session",
+    "read_session",
+    "start_login",
+    "take_login",
+    "touch_session",
+]
