@@ -92,6 +92,12 @@ def lambda_memory() -> dict[str, int]:
     return {"jobs": jobs, "api": int(api)}
 
 
+def lambda_architecture() -> str:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    stage = config.get("stages", {}).get("prod", {})
+    return str(stage.get("lambda_architecture", config.get("lambda_architecture", "x86_64")))
+
+
 def schedules() -> dict[str, float]:
     """Scheduled function → invocations per month, from app.py's own schedule expressions."""
     from app import app
@@ -176,6 +182,7 @@ def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
         schedules=schedules(),
         alarms=alarms,
         dashboards=dashboards,
+        arm64=lambda_architecture() == "arm64",
     )
 
 
@@ -193,4 +200,5 @@ def describe(m: Measured) -> dict[str, Any]:
         "schedules_per_month": {k: round(v, 1) for k, v in m.schedules.items()},
         "alarms": m.alarms,
         "dashboards": m.dashboards,
+        "arm64": m.arm64,
     }  # fmt: skip

@@ -227,8 +227,8 @@ def test_dashboard_searches_every_department_and_splits_messages_by_channel(
 ) -> None:
     expressions = _expressions(_dashboard(template))
     searches = [e for e in expressions if e.startswith("SEARCH(") and "RelaisASE" in e]
-    # Powertools adds a "service" dimension and MessagesSent/SendFailures carry Channel: an exact
-    # schema search such as {RelaisASE,Department} would match nothing, so none is used.
+    # MessagesSent carries Channel and the rare metrics a Department series too: an exact schema
+    # search such as {RelaisASE} would miss some, so none is used.
     assert searches and all("{RelaisASE" not in e for e in searches)
     assert any("MessagesSent" in e and "GROUP BY Channel" in e for e in expressions)
 
@@ -241,17 +241,31 @@ def _alarms(template: dict) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("metric", ["SendFailures", "NoPartnerFound", "Escalations"])
-def test_business_alarm_sums_every_department(template: dict, metric: str) -> None:
+def test_business_alarm_watches_the_national_series(template: dict, metric: str) -> None:
+    # every blob carries the national series (no dimension): one metric per alarm, all
+    # departments included (chalicelib/observability.py)
     matching = [
         props
         for props in _alarms(template).values()
-        for query in props.get("Metrics", [])
-        if query.get("Expression", "").replace(" ", "") == f"SELECTSUM({metric})FROMRelaisASE"
+        if props.get("Namespace") == "RelaisASE" and props.get("MetricName") == metric
     ]
-    assert len(matching) == 1, f"one alarm on {metric} over the whole namespace"
+    assert len(matching) == 1, f"one alarm on the national {metric}"
     (props,) = matching
-    assert props["Metrics"][0]["Period"] <= 3 * 3600  # Metrics Insights alarms see 3 hours
+    assert "Dimensions" not in props and props["Statistic"] == "Sum"
     assert props["TreatMissingData"] == "notBreaching"
+
+
+def test_logs_insights_queries_split_every_metric_by_department(template: dict) -> None:
+    from chalicelib.observability import METRICS
+
+    queries = resources_of(template, "AWS::Logs::QueryDefinition")
+    (by_department,) = [
+        q["Properties"]["QueryString"]
+        for q in queries.values()
+        if "metrics-by-department" in q["Properties"]["Name"]["Fn::Sub"]
+    ]
+    assert "by Department" in by_department
+    assert {name for name in METRICS if f"({name})" not in by_department} == set()
 
 
 def test_api_5xx_alarm_watches_the_stage_api(template: dict) -> None:

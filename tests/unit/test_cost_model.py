@@ -119,14 +119,42 @@ def test_sms_are_billed_per_part():
     assert sms.quantity == pytest.approx(19.5 * 2)
 
 
-def test_metric_hours_are_capped_by_the_hours_a_metric_can_receive_data():
+def test_national_metric_hours_are_capped_by_the_hours_a_metric_can_receive_data():
     # Given every message sent emits one blob, far more than the hours they can fall in
     many = replace(SMALL, youths=10_000_000)
     result = estimate(many, measured(message_sent=Unit(emf_blobs=1.0)), UNIT_PRICES)
     metrics = next(line for line in result.lines if line.item == "custom metrics (EMF)")
     hours, variants = cost_model.METRIC_HOURS["message_sent"]
-    assert metrics.quantity == pytest.approx(many.departments * hours * variants)
+    # national series (no department dimension), plus the Department series of the rare
+    # escalations, one metric-hour each at most
+    assert metrics.quantity == pytest.approx(hours * variants + result.volumes["escalations"])
     assert metrics.usd == pytest.approx(metrics.quantity / cost_model.HOURS_PER_MONTH)
+
+
+def test_work_queues_are_billed_per_request_idle_polling_included():
+    result = estimate(SMALL, measured(), UNIT_PRICES)
+    sqs = next(line for line in result.lines if line.service == "SQS")
+    items = result.volumes["work_items"]
+    assert items == pytest.approx(
+        SMALL.departments * (6 * cost_model.DAYS_PER_MONTH + cost_model.WEEKS_PER_MONTH)
+    )
+    idle = cost_model.WORK_QUEUES * cost_model.IDLE_RECEIVES_PER_QUEUE
+    assert sqs.quantity == pytest.approx(items * cost_model.SQS_REQUESTS_PER_ITEM + idle)
+
+
+def test_arm64_functions_are_priced_at_the_arm64_rate():
+    prices = {**UNIT_PRICES, "lambda_gb_second_arm64": 0.5}
+    arm = replace(measured(ack_answer=Unit(seconds=2.0, function="api")), arm64=True)
+    result = estimate(SMALL, arm, prices)
+    duration = next(line for line in result.lines if line.item == "duration (arm64)")
+    assert duration.usd == pytest.approx(duration.quantity * 0.5)
+
+
+def test_the_budget_is_read_without_sms():
+    result = estimate(SMALL, measured(), UNIT_PRICES)
+    sms = sum(line.usd for line in result.lines if "SMS" in line.item)
+    assert sms > 0
+    assert cost_model.total_without_sms(result) == pytest.approx(result.total - sms)
 
 
 def test_storage_counts_each_item_once_per_index_it_belongs_to():

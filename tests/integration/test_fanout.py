@@ -1,0 +1,59 @@
+"""The jobs fan out through SQS as on AWS: schedules enqueue per-department work, app.py's workers
+take it, a failed item is reported alone, and a roster upload starts its department's scan."""
+
+from __future__ import annotations
+
+import json
+
+import app
+from chalicelib import clock
+from chalicelib.fanout import schedule, work
+from chalicelib.local import pump
+from chalicelib.store.base import clock_stands_at, utcnow
+from tests.integration import support as s
+
+
+def _record(message_id: str, item: work.WorkItem) -> dict:
+    return {"messageId": message_id, "receiptHandle": f"rh-{message_id}", "body": item.body()}
+
+
+def test_a_failed_work_item_is_reported_alone_and_the_others_are_done(aws):
+    # Given a department, and a work item for a department that does not exist
+    s.department_key("59")
+    event = {
+        "Records": [
+            _record("bad", work.WorkItem("scan", "00")),
+            _record("good", work.WorkItem("digest", "59")),
+        ]
+    }
+    # When the job worker receives both in one batch
+    answer = app.job_worker(event, None)
+    # Then only the bad one comes back to the queue (partial batch response)
+    assert answer["batchItemFailures"] == [{"itemIdentifier": "bad"}]
+    assert "digest" in answer["totals"]
+
+
+def test_a_roster_upload_has_its_referrals_sent_without_waiting_for_the_schedule(client):
+    # Given the directory and a department
+    s.load_directory(client, s.operator_key())
+    key = s.department_key("59")
+    today = clock.local_today("59", utcnow())
+    row = s.youth("PROMPT1", s.birth_for(today, years=17, days=10))
+    # When the department uploads its roster, and the queued events are handed to the workers
+    answer = client.http.put(
+        "/departments/59/roster", body=s.roster_csv([row]), headers=s.auth(key)
+    )
+    assert answer.status_code == 200 and answer.json_body["created"] == 1
+    pump.drain(app)
+    # Then the mission locale has its referral, and no schedule ran
+    assert [m["to"] for m in s.sent()] == ["accueil@ml-lille.example.fr"]
+
+
+def test_an_idle_schedule_enqueues_nothing(aws):
+    s.department_key("59")
+    s.department_key("974", name="La Réunion")
+    with clock_stands_at(utcnow()):
+        counts = schedule.fan_out("dispatch")
+    assert counts == {"departments": 2, "enqueued": 0}
+    body = json.loads(work.WorkItem("scan", "59", {"k": {"S": "v"}}).body())
+    assert body == {"job": "scan", "department": "59", "cursor": {"k": {"S": "v"}}}
