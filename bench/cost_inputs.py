@@ -175,7 +175,8 @@ def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
         units=units,
         item_bytes=shapes[0],
         gsis=shapes[1],
-        digests_per_youth_week=digest["digests_queued"] / digest["youths_stored"],
+        digests_per_near_majority_youth_week=digest["digests_queued"]
+        / max(digest["youths_read"], 1),
         sms_segments=sample["sms_segments"] / max(sample["sms"], 1),
         email_bytes=sample["email_bytes_per_email"],
         memory_mb=lambda_memory(),
@@ -193,7 +194,7 @@ def describe(m: Measured) -> dict[str, Any]:
                          for k, v in vars(unit).items()} for name, unit in m.units.items()},
         "item_bytes": {k: round(v) for k, v in m.item_bytes.items()},
         "gsis_per_item": {k: round(v, 2) for k, v in m.gsis.items()},
-        "digests_per_youth_week": round(m.digests_per_youth_week, 4),
+        "digests_per_near_majority_youth_week": round(m.digests_per_near_majority_youth_week, 4),
         "sms_segments": round(m.sms_segments, 2),
         "email_bytes": round(m.email_bytes),
         "memory_mb": m.memory_mb,

@@ -40,6 +40,7 @@ WORK_QUEUES = 2
 IDLE_RECEIVES_PER_QUEUE = 5 * DAYS_PER_MONTH * 86_400 / 20
 SQS_REQUESTS_PER_ITEM = 2.1  # receive + delete, and a tenth of a SendMessageBatch
 SECRET_CALLS_PER_INVOCATION = 0.01  # the key is cached per container: one call per cold start
+NEAR_MAJORITY_YEARS = 0.5  # the risk digest's window: less than 6 months from majority
 DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 
 
@@ -84,7 +85,8 @@ class Measured:
     units: dict[str, Unit]  # event name (``EVENTS``) -> unit cost
     item_bytes: dict[str, float]  # table suffix -> average item size
     gsis: dict[str, float]  # table suffix -> GSIs an item is in, on average
-    digests_per_youth_week: float  # weekly digests queued per youth stored
+    # weekly risk digests queued per youth less than 6 months from majority (the digest's window)
+    digests_per_near_majority_youth_week: float
     sms_segments: float  # parts billed per SMS
     email_bytes: float  # size of one email, attachments included
     memory_mb: dict[str, int]  # "jobs" / "api" -> configured Lambda memory
@@ -145,7 +147,11 @@ def monthly_events(s: Scenario, m: Measured) -> dict[str, float]:
     created = partner + ml * s.invitation_share
     reminders = partner * s.reminder_share
     queued = partner * s.escalation_share + ml * s.placement_share
-    digests = m.digests_per_youth_week * s.youths * WEEKS_PER_MONTH
+    # Youths less than 6 months from majority: half a year's cohort. (The bench's synthetic
+    # rosters spread ages evenly over 16–21, five times more of them near 18 than the national
+    # cohort of ml_referrals_per_year: the rate is taken per near-majority youth, not per youth.)
+    near_majority = s.ml_referrals_per_year * NEAR_MAJORITY_YEARS
+    digests = m.digests_per_near_majority_youth_week * near_majority * WEEKS_PER_MONTH
     answered = partner * s.answered_share
     sent = created + reminders + queued + digests
     sms = (partner + reminders) * s.sms_share

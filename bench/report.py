@@ -105,14 +105,15 @@ def national_figures(national: dict[str, Any]) -> list[tuple[str, str]]:
          f"{national['national_invocations']:,} (sample: {national['sample_invocations']}, "
          f"{national['sample_failed_items']} failed items)"),
         ("National morning: largest invocation, DynamoDB requests -> at 10 ms a request",
-         f"{national['largest_invocation_requests']:,} -> "
-         f"{national['largest_invocation_seconds_at_10ms']} s (largest worker: "
-         f"{national['largest_worker_requests']} in {national['largest_worker_job']}; upload of "
-         f"the largest department: {national['upload_requests_largest_department']:,})"),
+         f"{national['largest_invocation_requests']:,} ({national['largest_invocation']}) -> "
+         f"{national['largest_invocation_seconds_at_10ms']} s; all: "
+         + ", ".join(f"{k} {v:,}" for k, v in national["largest_invocations"].items())),
+        ("National morning: DynamoDB requests per scanned youth, per sent message",
+         f"{national['requests_per_scanned_youth']}, {national['requests_per_sent_message']}"),
         ("National morning: messages; time to send them all at 14/s and 50/s",
          f"{national['national_messages']:,}; "
          + ", ".join(f"{h} h at {r}" for r, h in national["hours_to_send_everything"].items())),
-        ("National morning: one send batch paced at 14/s and 50/s (2 workers share the rate)",
+        ("National morning: a full send batch paced at 14/s and 50/s (2 workers share the rate)",
          ", ".join(f"{s} s at {rate}" for rate, s in national["send_batch_seconds"].items())),
     ]  # fmt: skip
 

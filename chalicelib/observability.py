@@ -23,7 +23,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 NAMESPACE = "RelaisASE"
 
 # The metric catalog: name -> unit. The dashboard (infra/) must show every one of them.
-METRICS: dict[str, str] = {
+METRICS: dict[str, MetricUnit] = {
     "RosterRowsReceived": MetricUnit.Count,
     "RosterRowsRejected": MetricUnit.Count,
     "YouthsExited": MetricUnit.Count,
@@ -75,7 +75,7 @@ def emit(name: str, value: float, *, department: str, channel: str | None = None
                 {
                     "Namespace": NAMESPACE,
                     "Dimensions": dimensions,
-                    "Metrics": [{"Name": name, "Unit": MetricUnit(METRICS[name]).value}],
+                    "Metrics": [{"Name": name, "Unit": METRICS[name].value}],
                 }
             ],
         },

@@ -57,3 +57,30 @@ def test_an_idle_schedule_enqueues_nothing(aws):
     assert counts == {"departments": 2, "enqueued": 0}
     body = json.loads(work.WorkItem("scan", "59", {"k": {"S": "v"}}).body())
     assert body == {"job": "scan", "department": "59", "cursor": {"k": {"S": "v"}}}
+
+
+def test_a_department_past_the_batch_size_is_scanned_in_batches_that_resume_after_each_other(aws):
+    # Given 5 youths due today in one department
+    from chalicelib.departments import service as departments
+    from chalicelib.directory import service as directory
+    from chalicelib.roster import service as roster
+    from chalicelib.scheduling import scan
+
+    for name, body in (("missions-locales", s.ML_CSV), ("coverage", s.COVERAGE_CSV)):
+        directory.load(name, body, actor="test")
+    s.department_key("59")
+    now = utcnow()
+    today = clock.local_today("59", now)
+    rows = [s.youth(f"B{n}", s.birth_for(today, years=17, days=5 + n)) for n in range(5)]
+    roster.upload_any_size("59", s.roster_csv(rows), actor="test", now=now)
+    department = departments.get("59")
+    # When the scan takes them two at a time, each batch after the previous one's cursor
+    read, cursor, batches = 0, None, 0
+    while True:
+        counts, cursor = scan.run_department(department, now, cursor, limit=2)
+        read, batches = read + counts["youths_read"], batches + 1
+        if cursor is None:
+            break
+    # Then every youth was read once, in three batches, and none is left due
+    assert (read, batches) == (5, 3)
+    assert not scan.has_work("59", now)

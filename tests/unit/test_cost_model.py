@@ -39,7 +39,7 @@ def measured(**units: Unit) -> Measured:
         units=base,
         item_bytes={"youths": 924.0, "referrals": 1948.0, "messages": 924.0},
         gsis={"youths": 2.0, "referrals": 4.0, "messages": 1.0},
-        digests_per_youth_week=0.01,
+        digests_per_near_majority_youth_week=0.02,
         sms_segments=2.0,
         email_bytes=0.0,
         memory_mb={"jobs": 512, "api": 1024},
@@ -87,7 +87,7 @@ def test_national_volumes_follow_the_scenario_shares():
     assert events["message_queued"] == pytest.approx(15 + 50)  # escalations + placement notices
     assert events["ack_answer"] == pytest.approx(105)
     assert events["ack_view"] == pytest.approx(210)
-    digests = 0.01 * 1000 * WEEKS_PER_MONTH
+    digests = 0.02 * (1200 / 2) * WEEKS_PER_MONTH  # per youth less than 6 months from 18
     assert events["message_sent"] == pytest.approx(170 + 45 + 65 + digests)
     assert events["sms"] == pytest.approx((150 + 45) * 0.1)
     assert events["upload"] == pytest.approx(10 * WEEKS_PER_MONTH)
