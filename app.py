@@ -15,6 +15,7 @@ directory = lazy("chalicelib.api.directory")
 followup = lazy("chalicelib.api.followup")
 events = lazy("chalicelib.delivery.events")
 uploads = lazy("chalicelib.roster.uploads")
+platform = lazy("chalicelib.api.platform")
 console = lazy("chalicelib.console.routes")
 signin = lazy("chalicelib.console.signin")
 
@@ -41,6 +42,11 @@ FILE_TYPES = [
 FORM_TYPES = ["application/x-www-form-urlencoded"]
 MULTIPART_TYPES = ["multipart/form-data"]
 JSON_TYPES = ["application/json"]
+
+
+@app.middleware("http")
+def french_errors(request, get_response):
+    return platform.in_french(get_response(request))
 
 
 @app.route("/health", methods=["GET"])
@@ -156,6 +162,11 @@ def console_sign_in_callback():
 @app.route("/console/deconnexion", methods=["POST"], content_types=FORM_TYPES)
 def console_sign_out():
     return signin.sign_out(app.current_request)
+
+
+@app.route("/console/departement", methods=["POST"], content_types=FORM_TYPES)
+def console_switch_department():
+    return signin.switch_department(app.current_request)
 
 
 @app.route("/console/static/{name}", methods=["GET"])

@@ -36,6 +36,7 @@ def main() -> int:
         coldstart,
         cost_inputs,
         cost_model,
+        hostile_phase,
         idle_phase,
         memory_phase,
         national_phase,
@@ -57,7 +58,8 @@ def main() -> int:
         now = bench_now()
         results["now"] = now.isoformat()
         phases = (("idle", idle_phase), ("scan", scan_phase), ("roster", roster_phase),
-                  ("memory", memory_phase), ("national", national_phase))  # fmt: skip
+                  ("memory", memory_phase), ("files", hostile_phase),
+                  ("national", national_phase))  # fmt: skip
         for name, phase in phases:
             progress(f"{name}…")
             results[name] = phase.run(world, meter, now)

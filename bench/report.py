@@ -53,11 +53,31 @@ def budgets(results: dict[str, Any]) -> list[Budget]:
         Budget("Ack POST: DynamoDB requests", ack["post_dynamodb_requests"], 2, le, "≤"),
         Budget("Cold start: import app.py / bare Chalice + boto3 (median)",
                cold["import_ratio"], 1.3, le, "≤"),
+        *file_budgets(results["files"]),
         Budget("National morning: largest invocation's DynamoDB requests",
                results["national"]["largest_invocation_requests"], 5000, le, "≤"),
         Budget("National cost model without SMS (EUR / month)",
                results["cost_eur_without_sms"], 10, le, "≤"),
     ]  # fmt: skip
+
+
+def file_budgets(files: dict[str, Any]) -> list[Budget]:
+    """Per hostile or extreme file: CPU seconds and peak MB above resting (SPEC §10), and for a
+    refusal, a 4xx (value = the HTTP status, budget: < 500)."""
+    found = []
+    for name, figure in files.items():
+        if not isinstance(figure, dict) or "budget" not in figure:
+            continue
+        for key, unit in (("cpu_seconds", "CPU s"), ("peak_above_resting_mb", "MB above rest")):
+            value = figure.get(key)
+            found.append(Budget(f"File {name}: {unit}", float(value if value is not None else 1e9),
+                                figure["budget"][key], operator.le, "≤"))  # fmt: skip
+        if figure["budget"]["cpu_seconds"] <= 2:
+            status = figure.get("status")
+            found.append(Budget(f"File {name}: refused with HTTP status",
+                                float(status if isinstance(status, int) else 999), 500,
+                                operator.lt, "<"))  # fmt: skip
+    return found
 
 
 def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
@@ -93,6 +113,10 @@ def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
          ", ".join(f"{k} {v}" for k, v in list(cold["extra_imports_ms"].items())[:6])),
         (f"Idle dispatch run ({idle['departments']} departments): requests, wall time",
          f"{idle['dispatch']['dynamodb_requests']}, {idle['dispatch']['seconds']} s"),
+        *[(f"File {name} ({f.get('file_mb')} MB)",
+           f"{f.get('status')} {f.get('code') or ''} — {f.get('cpu_seconds')} CPU s, "
+           f"{f.get('peak_above_resting_mb')} MB above rest")
+          for name, f in results["files"].items() if isinstance(f, dict)],
         *national_figures(results["national"]),
     ]  # fmt: skip
 

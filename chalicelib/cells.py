@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from chalicelib.geo import is_department_code
@@ -110,9 +111,22 @@ def email(value: object) -> str:
     return text
 
 
+def blank(value: object) -> bool:
+    """``cell_text(value) == ""``, faster: this runs for every cell of every row."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not (value.strip() if value.isascii() else cell_text(value))
+    return False
+
+
 def flag(value: object) -> bool:
     """oui/non, o/n, 1/0, x/vide, true/false, yes/no, vrai/faux (case and accents ignored)."""
-    text = cell_text(value)
+    return _flag(cell_text(value))
+
+
+@lru_cache(maxsize=256)  # a few spellings repeat over every row
+def _flag(text: str) -> bool:
     key = normalize_header(text)
     if key in _TRUE:
         return True
@@ -123,7 +137,12 @@ def flag(value: object) -> bool:
 
 def pathway_state(value: object) -> str:
     """``Sécurisé`` → ``securise``, ``En cours`` → ``en_cours``, ``À traiter`` → ``a_traiter``."""
-    state = _PATHWAY.get(normalize_header(cell_text(value)))
+    return _pathway_state(cell_text(value))
+
+
+@lru_cache(maxsize=256)
+def _pathway_state(text: str) -> str:
+    state = _PATHWAY.get(normalize_header(text))
     if state is None:
         raise CellError(
             "invalid_pathway", "Valeur attendue : sécurisé, en cours, à traiter, ou vide (inconnu)."
@@ -248,7 +267,7 @@ class RowFields:
     def get(self, column: str, parse: Callable[[object], T], *, required: bool = False) -> T | None:
         """``parse(cell)``; None when empty (an error if ``required``) or invalid (error added)."""
         value = self.raw(column)
-        if not cell_text(value):
+        if blank(value):
             if required:
                 self.add(column, "required", "Valeur obligatoire manquante.")
             return None
@@ -261,7 +280,7 @@ class RowFields:
     def optional(self, column: str, parse: Callable[[object], T]) -> T | None:
         """An optional value: a bad one is dropped with a warning, the row is kept."""
         value = self.raw(column)
-        if not cell_text(value):
+        if blank(value):
             return None
         try:
             return parse(value)

@@ -87,6 +87,11 @@ class PayloadTooLargeError(RelaisError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaError(RelaisError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class UnprocessableError(RelaisError):
     status = 422
     code = "rejected_rows"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,14 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _FORMATS = xlsx.FORMATS
 SHOWN_LINES = 10
+# Unicode's format characters (category Cf, Unicode 14): bidi controls (U+202A–202E, U+2066–2069),
+# zero-width spaces and joiners, soft hyphen, BOM, tags… One regex: this runs on every cell.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
 
 Row = tuple[int, list[object]]
 
@@ -76,7 +85,7 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     text = str(value)
     if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        text = _INVISIBLE.sub("", text)
     return text.strip()
 
 

@@ -10,6 +10,7 @@ empty rows before it (openpyxl's ``iter_rows`` would).
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 import zipfile
@@ -23,6 +24,8 @@ FORMATS = "envoyez un CSV (séparateur « ; » ou « , ») ou un classeur XLSX"
 _SHARED_TAG = re.compile(rb"<(?:[A-Za-z0-9_]+:)?si[\s>/]")
 _UNIQUE_COUNT = re.compile(rb"uniqueCount=\"(\d+)\"")
 _CHUNK = 1 << 20
+_HEAD = 64 * 1024  # where a sheet's <dimension> is, before its rows
+_DIMENSION = re.compile(rb"<(?:[A-Za-z0-9_]+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
 
 Cells = list[object]
 
@@ -68,52 +71,63 @@ def count_shared_strings(archive: zipfile.ZipFile) -> int:
 
 
 def first_sheet_rows(source: IO[bytes]) -> tuple[Iterator[tuple[int, Cells]], Any]:
-    """``(rows, workbook)``: each ``<row>`` as ``(number, cells)``; close the workbook when
-    done. Every check of the module docstring runs before the first row is parsed."""
+    """``(rows, archive)``: each ``<row>`` as ``(number, cells)``; close the archive when done.
+    Every check of the module docstring runs before the first row is parsed."""
     with open_archive(source) as archive:
         count_shared_strings(archive)
     source.seek(0)
-    workbook = _load(source)
+    reader, path = _workbook(source)
     try:
-        if not workbook.worksheets:
-            raise UnreadableFileError("Le classeur ne contient aucune feuille de calcul.")
-        sheet = workbook.worksheets[0]
-        if (sheet.max_row or 0) > limits.MAX_ROWS + 1:
+        head = reader.archive.open(path).read(_HEAD)
+        declared = _DIMENSION.search(head)
+        if declared and int(declared.group(1) or 1) > limits.MAX_ROWS + 1:
             raise limits.too_many_rows()
     except BaseException:
-        workbook.close()
+        reader.archive.close()
         raise
-    return _rows(sheet, workbook), workbook
+    return _rows(reader, path), reader.archive
 
 
-def _load(source: IO[bytes]) -> Any:
+def _workbook(source: IO[bytes]) -> tuple[Any, str]:
+    """openpyxl's reader up to the styles (shared strings, date formats) and the first sheet's
+    part, without ``load_workbook``'s worksheets: each of those reads its whole sheet once when
+    the sheet has no ``<dimension>``."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from openpyxl import load_workbook
+            from openpyxl.reader.excel import ExcelReader
+            from openpyxl.styles.stylesheet import apply_stylesheet
 
-            return load_workbook(source, read_only=True, data_only=True)
+            reader = ExcelReader(source, read_only=True, data_only=True)
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            found = reader.parser.find_sheets()
+            sheets = [rel.target for _, rel in found if "worksheet" in rel.Type]
     except limits.FileLimitError:
         raise
     except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, XML errors…)
         raise UnreadableFileError(
             f"Archive ZIP qui n'est pas un classeur XLSX lisible : {FORMATS}."
         ) from None
+    if not sheets:
+        reader.archive.close()
+        raise UnreadableFileError("Le classeur ne contient aucune feuille de calcul.")
+    return reader, sheets[0].lstrip("/")
 
 
-def _rows(sheet: Any, workbook: Any) -> Iterator[tuple[int, Cells]]:
-    from openpyxl.worksheet._reader import WorkSheetParser
-
+def _rows(reader: Any, path: str) -> Iterator[tuple[int, Cells]]:
     number = 0
     try:
-        with sheet._get_source() as source:
-            parser = WorkSheetParser(
+        with reader.archive.open(path) as source:
+            parser = _parser_class()(
                 source,
-                sheet._shared_strings,
+                reader.shared_strings,
                 data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
+                epoch=reader.wb.epoch,
+                date_formats=reader.wb._date_formats,
+                timedelta_formats=reader.wb._timedelta_formats,
             )
             rows = parser.parse()
             while True:
@@ -130,6 +144,41 @@ def _rows(sheet: Any, workbook: Any) -> Iterator[tuple[int, Cells]]:
         raise
     except Exception:  # corrupt sheet XML, bad shared-string index, CRC error of a lying part…
         raise damaged(f" (ligne {number + 1} illisible)") from None
+
+
+@functools.cache  # openpyxl is imported on first use: most Lambdas never read a workbook
+def _parser_class() -> type:
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    inline, run, text = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("is", "r", "t"))
+
+    class LeanParser(WorkSheetParser):  # type: ignore[misc]
+        """openpyxl's sheet parser, reading inline strings (what many exporters write) as
+        plain text: its generic rich-text objects cost more than the rest of the cell."""
+
+        def parse_cell(self, element: Any) -> dict:
+            if element.get("t") != "inlineStr":
+                return super().parse_cell(element)
+            coordinate = element.get("r")
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            child = element.find(inline)
+            parts = (
+                []
+                if child is None
+                else [child.findtext(text) or ""]
+                + [node.findtext(text) or "" for node in child.findall(run)]
+            )
+            value = "".join(parts) or None
+            return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": 0}
+
+    return LeanParser
 
 
 def _values(number: int, cells: list[dict]) -> Cells:

@@ -131,6 +131,8 @@ def _context(referral: Referral, token: str, now: datetime) -> dict:
     stored = {"referral_id": referral.referral_id, "snapshot": referral.snapshot.as_dict()}
     if referral.token_expires_at:
         stored["expires_on"] = referral.token_expires_at[:10]
+    if referral.sent_at:
+        stored["sent_at"] = referral.sent_at
     context = partner_context(stored, now, ack_url=f"/ack/{token}")
     context["form_action"] = ""
     context["current_answer"] = referral.answer.as_dict() if referral.answer else None

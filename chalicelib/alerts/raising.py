@@ -67,7 +67,9 @@ def no_partner(
         "referral_kind": kind,
         "reason": route.reason,
         "code_ml": record.code_ml or None,
-        "candidates": candidates(entry, directory) if kind != rules.HABITAT_JEUNES else [],
+        "candidates": candidates(entry, directory, route.candidates)
+        if kind != rules.HABITAT_JEUNES
+        else [],
     }
     return store.raise_alert(
         department,
@@ -96,12 +98,15 @@ def coverage_of(code_commune: str, directory: DirectoryView) -> CoverageEntry | 
     return entry
 
 
-def candidates(entry: CoverageEntry | None, directory: DirectoryView) -> list[dict]:
-    """The missions locales the coverage names for the commune, with their names."""
-    if entry is None:
+def candidates(
+    entry: CoverageEntry | None, directory: DirectoryView, codes: tuple[str, ...] = ()
+) -> list[dict]:
+    """The missions locales the coverage names for the commune (or, for Paris, Lyon or Marseille
+    given as a whole, those of its arrondissements: the route's ``codes``), with their names."""
+    if not codes and entry is None:
         return []
     found = []
-    for code in dict.fromkeys(entry.code_mls):
+    for code in dict.fromkeys(codes or entry.code_mls):  # type: ignore[union-attr]
         mission_locale = directory.mission_locale(code)
         found.append({"code": code, "nom": mission_locale.nom if mission_locale else None})
     return found

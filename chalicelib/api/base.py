@@ -7,6 +7,7 @@ with a generic message and the details only in the logs (which never carry perso
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,12 @@ from chalice.app import Request, Response
 
 from chalicelib import cells
 from chalicelib.auth import keys
-from chalicelib.errors import BadRequestError, RelaisError
+from chalicelib.errors import (
+    BadRequestError,
+    PayloadTooLargeError,
+    RelaisError,
+    UnsupportedMediaError,
+)
 from chalicelib.observability import log_failure, logger
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
@@ -81,6 +87,29 @@ def body_bytes(request: Request) -> bytes:
     if not raw:
         raise BadRequestError("Corps de requête vide : envoyez le fichier.", code="empty_body")
     return raw
+
+
+def inflated_body(request: Request, limit: int) -> bytes:
+    """The body, inflated when sent with ``Content-Encoding: gzip`` (at most ``limit`` bytes once
+    inflated): the national UNML file (~5 MB) fits API Gateway's 6 MB event only compressed."""
+    raw = body_bytes(request)
+    encoding = str((request.headers or {}).get("content-encoding") or "identity").strip().lower()
+    if encoding == "identity":
+        return raw
+    if encoding != "gzip":
+        raise UnsupportedMediaError(
+            "Content-Encoding non pris en charge : envoyez le fichier tel quel ou en gzip."
+        )
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(raw, limit + 1)
+    except zlib.error:
+        raise BadRequestError("Corps gzip illisible.", code="unreadable_file") from None
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise PayloadTooLargeError(
+            f"Fichier de plus de {limit // 1024 // 1024} Mo une fois décompressé."
+        )
+    return data
 
 
 def json_body(request: Request) -> Any:

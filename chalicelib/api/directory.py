@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalice.app import Request, Response
 
+from chalicelib import limits
 from chalicelib.api import base
 from chalicelib.auth import keys
 from chalicelib.directory import service
@@ -13,6 +14,7 @@ def put_directory(request: Request, name: str) -> Response:
     def call() -> dict:
         who = base.caller(request)
         keys.require_operator(who)
-        return service.load(name, base.body_bytes(request), actor=who.actor)
+        data = base.inflated_body(request, limits.MAX_UPLOAD_BYTES)
+        return service.load(name, data, actor=who.actor)
 
     return base.handle(call)

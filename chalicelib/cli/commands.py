@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 from chalicelib import clock, jobs, provisioning
 from chalicelib.departments import service as departments
@@ -17,8 +20,30 @@ from chalicelib.roster import service as roster
 CLI_ACTOR = "operator-cli"
 
 
+LOCAL_DEFAULTS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-3",
+}
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr (not the usage block), exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"erreur : {message} (aide : {self.prog} --help)\n")
+
+
+def use_local_defaults(env: dict[str, str] | os._Environ[str]) -> None:
+    """With only ``AWS_ENDPOINT_URL`` set (the embedded endpoint), nothing else is needed
+    (SPEC §3): dummy credentials and the region default; real values still win."""
+    if env.get("AWS_ENDPOINT_URL"):
+        for name, value in LOCAL_DEFAULTS.items():
+            env.setdefault(name, value)
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description="Relais ASE")
+    root = _OneLineParser(prog="python -m chalicelib.cli", description="Relais ASE")
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("provision", help="create every resource at the configured endpoint")
 
@@ -44,6 +69,9 @@ def parser() -> argparse.ArgumentParser:
     roster_upload.add_argument("file", type=Path)
     roster_upload.add_argument("--partial", action="store_true")
     roster_upload.add_argument("--dry-run", action="store_true")
+    roster_upload.add_argument(
+        "--confirm-exits", action="store_true", help="applique même si plus de 20 %% sortent"
+    )
 
     run = commands.add_parser("jobs").add_subparsers(dest="action", required=True)
     run_all = run.add_parser("run")
@@ -61,55 +89,82 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    """Run one command. Only the command's own output goes to stdout (JSON for the commands
+    that print JSON); logs and metrics go to stderr; any failure is one line, no traceback."""
+    use_local_defaults(os.environ)
     try:
         args = parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    try:
-        return _run(args)
-    except RelaisError as error:
-        details = error.details if isinstance(error.details, dict) else None
-        if details and "rejected" in details:
-            print(json.dumps(details, ensure_ascii=False, indent=2))
-        print(f"erreur : {error.message}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(
-            f"erreur : fichier ou service inaccessible ({error.strerror or error})", file=sys.stderr
-        )
-        return 1
+    out = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            return _run(args, out)
+        except RelaisError as error:
+            details = error.details if isinstance(error.details, dict) else None
+            if details and "rejected" in details:
+                _print(details, out)
+            return _fail(error.message)
+        except OSError as error:
+            return _fail(
+                f"fichier ou service inaccessible ({error.strerror or type(error).__name__})"
+            )
+        except Exception as error:  # a command never ends in a traceback
+            return _fail(unexpected(error))
 
 
-def _run(args: argparse.Namespace) -> int:
+def unexpected(error: Exception) -> str:
+    """One line for an unexpected error: what kind, never its text (it may quote data)."""
+    name = type(error).__name__
+    hints = {
+        "NoCredentialsError": "identifiants AWS absents (ou définissez AWS_ENDPOINT_URL)",
+        "EndpointConnectionError": "point d'accès AWS injoignable (AWS_ENDPOINT_URL ?)",
+        "NoRegionError": "région AWS absente (AWS_DEFAULT_REGION)",
+    }
+    for cause in (error, error.__cause__, error.__context__):
+        if cause is not None and type(cause).__name__ in hints:
+            return hints[type(cause).__name__]
+    return f"échec inattendu ({name}) ; relancez, puis voyez les journaux"
+
+
+def _fail(message: str) -> int:
+    print(f"erreur : {message}", file=sys.stderr)
+    return 1
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "provision":
-        _print(provisioning.provision())
+        _print(provisioning.provision(), out)
     elif args.command == "department" and args.action == "add":
-        print(departments.add(args.code, name=args.name, email=args.email, phone=args.phone))
+        print(
+            departments.add(args.code, name=args.name, email=args.email, phone=args.phone),
+            file=out,
+        )
     elif args.command == "department":
-        print(departments.rotate_key(args.code))
+        print(departments.rotate_key(args.code), file=out)
     elif args.command == "operator":
-        print(departments.add_operator(args.name))
+        print(departments.add_operator(args.name), file=out)
     elif args.command == "directory":
-        _print(directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR))
+        _print(directory.load(args.kind, args.file.read_bytes(), actor=CLI_ACTOR), out)
     elif args.command == "roster":
-        _print(
-            roster.upload_any_size(
+        with args.file.open("rb") as source:  # streamed, as the S3 uploads are
+            report = roster.upload_any_size(
                 args.code,
-                args.file.read_bytes(),
+                source,
                 mode="partial" if args.partial else "strict",
                 dry_run=args.dry_run,
+                confirm_exits=args.confirm_exits,
                 actor=CLI_ACTOR,
             )
-        )
+        _print(report, out)
     elif args.command == "jobs":
         try:
-            _print(jobs.run_all(clock.clock_from(args.today, args.now)))
+            _print(jobs.run_all(clock.clock_from(args.today, args.now)), out)
         except jobs.JobsError as error:  # every job ran; the summary says which failed
-            _print(error.summary)
-            print(f"erreur : {error}", file=sys.stderr)
-            return 1
+            _print(error.summary, out)
+            return _fail(str(error))
     elif args.command == "agent":
-        _agent(args.action, args.code, args.email)
+        _agent(args.action, args.code, args.email, out)
     elif args.command == "outbox":
         from chalicelib.local import outbox  # local endpoint only: needs the dev dependencies
 
@@ -117,21 +172,22 @@ def _run(args: argparse.Namespace) -> int:
         print(
             json.dumps(messages, ensure_ascii=False, indent=2)
             if args.json
-            else outbox.describe(messages)
+            else outbox.describe(messages),
+            file=out,
         )
     return 0
 
 
-def _agent(action: str, code: str, email: str) -> None:
+def _agent(action: str, code: str, email: str, out: TextIO) -> None:
     from chalicelib.console import agents
 
     if action == "add":
         done = agents.add(code, email, actor=CLI_ACTOR)
-        print("agent autorisé" if done else "agent déjà autorisé")
+        print("agent autorisé" if done else "agent déjà autorisé", file=out)
     else:
         done = agents.remove(code, email, actor=CLI_ACTOR)
-        print("agent retiré" if done else "agent absent de ce département")
+        print("agent retiré" if done else "agent absent de ce département", file=out)
 
 
-def _print(report: object) -> None:
-    print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+def _print(report: object, out: TextIO) -> None:
+    print(json.dumps(report, ensure_ascii=False, indent=2, default=str), file=out)

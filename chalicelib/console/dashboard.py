@@ -16,7 +16,7 @@ from chalicelib.domain.alerts import DIGEST_ORDER
 from chalicelib.followup import report
 from chalicelib.messages.filters import mois_fr
 
-CHART_MONTHS = 12
+CHART_MONTHS = 18  # a referral leaves 13 months before majority: show what is coming
 BAR_AREA = 120  # px of height for the tallest bar
 
 

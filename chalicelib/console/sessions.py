@@ -36,6 +36,7 @@ class Agent:
     name: str
     csrf: str
     session_hash: str
+    departments: tuple[str, ...] = ()
 
     @property
     def actor(self) -> str:
@@ -78,6 +79,7 @@ def finish_sign_in(state: str, code: str, browser_state: str, now: datetime) -> 
         csrf=secrets.token_urlsafe(32),
         created_at=now,
         seen_at=now,
+        allowed=tuple(allowed),
     )
     store.open_session(hash_id(session_id), stored, now + IDLE)
     audit.record(stored.department, "sign_in", f"agent:{who.email}")
@@ -109,6 +111,16 @@ def sign_out(agent: Agent) -> None:
     audit.record(agent.department, "sign_out", agent.actor)
 
 
+def switch(agent: Agent, department: str) -> bool:
+    """Work in another department the agent is (still) allowed in."""
+    if department not in agent.departments or not store.is_agent(department, agent.email):
+        return False
+    if not store.switch_department(agent.session_hash, department):
+        return False
+    audit.record(department, "department_switched", agent.actor)
+    return True
+
+
 def csrf_ok(agent: Agent, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(agent.csrf, token or "")
 
@@ -120,4 +132,5 @@ def _agent(stored: store.StoredSession, session_hash: str) -> Agent:
         name=stored.name,
         csrf=stored.csrf,
         session_hash=session_hash,
+        departments=stored.allowed,
     )

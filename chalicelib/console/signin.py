@@ -75,6 +75,16 @@ def callback(request: Request) -> Response:
     return web.respond(call)
 
 
+def switch_department(request: Request) -> Response:
+    def view(agent: sessions.Agent) -> web.Page:
+        fields = web.checked_form(request, agent)
+        if not sessions.switch(agent, (fields.get("departement") or "").strip().upper()):
+            return web.Page(response=web.error_page(403, "Département non autorisé.", agent))
+        return web.Page(redirect="/console")
+
+    return web.signed_in(request, view)
+
+
 def _refused(message: str, status: int) -> Response:
     return web.html(
         "signin.html.j2", {"agent": None, "message": message, "message_kind": "alert"}, status

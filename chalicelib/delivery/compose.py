@@ -11,6 +11,7 @@ from chalicelib import clock, geo
 from chalicelib.ack import tokens
 from chalicelib.delivery.providers import Email
 from chalicelib.messages import render
+from chalicelib.messages.filters import dept_label
 from chalicelib.messages.ics import build_invitation, invitation_attachment
 from chalicelib.messages.labels import KIND_LABELS as REFERRAL_TITLES
 from chalicelib.referrals.invitations import calendar_uid
@@ -39,15 +40,12 @@ def dated(value: object) -> object:
 def partner_context(context: dict, now: datetime, *, ack_url: str | None = None) -> dict:
     """The template context of a message or page about a referral (for its partner)."""
     snapshot = dated(context["snapshot"])
-    department = snapshot["department"]
-    youth = dict(snapshot["youth"])
+    department = {"contact_phone": None, **snapshot["department"]}
     today = clock.local_today(department["code"], now)
-    majority = youth["majority_date"]
-    youth["age"] = age_on(majority.replace(year=majority.year - 18), today)
-    youth["parts_not_secured"] = [PART_LABELS[p] for p in youth.get("parts_not_secured", [])]
+    youth = youth_view(snapshot["youth"], today)
     expires_on = context.get("expires_on") or (today + timedelta(days=department["ack_ttl_days"]))
     return {
-        **{k: v for k, v in dated(context).items() if k not in ("snapshot", "ics")},  # type: ignore[union-attr]
+        **{k: v for k, v in dated(context).items() if k not in ("snapshot", "ics", "invitation")},  # type: ignore[union-attr]
         "department": department,
         "youth": youth,
         "partner": snapshot["partner"],
@@ -57,7 +55,56 @@ def partner_context(context: dict, now: datetime, *, ack_url: str | None = None)
         "expires_on": expires_on
         if isinstance(expires_on, date)
         else date.fromisoformat(expires_on),
+        "answer_by": answer_by(context, department, today),
+        "event": interview_event(context, youth),
+        "invitation_url": None,
     }
+
+
+def interview_event(context: dict, youth: dict) -> dict | None:
+    """The interview an invitation (or its cancellation) is about: the one the ``.ics`` carries,
+    which for a CANCEL is the cancelled event, not whatever the roster now says."""
+    stored = (context.get("ics") or {}).get("event")
+    return dated(stored) if stored else youth.get("entretien")  # type: ignore[return-value]
+
+
+def youth_view(stored: dict, today: date) -> dict:
+    """The youth as partners read it: age and majority phrased for today, pathway by state."""
+    youth = dict(stored)
+    majority = youth["majority_date"]
+    youth["age"] = age_on(majority.replace(year=majority.year - 18), today)
+    youth["is_adult"] = today >= majority
+    # L222-5-1: the interview is held by the 17th birthday; past it, the paragraph no longer applies
+    youth["interview_due"] = youth["age"] < 17
+    youth["parts_not_secured"] = [PART_LABELS[p] for p in youth.get("parts_not_secured", [])]
+    youth["parts"] = parts_by_state(stored)
+    return youth
+
+
+def parts_by_state(youth: dict) -> dict[str, list[str]]:
+    """``{"a_traiter": [...], "en_cours": [...]}`` in the six needs' order (labels)."""
+    states = youth.get("parcours")
+    if states is None:  # a snapshot from before states were kept: "not secured" is all it says
+        return {"non_securise": [PART_LABELS[p] for p in youth.get("parts_not_secured", [])]}
+    return {
+        state: [PART_LABELS[p] for p in PART_LABELS if states.get(p) == state]
+        for state in ("a_traiter", "en_cours")
+        if any(value == state for value in states.values())
+    }
+
+
+def answer_by(context: dict, department: dict, today: date) -> date:
+    """When an answer is expected: the reminder's day (sending + ``relance_jours``); a reminder
+    asks for it before the escalation (sending + ``escalade_jours``). ``sent_at`` is given by the
+    acknowledgement page (the referral went out then); a message being sent goes out today."""
+    if context.get("sent_at"):
+        days = int(department.get("relance_jours") or 7)
+        return date.fromisoformat(str(context["sent_at"])[:10]) + timedelta(days=days)
+    sent_on = context.get("sent_on")
+    if sent_on:
+        days = int(department.get("escalade_jours") or 14)
+        return date.fromisoformat(str(sent_on)[:10]) + timedelta(days=days)
+    return today + timedelta(days=int(department.get("relance_jours") or 7))
 
 
 def template_context(stored: dict, now: datetime) -> dict:
@@ -73,14 +120,20 @@ def email(template: str, stored: dict, recipients: list[str], now: datetime) -> 
     context = template_context(stored, now)
     attachments = ()
     if "ics" in stored:
-        attachments = (_invitation(stored, context),)
+        attachments = (invitation(stored, context),)
+    elif "invitation" in stored:  # a referral carrying its interview invitation: one email
+        riding = stored["invitation"]
+        context["invitation_url"] = tokens.ack_url(riding["referral_id"])
+        attachments = (invitation(riding, {**context, "ack_url": context["invitation_url"]}),)
     rendered = render.render_email(template, context, attachments)
+    contact = (context.get("department") or {}).get("contact_email")
     return Email(
         recipients=recipients,
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
         attachments=rendered.attachments,
+        reply_to=(contact,) if contact and contact not in recipients else (),
     )
 
 
@@ -88,13 +141,13 @@ def sms(purpose: str, stored: dict, now: datetime) -> str:
     return render.render_sms(SMS_TEMPLATES.get(purpose, "referral"), template_context(stored, now))
 
 
-def _invitation(stored: dict, context: dict) -> render.Attachment:
+def invitation(stored: dict, context: dict) -> render.Attachment:
     ics = stored["ics"]
-    youth, department = context["youth"], context["department"]
-    entretien = youth.get("entretien") or {}
+    youth, department, partner = context["youth"], context["department"], context["partner"]
+    event = context["event"] or {}
     zone = clock.zone_of(department["code"])
-    hour = time.fromisoformat(entretien["heure"]) if entretien.get("heure") else time(9, 0)
-    day = entretien.get("date") or context["expires_on"]
+    hour = time.fromisoformat(event["heure"]) if event.get("heure") else time(9, 0)
+    day = event.get("date") or context["expires_on"]
     data = build_invitation(
         uid=calendar_uid(stored["referral_id"]),
         sequence=int(ics["sequence"]),
@@ -102,10 +155,12 @@ def _invitation(stored: dict, context: dict) -> render.Attachment:
         start=datetime.combine(day, hour, tzinfo=zone),
         duration_minutes=INTERVIEW_MINUTES,
         summary=f"Entretien de préparation à la majorité — {youth['prenom']} {youth['initiale']}",
-        location=entretien.get("lieu"),
-        description=f"Invitation du département {department['name']} (Relais ASE).",
-        organizer_email=department["contact_email"],
-        attendee_email=(context["partner"].get("email") or department["contact_email"]),
+        location=event.get("lieu"),
+        description=render.render_template(
+            "email", "entretien_invitation", "ics.j2", {**context, "ics_method": ics["method"]}
+        ).strip(),
+        organizer=(f"Service ASE – {dept_label(department)}", department["contact_email"]),
+        attendee=(partner["nom"], partner.get("email") or department["contact_email"]),
         timezone=geo.timezone_of(department["code"]),
     )
     return invitation_attachment(data, ics["method"])

@@ -55,6 +55,33 @@ def mark_sent(
             return
         # The referral left ``pending`` meanwhile (cancelled, or a twin claim recorded it first).
         _update_quietly(message, message_actions, Message.claim_id == claim)
+    if referral_actions:
+        _invitation_sent(department, message, now)
+
+
+def _invitation_sent(department: Department, message: Message, now: datetime) -> None:
+    """An interview invitation that rode in this referral's email went out with it. Its own
+    follow-ups come a day after the referral's, so that the mission locale never gets two
+    reminders about one youth on the same day."""
+    riding = (message.context.as_dict() or {}).get("invitation")
+    if not riding:
+        return
+    reminder_at = now + timedelta(days=int(department.relance_jours) + 1)
+    actions = [
+        Referral.status.set("sent"),
+        Referral.sent_at.set(iso(now)),
+        Referral.channel.set(message.channel),
+        Referral.token_expires_at.set(iso(now + timedelta(days=int(department.ack_ttl_days)))),
+        Referral.followup_at.set(iso(reminder_at)),
+        Referral.followup_stage.set("reminder"),
+        Referral.history.set(Referral.history.append([lifecycle.entry("sent", now)])),
+    ]
+    try:
+        referral = Referral(riding["referral_id"])
+        referral.update(actions=actions, condition=Referral.status == "pending")
+    except UpdateError as error:
+        if not lifecycle.is_condition_failure(error):  # cancelled meanwhile: nothing to record
+            raise
 
 
 def _referral_on_send(department: Department, message: Message, now: datetime) -> list:

@@ -60,6 +60,7 @@ class Email:
     html: str
     attachments: tuple = ()  # messages.render.Attachment
     tag: str | None = None  # our message id, echoed back by SES delivery events
+    reply_to: tuple[str, ...] = ()  # the department: a reply reaches people, not the sender
 
 
 class Provider(Protocol):
@@ -77,6 +78,8 @@ class AwsProvider:
         mime["From"] = formataddr(("Relais ASE", current.ses_sender))
         mime["To"] = ", ".join(email.recipients)
         mime["Subject"] = email.subject
+        if email.reply_to:
+            mime["Reply-To"] = ", ".join(email.reply_to)
         mime["Message-ID"] = make_msgid(domain=current.ses_sender.split("@", 1)[1])
         mime.set_content(email.text)
         mime.add_alternative(email.html, subtype="html")

@@ -23,6 +23,8 @@ class CoverageEntry:
     nom_commune: str
     code_mls: tuple[str, ...]
     shared: bool = False
+    # postal codes known to mean this commune (from the missions locales' addresses)
+    postal_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ suggestions (``roster.postal``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -82,7 +83,6 @@ class DirectoryParse(Generic[T]):
     items: list[T] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    postal_index: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # coverage only
 
 
 @dataclass(frozen=True)
@@ -148,13 +148,26 @@ def parse_coverage(
     for number, row in table.rows:
         result.rows += 1
         rows.read(cells.RowFields(columns, number, row))
-    result.items, rejected = rows.entries()
-    result.rejected = rejected
+    items, result.rejected = rows.entries()
+    result.items = _with_postal_codes(items, rows.addresses)
     result.warnings = rows.warnings(result.rows)
-    result.postal_index = postal.index_from_addresses(
-        rows.addresses, ((entry.insee, entry.nom_commune) for entry in result.items)
-    )
     return result
+
+
+def _with_postal_codes(
+    items: list[CoverageEntry], addresses: set[tuple[str, str]]
+) -> list[CoverageEntry]:
+    index = postal.index_from_addresses(addresses, ((e.insee, e.nom_commune) for e in items))
+    codes_of: dict[str, list[str]] = {}
+    for code, communes in sorted(index.items()):
+        for insee, _ in communes:
+            codes_of.setdefault(insee, []).append(code)
+    return [
+        dataclasses.replace(item, postal_codes=tuple(codes_of[item.insee]))
+        if item.insee in codes_of
+        else item
+        for item in items
+    ]
 
 
 class _CoverageRows:

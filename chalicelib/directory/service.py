@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 from chalicelib import audit
 from chalicelib.directory import parsing, rerouting, store
 from chalicelib.errors import UnprocessableError
@@ -38,10 +36,7 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
             details=report,
         )
     version = store.new_version()
-    items = to_items(version, parsed.items)
-    if kind == "coverage":
-        items = itertools.chain(items, store.postal_items(version, parsed.postal_index))
-    store.write_version(kind, version, items)
+    store.write_version(kind, version, to_items(version, parsed.items))
     report["loaded"] = len(parsed.items)
     stale = store.flip(kind, version)
     if stale:

@@ -13,6 +13,7 @@ from dataclasses import asdict
 
 from chalicelib import geo
 from chalicelib.directory.entries import CoverageEntry, HabitatJeunes, MissionLocale
+from chalicelib.roster import postal
 from chalicelib.store.base import iso, utcnow
 from chalicelib.store.models import DirectoryItem
 
@@ -60,7 +61,7 @@ def delete_version(kind: str, version: str) -> None:
     if kind == "ml":
         keys = [(i.pk, i.sk) for i in DirectoryItem.query(partition("ml", version))]
     else:
-        for department in [*_departments(), POSTAL_PARTITION]:
+        for department in _departments():
             pk = partition(kind, version, department)
             keys.extend((i.pk, i.sk) for i in DirectoryItem.query(pk, attributes_to_get=["pk"]))
     with DirectoryItem.batch_write() as batch:
@@ -83,16 +84,8 @@ def coverage_items(version: str, entries: Sequence[CoverageEntry]) -> Iterable[t
         department = geo.department_of_commune(entry.insee)
         data = asdict(entry)
         data["code_mls"] = list(entry.code_mls)
+        data["postal_codes"] = list(entry.postal_codes)
         yield partition("coverage", version, department), entry.insee, data
-
-
-POSTAL_PARTITION = "postal"  # cov#V#postal: postal code → communes (roster.postal)
-
-
-def postal_items(version: str, index: dict[str, list[tuple[str, str]]]) -> Iterable[tuple]:
-    for code, communes in sorted(index.items()):
-        data = {"communes": [list(pair) for pair in communes]}
-        yield partition("coverage", version, POSTAL_PARTITION), code, data
 
 
 def hj_items(version: str, entries: Sequence[HabitatJeunes]) -> Iterable[tuple]:
@@ -113,7 +106,6 @@ class DirectorySnapshot:
         self._ml: dict[str, MissionLocale] | None = None
         self._coverage: dict[str, dict[str, CoverageEntry]] = {}
         self._hj: dict[str, list[HabitatJeunes]] = {}
-        self._postal: dict[str, list[tuple[str, str]]] = {}
 
     def _version(self, kind: str) -> str | None:
         return self.pointer.get(kind)
@@ -151,25 +143,20 @@ class DirectorySnapshot:
                 for item in DirectoryItem.query(partition("coverage", version, department)):
                     data = item.data.as_dict()
                     data["code_mls"] = tuple(data["code_mls"])
+                    data["postal_codes"] = tuple(data.get("postal_codes") or ())
                     found[item.sk] = CoverageEntry(**data)
             self._coverage[department] = found
         return self._coverage[department].get(insee)
 
     def postal_communes(self, code: str) -> list[tuple[str, str]]:
         """(INSEE, name) of the communes a postal code may mean, as far as the coverage file
-        tells (``roster.postal``); one read per distinct code."""
-        if code not in self._postal:
-            version = self._version("coverage")
-            found: list[tuple[str, str]] = []
-            if version:
-                pk = partition("coverage", version, POSTAL_PARTITION)
-                try:
-                    item = DirectoryItem.get(pk, code)
-                    found = [(insee, name) for insee, name in item.data.as_dict()["communes"]]
-                except DirectoryItem.DoesNotExist:
-                    pass
-            self._postal[code] = found
-        return self._postal[code]
+        tells (``roster.postal``): the department's coverage, read once per snapshot."""
+        found: list[tuple[str, str]] = []
+        for department in postal.departments_of_postal(code):
+            self.coverage(f"{department}000")  # loads (and caches) the department's communes
+            entries = self._coverage.get(department, {}).values()
+            found.extend((e.insee, e.nom_commune) for e in entries if code in e.postal_codes)
+        return sorted(found)
 
     def habitat_jeunes_of_department(self, department: str) -> Sequence[HabitatJeunes]:
         if department not in self._hj:

@@ -52,7 +52,7 @@ def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> N
     print("\nClés d'API (démo) :")
     for owner, key in keys.items():
         print(f"  {owner:>8} : {key}")
-    print(f"\nTâches du jour exécutées : {summary['scan']}")
+    print(f"\nTâches du jour exécutées : {jobs_in_french(summary)}")
     print(f"\n{len(messages)} message(s) envoyé(s) :")
     print(outbox.describe(messages))
     waiting = summary["dispatch"].get("waiting_sms_window", 0)
@@ -62,3 +62,26 @@ def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> N
         "\nOuvrez un lien « lien : … » dans un navigateur pour répondre comme un partenaire."
         "\nLes envois, relances et escalades continuent toutes les 30 s. Ctrl-C pour tout arrêter."
     )
+
+
+def jobs_in_french(summary: dict) -> str:
+    """``jobs.run_all``'s summary as a sentence a newcomer reads (the JSON keys stay English)."""
+    scan, followups = summary.get("scan") or {}, summary.get("followups") or {}
+    sent = sum(
+        int((summary.get(step) or {}).get("sent", 0))
+        for step in ("dispatch", "dispatch_after_followups")
+    )
+    parts = [
+        f"{scan.get('youths_read', 0)} jeune(s) à traiter lu(s)",
+        f"{scan.get('referrals_created', 0)} orientation(s) créée(s)",
+        f"{scan.get('no_partner', 0)} sans partenaire compétent",
+        f"{sent} message(s) envoyé(s)",
+        f"{followups.get('reminder', 0)} relance(s), {followups.get('escalation', 0)} escalade(s)",
+        f"{(summary.get('alert_digest') or {}).get('digests', 0)} récapitulatif(s) d'alertes",
+    ]
+    failed = [
+        name for name, value in summary.items() if isinstance(value, dict) and "error" in value
+    ]
+    if failed:
+        parts.append(f"en échec : {', '.join(failed)} (relancé au prochain passage)")
+    return " ; ".join(parts) + "."

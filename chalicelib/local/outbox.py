@@ -56,6 +56,7 @@ def parse(record: dict[str, Any]) -> dict[str, Any]:
         {
             "filename": part.get_filename(),
             "content_type": part.get_content_type(),
+            "method": part.get_param("method"),
             "content": part.get_content() if part.get_content_maintype() == "text" else None,
         }
         for part in message.iter_attachments()
@@ -68,6 +69,7 @@ def parse(record: dict[str, Any]) -> dict[str, Any]:
         "html": html,
         "ack_url": _link(text) or _link(html),
         "attachments": attachments,
+        "reply_to": str(message["Reply-To"] or "") or None,
     }
 
 

@@ -78,18 +78,18 @@ def _start_provider():
 
 def _serve(aws: object, terminal: object) -> None:
     from chalice.config import Config
-    from chalice.local import create_local_server
 
     import app as entry_points
     from chalicelib import jobs
     from chalicelib.local import demo_setup
+    from chalicelib.local.server import create_server
     from chalicelib.provisioning import provision
     from chalicelib.store.base import utcnow
 
     provision()
     keys = demo_setup.load()
     config = Config.create(chalice_stage="dev", app_name="relais-ase")
-    server = create_local_server(entry_points.app, config, "127.0.0.1", API_PORT)
+    server = create_server(entry_points.app, config, "127.0.0.1", API_PORT)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     summary = jobs.run_all(utcnow())
     demo_setup.explain(aws.url, keys, summary, out=terminal)  # type: ignore[attr-defined]

@@ -24,13 +24,14 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @cache
 def environment() -> Environment:
-    """Built once per process. ``.html.j2`` templates are autoescaped; ``.txt.j2`` and
-    ``.subject.j2`` are plain text; anything else is escaped by default."""
+    """Built once per process. ``.html.j2`` templates are autoescaped; ``.txt.j2``,
+    ``.subject.j2`` and ``.ics.j2`` (a calendar DESCRIPTION) are plain text; anything else is
+    escaped by default."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(
             enabled_extensions=("html", "html.j2"),
-            disabled_extensions=("txt.j2", "subject.j2"),
+            disabled_extensions=("txt.j2", "subject.j2", "ics.j2"),
             default_for_string=True,
             default=True,
         ),

@@ -23,8 +23,8 @@ def build_invitation(
     summary: str,
     location: str | None,
     description: str,
-    organizer_email: str,
-    attendee_email: str,
+    organizer: tuple[str, str],
+    attendee: tuple[str, str],
     timezone: str,
     dtstamp: datetime | None = None,
 ) -> bytes:
@@ -32,16 +32,11 @@ def build_invitation(
     (STATUS:CANCELLED); the same ``uid`` with a higher ``sequence`` updates or cancels it.
 
     ``start`` must be time-zone aware; it is expressed in ``timezone`` (IANA name), whose
-    VTIMEZONE is included. ``dtstamp`` defaults to now (UTC).
+    VTIMEZONE is included. ``dtstamp`` defaults to now (UTC). ``organizer`` and ``attendee`` are
+    (name, email). RSVP=FALSE: the answer goes through the acknowledgement link, which the
+    description gives with the contacts, never through a calendar reply nobody reads.
     """
-    if method not in METHODS:
-        raise ValueError(f"méthode iCalendar invalide : {method!r}")
-    if start.tzinfo is None or start.utcoffset() is None:
-        raise ValueError("l'heure de début doit porter un fuseau horaire")
-    if duration_minutes <= 0:
-        raise ValueError("la durée doit être positive")
-    if sequence < 0:
-        raise ValueError("la séquence doit être positive ou nulle")
+    _check(method, start, duration_minutes, sequence)
     local_start = start.astimezone(ZoneInfo(timezone))
 
     calendar = Calendar()
@@ -62,11 +57,22 @@ def build_invitation(
     event.add("description", description)
     event.add("status", "CONFIRMED" if method == "REQUEST" else "CANCELLED")
     event.add("transp", "OPAQUE")
-    event.add("organizer", _address(organizer_email, role=None))
-    event.add("attendee", _address(attendee_email, role="REQ-PARTICIPANT"))
+    event.add("organizer", _address(*organizer, role=None))
+    event.add("attendee", _address(*attendee, role="REQ-PARTICIPANT"))
     calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _check(method: str, start: datetime, duration_minutes: int, sequence: int) -> None:
+    if method not in METHODS:
+        raise ValueError(f"méthode iCalendar invalide : {method!r}")
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("l'heure de début doit porter un fuseau horaire")
+    if duration_minutes <= 0:
+        raise ValueError("la durée doit être positive")
+    if sequence < 0:
+        raise ValueError("la séquence doit être positive ou nulle")
 
 
 def invitation_attachment(data: bytes, method: str) -> Attachment:
@@ -75,18 +81,20 @@ def invitation_attachment(data: bytes, method: str) -> Attachment:
         raise ValueError(f"méthode iCalendar invalide : {method!r}")
     return Attachment(
         filename="invitation.ics" if method == "REQUEST" else "annulation.ics",
-        content_type=f"text/calendar; charset=UTF-8; method={method}",
+        # Outlook treats the part as an invitation only when this method matches the METHOD
+        content_type=f"text/calendar; method={method}; charset=UTF-8",
         data=data,
     )
 
 
-def _address(email: str, *, role: str | None) -> vCalAddress:
+def _address(name: str, email: str, *, role: str | None) -> vCalAddress:
     address = vCalAddress("mailto:" + _one_line(email).replace(" ", ""))
+    address.params["CN"] = vText(_one_line(name))
     if role:
         address.params["CUTYPE"] = vText("INDIVIDUAL")
         address.params["ROLE"] = vText(role)
         address.params["PARTSTAT"] = vText("NEEDS-ACTION")
-        address.params["RSVP"] = vText("TRUE")
+        address.params["RSVP"] = vText("FALSE")
     return address
 
 

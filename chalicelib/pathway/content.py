@@ -8,13 +8,13 @@ file number, first name and last-name initial, majority date, the parts to handl
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from chalicelib.messages.filters import MONTHS
 from chalicelib.referrals.snapshot import initiale
-from chalicelib.reports.indicators import is_pathway_risk, risk_parts
+from chalicelib.reports.indicators import A_TRAITER, is_pathway_risk, risk_parts
 from chalicelib.reports.labels import part_label
 from chalicelib.roster.record import YouthRecord
 from chalicelib.scheduling import rules
@@ -46,17 +46,49 @@ class RiskEntry:
         }
 
 
-def risk_entry(record: YouthRecord, today: date) -> RiskEntry | None:
+# A partner that accepts takes on a part of the pathway (SPEC §6, issue 13): housing for a
+# habitat-jeunes residence, employment / training for a mission locale.
+PART_OF_KIND = {"habitat_jeunes": "logement", "mission_locale": "emploi"}
+ACCEPTED, WITHDRAWN = "partner_accepted", "partner_withdrew"
+EN_COURS = "en_cours"
+
+
+def effective_parcours(parcours: Mapping[str, str], history: Iterable[Mapping]) -> dict[str, str]:
+    """The roster's pathway, where a part a partner accepted counts as ``en_cours`` until the
+    next roster says otherwise (a later change of that part in the history wins)."""
+    last: dict[str, str] = {}
+    for event in history:
+        if event.get("part") and event.get("event") in (ACCEPTED, WITHDRAWN, "pathway"):
+            last[str(event["part"])] = str(event["event"])
+    effective = dict(parcours)
+    for part, event in last.items():
+        if event == ACCEPTED and effective.get(part) == A_TRAITER:
+            effective[part] = EN_COURS
+    return effective
+
+
+def answer_event(kind: str, accepted: bool, at: str) -> dict | None:
+    """The youth's history entry for a partner's answer on the part it takes on (or gives up)."""
+    part = PART_OF_KIND.get(kind)
+    if part is None:
+        return None
+    return {"at": at, "event": ACCEPTED if accepted else WITHDRAWN, "part": part}
+
+
+def risk_entry(
+    record: YouthRecord, today: date, history: Iterable[Mapping] = ()
+) -> RiskEntry | None:
     """The youth's digest entry when it is at risk on ``today``, else None."""
     majority = rules.majority_date(record.date_naissance)
-    if not is_pathway_risk(majority, record.parcours, today):
+    parcours = effective_parcours(record.parcours, history)
+    if not is_pathway_risk(majority, parcours, today):
         return None
     return RiskEntry(
         id_externe=record.id_externe,
         prenom=record.prenom,
         initiale=initiale(record.nom),
         majority_date=majority,
-        parts=tuple(risk_parts(record.parcours)),
+        parts=tuple(risk_parts(parcours)),
         referent_email=record.referent_email.strip().lower(),
         referent_nom=record.referent_nom,
     )

@@ -40,7 +40,8 @@ def run_department(department: Department, now: datetime) -> Counter:
         counts["youths_read"] += 1
         if youth.status != "active" or is_expired(youth.expires_at, now):
             continue
-        entry = content.risk_entry(YouthRecord.from_attributes(youth.record.as_dict()), today)
+        record = YouthRecord.from_attributes(youth.record.as_dict())
+        entry = content.risk_entry(record, today, youth.history or [])
         if entry is not None:
             entries.append(entry)
     counts["at_risk"] += len(entries)

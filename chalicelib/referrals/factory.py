@@ -26,6 +26,7 @@ def open_referral(
     now: datetime,
     *,
     extra_context: dict | None = None,
+    held: bool = False,
 ) -> tuple[str, bool]:
     referral_id = ids.referral_id(department.code, youth.id_externe, kind, route.partner_id)
     referral = Referral(
@@ -47,6 +48,9 @@ def open_referral(
     message = partner_message(
         department, referral_id, kind, route, view, now, key="initial", extra=extra_context
     )
+    if held:
+        message.status, message.dispatch_at = lifecycle.HELD, None
+        message.history = [lifecycle.entry(lifecycle.HELD, now)]
     return referral_id, lifecycle.create_with_message(referral, message)
 
 
@@ -70,7 +74,8 @@ def partner_message(
     if fallback == channel:
         fallback = None
     address = {"email": route.email, "sms": route.telephone}
-    sms_forbidden = kind == "entretien"  # an invitation needs its .ics: email only
+    # an invitation needs its .ics: email only (so does a referral carrying one)
+    sms_forbidden = kind == "entretien" or bool(email_ok and (extra or {}).get("invitation"))
     if sms_forbidden:
         channel, fallback = "email", None
     return lifecycle.new_message(

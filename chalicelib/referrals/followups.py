@@ -11,9 +11,10 @@ from pynamodb.exceptions import UpdateError
 from chalicelib import clock, runs
 from chalicelib.alerts import links, raising
 from chalicelib.directory.store import DirectorySnapshot
+from chalicelib.messages.labels import KIND_LABELS
 from chalicelib.observability import emit
+from chalicelib.pathway import content as pathway
 from chalicelib.referrals import factory, ids, lifecycle
-from chalicelib.reports.labels import KIND_LABELS
 from chalicelib.roster.record import YouthRecord
 from chalicelib.routing.rules import Route
 from chalicelib.scheduling import scan
@@ -167,8 +168,20 @@ def escalation_message_id(department: str, referral_id: str) -> str:
 
 
 def acknowledge(department: Department, referral: Referral, now: datetime) -> None:
-    """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest."""
+    """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest, and
+    an acceptance counts the part the partner takes on as in progress (weekly risk digest)."""
     raising.answered(referral, now)
+    event = pathway.answer_event(referral.kind, referral.status == "acknowledged", iso(now))
+    if event is None:
+        return
+    try:
+        Youth(department.code, referral.id_externe).update(
+            actions=[Youth.history.set(Youth.history.append([event]))],
+            condition=Youth.id_externe.exists(),
+        )
+    except UpdateError as error:
+        if not lifecycle.is_condition_failure(error):  # an erased youth has nothing to update
+            raise
 
 
 def reroute(department: Department, referral: Referral, now: datetime) -> None:

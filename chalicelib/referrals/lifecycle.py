@@ -19,6 +19,7 @@ UNSENT = ("pending",)
 ANSWERABLE = ("sent", "escalated", "acknowledged", "declined", "redirected")
 ANSWER_STATUS = {"accepte": "acknowledged", "refuse": "declined", "non_competent": "redirected"}
 MESSAGE_TTL = timedelta(days=400)
+HELD = "merged"  # a message sent inside another one
 
 
 def entry(status: str, at: datetime, note: str | None = None) -> dict:
@@ -42,7 +43,10 @@ def new_message(
     fallback_channel: str | None = None,
     fallback_recipients: list[str] | None = None,
     dispatch_at: datetime | None = None,
+    held: bool = False,
 ) -> Message:
+    """``held``: the message rides in another one (an invitation in its referral's email) and is
+    never dispatched itself (no ``dispatch_at``: outside the dispatch index)."""
     return Message(
         message_id,
         department=department,
@@ -54,9 +58,9 @@ def new_message(
         fallback_channel=fallback_channel,
         fallback_recipients=fallback_recipients,
         context=context,
-        status="pending",
-        dispatch_at=iso(dispatch_at or now),
-        history=[entry("pending", now)],
+        status=HELD if held else "pending",
+        dispatch_at=None if held else iso(dispatch_at or now),
+        history=[entry(HELD if held else "pending", now)],
         created_at=iso(now),
         expires_at=now + MESSAGE_TTL,
     )

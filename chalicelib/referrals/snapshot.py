@@ -41,6 +41,8 @@ def build(
         "commune_nom": commune_nom,
         "besoin_logement": rules.housing_needed(record),
         "parts_not_secured": [p for p in PATHWAY_PARTS if record.parcours.get(p) in NOT_SECURED],
+        # each part under its true state (``en_cours`` is never shown as ``a_traiter``)
+        "parcours": {p: record.parcours[p] for p in PATHWAY_PARTS if record.parcours.get(p)},
         "telephone": record.telephone if record.consentement else None,
         "email": record.email if record.consentement else None,
         "referent": {
@@ -67,7 +69,10 @@ def department_view(department: Department) -> dict:
         "code": department.code,
         "name": department.name,
         "contact_email": department.contact_email,
+        "contact_phone": department.contact_phone,
         "ack_ttl_days": int(department.ack_ttl_days),
+        "relance_jours": int(department.relance_jours),
+        "escalade_jours": int(department.escalade_jours),
     }
 
 

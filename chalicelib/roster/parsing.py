@@ -180,19 +180,27 @@ class _RowReader:
         )
 
     def _values(self, fields: cells.RowFields, key: str | None, birth: date | None) -> dict:
-        get, optional, share = fields.get, fields.optional, self.share
-        phone = optional("telephone", self.phone)
-        referent_phone = optional("referent_telephone", self.phone)
+        """The required columns; the optional ones only for a row that will be kept (a rejected
+        row's optional warnings would be dropped: reading them costs half of a bad file's time)."""
+        get, share = fields.get, self.share
         commune = get("code_commune", self.commune, required=True)
         self._commune_warning(fields, commune)
-        besoin_logement = bool(optional("besoin_logement", cells.flag))
-        return {
+        required = {
             "id_externe": key,
             "nom": get("nom", cells.person_name, required=True),
             "prenom": get("prenom", cells.person_name, required=True),
             "date_naissance": birth,
             "code_commune": share(commune),
             "referent_email": share(get("referent_email", cells.email, required=True)),
+        }
+        return required if fields.errors else {**required, **self._optional(fields)}
+
+    def _optional(self, fields: cells.RowFields) -> dict:
+        optional, share = fields.optional, self.share
+        phone = optional("telephone", self.phone)
+        referent_phone = optional("referent_telephone", self.phone)
+        besoin_logement = bool(optional("besoin_logement", cells.flag))
+        return {
             "referent_nom": share(optional("referent_nom", cells.free_text)),
             "referent_telephone": share(referent_phone.e164) if referent_phone else None,
             "telephone": phone.e164 if phone else None,

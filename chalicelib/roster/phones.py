@@ -87,13 +87,18 @@ def _normalize(text: str, department: str) -> Phone:
         number = None
     if number is None:
         raise InvalidPhoneError("Numéro de téléphone invalide.")
-    return Phone(
-        phonenumbers.format_number(number, PhoneNumberFormat.E164),
-        phonenumbers.number_type(number) in _MOBILE_TYPES,
-    )
+    parsed, kind = number
+    return Phone(phonenumbers.format_number(parsed, PhoneNumberFormat.E164), kind in _MOBILE_TYPES)
 
 
-def _international(text: str) -> phonenumbers.PhoneNumber | None:
+Typed = tuple[phonenumbers.PhoneNumber, int]  # a valid number and its type (mobile, fixed…)
+MOBILE = phonenumbers.PhoneNumberType.MOBILE
+_FR_MOBILE = re.compile(
+    phonenumbers.PhoneMetadata.metadata_for_region("FR").mobile.national_number_pattern
+)
+
+
+def _international(text: str) -> Typed | None:
     number = _parse(text, None)
     if number is not None:
         return number
@@ -110,10 +115,13 @@ def _international(text: str) -> phonenumbers.PhoneNumber | None:
     return None
 
 
-def _national(digits: str, department: str) -> phonenumbers.PhoneNumber | None:
+def _national(digits: str, department: str) -> Typed | None:
     region = _OVERSEAS_PREFIXES.get(digits[:4])
     if region is not None:
         return _parse(digits, region)
+    if len(digits) == 10 and _FR_MOBILE.fullmatch(digits[1:]):
+        # the common case, without phonenumbers' parser: the same metadata pattern it would use
+        return phonenumbers.PhoneNumber(country_code=33, national_number=int(digits[1:])), MOBILE
     candidates = dict.fromkeys(("FR", geo.phone_region_of(department), *_OVERSEAS_REGIONS))
     for candidate in candidates:
         number = _parse(digits, candidate)
@@ -122,9 +130,12 @@ def _national(digits: str, department: str) -> phonenumbers.PhoneNumber | None:
     return None
 
 
-def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+def _parse(text: str, region: str | None) -> Typed | None:
+    """The number and its type when valid. Valid means a known type in the number's region (what
+    ``is_valid_number`` checks): classifying once costs as much as parsing."""
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    kind = phonenumbers.number_type(number)
+    return None if kind == phonenumbers.PhoneNumberType.UNKNOWN else (number, kind)

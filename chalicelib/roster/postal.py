@@ -69,7 +69,7 @@ def index_from_addresses(
         postal = "".join(postal.split())
         if not (len(postal) == 5 and postal.isdigit()) or arrondissement(postal):
             continue
-        for department in _departments_of_postal(postal):
+        for department in departments_of_postal(postal):
             for candidate in by_name.get((department, normalize_header(town)), ()):
                 index.setdefault(postal, set()).add(candidate)
     return {postal: sorted(found) for postal, found in index.items()}
@@ -79,7 +79,7 @@ def _department(insee: str) -> str:
     return insee[:3] if insee.startswith("97") else insee[:2]
 
 
-def _departments_of_postal(postal: str) -> tuple[str, ...]:
+def departments_of_postal(postal: str) -> tuple[str, ...]:
     if postal.startswith("97"):
         return (postal[:3],)
     if postal.startswith("20"):

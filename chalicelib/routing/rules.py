@@ -13,6 +13,11 @@ Habitat jeunes (HJ), among the entries of the commune's department (``geo.depart
 a residence listing the commune wins over a departmental contact (empty ``communes``); among equals
 the lowest id wins, so the choice is deterministic. None → ``aucun_habitat_jeunes``.
 
+A youth given with the city's own code (75056, 69123, 13055: the UNML file has only the
+arrondissements) goes to the mission locale covering every arrondissement; when they differ,
+``commune_partagee`` with the candidate codes. ``NoRoute.candidates`` also lists a shared commune's
+missions locales.
+
 Arrondissements of Paris, Lyon and Marseille (75101–75120, 69381–69389, 13201–13216) are looked up
 as themselves. Only when the coverage has no row for the arrondissement but has one for the city
 (75056, 69123, 13055) does the ML routing use the city's row; likewise an HJ residence listing the
@@ -60,6 +65,10 @@ _ARRONDISSEMENTS = (
     (69381, 69389, "69123"),  # Lyon
     (13201, 13216, "13055"),  # Marseille
 )
+_CITY_ARRONDISSEMENTS = {
+    city: tuple(str(code) for code in range(first, last + 1))
+    for first, last, city in _ARRONDISSEMENTS
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,7 @@ class Route:
 class NoRoute:
     reason: str  # one of REASONS
     message: str  # French, without personal data
+    candidates: tuple[str, ...] = ()  # UNML codes the department may choose from (code_ml)
 
 
 class DirectoryView(Protocol):
@@ -134,15 +144,40 @@ def route_mission_locale(
     forced = (code_ml or "").strip()
     if forced:
         return _mission_locale_route(forced, directory, exclude)
-    entry = _coverage_entry(_normalise(code_commune), directory)
+    commune = _normalise(code_commune)
+    entry = _coverage_entry(commune, directory)
+    if entry is None and commune in _CITY_ARRONDISSEMENTS:
+        return _city_route(commune, directory, exclude)
     if entry is None or not entry.code_mls:
         return NoRoute(COMMUNE_INCONNUE, "commune absente de la couverture des missions locales")
     codes = tuple(dict.fromkeys(entry.code_mls))
     if entry.shared or len(codes) > 1:
         return NoRoute(
-            COMMUNE_PARTAGEE, "commune partagée entre plusieurs missions locales : indiquez code_ml"
+            COMMUNE_PARTAGEE,
+            "commune partagée entre plusieurs missions locales : indiquez code_ml",
+            tuple(sorted(codes)),
         )
     return _mission_locale_route(codes[0], directory, exclude)
+
+
+def _city_route(city: str, directory: DirectoryView, exclude: frozenset[str]) -> Route | NoRoute:
+    """Paris, Lyon or Marseille given as a whole (75056, 69123, 13055): the UNML file lists only
+    arrondissements. One mission locale covering every arrondissement is the city's; otherwise
+    the department chooses among the candidates (or gives the arrondissement)."""
+    entries = [directory.coverage(code) for code in _CITY_ARRONDISSEMENTS[city]]
+    found = [entry for entry in entries if entry is not None and entry.code_mls]
+    codes = tuple(sorted({code for entry in found for code in entry.code_mls}))
+    if not codes:
+        return NoRoute(COMMUNE_INCONNUE, "commune absente de la couverture des missions locales")
+    everywhere = len(found) == len(entries) and not any(entry.shared for entry in found)
+    if everywhere and len(codes) == 1:
+        return _mission_locale_route(codes[0], directory, exclude)
+    return NoRoute(
+        COMMUNE_PARTAGEE,
+        "ville dont les arrondissements relèvent de plusieurs missions locales : indiquez "
+        "l'arrondissement de résidence dans code_commune, ou code_ml",
+        codes,
+    )
 
 
 def route_habitat_jeunes(

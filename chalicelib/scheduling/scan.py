@@ -63,53 +63,90 @@ def process(
     policy = rules.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
     counts: Counter = Counter()
     version = directory.version()
-    for action in rules.actions(record, scheduled, policy, today, directory=version):
+    due = rules.actions(record, scheduled, policy, today, directory=version)
+    together = rides_together([a for a in due if a.due <= today], scheduled)
+    riding: dict | None = None
+    for action in sorted(due, key=lambda a: together and a.kind != rules.ENTRETIEN):
         if action.due > today:
             continue
         route = route_for(action.kind, record, scheduled, directory)
         if isinstance(route, NoRoute):
-            raising.no_partner(department.code, record, action.kind, route, now, directory)
-            scheduled.setdefault("blocked", {})[action.kind] = {
-                "reason": route.reason,
-                "inputs": rules.routing_inputs(record, action.kind),
-                "directory": version,
-            }
-            emit("NoPartnerFound", 1, department=department.code)
+            _block(department, record, action.kind, route, scheduled, now, directory)
             counts["no_partner"] += 1
             continue
         if (scheduled.get("blocked") or {}).pop(action.kind, None) is not None:
             raising.routed(department.code, record.id_externe, action.kind, now)
-        commune = directory.coverage(record.code_commune)
-        view = snapshot.build(
-            record,
-            department=snapshot.department_view(department),
-            partner=snapshot.partner_view(route),
-            kind=action.kind,
-            commune_nom=commune.nom_commune if commune else None,
-        )
+        view = _view(department, record, route, action.kind, directory)
         if action.kind == rules.ENTRETIEN:
-            scheduled[action.kind] = invitations.schedule(
-                department,
-                youth,
-                route,
-                view,
-                scheduled.get(action.kind),
-                action.operation,
-                now,
-                fingerprint=rules.entretien_fingerprint(record),
-            )
+            rides = together and bool(route.email)  # an .ics rides only in an email
+            state = invitations.schedule(
+                department, youth, route, view, scheduled.get(action.kind), action.operation, now,
+                fingerprint=rules.entretien_fingerprint(record), held=rides,
+            )  # fmt: skip
+            scheduled[action.kind] = state
+            riding = invitations.riding(state) if rides else None
             counts[f"entretien_{action.operation}"] += 1
             continue
+        extra = {"invitation": riding} if riding and action.kind == rules.MISSION_LOCALE else None
         referral_id, created = factory.open_referral(
-            department, youth, action.kind, route, view, now
+            department, youth, action.kind, route, view, now, extra_context=extra
         )
         scheduled[action.kind] = {"referral_id": referral_id, "partner_id": route.partner_id}
         if created:
             emit("ReferralsCreated", 1, department=department.code)
             counts["referrals_created"] += 1
-    due_at = rules.next_due(record, scheduled, policy, today, directory=version)
-    _save_schedule(youth, scheduled, due_at)
+    _save_schedule(
+        youth, scheduled, rules.next_due(record, scheduled, policy, today, directory=version)
+    )
     return counts
+
+
+def rides_together(due_today: list[rules.Action], scheduled: dict) -> bool:
+    """A new interview invitation and the mission-locale referral both going out today go to
+    the same mission locale in ONE email (SPEC §7: one message per partner per youth per day)."""
+    kinds = {action.kind: action for action in due_today}
+    invitation = kinds.get(rules.ENTRETIEN)
+    return (
+        rules.MISSION_LOCALE in kinds
+        and invitation is not None
+        and invitation.operation == "create"
+        and scheduled.get(rules.ENTRETIEN) is None
+    )
+
+
+def _block(
+    department: Department,
+    record: YouthRecord,
+    kind: str,
+    route: NoRoute,
+    scheduled: dict,
+    now: datetime,
+    directory: DirectorySnapshot,
+) -> None:
+    raising.no_partner(department.code, record, kind, route, now, directory)
+    scheduled.setdefault("blocked", {})[kind] = {
+        "reason": route.reason,
+        "inputs": rules.routing_inputs(record, kind),
+        "directory": directory.version(),
+    }
+    emit("NoPartnerFound", 1, department=department.code)
+
+
+def _view(
+    department: Department,
+    record: YouthRecord,
+    route: Route,
+    kind: str,
+    directory: DirectorySnapshot,
+) -> dict:
+    commune = directory.coverage(record.code_commune)
+    return snapshot.build(
+        record,
+        department=snapshot.department_view(department),
+        partner=snapshot.partner_view(route),
+        kind=kind,
+        commune_nom=commune.nom_commune if commune else None,
+    )
 
 
 def route_for(

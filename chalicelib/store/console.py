@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.store.base import is_expired, iso, parse_iso, table_meta, utcnow
@@ -42,6 +42,7 @@ class ConsoleItem(Model):
     created_at = UnicodeAttribute(null=True)
     seen_at = UnicodeAttribute(null=True)
     added_by = UnicodeAttribute(null=True)
+    allowed = UnicodeAttribute(null=True)  # a session: the departments open to it, comma-joined
     expires_at = TTLAttribute(null=True)
 
 
@@ -53,6 +54,7 @@ class StoredSession:
     csrf: str
     created_at: datetime
     seen_at: datetime
+    allowed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def open_session(session_hash: str, session: StoredSession, expires_at: datetime
         csrf=session.csrf,
         created_at=iso(session.created_at),
         seen_at=iso(session.seen_at),
+        allowed=",".join(session.allowed) or None,
         expires_at=expires_at,
     ).save(condition=ConsoleItem.pk.does_not_exist())
 
@@ -127,6 +130,7 @@ def read_session(session_hash: str, now: datetime) -> StoredSession | None:
         csrf=item.csrf or "",
         created_at=parse_iso(item.created_at),
         seen_at=parse_iso(item.seen_at or item.created_at),
+        allowed=tuple(filter(None, (item.allowed or "").split(","))),
     )
 
 
@@ -140,6 +144,21 @@ def touch_session(session_hash: str, seen_at: datetime, expires_at: datetime) ->
     except UpdateError as error:
         if not _condition_failed(error):
             raise
+
+
+def switch_department(session_hash: str, department: str) -> bool:
+    """The session moves to another of its departments (a new CSRF token is not needed: the
+    token is the session's, and the session stays the same agent's)."""
+    try:
+        ConsoleItem(f"session#{session_hash}", NO_SORT).update(
+            actions=[ConsoleItem.department.set(department)],
+            condition=ConsoleItem.pk.exists() & ConsoleItem.allowed.contains(department),
+        )
+    except UpdateError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    return True
 
 
 def close_session(session_hash: str) -> None:
@@ -198,7 +217,6 @@ def departments_of(email: str) -> list[str]:
 __all__ = [
     "ConsoleItem",
     "PendingLogin",
-    "PutError",
     "StoredSession",
     "agents_of",
     "allow_agent",
@@ -209,6 +227,7 @@ __all__ = [
     "open_session",
     "read_session",
     "start_login",
+    "switch_department",
     "take_login",
     "touch_session",
 ]

@@ -66,7 +66,8 @@ def youths_rows(today) -> list[dict]:
     due = s.youth("CHR-1", s.birth_for(today, years=17, days=10), nom="Lefebvre", prenom="Éloïse")
     shared = s.youth("CHR-2", s.birth_for(today, years=17, days=12), commune="59599")
     later = s.youth("CHR-3", s.birth_for(today, years=17, days=200))
-    return [due, shared, later]
+    soon = s.youth("CHR-4", s.birth_for(today, years=18, days=60), commune="59512")
+    return [due, shared, later, soon]
 
 
 def sign_in(page, api) -> None:
@@ -101,7 +102,7 @@ def import_file(page, checker: Checker, api, tmp_path: Path, today) -> None:
     page.get_by_role("button", name="Appliquer ce fichier").click()
     page.get_by_role("heading", name="Fichier appliqué").wait_for()
     checker.check("import-applied")
-    assert Youth.count("59") == 3
+    assert Youth.count("59") == 4
 
 
 def test_an_agent_works_the_whole_journey_in_chromium(agent_page, api, artifacts, tmp_path):
@@ -113,6 +114,8 @@ def test_an_agent_works_the_whole_journey_in_chromium(agent_page, api, artifacts
     checker.check("dashboard")
     import_file(page, checker, api, tmp_path, today)
     jobs.run_all(clock.clock_from(today, None))
+    page.get_by_role("link", name="Tableau de bord").click()
+    checker.check("dashboard-after-import")
 
     page.get_by_role("link", name="Jeunes", exact=True).click()
     checker.check("youths")
@@ -163,7 +166,7 @@ def test_an_agent_works_the_whole_journey_in_chromium(agent_page, api, artifacts
     page.get_by_text("Vous êtes déconnecté").wait_for()
     page.goto(f"{api.url}/console/jeunes")
     assert urlsplit(page.url).path == "/console/connexion"
-    assert len(checker.seen) == 17
+    assert len(checker.seen) == 18
 
 
 def answer_as_partner(page, api) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from chalicelib import audit
+from chalicelib.console import agents
 from tests.support import console as support
 
 
@@ -80,3 +81,23 @@ def test_a_form_without_its_csrf_token_changes_nothing(console):
     refused = console.post("/console/deconnexion", support.Session(session.cookie, "faux"))
     assert refused.status_code == 400
     assert console.get("/console", session).status_code == 200
+
+
+def test_an_agent_of_two_departments_switches_between_them(console):
+    agents.add("974", support.AGENT_59, actor="test")
+    session = console.sign_in()
+    home = console.get("/console", session).body.decode()
+    assert 'name="departement"' in home and "département 59" in home
+    moved = console.post("/console/departement", session, {"departement": "974"})
+    assert moved.status_code == 303
+    assert "département 974" in console.get("/console", session).body.decode()
+    refused = console.post("/console/departement", session, {"departement": "2A"})
+    assert refused.status_code == 403
+
+
+def test_an_agent_of_one_department_cannot_switch_to_another(console):
+    session = console.sign_in(support.AGENT_974)
+    assert 'name="departement"' not in console.get("/console", session).body.decode()
+    refused = console.post("/console/departement", session, {"departement": "59"})
+    assert refused.status_code == 403
+    assert "département 974" in console.get("/console", session).body.decode()

@@ -24,6 +24,7 @@ def test_the_demo_loads_two_departments_and_its_jobs_send_referrals_with_links(a
     demo_setup.explain(aws.url, keys, summary, out=shown)
     text = shown.getvalue()
     assert "/_relais/outbox.html" in text and keys["59"] in text and "lien :" in text
+    assert "orientation(s) créée(s)" in text and "youths_read" not in text  # in French
     # And a turn of make run's loop drives the same entry points (event pump, jobs) without error
     import app as entry_points
 

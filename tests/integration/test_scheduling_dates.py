@@ -64,7 +64,7 @@ def test_a_youth_born_on_29_february_turns_17_and_18_on_1_march_of_a_common_year
     # Then the mission locale hears of a youth of age on 01/03/2030
     (message,) = timeline.new_messages()
     assert message["to"] == LILLE_ML
-    assert "01/03/2030" in message["text"]
+    assert "aura 18 ans le vendredi 1er mars 2030" in message["text"]
     (referral,) = t.referrals_of("LEAP29")
     assert referral.snapshot.as_dict()["youth"]["majority_date"] == "2030-03-01"
 

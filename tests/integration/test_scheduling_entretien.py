@@ -38,6 +38,9 @@ def only_invitation(messages: list[dict]) -> tuple[dict, object, object]:
     assert attachment["content_type"] == "text/calendar"
     calendar = Calendar.from_ical(attachment["content"])
     (event,) = calendar.walk("VEVENT")
+    # Outlook-style clients need the MIME method to agree with the calendar's METHOD
+    assert attachment["method"] == str(calendar["method"])
+    assert message["reply_to"] == t.contact_of("59")
     return message, calendar, event
 
 
@@ -65,6 +68,14 @@ def test_a_future_interview_invites_the_mission_locale_with_a_calendar_request(t
     assert event.decoded("dtstart") == datetime(2031, 4, 15, 14, 30, tzinfo=PARIS)
     assert str(event["location"]) == "MDS Lille-Sud"
     assert str(event["status"]) == "CONFIRMED"
+    # named organizer and attendee; no calendar reply asked: the answer goes through the link
+    assert event["organizer"].params["CN"] == "Service ASE – Nord (59)"
+    assert str(event["organizer"]) == f"mailto:{t.contact_of('59')}"
+    assert event["attendee"].params["CN"] == "Mission locale de Lille"
+    assert event["attendee"].params["RSVP"] == "FALSE"
+    description = str(event["description"])
+    assert t.ack_link(referral) in description
+    assert t.contact_of("59") in description and "referent.entret@cd59.example.fr" in description
     # and only the interview is referred for now: the mission-locale referral is due in August
     assert [r.kind for r in t.referrals_of("ENTRET")] == ["entretien"]
     timeline.jobs(today=date(2031, 3, 5))
@@ -105,6 +116,36 @@ def test_removing_the_interview_from_the_roster_cancels_the_invitation(timeline,
     assert str(calendar["method"]) == "CANCEL"
     assert (str(event["uid"]), int(event["sequence"])) == (calendar_uid(referral), 1)
     assert str(event["status"]) == "CANCELLED"
+    # the CANCEL carries the event it cancels, not another date
+    assert event.decoded("dtstart") == datetime(2031, 4, 15, 14, 30, tzinfo=PARIS)
+    assert event.decoded("dtend") == datetime(2031, 4, 15, 15, 30, tzinfo=PARIS)
+    assert "mardi 15 avril 2031 à 14 h 30" in message["text"]
+    assert "Annulation : entretien de préparation à la majorité du 15/04/2031" in message["subject"]
     assert Referral.get(referral).status == "cancelled"
     timeline.jobs(today=date(2031, 3, 11))
     assert timeline.new_messages() == []
+
+
+def test_a_referral_and_its_invitation_going_out_together_are_one_email(timeline):
+    # Given a youth already past the mission-locale lead time, with an interview on 15 April
+    due_now = s.youth("BOTH", date(2014, 3, 20), date_entretien="15/04/2031 14:30")
+    timeline.roster("59", [due_now], at(date(2031, 3, 4)))
+    # When the day's jobs run (twice)
+    timeline.jobs(today=date(2031, 3, 4))
+    timeline.jobs(today=date(2031, 3, 4))
+    # Then the mission locale got ONE email: the referral, the invitation and its .ics
+    (message,) = [m for m in timeline.new_messages() if m["to"] == LILLE_ML]
+    assert "invitation à l'entretien du 15/04/2031" in message["subject"]
+    referral = t.referral_id("BOTH", "mission_locale", "ML59A")
+    invitation = t.referral_id("BOTH", "entretien", "ML59A")
+    assert message["ack_url"] == t.ack_link(referral)
+    assert t.ack_link(invitation) in message["text"] and t.ack_link(invitation) in message["html"]
+    (attachment,) = message["attachments"]
+    (event,) = Calendar.from_ical(attachment["content"]).walk("VEVENT")
+    assert str(event["uid"]) == calendar_uid(invitation)
+    assert event.decoded("dtstart") == datetime(2031, 4, 15, 14, 30, tzinfo=PARIS)
+    assert t.ack_link(invitation) in str(event["description"])
+    # And both referrals are sent; their reminders fall on different days
+    first, second = Referral.get(referral), Referral.get(invitation)
+    assert (first.status, second.status) == ("sent", "sent")
+    assert first.followup_at[:10] != second.followup_at[:10]

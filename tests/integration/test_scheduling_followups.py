@@ -85,6 +85,10 @@ def test_without_an_answer_the_referent_is_emailed_and_the_department_alerted_on
     assert escalation["subject"].startswith("Sans réponse depuis le 04/03/2031")
     assert escalation["to"] == "referent.follow@cd59.example.fr"
     assert escalation["ack_url"] is None  # the referent gets no partner link
+    # the referent is told where to follow the answer: the alert's console page
+    (escalated_alert,) = alerts.list_open("59")
+    assert f"/console/alertes/{escalated_alert.alert_id}" in escalation["text"]
+    assert "suivi des orientations" not in escalation["text"]
     assert digest["to"] == DEPARTMENT
     assert digest["subject"] == "Relais ASE – Nord (59) : 1 alerte à traiter au 18/03/2031"
     assert "ORIENTATIONS RESTÉES SANS RÉPONSE (1)" in digest["text"]
@@ -164,3 +168,19 @@ def test_a_residence_that_is_not_competent_hands_over_to_the_departmental_contac
     assert [m for m in timeline.new_messages() if m["ack_url"]] == []
     housing = [r.partner_id for r in t.referrals_of("HOUSED") if r.kind == "habitat_jeunes"]
     assert housing == ["HJ59-LILLE", "UDHAJ59"]
+
+
+def test_an_accepted_housing_referral_takes_housing_out_of_the_next_weekly_digest(timeline):
+    # Given a youth of age in four months who needs housing (housing "à traiter")
+    majority_soon = s.birth_for(SENT_ON, years=18, days=120)
+    timeline.roster("59", [s.youth("HOME", majority_soon, besoin_logement="oui")], at(SENT_ON))
+    timeline.jobs(today=SENT_ON)
+    first_week = [m for m in timeline.new_messages() if "parcours à sécuriser" in m["subject"]]
+    assert first_week and all("Logement" in m["text"] for m in first_week)
+    # When the residence accepts
+    residence = t.referral_id("HOME", "habitat_jeunes", "HJ59-LILLE")
+    assert timeline.answer(residence, "accepte", at(date(2031, 3, 5))) == 200
+    # Then the next week's digest no longer lists the youth (housing now counts as in progress)
+    timeline.jobs(today=date(2031, 3, 11))
+    next_week = [m for m in timeline.new_messages() if "parcours à sécuriser" in m["subject"]]
+    assert next_week == []

@@ -8,6 +8,7 @@ Locally the S3 event goes to an SQS queue that ``pump.drain`` hands to the very 
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -16,8 +17,9 @@ import requests
 import app as application
 from chalicelib import aws, clock, settings
 from chalicelib.local import pump
-from chalicelib.store.base import utcnow
-from chalicelib.store.models import Youth
+from chalicelib.roster import uploads
+from chalicelib.store.base import iso, utcnow
+from chalicelib.store.models import Upload, Youth
 from tests.integration import support as s
 
 ROWS = 2600  # more than one progress step (every 2,000 rows)
@@ -162,3 +164,72 @@ def test_progress_never_counts_more_rows_than_the_file_has(client, key):
     body = status(client, key, upload["upload_id"]).json_body
     assert (body["report"]["exited"], body["report"]["skipped_too_young"]) == (7, 1)
     assert (body["status"], body["rows_total"], body["rows_done"]) == ("done", 4, 4)
+
+
+def test_the_presigned_post_fixes_the_key_and_caps_the_size_at_50_mb(client, key):
+    # (S3 enforces the policy; the embedded endpoint (moto) accepts any POST, so the policy
+    # itself is what is checked here)
+    upload = create(client, key)
+    assert set(upload) == {"upload_id", "upload_url", "fields", "expires_at"}
+    policy = json.loads(base64.b64decode(upload["fields"]["policy"]))
+    conditions = policy["conditions"]
+    assert ["content-length-range", 1, 50 * 1024 * 1024] in conditions
+    assert {"key": f"uploads/59/{upload['upload_id']}"} in conditions
+    assert upload["fields"]["key"] == f"uploads/59/{upload['upload_id']}"
+
+
+def test_an_event_before_the_object_exists_leaves_the_upload_waiting(client, key):
+    upload = create(client, key)
+    bucket = settings.current().upload_bucket
+    object_key = uploads.object_key("59", upload["upload_id"])
+    # When S3's event arrives but the object is not there (yet)
+    assert uploads.process_object(bucket, object_key, "req-early") == "waiting"
+    assert status(client, key, upload["upload_id"]).json_body["status"] == "waiting"
+    # Then the real upload is processed normally
+    put_file(upload, big_roster(3))
+    pump.drain(application)
+    assert status(client, key, upload["upload_id"]).json_body["status"] == "done"
+
+
+def test_an_upload_left_processing_by_a_killed_run_is_taken_again(client, key):
+    upload = create(client, key)
+    put_file(upload, big_roster(4))
+    bucket = settings.current().upload_bucket
+    object_key = uploads.object_key("59", upload["upload_id"])
+    # Given a run that took the upload and was killed (Lambda timeout, out of memory)
+    item = Upload.get(upload["upload_id"])
+    assert uploads.claim_upload(item, "req-killed", utcnow())
+    # When Lambda retries the same event (same request id), it is taken again and processed
+    assert uploads.process_object(bucket, object_key, "req-killed") == "done"
+    assert status(client, key, upload["upload_id"]).json_body["report"]["created"] == 4
+    assert remaining_objects() == []
+
+
+def test_a_claim_older_than_the_lambda_timeout_is_taken_by_another_run(client, key):
+    upload = create(client, key)
+    put_file(upload, big_roster(2))
+    bucket = settings.current().upload_bucket
+    object_key = uploads.object_key("59", upload["upload_id"])
+    item = Upload.get(upload["upload_id"])
+    assert uploads.claim_upload(item, "req-dead", utcnow() - uploads.CLAIM_LEASE / 2)
+    # a live claim is respected…
+    assert uploads.process_object(bucket, object_key, "req-other") == "processing"
+    # …a dead one (older than the lease) is not
+    item.update(actions=[Upload.claimed_at.set(iso(utcnow() - 2 * uploads.CLAIM_LEASE))])
+    assert uploads.process_object(bucket, object_key, "req-other") == "done"
+
+
+def test_exits_through_the_upload_route_need_the_confirmation_given_at_creation(client, key):
+    today = clock.local_today("59", utcnow())
+    everyone = [s.youth(f"UX{n:02d}", s.birth_for(today, years=17, days=n)) for n in range(10)]
+    first = create(client, key)
+    put_file(first, s.roster_csv(everyone))
+    pump.drain(application)
+    refused = create(client, key)
+    put_file(refused, s.roster_csv(everyone[:2]))
+    pump.drain(application)
+    body = status(client, key, refused["upload_id"]).json_body
+    assert body["status"] == "rejected"
+    assert body["report"]["error"]["code"] == "exits_need_confirmation"
+    assert body["report"]["exited_ids"] == [f"UX{n:02d}" for n in range(2, 10)]
+    assert remaining_objects() == []

@@ -143,7 +143,7 @@ def test_the_unml_coverage_file_groups_rows_by_commune():
     assert result.rejected == [] and result.rows == 5 and result.warnings == []
     assert result.items == [
         CoverageEntry("2A004", "Ajaccio", ("ML2A01",), False),
-        CoverageEntry("59350", "Lille", ("ML59001",), False),
+        CoverageEntry("59350", "Lille", ("ML59001",), False, ("59000",)),  # its ML sits in Lille
         CoverageEntry("59512", "Roubaix", ("ML59001", "ML59002"), True),
         CoverageEntry("97411", "Saint-Denis", ("ML97401",), False),
     ]
@@ -187,7 +187,9 @@ def test_bad_coverage_rows_are_rejected_with_their_commune_as_key(row, expected)
 
 def test_unknown_ml_codes_are_accepted_when_no_contact_list_is_given():
     data = coverage_csv([coverage_row("59350", "Lille", "ml-nouvelle")])
-    assert parse_coverage(data, None).items == [CoverageEntry("59350", "Lille", ("ML-NOUVELLE",))]
+    assert parse_coverage(data, None).items == [
+        CoverageEntry("59350", "Lille", ("ML-NOUVELLE",), postal_codes=("59000",))
+    ]
 
 
 def test_repeated_rows_merge_and_a_lone_shared_flag_warns():
@@ -200,7 +202,7 @@ def test_repeated_rows_merge_and_a_lone_shared_flag_warns():
     )
     result = parse_coverage(data, None)
     assert result.items == [
-        CoverageEntry("59350", "Lille", ("ML59001",), False),
+        CoverageEntry("59350", "Lille", ("ML59001",), False, ("59000",)),  # its ML sits in Lille
         CoverageEntry("59512", "Roubaix", ("ML59002",), False),
     ]
     assert len(result.warnings) == 2

@@ -25,8 +25,8 @@ def invitation(**overrides: object) -> bytes:
         "summary": "Entretien de préparation à la majorité – Maëlys D.",
         "location": "MDS Lille-Sud, 3 rue de l'Égalité; Lille",
         "description": "Invitation du département Nord (59).\nRéponse : https://x.fr/ack/t",
-        "organizer_email": "ase@lenord.fr",
-        "attendee_email": "accueil@ml-lille.example.org",
+        "organizer": ("Service ASE – Nord (59)", "ase@lenord.fr"),
+        "attendee": ("Mission locale de Lille", "accueil@ml-lille.example.org"),
         "timezone": "Europe/Paris",
         "dtstamp": STAMP,
         **overrides,
@@ -57,7 +57,10 @@ def test_a_request_parses_back_with_every_field() -> None:
     assert str(event["ORGANIZER"]) == "mailto:ase@lenord.fr"
     attendee = event["ATTENDEE"]
     assert str(attendee) == "mailto:accueil@ml-lille.example.org"
-    assert attendee.params["RSVP"] == "TRUE" and attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+    # the answer goes through the acknowledgement link: no calendar reply is asked for
+    assert attendee.params["RSVP"] == "FALSE" and attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+    assert attendee.params["CN"] == "Mission locale de Lille"
+    assert event["organizer"].params["CN"] == "Service ASE – Nord (59)"
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     assert b"DTSTART;TZID=Europe/Paris:20260504T143000" in invitation()
 
@@ -121,6 +124,6 @@ def test_the_attachment_is_a_calendar_invitation() -> None:
     data = invitation()
     attachment = invitation_attachment(data, "REQUEST")
     assert attachment == Attachment(
-        "invitation.ics", "text/calendar; charset=UTF-8; method=REQUEST", data
+        "invitation.ics", "text/calendar; method=REQUEST; charset=UTF-8", data
     )
-    assert invitation_attachment(data, "CANCEL").content_type.endswith("method=CANCEL")
+    assert "method=CANCEL;" in invitation_attachment(data, "CANCEL").content_type

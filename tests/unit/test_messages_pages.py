@@ -73,6 +73,7 @@ def page_context(name: str, variant: str = "full", kind: str = "mission_locale")
         "kind": kind,
         "kind_label": KIND_LABELS[kind],
         "expires_on": date(2026, 7, 1),
+        "answer_by": date(2026, 4, 8),
     }
     if name == "ack":
         context = {**common, "youth": youth}
@@ -174,7 +175,8 @@ def test_the_ack_page_shows_who_sends_and_the_minimal_youth_data() -> None:
         "16 ans",
         "mercredi 12 mai 2027",
         "Lille (59350)",
-        "Ressources et Logement",
+        "Logement",
+        "Ressources",
         "p.martin@lenord.fr",
         "03 20 12 34 56",
         "MECS Les Tilleuls",

@@ -16,6 +16,7 @@ from chalicelib.messages import (
 )
 from chalicelib.messages.environment import environment
 from tests.support import alerts as sample_alerts
+from tests.support.messages import assert_proof_read as proof_read
 
 XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 ACK_URL = "https://relais-ase.example.fr/ack/q3Xv9kZ2m0bB7yT1aP4sW8dF6gH5jK0lL2nM4pR6tU8"
@@ -48,11 +49,14 @@ def full_youth() -> dict:
         "prenom": "Maëlys",
         "initiale": "D.",
         "age": 16,
+        "is_adult": False,
+        "interview_due": True,
         "majority_date": date(2027, 5, 12),
         "commune_code": "59350",
         "commune_nom": "Lille",
         "besoin_logement": True,
         "parts_not_secured": ["Ressources", "Logement"],
+        "parts": {"a_traiter": ["Logement"], "en_cours": ["Ressources"]},
         "telephone": "+33612345678",
         "email": "maelys.jeune@example.org",
         "entretien": {"date": date(2026, 5, 4), "heure": "14:30", "lieu": "MDS Lille-Sud"},
@@ -119,12 +123,12 @@ def email_context(name: str, variant: str = "full") -> dict:
     )
     kind = "habitat_jeunes" if name == "referral_habitat_jeunes" else "mission_locale"
     base = {"department": department(), "youth": youth, "partner": partner(kind)}
-    link = {"ack_url": ACK_URL, "expires_on": date(2026, 7, 1)}
+    link = {"ack_url": ACK_URL, "expires_on": date(2026, 7, 1), "answer_by": date(2026, 4, 8)}
     extras: dict[str, dict] = {
         "referral_mission_locale": link,
         "referral_habitat_jeunes": link,
         "entretien_invitation": {**link, **({"is_update": True} if full else {})},
-        "entretien_cancel": {},
+        "entretien_cancel": {"event": full_youth()["entretien"] if full else None},
         "reminder": {
             **link,
             "kind": kind,
@@ -133,6 +137,7 @@ def email_context(name: str, variant: str = "full") -> dict:
         },
         "escalation": {
             "referral": {"kind_label": KIND_LABELS[kind], "sent_on": date(2026, 4, 1)},
+            "console_url": "http://127.0.0.1:8000/console/alertes/al_0123",
             **({"id_externe": "D-2024-00123"} if full else {}),
         },
         "placement_info": {},
@@ -247,6 +252,12 @@ def test_no_subject_names_a_youth_or_a_file_number(name: str, variant: str) -> N
     assert "D-2024-00123" not in subject and "D-1" not in subject
 
 
+@pytest.mark.parametrize("variant", ["full", "minimal", "absent"])
+@pytest.mark.parametrize("name", EMAILS)
+def test_every_subject_line_is_proof_read(name: str, variant: str) -> None:
+    proof_read(render_email(name, email_context(name, variant)).subject)
+
+
 def test_the_subject_cannot_carry_extra_header_lines() -> None:
     context = email_context("referral_mission_locale")
     context["partner"]["nom"] = "ML\r\nBcc: attacker@example.org"
@@ -281,7 +292,7 @@ def test_the_mission_locale_referral_says_why_and_which_pathway_parts_are_not_se
         assert "17 novembre 2020" in part
         assert all(signatory in part for signatory in ("ADF", "UNML", "UNHAJ", "CNAPE"))
         assert "17 ans" in part and "entretien de préparation à la majorité" in part
-        assert "Ressources et Logement" in part
+        assert "Logement" in part and "Ressources" in part
         assert "Maëlys D." in part and "16 ans" in part and "12 mai 2027" in part
         assert "Lille (59350)" in part and "p.martin@lenord.fr" in part
         assert "Nord (59)" in part

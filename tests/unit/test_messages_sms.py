@@ -44,6 +44,10 @@ def longest_sms_context(kind: str) -> dict:
             "Accès aux droits",
             "Accompagnement socio-éducatif",
         ],
+        parts={
+            "a_traiter": ["Ressources", "Logement", "Emploi / formation"],
+            "en_cours": ["Santé", "Accès aux droits", "Accompagnement socio-éducatif"],
+        },
     )
     youth["entretien"] = {
         "date": date(2026, 12, 31),
@@ -58,6 +62,7 @@ def longest_sms_context(kind: str) -> dict:
         "ack_url": "https://relais-ase.departements-solidarites.example.fr/ack/"
         + "q3Xv9kZ2m0bB7yT1aP4sW8dF6gH5jK0lL2nM4pR6tU8"[:33],
         "sent_on": date(2026, 11, 30),
+        "answer_by": date(2026, 12, 14),
     }
 
 
@@ -72,6 +77,7 @@ def sms_context(data: str, kind: str) -> dict:
         "kind": kind,
         "ack_url": ACK_URL,
         "sent_on": date(2026, 4, 1),
+        "answer_by": date(2026, 4, 15),
     }
 
 
@@ -105,7 +111,7 @@ def test_every_compact_level_of_every_sms_template_renders(
 def test_a_short_sms_keeps_every_detail() -> None:
     text = render_sms("referral", sms_context("typical", "mission_locale"))
     assert "Nord (59)" in text and "16 ans" in text and "Lille (59350)" in text
-    assert "A traiter : Ressources, Logement." in text  # À transliterated
+    assert "A traiter : Logement. En cours : Ressources." in text  # À transliterated
 
 
 def test_a_long_sms_drops_optional_details_rather_than_the_link() -> None:
@@ -119,7 +125,7 @@ def test_sms_letters_outside_gsm7_are_transliterated() -> None:
     context = sms_context("typical", "habitat_jeunes")
     context["youth"]["commune_nom"] = "Châteauroux-lès-Œuvres"
     text = render_sms("referral", context)
-    assert "Chateauroux-lès-OEuvres" in text and "répondre" in text  # è, é are GSM-7
+    assert "Chateauroux-lès-OEuvres" in text and "Réponse d'ici le" in text  # è, é are GSM-7
 
 
 def test_an_sms_that_cannot_fit_even_compact_raises() -> None:

@@ -66,6 +66,40 @@ def test_a_part_moving_from_a_traiter_to_en_cours_takes_the_youth_out_of_the_dig
     assert after is None
 
 
+def test_an_accepted_housing_referral_counts_housing_as_in_progress_until_the_roster_changes():
+    majority = TODAY + timedelta(days=40)
+    youth = record("R-1", majority, {"logement": "a_traiter", "sante": "a_traiter"})
+    accepted = content.answer_event("habitat_jeunes", True, "2026-03-02T10:00:00Z")
+    entry = content.risk_entry(youth, TODAY, [accepted])
+    assert entry is not None and entry.parts == ("sante",)  # housing no longer "à traiter"
+    # a later roster saying "à traiter" again for housing wins over the partner's answer
+    later = {"at": "2026-03-09T05:00:00Z", "event": "pathway", "part": "logement",
+             "from": "a_traiter", "to": "a_traiter"}  # fmt: skip
+    again = content.risk_entry(youth, TODAY, [accepted, later])
+    assert again is not None and again.parts == ("logement", "sante")
+
+
+def test_an_accepted_mission_locale_referral_counts_employment_and_a_withdrawal_undoes_it():
+    youth = record("R-1", TODAY + timedelta(days=40), {"emploi": "a_traiter"})
+    accepted = content.answer_event("mission_locale", True, "2026-03-02T10:00:00Z")
+    withdrawn = content.answer_event("mission_locale", False, "2026-03-03T10:00:00Z")
+    assert content.risk_entry(youth, TODAY, [accepted]) is None
+    assert content.risk_entry(youth, TODAY, [accepted, withdrawn]) is not None
+    assert content.answer_event("entretien", True, "2026-03-02T10:00:00Z") is None
+
+
+def test_the_digest_speaks_the_departments_words_not_column_codes():
+    entry = content.risk_entry(
+        record("D-1", TODAY + timedelta(days=40), {"sante": "a_traiter"}), TODAY
+    )
+    (mine, _) = digest.digest_messages(department(), [entry], TODAY, NOW)
+    email = compose.email(mine.template, mine.context.as_dict(), mine.recipients, NOW)
+    for part in (email.text, email.html):
+        assert "parcours_" not in part
+        assert "prochain fichier des jeunes" in part
+        assert "Une orientation acceptée par un partenaire compte déjà comme « en cours »" in part
+
+
 def test_the_entry_names_the_youth_by_first_name_and_initial_with_french_part_labels():
     parcours = {"sante": "a_traiter", "ressources": "a_traiter", "emploi": "en_cours"}
     entry = content.risk_entry(record("R-7", date(2026, 5, 2), parcours), TODAY)

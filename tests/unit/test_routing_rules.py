@@ -143,12 +143,8 @@ def test_the_roster_code_ml_forces_that_mission_locale(code_commune, code_ml, ex
         ("00000", None, frozenset(), "commune_inconnue"),
         ("59998", None, frozenset(), "commune_inconnue"),  # a coverage row without any code
         ("75199", None, frozenset(), "commune_inconnue"),  # not an arrondissement: no city row
-        (
-            "69123",
-            None,
-            frozenset(),
-            "commune_inconnue",
-        ),  # a city code is not mapped to arrondissements
+        # SPEC §5.2: a city code is answered from its arrondissements; only Lyon 3e is known here
+        ("69123", None, frozenset(), "commune_partagee"),
         ("59999", None, frozenset(), "ml_inconnue"),  # coverage names an ML absent from contacts
         ("59350", "ML-INEXISTANTE", frozenset(), "ml_inconnue"),
         ("59350", None, frozenset({"ML-LILLE"}), "partenaire_exclu"),
@@ -167,7 +163,9 @@ def test_no_mission_locale_is_chosen_and_the_reason_is_given(
 def test_a_shared_commune_tells_the_department_to_set_code_ml():
     result = route_mission_locale("59512", None, DIRECTORY)
     assert result == NoRoute(
-        "commune_partagee", "commune partagée entre plusieurs missions locales : indiquez code_ml"
+        "commune_partagee",
+        "commune partagée entre plusieurs missions locales : indiquez code_ml",
+        ("ML-LILLE", "ML-ROUBAIX"),
     )
 
 
@@ -349,3 +347,55 @@ def test_only_paris_lyon_and_marseille_arrondissements_have_a_city(insee, city):
 
 def test_every_no_route_reason_has_a_french_label():
     assert set(REASONS) == set(REASON_LABELS)
+
+
+# --- Paris, Lyon, Marseille given as a whole (SPEC §5.2; the UNML file lists arrondissements) ---
+def _arrondissements(first: int, last: int, code_of) -> list[CoverageEntry]:
+    return [cov(str(code), *code_of(code)) for code in range(first, last + 1)]
+
+
+def test_paris_given_as_75056_reaches_the_mission_locale_of_every_arrondissement():
+    # Given the real file's shape: Paris only as its twenty arrondissements, all with one ML
+    directory = InMemoryDirectory(
+        missions_locales=[ml("75000")],
+        coverage=_arrondissements(75101, 75120, lambda code: ("75000",)),
+    )
+    # When a youth's commune is the city's own code
+    route = route_mission_locale("75056", None, directory)
+    # Then Paris's mission locale is chosen
+    assert isinstance(route, Route) and route.partner_id == "75000"
+
+
+def test_a_city_whose_arrondissements_differ_alerts_with_the_candidates():
+    # Given Lyon's arrondissements split between two missions locales
+    directory = InMemoryDirectory(
+        missions_locales=[ml("69-LYON-NORD"), ml("69-LYON-SUD")],
+        coverage=_arrondissements(
+            69381, 69389, lambda code: ("69-LYON-NORD",) if code < 69385 else ("69-LYON-SUD",)
+        ),
+    )
+    route = route_mission_locale("69123", None, directory)
+    assert isinstance(route, NoRoute)
+    assert route.reason == "commune_partagee"
+    assert route.candidates == ("69-LYON-NORD", "69-LYON-SUD")
+    assert "arrondissement" in route.message
+    # and the arrondissement itself still routes
+    routed = route_mission_locale("69386", None, directory)
+    assert isinstance(routed, Route) and routed.partner_id == "69-LYON-SUD"
+
+
+def test_a_city_with_an_arrondissement_missing_from_the_coverage_is_not_guessed():
+    directory = InMemoryDirectory(
+        missions_locales=[ml("13-MARSEILLE")],
+        coverage=_arrondissements(13201, 13215, lambda code: ("13-MARSEILLE",)),
+    )
+    route = route_mission_locale("13055", None, directory)
+    assert isinstance(route, NoRoute) and route.candidates == ("13-MARSEILLE",)
+
+
+def test_a_shared_commune_lists_its_candidate_missions_locales():
+    directory = InMemoryDirectory(
+        missions_locales=[ml("A"), ml("B")], coverage=[cov("59599", "B", "A", shared=True)]
+    )
+    route = route_mission_locale("59599", None, directory)
+    assert isinstance(route, NoRoute) and route.candidates == ("A", "B")

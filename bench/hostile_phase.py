@@ -1,0 +1,68 @@
+"""Hostile and extreme files (SPEC §5.1 limits, §10): each refused with a 4xx in ≤ 2 s of CPU and
+≤ 100 MB above the resting process; a file at the limits (100,000 rows) read in ≤ 10 s and ≤ 300
+MB. Each file is built on disk, then read by a fresh child process (``bench.hostile_child``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench import data, hostile_files
+from bench.meter import AwsMeter
+from bench.world import World, today_of
+
+ROOT = Path(__file__).resolve().parent.parent
+REFUSAL = {"cpu_seconds": 2.0, "peak_above_resting_mb": 100.0}
+WITHIN = {"cpu_seconds": 10.0, "peak_above_resting_mb": 300.0}
+MAX_ROWS = 100_000
+
+
+def _files(folder: Path, now: datetime) -> list[tuple[str, Path, dict[str, float]]]:
+    rows = data.roster_rows("59", MAX_ROWS, today_of(now), seed=31)
+    return [
+        ("xlsx_1.5_gb_inflated", hostile_files.inflating_xlsx(folder / "bomb.xlsx"), REFUSAL),
+        ("xlsx_8_million_rows_declared",
+         hostile_files.eight_million_rows_xlsx(folder / "rows.xlsx"), REFUSAL),
+        ("xlsx_row_8_million_undeclared",
+         hostile_files.eight_million_rows_xlsx(folder / "rows2.xlsx", declared=False), REFUSAL),
+        ("xlsx_2_million_shared_strings",
+         hostile_files.shared_strings_xlsx(folder / "strings.xlsx"), REFUSAL),
+        ("csv_800k_invalid_rows", hostile_files.invalid_csv(folder / "bad.csv"), REFUSAL),
+        ("csv_100k_invalid_rows",
+         hostile_files.invalid_csv(folder / "bad100k.csv", MAX_ROWS), WITHIN),
+        ("csv_100k_valid_rows", hostile_files.valid_csv(folder / "max.csv", rows), WITHIN),
+        ("xlsx_100k_valid_rows", hostile_files.valid_xlsx(folder / "max.xlsx", rows), WITHIN),
+    ]  # fmt: skip
+
+
+def _child(path: Path, today: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.hostile_child", str(path), "59", today],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return {"status": "crash", "stderr": done.stderr[-500:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(world: World, meter: AwsMeter, now: datetime) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="relais-bench-") as folder:
+        started = time.perf_counter()
+        files = _files(Path(folder), now)
+        results["files_built_seconds"] = round(time.perf_counter() - started, 1)
+        for name, path, budget in files:
+            figure = _child(path, today_of(now).isoformat())
+            figure["file_mb"] = round(path.stat().st_size / 1e6, 2)
+            figure["budget"] = budget
+            figure["within_budget"] = all(
+                isinstance(figure.get(k), int | float) and figure[k] <= v for k, v in budget.items()
+            ) and (budget is WITHIN or 400 <= int(figure.get("status", 0) or 0) < 500)
+            results[name] = figure
+    return results

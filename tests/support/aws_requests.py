@@ -1,0 +1,50 @@
+"""Count the AWS requests the product makes, from botocore's own event hooks (as ``make bench``
+does): nothing is replaced, every client created inside the block gets a ``before-call`` hook."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import botocore.session
+
+from chalicelib import aws
+from chalicelib.store.base import reset_connections
+
+WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+
+
+@contextmanager
+def counted() -> Iterator[Counter[str]]:
+    """``with counted() as calls:`` — ``calls["dynamodb.BatchWriteItem"]`` etc."""
+    calls: Counter[str] = Counter()
+    original = botocore.session.Session.create_client
+
+    def create_client(session: Any, *args: Any, **kwargs: Any) -> Any:
+        client = original(session, *args, **kwargs)
+        service = client.meta.service_model.service_name
+
+        def count(model: Any, **_: Any) -> None:
+            calls[f"{service}.{model.name}"] += 1
+
+        client.meta.events.register("before-call", count)
+        return client
+
+    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+    _fresh_clients()
+    try:
+        yield calls
+    finally:
+        botocore.session.Session.create_client = original  # type: ignore[method-assign]
+        _fresh_clients()
+
+
+def dynamodb_writes(calls: Counter[str]) -> int:
+    return sum(n for name, n in calls.items() if name.removeprefix("dynamodb.") in WRITES)
+
+
+def _fresh_clients() -> None:
+    reset_connections()
+    aws._clients.clear()
