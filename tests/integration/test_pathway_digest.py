@@ -243,7 +243,7 @@ def test_the_pathway_risks_metric_is_one_emf_blob_without_personal_data(departme
     (blob,) = blobs
     (directive,) = blob["_aws"]["CloudWatchMetrics"]
     assert directive["Namespace"] == "RelaisASE"
-    assert directive["Dimensions"] == [["Department"]]
+    assert directive["Dimensions"] == [[]]  # national; the department is a property (Logs Insights)
     assert directive["Metrics"] == [{"Name": "PathwayRisks", "Unit": "Count"}]
-    assert (blob["Department"], blob["PathwayRisks"]) == ("59", [3.0])
+    assert (blob["Department"], blob["PathwayRisks"]) == ("59", 3.0)
     assert leaks(out) == []
