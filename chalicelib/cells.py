@@ -241,13 +241,26 @@ def _date_time(value: object) -> tuple[date, tuple[int, int] | None]:
     return moment, clock
 
 
+# text and dates only: 1 == 1.0 == True share a hash but read differently ("1", "true")
+_MEMO_TYPES = (str, date, datetime)
+MEMO_SIZE = 100_000  # distinct values kept per file: tens of MB at most
+Memo = dict[tuple[Callable[[object], object], object], tuple[object, "CellError | None"]]
+
+
 class RowFields:
     """The cells of one row, read by canonical column, collecting every error of the row."""
 
-    def __init__(self, columns: dict[str, int], number: int, cells: list[object]) -> None:
+    def __init__(
+        self,
+        columns: dict[str, int],
+        number: int,
+        cells: list[object],
+        memo: Memo | None = None,
+    ) -> None:
         self.columns = columns
         self.number = number
         self.cells = cells
+        self.memo = memo  # shared by the rows of one file: see ``parsed``
         self.errors: list[tuple[str, str, str]] = []  # (column, code, message)
         self.warnings: list[tuple[str, str, str]] = []
 
@@ -271,22 +284,39 @@ class RowFields:
             if required:
                 self.add(column, "required", "Valeur obligatoire manquante.")
             return None
-        try:
-            return parse(value)
-        except CellError as error:
+        result, error = self.parsed(value, parse)
+        if error is not None:
             self.add(column, error.code, error.message)
-        return None
+        return result
 
     def optional(self, column: str, parse: Callable[[object], T]) -> T | None:
         """An optional value: a bad one is dropped with a warning, the row is kept."""
         value = self.raw(column)
         if blank(value):
             return None
-        try:
-            return parse(value)
-        except CellError as error:
+        result, error = self.parsed(value, parse)
+        if error is not None:
             self.warnings.append((column, error.code, f"{error.message} {DROPPED}"))
-        return None
+        return result
+
+    def parsed(
+        self, value: object, parse: Callable[[object], T]
+    ) -> tuple[T | None, CellError | None]:
+        """``(parse(value), None)`` or ``(None, error)``. A file repeats most of its texts and
+        dates (communes, referents, flags, pathway states, names): with a ``memo``, each distinct
+        one is parsed once per file (the validators are pure), up to ``MEMO_SIZE`` of them."""
+        memo = self.memo
+        key = (parse, value) if memo is not None and type(value) in _MEMO_TYPES else None
+        if key is not None and (found := memo.get(key)) is not None:  # type: ignore[union-attr]
+            # stored below from the same ``parse``: the result has its type
+            return found  # type: ignore[return-value]
+        try:
+            outcome: tuple[T | None, CellError | None] = (parse(value), None)
+        except CellError as error:
+            outcome = (None, error)
+        if key is not None and len(memo) < MEMO_SIZE:  # type: ignore[arg-type]
+            memo[key] = outcome  # type: ignore[index]
+        return outcome
 
     def row_errors(self, key: str | None) -> list[RowError]:
         ordered = sorted(self.errors, key=lambda error: self.columns.get(error[0], -1))

@@ -48,9 +48,12 @@ def no_partner(
     route: NoRoute,
     now: datetime,
     directory: DirectoryView,
+    *,
+    expires_at: datetime | None = None,
 ) -> bool:
-    """No competent partner for a due referral. After a ``non_competent`` answer the
-    ``redirected`` alert already says it (with the partner's answer): no second line."""
+    """No competent partner for a due referral (the alert expires with the youth). After a
+    ``non_competent`` answer the ``redirected`` alert already says it (with the partner's
+    answer): no second line."""
     if route.reason == PARTENAIRE_EXCLU:
         return False
     entry = coverage_of(record.code_commune, directory)
@@ -79,6 +82,7 @@ def no_partner(
         details=details,
         fingerprint=f"{route.reason}|{rules.routing_inputs(record, kind)}",
         id_externe=record.id_externe,
+        expires_at=expires_at,
     )
 
 

@@ -113,6 +113,8 @@ def tick(entry_points: ModuleType, now: datetime, last_scan_day: date) -> date:
     try:
         if now.date() != last_scan_day:
             jobs.daily_scan(now)
+            jobs.follow_up(now)  # answers and escalations of the day before reach the digest
+            jobs.alert_digest(now)  # once a day, like its 05:30 schedule
             last_scan_day = now.date()
         jobs.dispatch_messages(now)
         jobs.follow_up(now)

@@ -126,6 +126,7 @@ class _RowReader:
         self.phone = cells.phone_reader(department)
         self.postal_lookup = postal_lookup
         self._shared: dict[str, str] = {}
+        self._memo: cells.Memo = {}
 
     def share(self, text: str | None) -> str | None:
         if text is None:
@@ -135,7 +136,7 @@ class _RowReader:
     def read(self, number: int, row: list[object]) -> Outcome | None:
         """None for a skipped child; else (readable id or None, record or None, errors,
         warnings)."""
-        fields = cells.RowFields(self.columns, number, row)
+        fields = cells.RowFields(self.columns, number, row, self._memo)
         birth = fields.get("date_naissance", cells.day, required=True)
         if birth is not None:
             if birth > self.today:

@@ -71,7 +71,7 @@ def process(
             continue
         route = route_for(action.kind, record, scheduled, directory)
         if isinstance(route, NoRoute):
-            _block(department, record, action.kind, route, scheduled, now, directory)
+            _block(department, youth, record, action.kind, route, scheduled, now, directory)
             counts["no_partner"] += 1
             continue
         if (scheduled.get("blocked") or {}).pop(action.kind, None) is not None:
@@ -116,6 +116,7 @@ def rides_together(due_today: list[rules.Action], scheduled: dict) -> bool:
 
 def _block(
     department: Department,
+    youth: Youth,
     record: YouthRecord,
     kind: str,
     route: NoRoute,
@@ -123,7 +124,9 @@ def _block(
     now: datetime,
     directory: DirectorySnapshot,
 ) -> None:
-    raising.no_partner(department.code, record, kind, route, now, directory)
+    raising.no_partner(
+        department.code, record, kind, route, now, directory, expires_at=youth.expires_at
+    )
     scheduled.setdefault("blocked", {})[kind] = {
         "reason": route.reason,
         "inputs": rules.routing_inputs(record, kind),

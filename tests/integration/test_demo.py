@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from chalicelib import jobs
 from chalicelib.local import demo_setup, outbox, run
@@ -29,3 +30,6 @@ def test_the_demo_loads_two_departments_and_its_jobs_send_referrals_with_links(a
     import app as entry_points
 
     assert run.tick(entry_points, utcnow(), utcnow().date()) == utcnow().date()
+    # and a new day's turn runs the daily jobs (scan, follow-ups, alert digest) without error
+    yesterday = utcnow().date() - timedelta(days=1)
+    assert run.tick(entry_points, utcnow(), yesterday) == utcnow().date()
