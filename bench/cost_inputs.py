@@ -109,12 +109,13 @@ def schedules() -> dict[str, float]:
     }
 
 
-def infra_counts() -> tuple[int, int]:
-    """(alarms, dashboards) declared in infra/."""
+def infra_counts() -> tuple[int, int, int]:
+    """(alarms, dashboards, secrets) declared in infra/."""
     text = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "infra").glob("*.y*ml"))
     alarms = len(re.findall(r"Type:\s*AWS::CloudWatch::Alarm\b", text))
     dashboards = len(re.findall(r"Type:\s*AWS::CloudWatch::Dashboard\b", text))
-    return alarms, dashboards
+    secrets = len(re.findall(r"Type:\s*AWS::SecretsManager::Secret\b", text))
+    return alarms, dashboards, secrets
 
 
 def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
@@ -170,7 +171,7 @@ def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
     event = scan["ses_event"]
     units["ses_event"] = _unit(event["_reading"], shapes, 1, seconds=event["seconds"],
                                log_bytes=event["_printed"].bytes)  # fmt: skip
-    alarms, dashboards = infra_counts()
+    alarms, dashboards, secrets = infra_counts()
     return Measured(
         units=units,
         item_bytes=shapes[0],
@@ -184,6 +185,7 @@ def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
         alarms=alarms,
         dashboards=dashboards,
         arm64=lambda_architecture() == "arm64",
+        secrets=secrets,
     )
 
 
@@ -202,4 +204,5 @@ def describe(m: Measured) -> dict[str, Any]:
         "alarms": m.alarms,
         "dashboards": m.dashboards,
         "arm64": m.arm64,
+        "secrets": m.secrets,
     }  # fmt: skip

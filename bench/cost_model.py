@@ -94,6 +94,7 @@ class Measured:
     alarms: int = 0
     dashboards: int = 0
     arm64: bool = False  # the functions' architecture (.chalice/config.json)
+    secrets: int = 1  # Secrets Manager secrets declared in infra/ (ack key, console OIDC client)
 
 
 EVENTS = (
@@ -268,8 +269,8 @@ def estimate(s: Scenario, m: Measured, prices: dict[str, float]) -> Estimate:
         Line("CloudWatch", "dashboards + alarms", m.dashboards + m.alarms, "resources",
              m.dashboards * p["cloudwatch_dashboard_month"]
              + m.alarms * p["cloudwatch_alarm_month"]),
-        Line("Secrets Manager", "ack-token key + reads", 1, "secret",
-             p["secrets_manager_secret_month"]
+        Line("Secrets Manager", "secrets + reads", m.secrets, "secrets",
+             m.secrets * p["secrets_manager_secret_month"]
              + invocations * SECRET_CALLS_PER_INVOCATION / 10_000
              * p["secrets_manager_per_ten_thousand_calls"],
              "key cached per container"),
