@@ -183,7 +183,9 @@ def measure_ack(meter: AwsMeter) -> dict:
             started = time.perf_counter()
             answer = client.http.post(
                 path,
-                body=b"reponse=accepte&date_rdv=2030-01-15&commentaire=RDV+pris",
+                # an appointment within SPEC §4's window (60 days ago to 2 years ahead)
+                body=f"reponse=accepte&date_rdv={date.today() + timedelta(days=30)}"
+                "&commentaire=RDV+pris".encode(),
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
             )
             post_seconds = time.perf_counter() - started

@@ -24,6 +24,7 @@ from chalicelib.domain.labels import ANSWERS
 from chalicelib.inputs.phones import InvalidPhoneError, normalize_phone
 from chalicelib.messages.render import render_page
 from chalicelib.observability import emit, logger
+from chalicelib.store import answers as answer_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store.base import plain
 from chalicelib.store.referrals import Referral
@@ -79,9 +80,9 @@ def _store(referral: Referral, values: dict[str, str], now: datetime) -> bool | 
     click, a second tab); a page when it cannot be recorded."""
     if _same(referral, values):
         return False
-    if len(referral_store.answers_of(referral)) >= referral_store.MAX_ANSWERS:
+    if len(answer_store.answers_of(referral)) >= answer_store.MAX_ANSWERS:
         return error_page(409, TOO_MANY_CHANGES, department=_department(referral))
-    if referral_store.record_answer(referral, values, now):
+    if answer_store.record_answer(referral, values, now):
         return True
     # someone else answered at the same moment: the same answer is a success for both
     latest = _settled(referral.referral_id, values, now)

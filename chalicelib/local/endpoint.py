@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,19 @@ from chalicelib.local.outbox import OUTBOX_PATH
 
 OUTBOX_PAGE_PATH = "/_relais/outbox.html"
 RESET_PATH = "/moto-api/reset"
+
+# moto applies a TransactWriteItems on a deep copy of the table and puts that copy back when a
+# condition fails: a write that another thread lands in between is silently lost (seen with two
+# partners' clicks at once). DynamoDB serialises writes to an item, so the endpoint serialises
+# DynamoDB writes to behave the same; reads stay concurrent.
+_DYNAMODB_WRITES = frozenset(
+    {"TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
+)
+
+
+def _is_dynamodb_write(environ: dict) -> bool:
+    service, _, operation = environ.get("HTTP_X_AMZ_TARGET", "").partition(".")
+    return service.startswith("DynamoDB_") and operation in _DYNAMODB_WRITES
 
 
 class _Outbox:
@@ -113,6 +127,7 @@ class EmbeddedAws(ThreadedMotoServer):
 
     def _wrap(self, moto_app: Callable) -> Callable:
         outbox = self.outbox
+        writes = threading.Lock()
 
         def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
             path = environ.get("PATH_INFO", "")
@@ -130,9 +145,9 @@ class EmbeddedAws(ThreadedMotoServer):
                 return [body]
             if path == RESET_PATH:
                 outbox.reset()
-            result = moto_app(environ, start_response)
             try:
-                return list(result)
+                with writes if _is_dynamodb_write(environ) else nullcontext():
+                    return list(moto_app(environ, start_response))
             finally:
                 outbox.collect()
 

@@ -2,7 +2,7 @@
 
     pending ──mark_sent (with its message)──► sent ──advance_followup──► escalated
     pending ──cancel_unsent──► cancelled           (exit, erasure)
-    sent | escalated | answered ──record_answer──► acknowledged | declined | redirected
+    sent | escalated | answered ──record_answer──► acknowledged | …   (store.answers)
     sent | escalated ──redirect──► redirected      (the directory names another partner)
     pending | sent | escalated ──give_up──► undeliverable | failed   (never once answered)
     sent | escalated ──stop_followups / resume_followups──► same status, follow-ups off / on
@@ -18,30 +18,26 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.expressions.condition import size
 from pynamodb.pagination import ResultIterator
 
 from chalicelib.domain import ids
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import (
-    ANSWERABLE,
     ANSWERED,
     AWAITING_ANSWER,
-    Answer,
     FollowupStage,
     ReferralStatus,
 )
 from chalicelib.domain.routing import Route
 from chalicelib.store.base import history_entry, live, live_page, plain
-from chalicelib.store.models import AuditEvent, Message, Referral
+from chalicelib.store.models import Message, Referral
 from chalicelib.store.writes import applied, transaction
 
-MAX_ANSWERS = 20  # changes of answer kept per referral (SPEC §6)
 UNSENT = (ReferralStatus.PENDING,)
 FAILABLE = (ReferralStatus.PENDING, ReferralStatus.SENT, ReferralStatus.ESCALATED)
 
 
-def _history(status: str, now: datetime, note: str | None = None) -> Any:
+def history_action(status: str, now: datetime, note: str | None = None) -> Any:
     return Referral.history.set(Referral.history.append([history_entry(status, now, note)]))
 
 
@@ -179,7 +175,7 @@ def sent_actions(
         Referral.token_expires_at.set(iso(now + timedelta(days=ack_ttl_days))),
         Referral.followup_at.set(iso(followup_at)),
         Referral.followup_stage.set(FollowupStage.REMINDER),
-        _history(ReferralStatus.SENT, now),
+        history_action(ReferralStatus.SENT, now),
     ]
 
 
@@ -208,66 +204,11 @@ def give_up(referral_id: str, status: ReferralStatus, code: str, now: datetime) 
             actions=[
                 Referral.status.set(status),
                 Referral.followup_at.remove(),
-                _history(status, now, code),
+                history_action(status, now, code),
             ],
             condition=Referral.status.is_in(*FAILABLE) & Referral.answered_at.does_not_exist(),
         )
     )
-
-
-# --- answers -------------------------------------------------------------------------------------
-def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> bool:
-    """The partner's answer, whole, appended to ``answers`` (at most ``MAX_ANSWERS``), with the
-    audit event, in one transaction. Conditional on the number of answers read: of two posts at
-    once, the second finds the first's answer (the caller shows it)."""
-    status = Answer(answer["reponse"]).status
-    item = {**answer, "at": iso(now)}
-    count = len(referral.answers or [])
-    actions = [
-        Referral.status.set(status),
-        Referral.answer.set(item),
-        Referral.answers.set(Referral.answers.append([item]) if count else [item]),
-        Referral.answered_at.set(iso(now)),
-        _history(status, now, "partner"),
-        *_followup_after(status, now),
-    ]
-    seen = Referral.answers.does_not_exist() if count == 0 else size(Referral.answers) == count
-    event = AuditEvent(
-        referral.department,
-        f"{iso(now)}#{referral.referral_id[-12:]}#{count}#{secrets.token_hex(3)}",
-        action=f"ack_{answer['reponse']}",
-        actor="partner",
-        counts={},
-        subject=referral.referral_id,
-    )
-
-    def write() -> None:
-        with transaction() as batch:
-            batch.update(
-                referral,
-                actions=actions,
-                condition=Referral.status.is_in(*ANSWERABLE)
-                & (Referral.token_expires_at > iso(now))
-                & seen,
-            )
-            batch.save(event, condition=AuditEvent.at_id.does_not_exist())
-
-    return applied(write)
-
-
-def _followup_after(status: ReferralStatus, now: datetime) -> list[Any]:
-    """The follow-up job tells the department (digest) and, after ``non_competent``, routes
-    again: the partner's request stays at two DynamoDB requests."""
-    stage = FollowupStage.REROUTE if status == ReferralStatus.REDIRECTED else FollowupStage.ANSWERED
-    return [Referral.followup_at.set(iso(now)), Referral.followup_stage.set(stage)]
-
-
-def answers_of(referral: Referral) -> list[dict[str, Any]]:
-    """Every answer, oldest first (a referral answered before the list existed has one)."""
-    found = plain(referral.answers) or []
-    if not found and referral.answer:
-        found = [plain(referral.answer)]
-    return list(found)
 
 
 # --- follow-ups ----------------------------------------------------------------------------------
@@ -285,7 +226,7 @@ def advance_followup(
     actions: list[Any] = []
     if stage != FollowupStage.ANSWERED:  # the answer itself is already in the history
         noted = ReferralStatus.ESCALATED if stage == FollowupStage.ESCALATION else stage
-        actions.append(_history(noted, now))
+        actions.append(history_action(noted, now))
     if stage == FollowupStage.REMINDER and next_at is not None:
         actions += [
             Referral.followup_at.set(iso(next_at)),
@@ -310,7 +251,7 @@ def stop_followups(referral: Referral, now: datetime) -> bool:
     is kept, so that ``resume_followups`` knows where it was."""
     return applied(
         lambda: referral.update(
-            actions=[Referral.followup_at.remove(), _history("followups_stopped", now)],
+            actions=[Referral.followup_at.remove(), history_action("followups_stopped", now)],
             condition=Referral.status.is_in(*AWAITING_ANSWER) & Referral.followup_at.exists(),
         )
     )
@@ -320,7 +261,7 @@ def resume_followups(referral: Referral, now: datetime) -> bool:
     """The youth came back: the follow-ups stopped by its exit go on (due now)."""
     return applied(
         lambda: referral.update(
-            actions=[Referral.followup_at.set(iso(now)), _history("followups_resumed", now)],
+            actions=[Referral.followup_at.set(iso(now)), history_action("followups_resumed", now)],
             condition=Referral.status.is_in(*AWAITING_ANSWER)
             & Referral.followup_at.does_not_exist()
             & Referral.followup_stage.is_in(FollowupStage.REMINDER, FollowupStage.ESCALATION),
@@ -334,7 +275,7 @@ def cancel_unsent(referral: Referral, now: datetime, note: str) -> bool:
         lambda: referral.update(
             actions=[
                 Referral.status.set(ReferralStatus.CANCELLED),
-                _history(ReferralStatus.CANCELLED, now, note),
+                history_action(ReferralStatus.CANCELLED, now, note),
             ],
             condition=Referral.status.is_in(*UNSENT),
         )
@@ -349,7 +290,7 @@ def redirect(referral: Referral, now: datetime, note: str) -> bool:
                 Referral.status.set(ReferralStatus.REDIRECTED),
                 Referral.followup_at.remove(),
                 Referral.followup_stage.remove(),
-                _history(ReferralStatus.REDIRECTED, now, note),
+                history_action(ReferralStatus.REDIRECTED, now, note),
             ],
             condition=Referral.status.is_in(*AWAITING_ANSWER),
         )
@@ -363,7 +304,7 @@ def reschedule_invitation(
     actions = [
         Referral.sequence.set(sequence),
         Referral.snapshot.set(view),
-        _history(ReferralStatus.CANCELLED if cancel else "rescheduled", now),
+        history_action(ReferralStatus.CANCELLED if cancel else "rescheduled", now),
     ]
     if cancel:
         actions += [Referral.status.set(ReferralStatus.CANCELLED), Referral.followup_at.remove()]

@@ -26,6 +26,7 @@ from chalicelib.domain import clock, ids
 from chalicelib.domain.clock import iso
 from chalicelib.provisioning import provision
 from chalicelib.roster import service as roster
+from chalicelib.store import messages as message_store
 from chalicelib.store.models import Message, Referral, Youth
 from chalicelib.store.tables import reset_connections
 from tests.support import integration as s
@@ -185,7 +186,7 @@ def one_pending_referral(client) -> Message:
 
 def _claimed_by_a_run_that_died(message: Message) -> None:
     """What a dispatcher leaves when it dies after its claim: ``sending``, its claim, its time."""
-    assert dispatch._claim(message, "deadrun", CLAIMED_AT)
+    assert message_store.claim(message, "deadrun", CLAIMED_AT)
     stored = Message.get(message.message_id)
     assert (stored.status, stored.claim_id, stored.claimed_at) == (
         "sending",

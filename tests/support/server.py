@@ -1,6 +1,6 @@
 """The embedded AWS endpoint in its own process, for the reliability scenario (test code).
 
-Run as ``python -m tests.reliability.server``: prints the endpoint URL on its first line, serves
+Run as ``python -m tests.support.server``: prints the endpoint URL on its first line, serves
 until its stdin closes (the parent ended or died). In its own process the endpoint works on the
 second core while the jobs run in the test process; there moto's transactions snapshot only the
 items they write (``moto_speed``), which the serialising fault proxy makes safe.
@@ -37,7 +37,7 @@ def main() -> None:
 def separate_endpoint() -> Iterator[str]:
     """Start the endpoint process, yield its URL, stop it (and only it) afterwards."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.server"],
+        [sys.executable, "-m", "tests.support.server"],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdin=subprocess.PIPE,

@@ -1,0 +1,75 @@
+"""A partner's answers: each kept whole, at most ``MAX_ANSWERS`` changes (SPEC §6).
+
+sent | escalated | answered ──record_answer──► acknowledged | declined | redirected
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from pynamodb.expressions.condition import size
+
+from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import ANSWERABLE, Answer, FollowupStage, ReferralStatus
+from chalicelib.store.base import plain
+from chalicelib.store.models import AuditEvent, Referral
+from chalicelib.store.referrals import history_action
+from chalicelib.store.writes import applied, transaction
+
+MAX_ANSWERS = 20  # changes of answer kept per referral (SPEC §6)
+
+
+def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> bool:
+    """The partner's answer, whole, appended to ``answers`` (at most ``MAX_ANSWERS``), with the
+    audit event, in one transaction. Conditional on the number of answers read: of two posts at
+    once, the second finds the first's answer (the caller shows it)."""
+    status = Answer(answer["reponse"]).status
+    item = {**answer, "at": iso(now)}
+    count = len(referral.answers or [])
+    actions = [
+        Referral.status.set(status),
+        Referral.answer.set(item),
+        Referral.answers.set(Referral.answers.append([item]) if count else [item]),
+        Referral.answered_at.set(iso(now)),
+        history_action(status, now, "partner"),
+        *_followup_after(status, now),
+    ]
+    seen = Referral.answers.does_not_exist() if count == 0 else size(Referral.answers) == count
+    event = AuditEvent(
+        referral.department,
+        f"{iso(now)}#{referral.referral_id[-12:]}#{count}#{secrets.token_hex(3)}",
+        action=f"ack_{answer['reponse']}",
+        actor="partner",
+        counts={},
+        subject=referral.referral_id,
+    )
+
+    def write() -> None:
+        with transaction() as batch:
+            batch.update(
+                referral,
+                actions=actions,
+                condition=Referral.status.is_in(*ANSWERABLE)
+                & (Referral.token_expires_at > iso(now))
+                & seen,
+            )
+            batch.save(event, condition=AuditEvent.at_id.does_not_exist())
+
+    return applied(write)
+
+
+def _followup_after(status: ReferralStatus, now: datetime) -> list[Any]:
+    """The follow-up job tells the department (digest) and, after ``non_competent``, routes
+    again: the partner's request stays at two DynamoDB requests."""
+    stage = FollowupStage.REROUTE if status == ReferralStatus.REDIRECTED else FollowupStage.ANSWERED
+    return [Referral.followup_at.set(iso(now)), Referral.followup_stage.set(stage)]
+
+
+def answers_of(referral: Referral) -> list[dict[str, Any]]:
+    """Every answer, oldest first (a referral answered before the list existed has one)."""
+    found = plain(referral.answers) or []
+    if not found and referral.answer:
+        found = [plain(referral.answer)]
+    return list(found)
