@@ -3,10 +3,12 @@
 from chalice import Chalice, Cron, Rate
 
 from chalicelib import settings
+from chalicelib.fanout import SEND_WORKERS
 from chalicelib.lazy import lazy
 
 # Each Lambda loads only the part of chalicelib its entry points use (see chalicelib/lazy.py).
-jobs = lazy("chalicelib.jobs")
+fanout = lazy("chalicelib.fanout.schedule")
+workers = lazy("chalicelib.fanout.worker")
 ack = lazy("chalicelib.api.ack")
 departments = lazy("chalicelib.api.departments")
 directory = lazy("chalicelib.api.directory")
@@ -297,30 +299,44 @@ def console_personal_data():
     return console.personal_data(app.current_request)
 
 
-# --- schedules -----------------------------------------------------------------------------------
+# --- schedules: each enqueues per-department work (SQS) for the workers below -------------------
 @app.schedule(Cron(0, 5, "*", "*", "?", "*"))  # 05:00 UTC: past midnight in every department
 def daily_scan(event):
-    return jobs.daily_scan()
+    return fanout.fan_out("scan")
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES))
 def dispatch(event):
-    return jobs.dispatch_messages()
+    return fanout.fan_out("dispatch")
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def followups(event):
-    return jobs.follow_up()
+    return fanout.fan_out("followups")
 
 
 @app.schedule(Cron(30, 5, "*", "*", "?", "*"))  # 05:30 UTC, after the scan: one email a day
 def alert_digest(event):
-    return jobs.alert_digest()
+    return fanout.fan_out("alerts")
 
 
 @app.schedule(Cron(0, 6, "?", "*", "MON", "*"))  # Mondays 06:00 UTC: Monday in every department
 def weekly_digest(event):
-    return jobs.weekly_digest()
+    return fanout.fan_out("digest")
+
+
+# --- workers: one department's batch per invocation; failed items reported (partial batch) -------
+@app.on_sqs_message(queue=settings.current().jobs_queue, batch_size=1)
+def job_worker(event):
+    return workers.handle(event)
+
+
+# At most SEND_WORKERS at once: they share the account's sending rate (chalicelib/delivery/rate.py).
+@app.on_sqs_message(
+    queue=settings.current().sends_queue, batch_size=1, maximum_concurrency=SEND_WORKERS
+)
+def send_worker(event):
+    return workers.handle(event)
 
 
 # --- events --------------------------------------------------------------------------------------

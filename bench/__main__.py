@@ -39,6 +39,7 @@ def main() -> int:
         hostile_phase,
         idle_phase,
         memory_phase,
+        national_phase,
         report,
         roster_phase,
         scan_phase,
@@ -57,7 +58,8 @@ def main() -> int:
         now = bench_now()
         results["now"] = now.isoformat()
         phases = (("idle", idle_phase), ("scan", scan_phase), ("roster", roster_phase),
-                  ("memory", memory_phase), ("files", hostile_phase))  # fmt: skip
+                  ("memory", memory_phase), ("files", hostile_phase),
+                  ("national", national_phase))  # fmt: skip
         for name, phase in phases:
             progress(f"{name}…")
             results[name] = phase.run(world, meter, now)
@@ -68,7 +70,11 @@ def main() -> int:
         meter.total, results["idle"], results["scan"], results["roster"]
     )
     scenario = cost_model.Scenario()
-    estimate = cost_model.estimate(scenario, measured, cost_model.load_prices())
+    prices = cost_model.load_prices()
+    estimate = cost_model.estimate(scenario, measured, prices)
+    results["cost_eur_without_sms"] = round(
+        cost_model.total_without_sms(estimate) / prices["usd_per_eur"], 2
+    )
     seconds = time.perf_counter() - started
     output = public(results) | {
         "budgets": [check.as_dict() for check in report.budgets(results)],
@@ -79,6 +85,7 @@ def main() -> int:
             "volumes_per_month": {k: round(v, 1) for k, v in estimate.volumes.items()},
             "lines": [vars(line) for line in estimate.lines],
             "total_per_month": round(estimate.total, 2),
+            "total_without_sms_eur": results["cost_eur_without_sms"],
         },
         "wall_seconds": round(seconds, 1),
     }

@@ -92,6 +92,12 @@ def lambda_memory() -> dict[str, int]:
     return {"jobs": jobs, "api": int(api)}
 
 
+def lambda_architecture() -> str:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    stage = config.get("stages", {}).get("prod", {})
+    return str(stage.get("lambda_architecture", config.get("lambda_architecture", "x86_64")))
+
+
 def schedules() -> dict[str, float]:
     """Scheduled function → invocations per month, from app.py's own schedule expressions."""
     from app import app
@@ -103,12 +109,13 @@ def schedules() -> dict[str, float]:
     }
 
 
-def infra_counts() -> tuple[int, int]:
-    """(alarms, dashboards) declared in infra/."""
+def infra_counts() -> tuple[int, int, int]:
+    """(alarms, dashboards, secrets) declared in infra/."""
     text = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "infra").glob("*.y*ml"))
     alarms = len(re.findall(r"Type:\s*AWS::CloudWatch::Alarm\b", text))
     dashboards = len(re.findall(r"Type:\s*AWS::CloudWatch::Dashboard\b", text))
-    return alarms, dashboards
+    secrets = len(re.findall(r"Type:\s*AWS::SecretsManager::Secret\b", text))
+    return alarms, dashboards, secrets
 
 
 def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
@@ -164,18 +171,21 @@ def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
     event = scan["ses_event"]
     units["ses_event"] = _unit(event["_reading"], shapes, 1, seconds=event["seconds"],
                                log_bytes=event["_printed"].bytes)  # fmt: skip
-    alarms, dashboards = infra_counts()
+    alarms, dashboards, secrets = infra_counts()
     return Measured(
         units=units,
         item_bytes=shapes[0],
         gsis=shapes[1],
-        digests_per_youth_week=digest["digests_queued"] / digest["youths_stored"],
+        digests_per_near_majority_youth_week=digest["digests_queued"]
+        / max(digest["youths_read"], 1),
         sms_segments=sample["sms_segments"] / max(sample["sms"], 1),
         email_bytes=sample["email_bytes_per_email"],
         memory_mb=lambda_memory(),
         schedules=schedules(),
         alarms=alarms,
         dashboards=dashboards,
+        arm64=lambda_architecture() == "arm64",
+        secrets=secrets,
     )
 
 
@@ -186,11 +196,13 @@ def describe(m: Measured) -> dict[str, Any]:
                          for k, v in vars(unit).items()} for name, unit in m.units.items()},
         "item_bytes": {k: round(v) for k, v in m.item_bytes.items()},
         "gsis_per_item": {k: round(v, 2) for k, v in m.gsis.items()},
-        "digests_per_youth_week": round(m.digests_per_youth_week, 4),
+        "digests_per_near_majority_youth_week": round(m.digests_per_near_majority_youth_week, 4),
         "sms_segments": round(m.sms_segments, 2),
         "email_bytes": round(m.email_bytes),
         "memory_mb": m.memory_mb,
         "schedules_per_month": {k: round(v, 1) for k, v in m.schedules.items()},
         "alarms": m.alarms,
         "dashboards": m.dashboards,
+        "arm64": m.arm64,
+        "secrets": m.secrets,
     }  # fmt: skip

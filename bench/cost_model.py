@@ -19,8 +19,10 @@ PLATFORM_LOG_BYTES = 350  # what Lambda itself logs per invocation (START, END, 
 ITEM_OVERHEAD_BYTES = 100  # DynamoDB bills 100 bytes of index overhead per stored item
 GB = 1024**3
 # EMF: CloudWatch bills a custom metric (name + dimension values) per hour in which it receives
-# data. Per department, in how many hours a month each event's metrics can receive data, and
-# how many dimension variants they have (MessagesSent: email or sms; acks: two metrics).
+# data. The metrics are national (chalicelib/observability.py): in how many hours a month each
+# event's metrics can receive data, and how many series they have (MessagesSent: email or sms;
+# acks: two metrics). The rare metrics (escalations, failures...) add a Department series:
+# each occurrence counted as a metric-hour of its own (an upper bound).
 METRIC_HOURS = {
     "idle_digest": (WEEKS_PER_MONTH, 1),  # PathwayRisks, Monday's digest run
     "upload": (WEEKS_PER_MONTH, 2),  # RosterRowsReceived, YouthsExited: the weekly upload
@@ -29,7 +31,16 @@ METRIC_HOURS = {
     "reminder_queued": (DAYS_PER_MONTH, 1),  # Reminders
     "ack_answer": (22 * 9, 2),  # AcksReceived, AckDelayHours: partners' working hours
 }
+# Work items a month per department (chalicelib/fanout): the daily scan, the daily alert digest,
+# three send waves a day (after the scan, 08:00 for SMS, after the follow-ups), one follow-up
+# batch a day, the weekly risk digest. Idle departments enqueue nothing (the schedules probe).
+WORK_ITEMS_PER_DAY, WORK_ITEMS_PER_WEEK = 6, 1
+WORK_QUEUES = 2
+# Lambda's SQS event source polls each queue even when idle: 5 pollers, 20 s long polls.
+IDLE_RECEIVES_PER_QUEUE = 5 * DAYS_PER_MONTH * 86_400 / 20
+SQS_REQUESTS_PER_ITEM = 2.1  # receive + delete, and a tenth of a SendMessageBatch
 SECRET_CALLS_PER_INVOCATION = 0.01  # the key is cached per container: one call per cold start
+NEAR_MAJORITY_YEARS = 0.5  # the risk digest's window: less than 6 months from majority
 DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 
 
@@ -74,13 +85,16 @@ class Measured:
     units: dict[str, Unit]  # event name (``EVENTS``) -> unit cost
     item_bytes: dict[str, float]  # table suffix -> average item size
     gsis: dict[str, float]  # table suffix -> GSIs an item is in, on average
-    digests_per_youth_week: float  # weekly digests queued per youth stored
+    # weekly risk digests queued per youth less than 6 months from majority (the digest's window)
+    digests_per_near_majority_youth_week: float
     sms_segments: float  # parts billed per SMS
     email_bytes: float  # size of one email, attachments included
     memory_mb: dict[str, int]  # "jobs" / "api" -> configured Lambda memory
     schedules: dict[str, float]  # scheduled function -> invocations per month
     alarms: int = 0
     dashboards: int = 0
+    arm64: bool = False  # the functions' architecture (.chalice/config.json)
+    secrets: int = 1  # Secrets Manager secrets declared in infra/ (ack key, console OIDC client)
 
 
 EVENTS = (
@@ -134,7 +148,11 @@ def monthly_events(s: Scenario, m: Measured) -> dict[str, float]:
     created = partner + ml * s.invitation_share
     reminders = partner * s.reminder_share
     queued = partner * s.escalation_share + ml * s.placement_share
-    digests = m.digests_per_youth_week * s.youths * WEEKS_PER_MONTH
+    # Youths less than 6 months from majority: half a year's cohort. (The bench's synthetic
+    # rosters spread ages evenly over 16–21, five times more of them near 18 than the national
+    # cohort of ml_referrals_per_year: the rate is taken per near-majority youth, not per youth.)
+    near_majority = s.ml_referrals_per_year * NEAR_MAJORITY_YEARS
+    digests = m.digests_per_near_majority_youth_week * near_majority * WEEKS_PER_MONTH
     answered = partner * s.answered_share
     sent = created + reminders + queued + digests
     sms = (partner + reminders) * s.sms_share
@@ -157,6 +175,9 @@ def monthly_events(s: Scenario, m: Measured) -> dict[str, float]:
         "sms": sms,
         "emails": sent - sms + partner * s.escalation_share,  # escalations: 2 recipients
         "digests": digests,
+        "escalations": partner * s.escalation_share,
+        "work_items": s.departments
+        * (WORK_ITEMS_PER_DAY * DAYS_PER_MONTH + WORK_ITEMS_PER_WEEK * WEEKS_PER_MONTH),
     }
 
 
@@ -186,7 +207,13 @@ def estimate(s: Scenario, m: Measured, prices: dict[str, float]) -> Estimate:
         + events["upload"] * (1 + s.upload_status_polls)
         + s.departments * s.api_reads_per_department_per_week * WEEKS_PER_MONTH
     )
-    invocations = sum(m.schedules.values()) + api_requests + events["upload"] + events["ses_event"]
+    invocations = (
+        sum(m.schedules.values())
+        + api_requests
+        + events["upload"]
+        + events["ses_event"]
+        + events["work_items"]
+    )
     rru = sum(n * m.units[name].rru for name, n in counted.items())
     wru = sum(n * m.units[name].wru for name, n in counted.items())
     gb_seconds = sum(
@@ -198,15 +225,12 @@ def estimate(s: Scenario, m: Measured, prices: dict[str, float]) -> Estimate:
         + invocations * PLATFORM_LOG_BYTES
     ) / GB
     blobs = {name: n * m.units[name].emf_blobs for name, n in counted.items()}
-    metric_hours = sum(
-        min(n, s.departments * METRIC_HOURS[name][0] * METRIC_HOURS[name][1])
-        if name in METRIC_HOURS
-        else n
-        for name, n in blobs.items()
-    )
+    metric_hours = _metric_hours(blobs) + events["escalations"]
+    sqs_requests = events["work_items"] * SQS_REQUESTS_PER_ITEM
+    sqs_requests += WORK_QUEUES * IDLE_RECEIVES_PER_QUEUE
     storage = _storage_gb(s, m, events)
     p = prices
-    arm = gb_seconds * p["lambda_gb_second_arm64"]
+    arm, x86 = gb_seconds * p["lambda_gb_second_arm64"], gb_seconds * p["lambda_gb_second_x86"]
     lines = [
         Line("DynamoDB", "read request units", rru, "RRU",
              rru / 1e6 * p["dynamodb_read_request_unit_per_million"]),
@@ -217,8 +241,12 @@ def estimate(s: Scenario, m: Measured, prices: dict[str, float]) -> Estimate:
              ", ".join(f"{t} {gb:.2f} GB" for t, gb in storage.items())),
         Line("Lambda", "requests", invocations, "invocations",
              invocations / 1e6 * p["lambda_requests_per_million"], "idle schedules included"),
-        Line("Lambda", "duration (x86)", gb_seconds, "GB-s",
-             gb_seconds * p["lambda_gb_second_x86"], f"arm64 would be ${arm:.2f}"),
+        Line("Lambda", f"duration ({'arm64' if m.arm64 else 'x86'})", gb_seconds, "GB-s",
+             arm if m.arm64 else x86, f"x86 would be ${x86:.2f}" if m.arm64 else
+             f"arm64 would be ${arm:.2f}"),
+        Line("SQS", "work queues (items, idle polling)", sqs_requests, "requests",
+             sqs_requests / 1e6 * p["sqs_requests_per_million"],
+             f"{events['work_items']:,.0f} work items; idle polling of {WORK_QUEUES} queues"),
         Line("API Gateway", "REST requests", api_requests, "requests",
              api_requests / 1e6 * p["api_gateway_rest_per_million"]),
         Line("S3", "PUT + GET (uploads)", events["upload"] * 2, "requests",
@@ -241,13 +269,26 @@ def estimate(s: Scenario, m: Measured, prices: dict[str, float]) -> Estimate:
         Line("CloudWatch", "dashboards + alarms", m.dashboards + m.alarms, "resources",
              m.dashboards * p["cloudwatch_dashboard_month"]
              + m.alarms * p["cloudwatch_alarm_month"]),
-        Line("Secrets Manager", "ack-token key + reads", 1, "secret",
-             p["secrets_manager_secret_month"]
+        Line("Secrets Manager", "secrets + reads", m.secrets, "secrets",
+             m.secrets * p["secrets_manager_secret_month"]
              + invocations * SECRET_CALLS_PER_INVOCATION / 10_000
              * p["secrets_manager_per_ten_thousand_calls"],
              "key cached per container"),
     ]  # fmt: skip
     return Estimate(lines=lines, volumes=events)
+
+
+def _metric_hours(blobs: dict[str, float]) -> float:
+    """Metric-hours of the national series: each event's blobs capped by the hours they can
+    fall in (events without a known pattern: one metric-hour per blob, an upper bound)."""
+    return sum(
+        min(n, METRIC_HOURS[name][0] * METRIC_HOURS[name][1]) if name in METRIC_HOURS else n
+        for name, n in blobs.items()
+    )
+
+
+def total_without_sms(estimate: Estimate) -> float:
+    return sum(line.usd for line in estimate.lines if "SMS" not in line.item)
 
 
 def schedule_invocations(expression: str) -> float:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.cost_model import Estimate
+from bench.cost_model import Estimate, total_without_sms
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,10 @@ def budgets(results: dict[str, Any]) -> list[Budget]:
         Budget("Cold start: import app.py / bare Chalice + boto3 (median)",
                cold["import_ratio"], 1.3, le, "≤"),
         *file_budgets(results["files"]),
+        Budget("National morning: largest invocation's DynamoDB requests",
+               results["national"]["largest_invocation_requests"], 5000, le, "≤"),
+        Budget("National cost model without SMS (EUR / month)",
+               results["cost_eur_without_sms"], 10, le, "≤"),
     ]  # fmt: skip
 
 
@@ -113,6 +117,28 @@ def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
            f"{f.get('status')} {f.get('code') or ''} — {f.get('cpu_seconds')} CPU s, "
            f"{f.get('peak_above_resting_mb')} MB above rest")
           for name, f in results["files"].items() if isinstance(f, dict)],
+        *national_figures(results["national"]),
+    ]  # fmt: skip
+
+
+def national_figures(national: dict[str, Any]) -> list[tuple[str, str]]:
+    """The first national morning (SPEC §10), sampled and extrapolated."""
+    return [
+        ("National morning: SAMPLED AND EXTRAPOLATED", national["sampled"]),
+        ("National morning: invocations (uploads, scan and send batches, schedules)",
+         f"{national['national_invocations']:,} (sample: {national['sample_invocations']}, "
+         f"{national['sample_failed_items']} failed items)"),
+        ("National morning: largest invocation, DynamoDB requests -> at 10 ms a request",
+         f"{national['largest_invocation_requests']:,} ({national['largest_invocation']}) -> "
+         f"{national['largest_invocation_seconds_at_10ms']} s; all: "
+         + ", ".join(f"{k} {v:,}" for k, v in national["largest_invocations"].items())),
+        ("National morning: DynamoDB requests per scanned youth, per sent message",
+         f"{national['requests_per_scanned_youth']}, {national['requests_per_sent_message']}"),
+        ("National morning: messages; time to send them all at 14/s and 50/s",
+         f"{national['national_messages']:,}; "
+         + ", ".join(f"{h} h at {r}" for r, h in national["hours_to_send_everything"].items())),
+        ("National morning: a full send batch paced at 14/s and 50/s (2 workers share the rate)",
+         ", ".join(f"{s} s at {rate}" for rate, s in national["send_batch_seconds"].items())),
     ]  # fmt: skip
 
 
@@ -133,6 +159,9 @@ def render(results: dict[str, Any], estimate: Estimate, seconds: float) -> str:
         lines.append(f"  {label:<{width}}  {line.quantity:>14,.1f} {line.unit:<13} "
                      f"${line.usd:>9,.2f}  {line.note}")  # fmt: skip
     lines.append(f"  {'Total':<{width}}  {'':>14} {'':<13} ${estimate.total:>9,.2f}")
+    lines.append(f"  {'Total without SMS':<{width}}  {'':>14} {'':<13} "
+                 f"${total_without_sms(estimate):>9,.2f}  = EUR "
+                 f"{results['cost_eur_without_sms']:.2f} (SPEC §10: below 10 EUR)")  # fmt: skip
     failed = [b.name for b in checks if not b.passed]
     lines += ["", f"FAIL: {'; '.join(failed)}" if failed else "All budgets PASS",
               f"Bench wall time: {seconds:.0f} s", ""]  # fmt: skip

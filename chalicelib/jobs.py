@@ -1,35 +1,118 @@
-"""The scheduled jobs, callable from their Lambda handlers and from ``jobs run``."""
+"""The scheduled jobs run once, exactly as on AWS: for ``jobs run``, ``make run`` and the tests.
+
+On AWS a schedule's Lambda only enqueues per-department work (``fanout.schedule``) and worker
+Lambdas take it from SQS (``fanout.worker``). Here each job does the same two steps in one call:
+the fan-out enqueues on the embedded endpoint's queues, then the local pump hands every queued
+item to the worker handler ``app.py`` declares, until the queue is empty. ``now`` stands in for
+the clock of the whole run (``domain.clock.stands_at``), the workers' included. The summary
+is what the workers counted. Items a worker reported failed stay on the queue (retried after its
+visibility timeout, as Lambda would) and the job raises ``WorkItemsError`` at the end.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections import Counter
 from datetime import datetime
+from types import ModuleType
+from typing import Any
 
-from chalicelib.alerts import digest as alerts_digest
-from chalicelib.delivery import dispatch
-from chalicelib.domain.clock import utcnow
+from chalicelib import aws, runs, settings
+from chalicelib.domain import clock
+from chalicelib.fanout import catalog, schedule, work
 from chalicelib.observability import logger
-from chalicelib.pathway import digest
-from chalicelib.referrals import followups, scan
+
+
+class WorkItemsError(runs.JobItemsError):
+    """Some work items failed in this run (they stay queued; the next run retries them)."""
+
+
+def run_job(name: str, now: datetime | None = None) -> dict[str, int]:
+    """Fan ``name`` out, then drain its queue through app.py's worker; return its counts."""
+    now = now or clock.utcnow()
+    with clock.stands_at(now):
+        schedule.fan_out(name, now)
+        drained = drain_work(entry_points(), catalog.job(name).queue)
+    totals = drained.totals.get(name, Counter())
+    if drained.failed:
+        logger.info("work items failed", extra={"job": name, "failed": drained.failed})
+        raise WorkItemsError(f"{drained.failed} work item(s) failed; the next run retries")
+    return dict(totals)
+
+
+def entry_points() -> ModuleType:
+    """``app.py``, the module whose handlers the pump calls (the CLI runs from the repo root)."""
+    return importlib.import_module("app")
+
+
+class Drained:
+    """What the workers did while a work queue was drained."""
+
+    def __init__(self) -> None:
+        self.handled = 0
+        self.failed = 0
+        self.totals: dict[str, Counter[str]] = {}
+
+    def add(self, response: dict[str, Any]) -> None:
+        self.handled += 1
+        self.failed += len(response.get("batchItemFailures") or [])
+        for job, counts in (response.get("totals") or {}).items():
+            self.totals.setdefault(job, Counter()).update(counts)
+
+
+def drain_work(app_module: Any, queue: str) -> Drained:
+    """Hand every work item of ``queue`` (``work.JOBS`` or ``work.SENDS``) to its worker, one
+    item per invocation as the event source mappings do (batch size 1), until the queue is empty
+    (continuations included)."""
+    handler = app_module.send_worker if queue == work.SENDS else app_module.job_worker
+    sqs, url = aws.client("sqs"), work.queue_url(queue)
+    arn = f"arn:aws:sqs:{settings.current().region}:000000000000:{work.queue_name(queue)}"
+    outcome = Drained()
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+        messages = batch.get("Messages", [])
+        if not messages:
+            return outcome
+        for message in messages:
+            response = handler({"Records": [sqs_record(message, arn)]}, None) or {}
+            outcome.add(response)
+            if not response.get("batchItemFailures"):
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:
+    """One SQS message as a record of Lambda's SQS event (what Chalice's ``SQSEvent`` reads)."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {},
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": arn,
+        "awsRegion": settings.current().region,
+    }
 
 
 def daily_scan(now: datetime | None = None) -> dict:
-    return scan.run(now or utcnow())
+    return run_job("scan", now)
 
 
 def dispatch_messages(now: datetime | None = None) -> dict:
-    return dispatch.run(now or utcnow())
+    return run_job("dispatch", now)
 
 
 def follow_up(now: datetime | None = None) -> dict:
-    return followups.run(now or utcnow())
-
-
-def alert_digest(now: datetime | None = None) -> dict:
-    return alerts_digest.run(now or utcnow())
+    return run_job("followups", now)
 
 
 def weekly_digest(now: datetime | None = None) -> dict:
-    return digest.run(now or utcnow())
+    return run_job("digest", now)
+
+
+def alert_digest(now: datetime | None = None) -> dict:
+    return run_job("alerts", now)
 
 
 class JobsError(Exception):

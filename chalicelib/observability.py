@@ -1,17 +1,24 @@
-"""Logs and metrics: Powertools Logger (JSON) and Metrics (embedded metric format).
+"""Logs and metrics: Powertools Logger (JSON) and metrics in the embedded metric format (EMF).
 
-Every event of SPEC §9 is a metric in namespace ``RelaisASE`` with dimension ``Department``
-(plus ``Channel`` for ``MessagesSent``). Never put personal data in a log line or a dimension:
-log referral ids, counts and codes only.
+Every event of SPEC §9 is a metric in namespace ``RelaisASE``. CloudWatch bills each metric (name
+and dimension values) for every hour it receives data, so (docs/COSTS.md): every metric is
+national (no dimension; ``Channel`` for ``MessagesSent``), and only the rare metrics a department
+must act on (``BY_DEPARTMENT``: failures, no partner, escalations, bounces, complaints) also get
+a ``Department`` series — alarmed and charted per department at the price of the hours they
+occur. Every blob carries ``Department`` as a property, so any metric is split by department
+with the Logs Insights queries of infra/resources.yaml, without a metric per department.
+Never put personal data in a log line, a property or a dimension: ids, counts and codes only.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 import traceback
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
 
 NAMESPACE = "RelaisASE"
 
@@ -48,19 +55,36 @@ class _CurrentStdout:
 logger = Logger(service="relais-ase", stream=_CurrentStdout())  # type: ignore[arg-type]
 
 
+BY_DEPARTMENT = frozenset(
+    {"SendFailures", "NoPartnerFound", "Escalations", "Bounces", "Complaints"}
+)
+
+
 def emit(name: str, value: float, *, department: str, channel: str | None = None) -> None:
-    """Emit one metric now, as its own EMF blob (dimensions differ from event to event)."""
+    """Emit one metric now, as its own EMF blob: the national series (``Channel`` for
+    ``MessagesSent``), plus the ``Department`` series for ``BY_DEPARTMENT``."""
     if name not in METRICS:
         raise KeyError(f"unknown metric {name}")
-    with single_metric(
-        name=name,
-        unit=METRICS[name],
-        value=value,
-        namespace=NAMESPACE,
-        default_dimensions={"Department": department},
-    ) as metric:
-        if channel:
-            metric.add_dimension(name="Channel", value=channel)
+    dimensions: list[list[str]] = [["Channel"] if name == "MessagesSent" and channel else []]
+    if name in BY_DEPARTMENT:
+        dimensions.append(["Department"])
+    blob: dict = {
+        "_aws": {
+            "Timestamp": int(time.time() * 1000),
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": NAMESPACE,
+                    "Dimensions": dimensions,
+                    "Metrics": [{"Name": name, "Unit": METRICS[name].value}],
+                }
+            ],
+        },
+        name: float(value),
+        "Department": department,
+    }
+    if channel:
+        blob["Channel"] = channel
+    sys.stdout.write(json.dumps(blob, separators=(",", ":")) + "\n")
 
 
 def log_failure(message: str, error: BaseException, **ids: str) -> None:

@@ -19,6 +19,10 @@ from chalicelib.store.tables import ALL_MODELS
 
 LOCAL_S3_QUEUE = "s3-events"
 LOCAL_SES_QUEUE = "ses-events"
+# Work queues as in infra/resources.yaml, but a failed item comes back after 30 s (the loop of
+# `make run`) instead of 30 minutes.
+LOCAL_VISIBILITY_SECONDS = 30
+MAX_RECEIVES = 5  # then the dead-letter queue
 
 
 def provision() -> dict[str, object]:
@@ -28,6 +32,8 @@ def provision() -> dict[str, object]:
     topic_arn = aws.client("sns").create_topic(Name=current.ses_events_topic)["TopicArn"]
     _ensure_ses(current.ses_sender, current.ses_configuration_set, topic_arn)
     _ensure_secret(current.secret_name)
+    for queue in (current.jobs_queue, current.sends_queue):
+        _ensure_work_queue(queue)
     _ensure_oidc_secret()
     if current.is_local:
         _wire_local_events(current, topic_arn)
@@ -108,6 +114,24 @@ def _ensure_secret(name: str) -> None:
     except ClientError:
         key = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
         manager.create_secret(Name=name, SecretString=json.dumps({"ack_token_key": key}))
+
+
+def _ensure_work_queue(name: str) -> None:
+    """The work queue and its dead-letter queue (redrive after ``MAX_RECEIVES`` receptions)."""
+    sqs = aws.client("sqs")
+    dead = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])
+    redrive = {
+        "deadLetterTargetArn": dead_arn["Attributes"]["QueueArn"],
+        "maxReceiveCount": str(MAX_RECEIVES),
+    }
+    sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": str(LOCAL_VISIBILITY_SECONDS),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )
 
 
 def _ensure_oidc_secret() -> None:

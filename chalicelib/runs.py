@@ -1,6 +1,6 @@
 """How a job goes through its items: one item's failure (an outage, a bug) never stops the others;
-it is logged without personal data and counted, and the job raises at the end so that the Lambda
-run shows as failed. Items are left due, so the next run takes them again."""
+it is logged without personal data and counted (``error``), and the worker reports its work item
+failed (``fanout.worker``) so that SQS gives it again. Items are left due: the retry takes them."""
 
 from __future__ import annotations
 
@@ -23,11 +23,3 @@ def isolated(totals: Counter, failure: str, **ids: str) -> Iterator[None]:
     except Exception as error:
         totals["error"] += 1
         logger.error(failure, extra={**ids, "error": type(error).__name__})
-
-
-def finish(totals: Counter, done: str, error: type[JobItemsError]) -> dict:
-    """Log the job's totals; raise ``error`` if any item failed."""
-    logger.info(done, extra={"totals": dict(totals)})
-    if totals["error"]:
-        raise error(f"{totals['error']} item(s) not processed; the next run retries")
-    return dict(totals)

@@ -17,6 +17,8 @@ class Settings:
     ses_sender: str
     ses_configuration_set: str
     ses_events_topic: str
+    jobs_queue: str
+    sends_queue: str
     secret_name: str
     sms_sender_id: str
     public_base_url: str
@@ -41,6 +43,8 @@ def current() -> Settings:
         ses_sender=env.get("RELAIS_SES_SENDER", "relais-ase@relais-ase.example.fr"),
         ses_configuration_set=env.get("RELAIS_SES_CONFIGURATION_SET", f"relais-{stage}-events"),
         ses_events_topic=env.get("RELAIS_SES_EVENTS_TOPIC", f"relais-{stage}-ses-events"),
+        jobs_queue=env.get("RELAIS_JOBS_QUEUE", f"relais-{stage}-jobs"),
+        sends_queue=env.get("RELAIS_SENDS_QUEUE", f"relais-{stage}-sends"),
         secret_name=env.get("RELAIS_SECRET_NAME", f"relais-{stage}/ack-token-key"),
         sms_sender_id=env.get("RELAIS_SMS_SENDER_ID", "RelaisASE"),
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),

@@ -16,6 +16,8 @@ os.environ.update(
     RELAIS_STAGE="dev",
     RELAIS_TABLE_PREFIX="relais-dev",
     PUBLIC_BASE_URL="http://127.0.0.1:8000",
+    # moto's fake SES account allows 1 email a second; the pacing is tested on its own
+    RELAIS_SEND_RATE="200",
 )
 os.environ.pop("AWS_PROFILE", None)
 os.environ.setdefault("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # until the server starts

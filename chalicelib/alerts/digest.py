@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from chalicelib import runs
 from chalicelib.alerts import links, wording
-from chalicelib.departments import service as departments
 from chalicelib.domain import clock, ids
 from chalicelib.domain.alerts import DIGEST_ORDER, AlertKind
 from chalicelib.store import alerts as store
@@ -26,19 +24,14 @@ MAX_LINES = 150  # a DynamoDB item holds 400 KB: beyond this, the console lists 
 TEMPLATE = "alert_digest"
 
 
-class AlertDigestError(runs.JobItemsError):
-    """Some departments' digests could not be prepared (the next run retries them)."""
-
-
-def run(now: datetime) -> dict:
+def run_department(department: Department, now: datetime) -> Counter:
+    """Today's digest of one department (a work item of the ``alerts`` job)."""
     totals: Counter = Counter()
-    for department in departments.all_departments():
-        with runs.isolated(totals, "alert digest not prepared", department=department.code):
-            listed = send(department, now)
-            if listed:
-                totals["digests"] += 1
-                totals["alerts_listed"] += listed
-    return runs.finish(totals, "alert digests done", AlertDigestError)
+    listed = send(department, now)
+    if listed:
+        totals["digests"] += 1
+        totals["alerts_listed"] += listed
+    return totals
 
 
 def message_id(department: str, day: date) -> str:

@@ -9,7 +9,8 @@ Protocol for one message (≤ 3 DynamoDB requests + 1 provider call):
 Step 3 is retried (bounded) when DynamoDB fails, since the provider already accepted the message.
 A dispatcher that dies between 2 and 3 anyway leaves a ``sending`` claim: it is taken again after
 the timeout and sent a second time — the only window left, as short as one DynamoDB write.
-One message's failure never stops the others: the run goes on, then raises ``DispatchError``.
+One message's failure never stops the others. Sends are paced under the account's sending rate
+(``rate``); a throttled send goes back to ``pending`` shortly, without spending an attempt.
 """
 
 from __future__ import annotations
@@ -19,18 +20,19 @@ import time
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from botocore.exceptions import BotoCoreError
 from pynamodb.exceptions import PynamoDBException
 
 from chalicelib import runs
-from chalicelib.delivery import compose, outcomes
+from chalicelib.delivery import compose, outcomes, rate
 from chalicelib.delivery.providers import (
     PermanentDeliveryError,
+    ThrottledError,
     TransientDeliveryError,
     provider,
 )
-from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.enums import Channel, MessageStatus
 from chalicelib.observability import emit, logger
@@ -42,17 +44,29 @@ CLAIM_TIMEOUT = message_store.CLAIM_TIMEOUT
 RECORD_ATTEMPTS = 10
 
 
-class DispatchError(runs.JobItemsError):
-    """Some messages could not be processed in this run (they are retried by the next one)."""
+def has_work(code: str, now: datetime) -> bool:
+    """Is any message of this department due? (one Query of at most one item)"""
+    return message_store.has_due(code, now)
 
 
-def run(now: datetime) -> dict:
-    totals: Counter = Counter()
-    for department in departments.all_departments():
-        for message in message_store.due(department.code, now):
-            with runs.isolated(totals, "message not processed", message_id=message.message_id):
-                totals[send_one(department, message, now)] += 1
-    return runs.finish(totals, "dispatch done", DispatchError)
+def run_department(
+    department: Department,
+    now: datetime,
+    cursor: dict[str, Any] | None = None,
+    limit: int | None = None,
+) -> tuple[Counter[str], dict[str, Any] | None]:
+    """Send up to ``limit`` due messages of one department (by default what the sending rate
+    allows in one invocation), after ``cursor``. Returns the counts (``error``: messages left
+    for the next run) and the cursor of the next batch, if any."""
+    limit = limit or rate.batch_size()
+    totals: Counter[str] = Counter()
+    due = message_store.due_batch(department.code, now, limit, cursor)
+    read = 0
+    for message in due:
+        read += 1
+        with runs.isolated(totals, "message not processed", message_id=message.message_id):
+            totals[send_one(department, message, now)] += 1
+    return totals, due.last_evaluated_key if read >= limit else None
 
 
 def send_one(department: Department, message: Message, now: datetime) -> str:
@@ -65,6 +79,9 @@ def send_one(department: Department, message: Message, now: datetime) -> str:
         return "claimed_elsewhere"
     try:
         provider_id = _send(message, now)
+    except ThrottledError as error:  # the account's rate, not this message: no attempt spent
+        rate.throttled(message.channel)
+        return outcomes.throttled(message, claim, error.code, now)
     except PermanentDeliveryError as error:
         return outcomes.permanent_failure(department, message, claim, error.code, now)
     except TransientDeliveryError as error:
@@ -107,9 +124,11 @@ def _send(message: Message, now: datetime) -> str:
     stored = message.context.as_dict()
     if message.channel == Channel.SMS:
         text = compose.sms(message.purpose, stored, now)
+        rate.wait_turn(Channel.SMS)
         return provider().send_sms(str(message.recipients[0]), text)
     recipients = [str(address) for address in message.recipients]
     email = compose.email(message.template, stored, recipients, now)
+    rate.wait_turn(Channel.EMAIL)
     return provider().send_email(replace(email, tag=message.message_id))
 
 

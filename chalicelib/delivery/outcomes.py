@@ -19,6 +19,7 @@ from chalicelib.store.referrals import Referral
 from chalicelib.store.writes import applied, transaction
 
 MAX_ATTEMPTS = 5
+THROTTLE_DELAY = timedelta(minutes=1)  # the next dispatch run after the rate had room again
 # Messages to the department or a referent: a failure is logged (and alarmed), not alerted about.
 INTERNAL_PURPOSES = ("alert", "escalation", "digest")
 
@@ -97,6 +98,13 @@ def transient_failure(
     backoff = timedelta(minutes=min(60, 2 ** int(message.attempts or 1)))
     message_store.retry_later(message, now + backoff, code, claim_id=claim)
     return "retry_later"
+
+
+def throttled(message: Message, claim: str, code: str, now: datetime) -> str:
+    """The provider refused for the account's rate: back to ``pending`` shortly, without spending
+    an attempt (``MAX_ATTEMPTS`` counts only this message's own failures)."""
+    message_store.throttled(message, now + THROTTLE_DELAY, code, claim_id=claim)
+    return "throttled"
 
 
 def give_up(

@@ -1,7 +1,8 @@
 """Email (SES) and SMS (SNS) behind one small interface.
 
-Errors are sorted in two: ``PermanentDeliveryError`` (the address or number will never work:
-try the other channel or alert) and ``TransientDeliveryError`` (try again later, bounded).
+Errors are sorted in three: ``PermanentDeliveryError`` (the address or number will never work:
+try the other channel or alert), ``ThrottledError`` (the account's sending rate: try again soon,
+not counted) and ``TransientDeliveryError`` (try again later, bounded).
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ from chalicelib import aws, settings
 # or configuration problem (sending paused, expired credentials) — is retried, bounded, then
 # ``failed`` with an alert: an operator's mistake must not mark partners undeliverable.
 PERMANENT_CODES = {"MessageRejected", "InvalidParameterValue", "InvalidParameter", "OptedOut"}
+# The account's sending rate or daily quota (SES "Maximum sending rate exceeded", SNS SMS
+# per-account TPS): the message is fine, it goes out a little later without spending an attempt.
+THROTTLING_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "Throttled",
+    "ThrottledException",
+    "TooManyRequestsException",
+    "MaxSendRateExceeded",
+}
 
 
 class DeliveryError(Exception):
@@ -36,6 +47,10 @@ class PermanentDeliveryError(DeliveryError):
 
 class TransientDeliveryError(DeliveryError):
     pass
+
+
+class ThrottledError(TransientDeliveryError):
+    """The provider refused for the account's rate: retry soon, not an attempt of this message."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,8 @@ def _call(operation: Callable[..., Any], **kwargs: Any) -> Any:
         code = error.response.get("Error", {}).get("Code", "ClientError")
         if code in PERMANENT_CODES:
             raise PermanentDeliveryError(code) from None
+        if code in THROTTLING_CODES:
+            raise ThrottledError(code) from None
         raise TransientDeliveryError(code) from None
     except BotoCoreError as error:
         raise TransientDeliveryError(type(error).__name__) from None

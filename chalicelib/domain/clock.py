@@ -4,6 +4,9 @@ window). Pure."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,8 +16,23 @@ SMS_OPENS, SMS_CLOSES = time(8, 0), time(20, 0)
 PARIS = ZoneInfo("Europe/Paris")
 
 
+# ``jobs run --now`` (and the tests) stand in for the clock of everything a run does, the work
+# items its fan-out enqueued included (their workers read the time, as on AWS).
+_STAND_IN: ContextVar[datetime | None] = ContextVar("stand_in_now", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _STAND_IN.get() or datetime.now(UTC)
+
+
+@contextmanager
+def stands_at(now: datetime) -> Iterator[None]:
+    """Within the block (this thread or task), ``utcnow()`` is ``now``."""
+    token = _STAND_IN.set(now)
+    try:
+        yield
+    finally:
+        _STAND_IN.reset(token)
 
 
 def iso(moment: datetime) -> str:

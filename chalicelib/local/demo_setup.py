@@ -39,6 +39,12 @@ def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> N
         f"Boîte d'envoi en ligne de commande : AWS_ENDPOINT_URL={aws_url} "
         ".venv/bin/python -m chalicelib.cli outbox"
     )
+    print(
+        f"Nouvelle liste depuis un autre terminal : AWS_ENDPOINT_URL={aws_url} "
+        ".venv/bin/python -m chalicelib.cli roster upload 59 FICHIER.csv\n"
+        "  l'analyse du département part aussitôt (file SQS) : ses orientations sont dans la "
+        "boîte d'envoi en moins d'une minute"
+    )
     print("\nConsole des départements : http://127.0.0.1:8000/  (« S'identifier avec ProConnect »)")
     print("  fournisseur d'identité local (pas de mot de passe) : cliquez l'adresse de l'agent")
     for code, (email, _, _) in demo.AGENTS.items():

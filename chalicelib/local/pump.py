@@ -1,8 +1,10 @@
 """The local event pump: what Lambda triggers do on AWS, for the embedded endpoint.
 
 moto delivers S3 upload events and SES delivery events (through SNS) to SQS queues (see
-``provisioning``); the pump hands each one, in the Lambda event format, to the very handler
-``app.py`` declares.
+``provisioning``); the jobs' work items are on their own SQS queues, as on AWS. The pump receives
+each message and hands it, in the Lambda event format, to the very handler ``app.py`` declares,
+then deletes it — except the work items a worker reported failed: like Lambda, it leaves them on
+the queue, to come back after the queue's visibility timeout.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib import aws, settings
+from chalicelib import aws, jobs, settings
+from chalicelib.fanout import work
 from chalicelib.observability import log_failure, logger
 from chalicelib.provisioning import LOCAL_S3_QUEUE, LOCAL_SES_QUEUE
 
 
 def drain(app_module: Any) -> int:
-    """Deliver every queued event once; return how many were handled."""
+    """Deliver every queued event and work item once; return how many were handled."""
     prefix = settings.current().table_prefix
     handled = _drain_queue(f"{prefix}-{LOCAL_S3_QUEUE}", app_module.roster_upload_received, _s3)
     handled += _drain_queue(f"{prefix}-{LOCAL_SES_QUEUE}", app_module.ses_events, _sns)
+    for queue in (work.JOBS, work.SENDS):
+        outcome = jobs.drain_work(app_module, queue)
+        handled += outcome.handled
     return handled
 
 

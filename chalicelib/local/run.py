@@ -30,6 +30,7 @@ def _environment() -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-3")
     os.environ.setdefault("RELAIS_STAGE", "dev")
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{API_PORT}")
+    os.environ.setdefault("RELAIS_SEND_RATE", "14")  # moto's fake SES account says 1/s
 
 
 def _free(port: int) -> bool:

@@ -14,8 +14,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
-from chalicelib import runs
-from chalicelib.departments import service as departments
 from chalicelib.domain import clock, ids
 from chalicelib.domain.clock import add_months
 from chalicelib.domain.enums import Channel, YouthStatus
@@ -34,18 +32,6 @@ PURPOSE, TEMPLATE = "digest", "risk_digest"
 # (and an erasure has few weeks to look at: see ``message_ids``).
 DIGEST_TTL = timedelta(days=35)
 WEEKS_KEPT = DIGEST_TTL.days // 7 + 1
-
-
-class DigestError(runs.JobItemsError):
-    """Some departments' digests could not be queued in this run (the next run retries)."""
-
-
-def run(now: datetime) -> dict:
-    totals: Counter = Counter()
-    for department in departments.all_departments():
-        with runs.isolated(totals, "digest not queued", department=department.code):
-            totals.update(run_department(department, now))
-    return runs.finish(totals, "weekly digest done", DigestError)
 
 
 def run_department(department: Department, now: datetime) -> Counter:

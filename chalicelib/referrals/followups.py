@@ -10,7 +10,6 @@ from typing import Any
 
 from chalicelib import runs
 from chalicelib.alerts import links, raising
-from chalicelib.departments import service as departments
 from chalicelib.domain import clock, ids
 from chalicelib.domain.clock import iso, parse_iso
 from chalicelib.domain.enums import Channel, FollowupStage, Kind, ReferralStatus, YouthStatus
@@ -35,24 +34,34 @@ EXPECTED_STATUS: dict[FollowupStage, tuple[ReferralStatus, ...]] = {
 }
 
 
-class FollowupsError(runs.JobItemsError):
-    """Some follow-ups could not be done in this run (the next run takes them again)."""
+BATCH = 500  # due follow-ups per work item
 
 
-def run(now: datetime) -> dict[str, int]:
+def has_work(code: str, now: datetime) -> bool:
+    """Is any follow-up of this department due? (one Query of at most one item)"""
+    return referral_store.has_followups_due(code, iso(now))
+
+
+def run_department(
+    department: Department, now: datetime, cursor: dict[str, Any] | None = None, limit: int = BATCH
+) -> tuple[Counter[str], dict[str, Any] | None]:
+    """Do up to ``limit`` due follow-ups of one department, after ``cursor``. Returns the counts
+    (``error``: follow-ups left for the next run) and the cursor of the next batch, if any."""
     totals: Counter[str] = Counter()
-    for department in departments.all_departments():
-        for referral in referral_store.followups_due(department.code, iso(now)):
-            stage = FollowupStage(referral.followup_stage) if referral.followup_stage else None
-            if stage is None or referral.status not in EXPECTED_STATUS[stage]:
-                continue
-            # The handler queues messages with deterministic ids and makes idempotent updates, so
-            # it runs before the stage moves on: a failure half-way is completed by the next run.
-            with runs.isolated(totals, "follow-up not done", referral_id=referral.referral_id):
-                HANDLERS[stage](department, referral, now)
-                if _advance(referral, stage, department, now):
-                    totals[stage] += 1
-    return runs.finish(totals, "follow-ups done", FollowupsError)
+    due = referral_store.followups_batch(department.code, iso(now), limit, cursor)
+    read = 0
+    for referral in due:
+        read += 1
+        stage = FollowupStage(referral.followup_stage) if referral.followup_stage else None
+        if stage is None or referral.status not in EXPECTED_STATUS[stage]:
+            continue
+        # The handler queues messages with deterministic ids and makes idempotent updates, so
+        # it runs before the stage moves on: a failure half-way is completed by the next run.
+        with runs.isolated(totals, "follow-up not done", referral_id=referral.referral_id):
+            HANDLERS[stage](department, referral, now)
+            if _advance(referral, stage, department, now):
+                totals[stage] += 1
+    return totals, due.last_evaluated_key if read >= limit else None
 
 
 def _advance(

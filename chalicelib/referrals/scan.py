@@ -14,7 +14,6 @@ from typing import Any
 
 from chalicelib import runs
 from chalicelib.alerts import raising
-from chalicelib.departments import service as departments
 from chalicelib.domain import clock, scheduling
 from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.routing import NoRoute, Route, route_habitat_jeunes, route_mission_locale
@@ -23,27 +22,35 @@ from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import factory, invitations, snapshot
 from chalicelib.store import youths as youth_store
+from chalicelib.store.base import live
 from chalicelib.store.departments import Department
 from chalicelib.store.directory import DirectorySnapshot
 from chalicelib.store.youths import Youth
 
-
-class ScanError(runs.JobItemsError):
-    """Some due youths could not be processed in this run (the next run takes them again)."""
+BATCH = 300  # due youths per work item: about 6 DynamoDB requests each, well under 5,000
 
 
-def run(now: datetime) -> dict[str, int]:
+def has_work(code: str, now: datetime) -> bool:
+    """Is any youth of this department due? (one Query of at most one item)"""
+    return youth_store.has_due(code, clock.local_today(code, now))
+
+
+def run_department(
+    department: Department, now: datetime, cursor: dict[str, Any] | None = None, limit: int = BATCH
+) -> tuple[Counter[str], dict[str, Any] | None]:
+    """Process up to ``limit`` due youths of one department, after ``cursor``. Returns the counts
+    (``error``: youths left due for the next run) and the cursor of the next batch, if any."""
     directory = DirectorySnapshot()
     totals: Counter[str] = Counter()
-    for department in departments.all_departments():
-        today = clock.local_today(department.code, now)
-        for youth in youth_store.due(department.code, today, now):
-            totals["youths_read"] += 1
-            if youth.status != YouthStatus.ACTIVE:
-                continue
-            with runs.isolated(totals, "youth not processed", department=department.code):
-                totals.update(process(department, youth, today, now, directory))
-    return runs.finish(totals, "daily scan done", ScanError)
+    today = clock.local_today(department.code, now)
+    due = youth_store.due_batch(department.code, today, limit, cursor)
+    for youth in due:
+        totals["youths_read"] += 1
+        if youth.status != YouthStatus.ACTIVE or not live(youth, now):
+            continue
+        with runs.isolated(totals, "youth not processed", department=department.code):
+            totals.update(process(department, youth, today, now, directory))
+    return totals, due.last_evaluated_key if totals["youths_read"] >= limit else None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
+from chalicelib.fanout import schedule
 from chalicelib.roster import columns, parsing, sync
 from chalicelib.store import audit
 from chalicelib.store import departments as department_store
@@ -100,6 +101,9 @@ def apply_parsed(
     report["applied"] = True
     counts = sync.report_counts(plan)
     sync.log_outcome(department.code, counts, parsed.rows, parsed.rejected_rows, actor)
+    if counts["created"] or counts["updated"]:
+        # Prompt start (SPEC §6): the department's scan runs within minutes, not at 05:00.
+        schedule.enqueue_department("scan", department.code)
     return report
 
 

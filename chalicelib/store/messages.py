@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from pynamodb.pagination import ResultIterator
+
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import MessageStatus
 from chalicelib.store.base import history_entry, live, plain
@@ -75,6 +77,36 @@ def enqueue(message: Message) -> bool:
 
 def due(department: str, now: datetime) -> Iterator[Message]:
     return Message.dispatch_index.query(department, Message.dispatch_at <= iso(now))
+
+
+def due_batch(
+    department: str, now: datetime, limit: int, cursor: dict[str, Any] | None
+) -> ResultIterator[Message]:
+    """Up to ``limit`` due messages after ``cursor`` (its ``last_evaluated_key``: the next one)."""
+    return Message.dispatch_index.query(
+        department, Message.dispatch_at <= iso(now), limit=limit, last_evaluated_key=cursor
+    )
+
+
+def has_due(department: str, now: datetime) -> bool:
+    """Is any message of this department due? (one Query of at most one item)"""
+    return any(Message.dispatch_index.query(department, Message.dispatch_at <= iso(now), limit=1))
+
+
+def throttled(message: Message, at: datetime, code: str, *, claim_id: str) -> bool:
+    """The provider refused for the account's rate: back to ``pending`` until ``at``, and the
+    claim's attempt is given back (``MAX_ATTEMPTS`` counts only this message's own failures)."""
+    return applied(
+        lambda: message.update(
+            actions=[
+                Message.status.set(MessageStatus.PENDING),
+                Message.dispatch_at.set(iso(at)),
+                Message.attempts.add(-1),
+                Message.last_error.set(code),
+            ],
+            condition=Message.claim_id == claim_id,
+        )
+    )
 
 
 def of_youth(youth_key: str) -> list[Message]:

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from pynamodb.pagination import ResultIterator
+
 from chalicelib.domain import ids
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import (
@@ -102,6 +104,20 @@ def of_department(
 
 def followups_due(department: str, until: str) -> Iterator[Referral]:
     return Referral.followup_index.query(department, Referral.followup_at <= until)
+
+
+def followups_batch(
+    department: str, until: str, limit: int, cursor: dict[str, Any] | None
+) -> ResultIterator[Referral]:
+    """Up to ``limit`` due follow-ups after ``cursor`` (its ``last_evaluated_key``: the next)."""
+    return Referral.followup_index.query(
+        department, Referral.followup_at <= until, limit=limit, last_evaluated_key=cursor
+    )
+
+
+def has_followups_due(department: str, until: str) -> bool:
+    """Is any follow-up of this department due? (one Query of at most one item)"""
+    return any(Referral.followup_index.query(department, Referral.followup_at <= until, limit=1))
 
 
 # --- creation ------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
+from pynamodb.pagination import ResultIterator
+
 from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.scheduling import BLOCKED
@@ -47,6 +49,21 @@ def due(department: str, today: date, now: datetime) -> Iterator[Youth]:
     for youth in Youth.due_index.query(department, Youth.due_at <= today.isoformat()):
         if live(youth, now):
             yield youth
+
+
+def due_batch(
+    department: str, today: date, limit: int, cursor: dict[str, Any] | None
+) -> ResultIterator[Youth]:
+    """Up to ``limit`` youths due after ``cursor``, expired ones included (the caller skips them
+    with ``store.base.live``): a batch's size counts what was read."""
+    return Youth.due_index.query(
+        department, Youth.due_at <= today.isoformat(), limit=limit, last_evaluated_key=cursor
+    )
+
+
+def has_due(department: str, today: date) -> bool:
+    """Is any youth of this department due? (one Query of at most one item)"""
+    return any(Youth.due_index.query(department, Youth.due_at <= today.isoformat(), limit=1))
 
 
 def blocked(department: str) -> Iterator[Youth]:

@@ -40,6 +40,8 @@ FUNCTIONS = {
     "alert_digest": "AlertDigest",
     "roster_upload_received": "RosterUploadReceived",
     "ses_events": "SesEvents",
+    "job_worker": "JobWorker",
+    "send_worker": "SendWorker",
 }
 SCHEDULED = ("DailyScan", "Dispatch", "Followups", "WeeklyDigest", "AlertDigest")
 
@@ -183,6 +185,12 @@ def test_events_reach_the_right_functions(templates: dict, stage: str) -> None:
     assert topic.endswith(f":{topic_name}")
     assert "SesEventsTopic" in resources["SesEvents"]["DependsOn"]
     assert "Events" not in resources["APIHandler"]["Properties"]
+    for logical, queue in (("JobWorker", "JobsQueue"), ("SendWorker", "SendsQueue")):
+        (sqs,) = resources[logical]["Properties"]["Events"].values()
+        assert sqs["Type"] == "SQS" and sqs["Properties"]["BatchSize"] == 1
+        assert sqs["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        queue_name = resolve(resources[queue]["Properties"]["QueueName"], stage)
+        assert resolve(sqs["Properties"]["Queue"], stage).endswith(f":{queue_name}")
 
 
 @pytest.mark.parametrize("stage", STAGES)

@@ -227,8 +227,8 @@ def test_dashboard_searches_every_department_and_splits_messages_by_channel(
 ) -> None:
     expressions = _expressions(_dashboard(template))
     searches = [e for e in expressions if e.startswith("SEARCH(") and "RelaisASE" in e]
-    # Powertools adds a "service" dimension and MessagesSent/SendFailures carry Channel: an exact
-    # schema search such as {RelaisASE,Department} would match nothing, so none is used.
+    # MessagesSent carries Channel and the rare metrics a Department series too: an exact schema
+    # search such as {RelaisASE} would miss some, so none is used.
     assert searches and all("{RelaisASE" not in e for e in searches)
     assert any("MessagesSent" in e and "GROUP BY Channel" in e for e in expressions)
 
@@ -241,17 +241,31 @@ def _alarms(template: dict) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("metric", ["SendFailures", "NoPartnerFound", "Escalations"])
-def test_business_alarm_sums_every_department(template: dict, metric: str) -> None:
+def test_business_alarm_watches_the_national_series(template: dict, metric: str) -> None:
+    # every blob carries the national series (no dimension): one metric per alarm, all
+    # departments included (chalicelib/observability.py)
     matching = [
         props
         for props in _alarms(template).values()
-        for query in props.get("Metrics", [])
-        if query.get("Expression", "").replace(" ", "") == f"SELECTSUM({metric})FROMRelaisASE"
+        if props.get("Namespace") == "RelaisASE" and props.get("MetricName") == metric
     ]
-    assert len(matching) == 1, f"one alarm on {metric} over the whole namespace"
+    assert len(matching) == 1, f"one alarm on the national {metric}"
     (props,) = matching
-    assert props["Metrics"][0]["Period"] <= 3 * 3600  # Metrics Insights alarms see 3 hours
+    assert "Dimensions" not in props and props["Statistic"] == "Sum"
     assert props["TreatMissingData"] == "notBreaching"
+
+
+def test_logs_insights_queries_split_every_metric_by_department(template: dict) -> None:
+    from chalicelib.observability import METRICS
+
+    queries = resources_of(template, "AWS::Logs::QueryDefinition")
+    (by_department,) = [
+        q["Properties"]["QueryString"]
+        for q in queries.values()
+        if "metrics-by-department" in q["Properties"]["Name"]["Fn::Sub"]
+    ]
+    assert "by Department" in by_department
+    assert {name for name in METRICS if f"({name})" not in by_department} == set()
 
 
 def test_api_5xx_alarm_watches_the_stage_api(template: dict) -> None:
@@ -267,6 +281,23 @@ def test_every_alarm_notifies_the_alarm_topic(template: dict) -> None:
     for name, props in _alarms(template).items():
         assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
         assert props["OKActions"] == [{"Ref": "AlarmTopic"}], name
+
+
+SQS_WORKERS = {"JobWorker": "JobsQueue", "SendWorker": "SendsQueue"}
+
+
+def test_every_work_queue_has_a_dead_letter_queue_watched_by_an_alarm(template: dict) -> None:
+    resources = template["Resources"]
+    watched = {
+        props["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for props in _alarms(template).values()
+        if props.get("Namespace") == "AWS/SQS"
+    }
+    for queue in SQS_WORKERS.values():
+        props = resources[queue]["Properties"]
+        (dead_letter, _) = props["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"]
+        assert dead_letter in watched, f"no alarm on {dead_letter}"
+        assert props["VisibilityTimeout"] >= 6 * 300 and "KmsMasterKeyId" in props
 
 
 def test_every_lambda_has_log_group_error_alarm_and_failure_queue(template: dict) -> None:
@@ -292,7 +323,12 @@ def test_every_lambda_has_log_group_error_alarm_and_failure_queue(template: dict
         assert group["RetentionInDays"] >= 365 and "KmsKeyId" in group
         assert f"{logical}LogGroup" in body["DependsOn"]
         assert name in error_alarms, f"no Errors alarm for {name}"
-        if logical != "APIHandler":
+        if logical in SQS_WORKERS:  # synchronous invocations: the queue's own DLQ
+            queue = template["Resources"][SQS_WORKERS[logical]]["Properties"]
+            assert queue["RedrivePolicy"]["maxReceiveCount"] >= 1
+            (event,) = body["Properties"]["Events"].values()
+            assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        elif logical != "APIHandler":
             assert body["Properties"]["DeadLetterQueue"]["TargetArn"] == {
                 "Fn::GetAtt": ["FailedEventsQueue", "Arn"]
             }
@@ -449,10 +485,11 @@ def test_policy_reaches_the_other_resources_of_the_stage(template: dict, stage: 
             assert grants(policy, "logs:PutLogEvents", f"{group}:log-stream:2026/01/01/x")
 
 
-def test_only_sms_publish_is_unscoped() -> None:
+def test_only_sms_publish_and_the_sending_quota_are_unscoped() -> None:
+    # neither has a resource ARN in IAM: SMS go to phone numbers, the quota is the account's
     for stage in STAGES:
         unscoped = [s for s in load_policy(stage)["Statement"] if "*" in as_list(s["Resource"])]
-        assert [s["Action"] for s in unscoped] == [["sns:Publish"]]
+        assert [s["Action"] for s in unscoped] == [["ses:GetSendQuota"], ["sns:Publish"]]
 
 
 def test_dev_and_prod_policies_differ_only_by_stage() -> None:

@@ -14,7 +14,6 @@ import pytest
 from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.domain.clock import add_months, parse_iso, utcnow
-from chalicelib.pathway import digest
 from chalicelib.reporting.indicators import YouthFacts, department_report
 from chalicelib.store.models import Youth
 from tests.fixtures.privacy import leaks
@@ -198,7 +197,7 @@ def test_exactly_six_months_before_majority_is_not_yet_at_risk_and_one_day_less_
     ]
     upload(client, key, rows)
     # When only the digest runs on D, then dispatch
-    summary = digest.run(paris(day))
+    summary = jobs.weekly_digest(paris(day))
     jobs.dispatch_messages(paris(day))
     # Then only the youth one day short of 6 months was read and listed
     assert summary == {"youths_read": 1, "at_risk": 1, "digests_queued": 2}
@@ -238,14 +237,14 @@ def test_the_report_counts_of_pathway_risks_match_the_roster_and_the_digest(depa
 
 def test_the_pathway_risks_metric_is_one_emf_blob_without_personal_data(department, today, capsys):
     capsys.readouterr()
-    digest.run(paris(today))
+    jobs.weekly_digest(paris(today))
     out = capsys.readouterr().out
     blobs = [json.loads(line) for line in out.splitlines() if '"PathwayRisks"' in line]
     print(json.dumps(blobs[0]))  # what CloudWatch receives, for the reader of this test
     (blob,) = blobs
     (directive,) = blob["_aws"]["CloudWatchMetrics"]
     assert directive["Namespace"] == "RelaisASE"
-    assert directive["Dimensions"] == [["Department"]]
+    assert directive["Dimensions"] == [[]]  # national; the department is a property (Logs Insights)
     assert directive["Metrics"] == [{"Name": "PathwayRisks", "Unit": "Count"}]
-    assert (blob["Department"], blob["PathwayRisks"]) == ("59", [3.0])
+    assert (blob["Department"], blob["PathwayRisks"]) == ("59", 3.0)
     assert leaks(out) == []

@@ -65,7 +65,9 @@ def remaining_objects() -> list[str]:
 def big_roster(count: int) -> bytes:
     today = clock.local_today("59", utcnow())
     rows = [
-        s.youth(f"BIG{n:05d}", s.birth_for(today, years=17, days=(n % 300) - 150))
+        # 17th birthdays 2 to 12 months away: nobody is due yet, so the scan the upload starts
+        # finds nothing to refer (referring 2,600 youths is the scan tests' business)
+        s.youth(f"BIG{n:05d}", s.birth_for(today, years=17, days=60 + n % 300))
         for n in range(count)
     ]
     return s.roster_csv(rows, sep=";")
@@ -77,7 +79,7 @@ def test_a_large_roster_posted_to_the_presigned_url_is_processed_and_reported(cl
     assert status(client, key, upload["upload_id"]).json_body["status"] == "waiting"
     # When the department PUTs its file and S3 notifies
     put_file(upload, big_roster(ROWS))
-    assert pump.drain(application) == 1
+    pump.drain(application)
     # Then the upload is done, every row counted, the report is the roster report
     answer = status(client, key, upload["upload_id"])
     assert answer.status_code == 200

@@ -199,8 +199,9 @@ def test_a_fresh_claim_is_not_stolen_by_another_run(one_pending_referral):
     _claimed_by_a_run_that_died(one_pending_referral)
     # When another dispatch runs before the claim timeout
     summary = jobs.dispatch_messages(CLAIMED_AT + dispatch.CLAIM_TIMEOUT - timedelta(seconds=1))
-    # Then it leaves the message to its claimant: nothing is sent
-    assert summary == {"claimed_elsewhere": 1}
+    # Then it leaves the message to its claimant: nothing is sent (each send item of the run —
+    # the scan's and the schedule's — finds it claimed)
+    assert set(summary) == {"claimed_elsewhere"}
     assert s.sent() == []
     assert Message.get(one_pending_referral.message_id).claim_id == "deadrun"
 

@@ -68,9 +68,17 @@ class FaultPlan:
     """How often to fail, and how: ``throttle_share`` of the failures are throttling errors.
     Scripted faults (``script``) come first: the next ``times`` calls of that operation fail so."""
 
-    def __init__(self, rate: float, *, seed: int = 20201117, throttle_share: float = 0.1) -> None:
+    def __init__(
+        self,
+        rate: float,
+        *,
+        seed: int = 20201117,
+        throttle_share: float = 0.1,
+        only: frozenset[str] | None = None,
+    ) -> None:
         self.rate = rate
         self.throttle_share = throttle_share
+        self.only = only  # the operations the random faults apply to (None: every one)
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._scripted: dict[str, list[Fault]] = {}
@@ -83,6 +91,8 @@ class FaultPlan:
         with self._lock:
             if self._scripted.get(operation):
                 return self._scripted[operation].pop(0)
+            if self.only is not None and operation not in self.only:
+                return None
             if self.rate <= 0 or self._random.random() >= self.rate:
                 return None
             if self._random.random() < self.throttle_share:
@@ -282,8 +292,10 @@ class FaultProxy:
         seed: int = 20201117,
         workers: int = 32,
         serialize: bool = True,
+        throttle_share: float = 0.1,
+        only: frozenset[str] | None = None,
     ) -> None:
-        self.plan = FaultPlan(rate, seed=seed)
+        self.plan = FaultPlan(rate, seed=seed, throttle_share=throttle_share, only=only)
         self.tally = Tally()
         self._server = _ProxyServer(upstream, self.plan, self.tally, workers, serialize=serialize)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -39,7 +39,7 @@ def measured(**units: Unit) -> Measured:
         units=base,
         item_bytes={"youths": 924.0, "referrals": 1948.0, "messages": 924.0},
         gsis={"youths": 2.0, "referrals": 4.0, "messages": 1.0},
-        digests_per_youth_week=0.01,
+        digests_per_near_majority_youth_week=0.02,
         sms_segments=2.0,
         email_bytes=0.0,
         memory_mb={"jobs": 512, "api": 1024},
@@ -87,7 +87,7 @@ def test_national_volumes_follow_the_scenario_shares():
     assert events["message_queued"] == pytest.approx(15 + 50)  # escalations + placement notices
     assert events["ack_answer"] == pytest.approx(105)
     assert events["ack_view"] == pytest.approx(210)
-    digests = 0.01 * 1000 * WEEKS_PER_MONTH
+    digests = 0.02 * (1200 / 2) * WEEKS_PER_MONTH  # per youth less than 6 months from 18
     assert events["message_sent"] == pytest.approx(170 + 45 + 65 + digests)
     assert events["sms"] == pytest.approx((150 + 45) * 0.1)
     assert events["upload"] == pytest.approx(10 * WEEKS_PER_MONTH)
@@ -119,14 +119,42 @@ def test_sms_are_billed_per_part():
     assert sms.quantity == pytest.approx(19.5 * 2)
 
 
-def test_metric_hours_are_capped_by_the_hours_a_metric_can_receive_data():
+def test_national_metric_hours_are_capped_by_the_hours_a_metric_can_receive_data():
     # Given every message sent emits one blob, far more than the hours they can fall in
     many = replace(SMALL, youths=10_000_000)
     result = estimate(many, measured(message_sent=Unit(emf_blobs=1.0)), UNIT_PRICES)
     metrics = next(line for line in result.lines if line.item == "custom metrics (EMF)")
     hours, variants = cost_model.METRIC_HOURS["message_sent"]
-    assert metrics.quantity == pytest.approx(many.departments * hours * variants)
+    # national series (no department dimension), plus the Department series of the rare
+    # escalations, one metric-hour each at most
+    assert metrics.quantity == pytest.approx(hours * variants + result.volumes["escalations"])
     assert metrics.usd == pytest.approx(metrics.quantity / cost_model.HOURS_PER_MONTH)
+
+
+def test_work_queues_are_billed_per_request_idle_polling_included():
+    result = estimate(SMALL, measured(), UNIT_PRICES)
+    sqs = next(line for line in result.lines if line.service == "SQS")
+    items = result.volumes["work_items"]
+    assert items == pytest.approx(
+        SMALL.departments * (6 * cost_model.DAYS_PER_MONTH + cost_model.WEEKS_PER_MONTH)
+    )
+    idle = cost_model.WORK_QUEUES * cost_model.IDLE_RECEIVES_PER_QUEUE
+    assert sqs.quantity == pytest.approx(items * cost_model.SQS_REQUESTS_PER_ITEM + idle)
+
+
+def test_arm64_functions_are_priced_at_the_arm64_rate():
+    prices = {**UNIT_PRICES, "lambda_gb_second_arm64": 0.5}
+    arm = replace(measured(ack_answer=Unit(seconds=2.0, function="api")), arm64=True)
+    result = estimate(SMALL, arm, prices)
+    duration = next(line for line in result.lines if line.item == "duration (arm64)")
+    assert duration.usd == pytest.approx(duration.quantity * 0.5)
+
+
+def test_the_budget_is_read_without_sms():
+    result = estimate(SMALL, measured(), UNIT_PRICES)
+    sms = sum(line.usd for line in result.lines if "SMS" in line.item)
+    assert sms > 0
+    assert cost_model.total_without_sms(result) == pytest.approx(result.total - sms)
 
 
 def test_storage_counts_each_item_once_per_index_it_belongs_to():

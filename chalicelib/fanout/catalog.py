@@ -1,0 +1,86 @@
+"""The jobs that fan out: for each, its queue, how to run one department's batch, and (for the
+frequent ones) a cheap probe so that an idle schedule enqueues nothing.
+
+A job's ``run(department, now, cursor)`` returns its counts (``error``: items left for the next
+run) and the cursor of the department's next batch, or ``None`` when the department is done.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.fanout.work import JOBS, SENDS
+from chalicelib.lazy import lazy
+from chalicelib.store.departments import Department
+
+# Loaded on first use: the schedule functions only enqueue, they never load the job code.
+scan = lazy("chalicelib.referrals.scan")
+dispatch = lazy("chalicelib.delivery.dispatch")
+followups = lazy("chalicelib.referrals.followups")
+digest = lazy("chalicelib.pathway.digest")
+alert_digest = lazy("chalicelib.alerts.digest")
+
+Cursor = dict[str, Any] | None
+Run = Callable[[Department, datetime, Cursor], tuple[Counter[str], Cursor]]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    queue: str
+    run: Run
+    has_work: Callable[[str, datetime], bool] | None = None  # None: every department, always
+
+
+def _scan(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+    return scan.run_department(department, now, cursor)
+
+
+def _dispatch(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+    return dispatch.run_department(department, now, cursor)
+
+
+def _followups(
+    department: Department, now: datetime, cursor: Cursor
+) -> tuple[Counter[str], Cursor]:
+    return followups.run_department(department, now, cursor)
+
+
+def _digest(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+    return digest.run_department(department, now), None  # one Query of the next 6 months
+
+
+def _alerts(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+    return alert_digest.run_department(department, now), None  # one email a day at most
+
+
+def _scan_has_work(code: str, now: datetime) -> bool:
+    return bool(scan.has_work(code, now))
+
+
+def _dispatch_has_work(code: str, now: datetime) -> bool:
+    return bool(dispatch.has_work(code, now))
+
+
+def _followups_has_work(code: str, now: datetime) -> bool:
+    return bool(followups.has_work(code, now))
+
+
+JOBS_BY_NAME: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("scan", JOBS, _scan, _scan_has_work),
+        Job("dispatch", SENDS, _dispatch, _dispatch_has_work),
+        Job("followups", JOBS, _followups, _followups_has_work),
+        Job("digest", JOBS, _digest),
+        Job("alerts", JOBS, _alerts),
+    )
+}
+
+
+def job(name: str) -> Job:
+    return JOBS_BY_NAME[name]
