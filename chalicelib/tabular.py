@@ -292,7 +292,7 @@ def _data_rows(records: Iterator[Row], width: int) -> Iterator[Row]:
         cells = _trimmed(cells)
         if len(cells) > MAX_COLUMNS:
             raise limits.too_many_columns(number)
-        if not any(_filled(cell) for cell in cells):
+        if not cells:  # trimmed, a row with a filled cell ends with it
             continue
         count += 1
         if count > limits.MAX_ROWS:

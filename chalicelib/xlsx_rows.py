@@ -43,12 +43,18 @@ _PLAIN = f"[^<&\\]\r{_ILLEGAL}]"
 _TEXT = f"(?:{_PLAIN}++|&(?:amp|lt|gt|quot|apos);|\\](?!\\]>))*+"
 _ATTRIBUTES = f'(?:[ \t\r\n]+[A-Za-z_][A-Za-z0-9_.:-]*="[^"<&{_ILLEGAL}]*+")*+'
 _CELL = (
-    '<{p}c r="([A-Z]{{1,3}})[0-9]+"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
-    f"(?:/>|>(?:<{{p}}v>({_TEXT})</{{p}}v>"
-    f'|<{{p}}is><{{p}}t(?: xml:space="preserve")?>({_TEXT})</{{p}}t></{{p}}is>)?</{{p}}c>)'
+    '<{p}c r="[A-Z]{{1,3}}[0-9]+"(?: s="[0-9]+")?(?: t="[A-Za-z]+")?'
+    f"(?:/>|>(?:<{{p}}v>{_TEXT}</{{p}}v>"
+    f'|<{{p}}is><{{p}}t(?: xml:space="preserve")?>{_TEXT}</{{p}}t></{{p}}is>)?</{{p}}c>)'
 )
 _ROW = (
     f"{_SPACE}<{{p}}row({_ATTRIBUTES}){_SPACE}(?:/>|>((?:{_SPACE}{{cell}})*+){_SPACE}</{{p}}row>)"
+)
+# within a row already matched whole: each cell's column, style, type and text (the row's match
+# has checked the rest of every byte, so this one needs to find the cells, not to check them)
+_CELL_VALUE = (
+    '<{p}c r="([A-Z]{{1,3}})[0-9]+"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
+    "(?:/>|>(?:<{p}v>|<{p}is><{p}t[^>]*>)?([^<]*))"
 )
 _ATTRIBUTE = re.compile('([^ \t\r\n=]+)="([^"]*)"')
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
@@ -66,11 +72,8 @@ class FastRows:
     def __init__(self, reader: SheetReader, prefix: str = "") -> None:
         self.reader = reader
         tag = re.escape(prefix)
-        cell = _CELL.format(p=tag)
-        self._cells = re.compile(cell)
-        # the same cell without its groups: the row's match checks every byte of it
-        plain_cell = re.sub(r"\((?!\?)", "(?:", cell)
-        self._row = re.compile(_ROW.format(p=tag, cell=plain_cell))
+        self._row = re.compile(_ROW.format(p=tag, cell=_CELL.format(p=tag)))
+        self._cells = re.compile(_CELL_VALUE.format(p=tag))
 
     def read(self, text: str, start: int) -> int:
         """Where the rows of ``text`` from ``start`` on stop being complete rows of the shapes
@@ -91,8 +94,7 @@ class FastRows:
     def _cells_of(self, text: str, start: int, end: int) -> None:
         reader = self.reader
         columns, shared, place = reader.columns, reader.workbook.shared_strings, reader.place
-        for letters, style, kind, value, inline in self._cells.findall(text, start, end):
-            written = inline or value
+        for letters, style, kind, written in self._cells.findall(text, start, end):
             if not written:
                 continue  # no value, or an empty one: nothing, as expat's reader
             if "&" in written:

@@ -29,7 +29,7 @@ from typing import IO, Generic, TypeVar
 from chalicelib.domain import geo
 from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.domain.youth import RowError
-from chalicelib.inputs import cells, postal
+from chalicelib.inputs import cells, collect, postal
 from chalicelib.tabular import cell_text, map_columns, read_table
 
 T = TypeVar("T")
@@ -267,7 +267,7 @@ def _parse_keyed(
     table = read_table(data)
     columns = map_columns(table.headers, spec, required)
     result: DirectoryParse[T] = DirectoryParse()
-    collected: cells.KeyedRows[T] = cells.KeyedRows(key_column)
+    collected: collect.KeyedRows[T] = collect.KeyedRows(key_column)
     for number, row in table.rows:
         result.rows += 1
         fields = cells.RowFields(columns, number, row)

@@ -10,16 +10,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from chalicelib.domain.geo import is_department_code
 from chalicelib.domain.youth import MAX_ID, PATHWAY_STATES, RowError, RowWarning
 from chalicelib.inputs.insee import InvalidInseeError, normalize_insee
 from chalicelib.inputs.phones import InvalidPhoneError, Phone, normalize_phone
-from chalicelib.limits import MAX_STORED_ERRORS
 from chalicelib.tabular import cell_text, normalize_header
 from chalicelib.validation import is_email
 
@@ -67,7 +66,7 @@ def free_text(value: object, limit: int = MAX_TEXT) -> str:
     text = " ".join(cell_text(value).split())
     if len(text) > limit:
         raise too_long(limit)
-    if any(unicodedata.category(ch) == "Cc" for ch in text):
+    if _has(text, ("Cc",)):
         raise CellError("invalid_text", "Caractères de contrôle interdits.")
     return unicodedata.normalize("NFC", text)
 
@@ -76,9 +75,17 @@ def identifier(value: object, limit: int = MAX_ID) -> str:
     text = cell_text(value)
     if len(text) > limit:
         raise too_long(limit)
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text):
+    if _has(text, ("Cc", "Cf", "Zl", "Zp")):
         raise CellError("invalid_id", "Identifiant invalide : caractères de contrôle interdits.")
     return unicodedata.normalize("NFC", text)
+
+
+def _has(text: str, categories: tuple[str, ...]) -> bool:
+    """Whether a character of ``text`` is of a Unicode category among ``categories`` (control,
+    format…), which printable ASCII, most cells, never is: checked in C first."""
+    if text.isascii() and text.isprintable():
+        return False
+    return any(unicodedata.category(ch) in categories for ch in text)
 
 
 def code(value: object, limit: int = MAX_CODE) -> str:
@@ -241,10 +248,10 @@ def _date_time(value: object) -> tuple[date, tuple[int, int] | None]:
     return moment, clock
 
 
-# text and dates only: 1 == 1.0 == True share a hash but read differently ("1", "true")
-_MEMO_TYPES = (str, date, datetime)
 MEMO_SIZE = 100_000  # distinct values kept per file: tens of MB at most
-Memo = dict[tuple[Callable[[object], object], object], tuple[object, "CellError | None"]]
+Outcome = tuple[object, "CellError | None"]
+Memo = dict[tuple[Callable[[object], object], type, object], Outcome]
+_BLANK = CellError("blank", "Valeur vide.")  # the outcome of an empty cell: the caller decides
 
 
 class RowFields:
@@ -279,45 +286,41 @@ class RowFields:
 
     def get(self, column: str, parse: Callable[[object], T], *, required: bool = False) -> T | None:
         """``parse(cell)``; None when empty (an error if ``required``) or invalid (error added)."""
-        index = self.columns.get(column)  # ``raw``, inlined: this runs for every cell
-        value = None if index is None else self.cells[index]
-        if blank(value):
+        index = self.columns.get(column)
+        result, error = self.parsed(None if index is None else self.cells[index], parse)
+        if error is _BLANK:
             if required:
                 self.add(column, "required", "Valeur obligatoire manquante.")
-            return None
-        result, error = self.parsed(value, parse)
-        if error is not None:
+        elif error is not None:
             self.add(column, error.code, error.message)
         return result
 
     def optional(self, column: str, parse: Callable[[object], T]) -> T | None:
         """An optional value: a bad one is dropped with a warning, the row is kept."""
-        index = self.columns.get(column)  # ``raw``, inlined: this runs for every cell
-        value = None if index is None else self.cells[index]
-        if blank(value):
+        index = self.columns.get(column)  # this runs for every cell: one call below, no more
+        if index is None:
             return None
-        result, error = self.parsed(value, parse)
-        if error is not None:
+        result, error = self.parsed(self.cells[index], parse)
+        if error is not None and error is not _BLANK:
             self.warnings.append((column, error.code, f"{error.message} {DROPPED}"))
         return result
 
     def parsed(
         self, value: object, parse: Callable[[object], T]
     ) -> tuple[T | None, CellError | None]:
-        """``(parse(value), None)`` or ``(None, error)``. A file repeats most of its texts and
-        dates (communes, referents, flags, pathway states, names): with a ``memo``, each distinct
-        one is parsed once per file (the validators are pure), up to ``MEMO_SIZE`` of them."""
+        """``(parse(value), None)``, ``(None, error)``, or ``(None, _BLANK)`` for an empty cell.
+        A file repeats most of its values (communes, referents, flags, pathway states, names,
+        empty cells): with a ``memo``, each distinct one is read once per file (the validators
+        are pure), up to ``MEMO_SIZE`` of them. Keyed by type too: 1, 1.0 and True are equal
+        but read "1", "1" and "true"."""
         memo = self.memo
-        key = (parse, value) if memo is not None and type(value) in _MEMO_TYPES else None
-        if key is not None and (found := memo.get(key)) is not None:  # type: ignore[union-attr]
+        key = (parse, value.__class__, value)
+        if memo is not None and (found := memo.get(key)) is not None:
             # stored below from the same ``parse``: the result has its type
             return found  # type: ignore[return-value]
-        try:
-            outcome: tuple[T | None, CellError | None] = (parse(value), None)
-        except CellError as error:
-            outcome = (None, error)
-        if key is not None and len(memo) < MEMO_SIZE:  # type: ignore[arg-type]
-            memo[key] = outcome  # type: ignore[index]
+        outcome = _outcome(value, parse)
+        if memo is not None and len(memo) < MEMO_SIZE:
+            memo[key] = outcome
         return outcome
 
     def row_errors(self, key: str | None) -> list[RowError]:
@@ -331,63 +334,10 @@ class RowFields:
 DROPPED = "Valeur ignorée : la ligne est gardée sans elle."
 
 
-class Capped(Generic[T]):
-    """The first ``cap`` items, and how many there were: a report stays small whatever the file."""
-
-    def __init__(self, cap: int = MAX_STORED_ERRORS) -> None:
-        self.cap = cap
-        self.kept: list[T] = []
-        self.total = 0
-
-    def extend(self, items: Iterable[T]) -> None:
-        for item in items:
-            self.total += 1
-            if len(self.kept) < self.cap:
-                self.kept.append(item)
-
-
-class KeyedRows(Generic[T]):
-    """Collects row outcomes by key: a key found on several rows rejects them all.
-
-    Every rejected row and key is remembered (so that rejected youths are never taken as
-    absent); only the first ``MAX_STORED_ERRORS`` errors are kept, the rest are counted."""
-
-    def __init__(self, key_column: str) -> None:
-        self.key_column = key_column
-        self.items: dict[str, T] = {}
-        self.errors: Capped[RowError] = Capped()
-        self.rejected_rows: set[int] = set()
-        self.rejected_keys: set[str] = set()
-        self._first_row: dict[str, int] = {}
-        self._duplicates: dict[str, list[int]] = {}
-
-    def add(self, number: int, key: str | None, item: T | None, errors: list[RowError]) -> None:
-        if errors:
-            self._reject(number, key, errors)
-        if key is None:
-            return
-        if key in self._first_row:
-            self._duplicates.setdefault(key, [self._first_row[key]]).append(number)
-            self.items.pop(key, None)
-            return
-        self._first_row[key] = number
-        if item is not None and not errors:
-            self.items[key] = item
-
-    def _reject(self, number: int, key: str | None, errors: list[RowError]) -> None:
-        self.rejected_rows.add(number)
-        if key is not None:
-            self.rejected_keys.add(key)
-        self.errors.extend(errors)
-
-    def finish(self) -> tuple[list[T], list[RowError], set[str]]:
-        """(valid items in file order, the errors kept sorted by row, keys of rejected rows)."""
-        for key, rows in self._duplicates.items():
-            shown = ", ".join(str(row) for row in rows[:SHOWN_ROWS])
-            more = " …" if len(rows) > SHOWN_ROWS else ""
-            message = f"Identifiant présent sur plusieurs lignes ({shown}{more}) : toutes rejetées."
-            for row in rows:
-                error = RowError(row, key, self.key_column, "duplicate_id", message)
-                self._reject(row, key, [error])
-        self.errors.kept.sort(key=lambda error: error.row)
-        return list(self.items.values()), self.errors.kept, self.rejected_keys
+def _outcome(value: object, parse: Callable[[object], T]) -> tuple[T | None, CellError | None]:
+    if blank(value):
+        return None, _BLANK
+    try:
+        return parse(value), None
+    except CellError as error:  # kept in the memo: without its traceback (frames, values)
+        return None, error.with_traceback(None)

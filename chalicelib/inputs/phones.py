@@ -27,6 +27,7 @@ from chalicelib.tabular import cell_text
 
 MAX_CHARS = 40
 _MOBILE_TYPES = (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+_TRUNK_ZERO = re.compile(r"^(\+|00)(\d{2,3})\s*\(0\)")
 _SEPARATORS = re.compile(r"[\s.\-/()\u2010\u2011\u2012\u2013]+")
 
 
@@ -51,7 +52,8 @@ def _normalize(text: str, department: str) -> Phone:
         raise InvalidPhoneError("Numéro de téléphone vide.")
     if len(text) > MAX_CHARS:
         raise InvalidPhoneError(f"Numéro de téléphone trop long (plus de {MAX_CHARS} caractères).")
-    text = re.sub(r"^(\+|00)(\d{2,3})\s*\(0\)", r"\1\2", text)  # "+33 (0)6 …"
+    if "(" in text:
+        text = _TRUNK_ZERO.sub(r"\1\2", text)  # "+33 (0)6 …"
     compact = _SEPARATORS.sub("", text)
     if compact.startswith("00"):
         compact = "+" + compact[2:]

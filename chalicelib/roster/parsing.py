@@ -24,13 +24,14 @@ from chalicelib.domain.youth import (
     YouthRecord,
     age_on,
 )
-from chalicelib.inputs import cells, postal
+from chalicelib.inputs import cells, collect, postal
 from chalicelib.inputs.insee import POSTAL, postal_code_note
 from chalicelib.roster import columns as roster_columns
 from chalicelib.tabular import Table, cell_text, read_table, unmapped_headers
 
 COLUMNS = roster_columns.COLUMNS
 REQUIRED = roster_columns.REQUIRED
+_PATHWAY_COLUMNS = tuple((part, f"parcours_{part}") for part in PATHWAY_PARTS)
 MIN_AGE = 16
 MAX_AGE = 21
 
@@ -65,8 +66,8 @@ def parse_roster(
     columns = roster_columns.resolve(table.headers, mapping)
     reader = _RowReader(columns, department, today, postal_lookup)
     result = RosterParse()
-    collected: cells.KeyedRows[YouthRecord] = cells.KeyedRows("id_externe")
-    warnings: cells.Capped[RowWarning] = cells.Capped()
+    collected: collect.KeyedRows[YouthRecord] = collect.KeyedRows("id_externe")
+    warnings: collect.Capped[RowWarning] = collect.Capped()
     for number, row in table.rows:
         result.rows += 1
         outcome = reader.read(number, row)
@@ -220,8 +221,8 @@ class _RowReader:
 
 def _pathway(fields: cells.RowFields, besoin_logement: bool) -> dict[str, str]:
     parcours = {}
-    for part in PATHWAY_PARTS:
-        state = fields.optional(f"parcours_{part}", cells.pathway_state)
+    for part, column in _PATHWAY_COLUMNS:
+        state = fields.optional(column, cells.pathway_state)
         if state is not None:
             parcours[part] = state
     if besoin_logement and not fields.has("parcours_logement"):
