@@ -289,24 +289,28 @@ def _header(records: Iterator[Row], *, from_csv: bool) -> list[str]:
 def _data_rows(records: Iterator[Row], width: int) -> Iterator[Row]:
     count = 0
     for number, cells in records:
-        cells = _trimmed(cells)
-        if len(cells) > MAX_COLUMNS:
+        end = _filled_width(cells)
+        if end > MAX_COLUMNS:
             raise limits.too_many_columns(number)
-        if not cells:  # trimmed, a row with a filled cell ends with it
+        if not end:  # no filled cell
             continue
         count += 1
         if count > limits.MAX_ROWS:
             raise limits.too_many_rows()
-        if len(cells) < width:
-            cells = [*cells, *([None] * (width - len(cells)))]
-        yield number, cells[:width]
+        # one copy of each row (the reader may reuse its lists)
+        yield number, cells[:width] if end >= width else [*cells[:end], *([None] * (width - end))]
 
 
 def _trimmed(cells: list[object] | tuple[object, ...]) -> list[object]:
+    return list(cells[: _filled_width(cells)])
+
+
+def _filled_width(cells: list[object] | tuple[object, ...]) -> int:
+    """The cells up to the last filled one."""
     end = len(cells)
     while end and not _filled(cells[end - 1]):
         end -= 1
-    return list(cells[:end])
+    return end
 
 
 def _filled(cell: object) -> bool:

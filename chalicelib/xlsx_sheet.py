@@ -32,6 +32,8 @@ _PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")  # "x:" when the e
 _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']([\w.-]+)")
 _MAX_PENDING = 4 << 20  # characters without a row end: expat reads them (a row is far smaller)
 _MS_PER_DAY = 86_400_000
+_MAX_COLUMNS = limits.MAX_COLUMNS
+_MAX_CELL_CHARS = limits.MAX_CELL_CHARS
 
 
 def from_excel(serial: float, epoch: datetime, *, duration: bool = False) -> object:
@@ -179,17 +181,22 @@ class SheetReader:
         self.place(self.column, self.convert(self.kind, self.style, text))
 
     def place(self, column: int, value: object) -> None:
-        """A cell's value into the row, once the limits are checked; nothing for an empty one."""
+        """A cell's value into the row, once the limits are checked; nothing for an empty one.
+        Runs for every cell (1.5 million in a sheet at the limits): the next column appended."""
         if value is None or value == "":
             return
-        if column > limits.MAX_COLUMNS:
+        if column > _MAX_COLUMNS:
             raise limits.too_many_columns(self.number)
-        if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS:
+        if isinstance(value, str) and len(value) > _MAX_CELL_CHARS:
             raise limits.cell_too_long(self.number)
         values = self.values
-        if column > len(values):
-            values.extend([None] * (column - len(values)))
-        values[column - 1] = value
+        gap = column - 1 - len(values)
+        if gap < 0:
+            values[column - 1] = value
+            return
+        if gap:
+            values.extend([None] * gap)
+        values.append(value)
 
 
 def sheet_rows(

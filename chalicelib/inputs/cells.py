@@ -82,8 +82,8 @@ def identifier(value: object, limit: int = MAX_ID) -> str:
 
 def _has(text: str, categories: tuple[str, ...]) -> bool:
     """Whether a character of ``text`` is of a Unicode category among ``categories`` (control,
-    format…), which printable ASCII, most cells, never is: checked in C first."""
-    if text.isascii() and text.isprintable():
+    format, line or paragraph separator): a printable text (most cells) has none, checked in C."""
+    if text.isprintable():
         return False
     return any(unicodedata.category(ch) in categories for ch in text)
 
@@ -297,13 +297,16 @@ class RowFields:
 
     def optional(self, column: str, parse: Callable[[object], T]) -> T | None:
         """An optional value: a bad one is dropped with a warning, the row is kept."""
-        index = self.columns.get(column)  # this runs for every cell: one call below, no more
+        index = self.columns.get(column)
         if index is None:
             return None
-        result, error = self.parsed(self.cells[index], parse)
+        value, memo = self.cells[index], self.memo
+        # ``parsed``'s memo read inlined: this runs for every optional cell of every row
+        found = None if memo is None else memo.get((parse, value.__class__, value))
+        result, error = self.parsed(value, parse) if found is None else found
         if error is not None and error is not _BLANK:
             self.warnings.append((column, error.code, f"{error.message} {DROPPED}"))
-        return result
+        return result  # type: ignore[return-value]  # the memo's outcome of this ``parse``
 
     def parsed(
         self, value: object, parse: Callable[[object], T]
