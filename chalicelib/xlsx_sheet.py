@@ -1,5 +1,7 @@
-"""A worksheet part → ``(row number, cells)``, streamed with the C parser ``xml.parsers.expat``
-(SPEC §10: 100,000 rows well within 10 s of CPU). Pure.
+"""A worksheet part → ``(row number, cells)``, streamed (SPEC §10: 100,000 rows well within 10 s
+of CPU). Pure. Rows of the shapes exporters write are read by ``xlsx_rows`` (regular
+expressions, three times faster); the head, the tail and any other row by the C parser
+``xml.parsers.expat``, whose callbacks (``SheetReader``) say what each row means.
 
 Each ``<row>`` keeps the number the spreadsheet shows (``r``), so a lone cell at row 8,000,000 is
 refused when met, without producing the empty rows before it. Cell values as openpyxl reads them
@@ -10,20 +12,25 @@ cached value. Only whole rows reach the caller, a 64 KB chunk of XML at a time.
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
+from xml.parsers import expat
 
 from chalicelib import limits
 from chalicelib.errors import UnreadableFileError
 from chalicelib.xlsx_parts import WINDOWS_EPOCH, Workbook
+from chalicelib.xlsx_rows import FastRows
 
 Cells = list[object]
 _CHUNK = 1 << 16
 _DIGITS = "0123456789"
 _PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")  # "x:" when the exporter writes x:c
+_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']([\w.-]+)")
+_MAX_PENDING = 4 << 20  # characters without a row end: expat reads them (a row is far smaller)
 _MS_PER_DAY = 86_400_000
 
 
@@ -54,7 +61,8 @@ class SheetReader:
     """expat handlers building each ``<row>``'s values; ``rows`` holds the rows completed so
     far. Every limit of SPEC §5.1 that a row can break is checked as the row is read. The
     handlers run once per XML element (millions): they compare interned tag names and do
-    nothing else for the elements they skip."""
+    nothing else for the elements they skip. ``xlsx_rows.FastRows`` shares ``open_row``,
+    ``convert`` and ``place`` for the rows it reads instead."""
 
     def __init__(self, workbook: Workbook, prefix: str = "") -> None:
         self.workbook = workbook
@@ -67,21 +75,23 @@ class SheetReader:
         self.parts: list[str] | None = None  # text of the current cell, None when it has none
         self.collecting = False
         self.phonetic = 0
-        self._columns: dict[str, int] = {}
-        self.tags = {name: prefix + name for name in ("c", "v", "t", "row", "rPh")}
+        self.columns: dict[str, int] = {}
+        # expat's byte offset of the last row end (or of <sheetData>): see ``between_rows``
+        self.boundary = -1
+        self.tags = {name: prefix + name for name in ("c", "v", "t", "row", "rPh", "sheetData")}
 
-    def handlers(self) -> tuple[Any, Any, Any]:  # noqa: C901 (expat callbacks, closures by design)
-        """``(start, end, text)`` closures: no attribute lookups for the elements skipped."""
-        cell, value, text, row, phonetic = self.tags.values()
-        columns = self._columns
+    def handlers(self, offset: Callable[[], int]) -> tuple[Any, Any, Any]:  # noqa: C901
+        """``(start, end, text)`` closures (no attribute lookups for the elements skipped);
+        ``offset``: expat's current byte index."""
+        cell, value, text, row, phonetic, sheet_data = self.tags.values()
+        columns = self.columns
 
         def start(tag: str, attrs: dict[str, str]) -> None:
             if tag == cell:  # inlined: a million cells
                 reference = attrs.get("r")
                 if reference:
                     letters = reference.rstrip(_DIGITS)
-                    known = columns.get(letters)
-                    self.column = known or columns.setdefault(letters, column_number(letters))
+                    self.column = columns.get(letters) or self.column_of(letters)
                 else:
                     self.column += 1
                 self.kind = attrs.get("t", "n")
@@ -95,6 +105,8 @@ class SheetReader:
                 self.open_row(attrs.get("r"))
             elif tag == phonetic:
                 self.phonetic += 1
+            elif tag == sheet_data:
+                self.boundary = offset()
 
         def end(tag: str) -> None:
             if tag == cell:
@@ -104,6 +116,7 @@ class SheetReader:
                 self.collecting = False
             elif tag == row:
                 self.rows.append((self.number, self.values))
+                self.boundary = offset()
             elif tag == phonetic:
                 self.phonetic -= 1
 
@@ -113,6 +126,19 @@ class SheetReader:
 
         return start, end, characters
 
+    def between_rows(self, tag_offset: int) -> bool:
+        """Whether the last thing expat read is the row end (or ``<sheetData>``) at
+        ``tag_offset``, outside any cell: the next rows may then be read by ``FastRows``."""
+        return (
+            self.boundary == tag_offset
+            and self.parts is None
+            and not self.collecting
+            and not self.phonetic
+        )
+
+    def column_of(self, letters: str) -> int:
+        return self.columns.setdefault(letters, column_number(letters))
+
     def open_row(self, reference: str | None) -> None:
         self.number = int(reference) if reference else self.number + 1
         if self.number > limits.MAX_ROWS + 1:
@@ -120,8 +146,8 @@ class SheetReader:
         self.values = []
         self.column = 0
 
-    def convert(self, text: str) -> object:
-        kind = self.kind
+    def convert(self, kind: str, style: int, text: str) -> object:
+        """A cell's text as the value its type ``t`` and style ``s`` say."""
         if kind == "inlineStr" or kind == "str" or kind == "e":
             return text  # inline text, a formula's cached text, an error (#N/A…)
         if not text:
@@ -135,26 +161,27 @@ class SheetReader:
                 return datetime.fromisoformat(text)
             except ValueError:
                 return text
-        return self._number(text)
+        return self._number(style, text)
 
-    def _number(self, text: str) -> object:
+    def _number(self, style: int, text: str) -> object:
         number: float = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
-        if self.style not in self.workbook.date_styles:
+        if style not in self.workbook.date_styles:
             return number
         try:
-            duration = self.style in self.workbook.duration_styles
+            duration = style in self.workbook.duration_styles
             return from_excel(number, self.workbook.epoch, duration=duration)
         except (OverflowError, ValueError):
             return "#VALUE!"  # a date out of Python's range, as openpyxl reads it
 
     def close_cell(self) -> None:
-        """The cell's value into the row, once the limits are checked."""
         text = "".join(self.parts or ())
         self.parts = None
-        value = text if self.kind == "inlineStr" else self.convert(text)
+        self.place(self.column, self.convert(self.kind, self.style, text))
+
+    def place(self, column: int, value: object) -> None:
+        """A cell's value into the row, once the limits are checked; nothing for an empty one."""
         if value is None or value == "":
             return
-        column = self.column
         if column > limits.MAX_COLUMNS:
             raise limits.too_many_columns(self.number)
         if isinstance(value, str) and len(value) > limits.MAX_CELL_CHARS:
@@ -165,28 +192,89 @@ class SheetReader:
         values[column - 1] = value
 
 
-def sheet_rows(archive: zipfile.ZipFile, workbook: Workbook) -> Iterator[tuple[int, Cells]]:
-    """The first worksheet's rows, a chunk of XML at a time (expat errors propagate)."""
-    from xml.parsers import expat
-
+def sheet_rows(
+    archive: zipfile.ZipFile, workbook: Workbook, *, fast: bool = True
+) -> Iterator[tuple[int, Cells]]:
+    """The first worksheet's rows, a chunk of XML at a time (expat errors propagate). ``fast``:
+    rows of the common shapes read by ``xlsx_rows`` (False: expat reads every row)."""
     with archive.open(workbook.sheet) as part:
         head = part.read(_CHUNK)
-        prefix = _PREFIX.search(head)
-        reader = SheetReader(workbook, (prefix.group(1) or b"").decode() if prefix else "")
-        parser = expat.ParserCreate()
-        parser.buffer_text = True
-        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = (
-            reader.handlers()
-        )
+        found = _PREFIX.search(head)
+        prefix = (found.group(1) or b"").decode() if found else ""
+        declared = _ENCODING.match(head)
+        utf8 = declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+        stream = _SheetStream(SheetReader(workbook, prefix), prefix, fast=fast and utf8)
         chunk = head
         while True:
             try:
-                parser.Parse(chunk, not chunk)
+                stream.feed(chunk)
             except (limits.FileLimitError, UnreadableFileError):
-                yield from reader.rows  # the rows before the one refused come first
+                yield from stream.reader.rows  # the rows before the one refused come first
                 raise
-            yield from reader.rows
-            reader.rows.clear()
+            yield from stream.reader.rows
+            stream.reader.rows.clear()
             if not chunk:
                 return
             chunk = part.read(_CHUNK)
+
+
+class _SheetStream:
+    """Gives the sheet's text to ``FastRows`` while expat stands between two rows, and the rest
+    to expat (the head, the rows of other shapes, the tail) cut right after a row end, so that
+    expat can tell whether it stands between rows again (``SheetReader.between_rows``). The
+    rows ``FastRows`` reads are well-formed and balanced: expat, never given them, reads the
+    document that is left as it would have read the whole one."""
+
+    def __init__(self, reader: SheetReader, prefix: str, *, fast: bool) -> None:
+        self.reader = reader
+        self.parser = expat.ParserCreate()
+        self.parser.buffer_text = True
+        self.parser.StartElementHandler, self.parser.EndElementHandler, handler = reader.handlers(
+            lambda: self.parser.CurrentByteIndex
+        )
+        self.parser.CharacterDataHandler = handler
+        self.fast = FastRows(reader, prefix) if fast else None
+        tag = re.escape(prefix)
+        self.boundary = re.compile(f"</{tag}row>|<{tag}sheetData(?:[ \t\r\n][^>]*)?(?<!/)>")
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text = ""  # decoded and not read yet, from ``self.start`` on
+        self.start = 0
+        self.fed = 0  # bytes given to expat
+        self.between = False
+
+    def feed(self, chunk: bytes) -> None:
+        """Reads what ``chunk`` completes; the last chunk is empty."""
+        if self.fast is None:
+            self._expat(chunk, final=not chunk)
+            return
+        undecoded = self.decoder.getstate()[0]  # a character cut by the previous chunk
+        try:
+            text = self.decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:  # not UTF-8: expat reads the rest and says what is wrong
+            self.fast = None
+            rest = self.text[self.start :].encode() + undecoded + chunk
+            self._expat(rest, final=not chunk)
+            return
+        self.text = self.text[self.start :] + text
+        self.start = 0
+        self._read()
+        if not chunk or len(self.text) - self.start > _MAX_PENDING:
+            self._expat(self.text[self.start :].encode(), final=not chunk)
+            self.text, self.start, self.between = "", 0, False
+
+    def _read(self) -> None:
+        """Every row of the text, up to the last row end it holds."""
+        assert self.fast is not None
+        while True:
+            if self.between:
+                self.start = self.fast.read(self.text, self.start)
+            found = self.boundary.search(self.text, self.start)
+            if found is None:
+                return
+            self._expat(self.text[self.start : found.end()].encode())
+            self.start = found.end()
+            self.between = self.reader.between_rows(self.fed - len(found.group().encode()))
+
+    def _expat(self, data: bytes, *, final: bool = False) -> None:
+        self.parser.Parse(data, final)
+        self.fed += len(data)

@@ -4,47 +4,12 @@ by hand, read cell by cell as the spreadsheet shows them."""
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime, time, timedelta
 
 from openpyxl import Workbook
 
-from chalicelib.xlsx import first_sheet_rows
 from chalicelib.xlsx_parts import MAC_EPOCH, is_date_format
-
-NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def _rows(content: bytes) -> list[tuple[int, list[object]]]:
-    rows, archive = first_sheet_rows(io.BytesIO(content))
-    try:
-        return list(rows)
-    finally:
-        archive.close()
-
-
-def _by_hand(sheet: str, *, strings: str = "", styles: str = "", pr: str = "") -> bytes:
-    """A minimal workbook written by hand: only the parts the reader needs."""
-    parts = {
-        "_rels/.rels": f'<Relationships><Relationship Id="r1" Type="{REL}/officeDocument" '
-        'Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<workbook {NS} xmlns:r="{REL}">{pr}<sheets>'
-        '<sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": "<Relationships>"
-        f'<Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-        f'<Relationship Id="rId2" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
-        f'<Relationship Id="rId3" Type="{REL}/styles" Target="/xl/styles.xml"/>'
-        "</Relationships>",
-        "xl/worksheets/sheet1.xml": sheet,
-        "xl/sharedStrings.xml": f"<sst {NS}>{strings}</sst>",
-        "xl/styles.xml": f"<styleSheet {NS}>{styles}</styleSheet>",
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text.encode())
-    return buffer.getvalue()
+from tests.support.workbooks import NS, read_rows, workbook_by_hand
 
 
 def _saved(workbook: Workbook) -> bytes:
@@ -59,7 +24,7 @@ def test_a_workbook_written_by_openpyxl_reads_back_its_values_with_gaps_kept():
     sheet.append(["id", "nom", None, "né le", "majeur", "taille"])
     sheet.append(["A1", "Zoé", None, datetime(2008, 2, 29), True, 1.75])
     sheet.append([None, None, None, None, None, 612345678])
-    assert _rows(_saved(workbook)) == [
+    assert read_rows(_saved(workbook)) == [
         (1, ["id", "nom", None, "né le", "majeur", "taille"]),
         (2, ["A1", "Zoé", None, datetime(2008, 2, 29), True, 1.75]),
         (3, [None, None, None, None, None, 612345678]),
@@ -70,7 +35,7 @@ def test_a_workbook_in_the_1904_date_system_reads_its_dates_right():
     workbook = Workbook()
     workbook.epoch = MAC_EPOCH
     workbook.active.append(["né le", datetime(2009, 7, 14, 10, 30)])
-    assert _rows(_saved(workbook)) == [(1, ["né le", datetime(2009, 7, 14, 10, 30)])]
+    assert read_rows(_saved(workbook)) == [(1, ["né le", datetime(2009, 7, 14, 10, 30)])]
 
 
 def test_a_hand_written_sheet_reads_inline_shared_and_rich_strings_without_phonetic_hints():
@@ -82,7 +47,7 @@ def test_a_hand_written_sheet_reads_inline_shared_and_rich_strings_without_phone
         "</row></sheetData></worksheet>"
     )
     strings = "<si><t>Lille</t></si><si><r><t>Du</t></r><r><t>pont</t></r><rPh><t>x</t></rPh></si>"
-    assert _rows(_by_hand(sheet, strings=strings)) == [
+    assert read_rows(workbook_by_hand(sheet, strings=strings)) == [
         (1, ["Zoé", None, "Lille", "Dupont", False, "Zoé"])
     ]
 
@@ -100,7 +65,7 @@ def test_date_cells_follow_built_in_and_custom_formats_and_the_1900_leap_year_bu
         '<c r="D2" s="2"><v>0.5</v></c><c r="E2" s="4"><v>1.5</v></c><c r="F2"><v>1E3</v></c>'
         "</row></sheetData></worksheet>"
     )
-    assert _rows(_by_hand(sheet, styles=styles)) == [
+    assert read_rows(workbook_by_hand(sheet, styles=styles)) == [
         (
             2,
             [
@@ -118,8 +83,8 @@ def test_date_cells_follow_built_in_and_custom_formats_and_the_1900_leap_year_bu
 def test_the_1904_flag_of_a_hand_written_workbook_moves_its_dates():
     styles = '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>'
     sheet = f'<worksheet {NS}><sheetData><row><c s="1"><v>1</v></c></row></sheetData></worksheet>'
-    content = _by_hand(sheet, styles=styles, pr='<workbookPr date1904="1"/>')
-    assert _rows(content) == [(1, [datetime(1904, 1, 2)])]
+    content = workbook_by_hand(sheet, styles=styles, pr='<workbookPr date1904="1"/>')
+    assert read_rows(content) == [(1, [datetime(1904, 1, 2)])]
 
 
 def test_prefixed_tags_and_cells_without_references_are_numbered_in_order():
@@ -129,7 +94,7 @@ def test_prefixed_tags_and_cells_without_references_are_numbered_in_order():
         '<x:c><x:v>3</x:v></x:c></x:row><x:row r="5"><x:c r="B5"><x:v>7</x:v></x:c></x:row>'
         "</x:sheetData></x:worksheet>"
     )
-    assert _rows(_by_hand(sheet)) == [(1, ["a", None, 3]), (5, [None, 7])]
+    assert read_rows(workbook_by_hand(sheet)) == [(1, ["a", None, 3]), (5, [None, 7])]
 
 
 def test_custom_formats_are_dates_only_for_date_letters_outside_quotes_and_brackets():
