@@ -116,7 +116,7 @@ def test_a_provider_without_end_session_leaves_the_agent_on_our_sign_in_page(
     console, oidc_provider, monkeypatch
 ):
     session = console.sign_in()
-    with support.provider_without_end_session(oidc_provider.issuer) as issuer:
+    with support.provider_variant(oidc_provider.issuer, end_session_endpoint=None) as issuer:
         monkeypatch.setenv("OIDC_ISSUER", issuer)
         out = console.post("/console/deconnexion", session)
     assert out.status_code == 303
@@ -127,10 +127,50 @@ def test_a_provider_without_end_session_leaves_the_agent_on_our_sign_in_page(
     assert "sur un ordinateur partagé, fermez le navigateur" in page
 
 
+def test_an_unreachable_provider_at_sign_out_still_closes_our_session(console, monkeypatch):
+    session = console.sign_in()
+    monkeypatch.setenv("OIDC_ISSUER", "http://127.0.0.1:9")  # nothing listens there
+    out = console.post("/console/deconnexion", session)
+    assert out.headers["Location"] == "/console/connexion?message=sortie-locale"
+    assert console.get("/console", session).status_code == 303
+
+
+def test_a_session_opened_before_id_tokens_were_kept_signs_out_here_only(console):
+    session_id, csrf, now = "s" * 43, "c" * 43, utcnow()
+    opened = store.StoredSession(
+        department="59",
+        email=support.AGENT_59,
+        name="Camille Martin",
+        csrf=csrf,
+        created_at=now,
+        seen_at=now,
+        allowed=("59",),
+    )
+    store.open_session(sessions.hash_id(session_id), opened, now + sessions.IDLE)
+    session = support.Session(f"relais_session={session_id}", csrf)
+    assert console.get("/console", session).status_code == 200
+    out = console.post("/console/deconnexion", session)
+    assert out.headers["Location"] == "/console/connexion?message=sortie-locale"
+    assert console.get("/console", session).status_code == 303
+
+
 def test_console_forms_may_lead_to_the_provider_for_the_sign_out(console, oidc_provider):
     page = console.get("/console", console.sign_in())
     policy = page.headers["Content-Security-Policy"]
     assert f"form-action 'self' {oidc_provider.issuer};" in policy
+
+
+def test_an_end_session_endpoint_on_another_origin_is_named_in_form_action_once_known(
+    console, oidc_provider, monkeypatch
+):
+    session = console.sign_in()
+    elsewhere = "https://deconnexion.example.fr/session/end"
+    with support.provider_variant(oidc_provider.issuer, end_session_endpoint=elsewhere) as issuer:
+        monkeypatch.setenv("OIDC_ISSUER", issuer)
+        out = console.post("/console/deconnexion", session)
+        assert out.headers["Location"].startswith(elsewhere + "?id_token_hint=")
+        policy = console.client.http.get("/console/connexion").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {issuer} https://deconnexion.example.fr;" in policy
 
 
 def test_signing_out_without_the_csrf_token_leaves_both_sessions_open(console):

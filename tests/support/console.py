@@ -131,11 +131,15 @@ class _DiscoveryHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def provider_without_end_session(issuer: str) -> Iterator[str]:
-    """An OpenID provider that publishes no ``end_session_endpoint``: the mock provider's
-    discovery document without it, served on its own port. Yields its issuer URL."""
+def provider_variant(issuer: str, **changes: str | None) -> Iterator[str]:
+    """Another OpenID provider: the mock provider's discovery document with ``changes`` (None
+    removes the key), served on its own port. Yields its issuer URL."""
     document = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10).json()
-    document.pop("end_session_endpoint")
+    for key, value in changes.items():
+        if value is None:
+            document.pop(key)
+        else:
+            document[key] = value
     handler = type("Discovery", (_DiscoveryHandler,), {})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     handler.document = json.dumps(document).encode()
