@@ -108,6 +108,8 @@ def main(argv: list[str]) -> int:
             details = error.details if isinstance(error.details, dict) else None
             if details and "rejected" in details:
                 _print(details, out)
+            if error.code == "exits_need_confirmation":  # the API's words name the query option
+                return _fail(error.message.replace("confirm_exits=true", "--confirm-exits"))
             return _fail(error.message)
         except OSError as error:
             return _fail(

@@ -130,6 +130,9 @@ def give_up(
         return
     if message.purpose == "referral":
         referral_store.give_up(message.referral_id, ReferralStatus(status), code, now)
+        riding = (message.context.as_dict() or {}).get("invitation")
+        if riding:  # the interview invitation was in the same email: it did not arrive either
+            referral_store.give_up(riding["referral_id"], ReferralStatus(status), code, now)
     raising.delivery_failed(
         department.code,
         message.referral_id,

@@ -116,6 +116,16 @@ def department_of_commune(insee: str) -> str:
     return code[:2]
 
 
+# The cities the UNML coverage file lists only by arrondissement (SPEC §5.2): a youth given with
+# the city's own code has no coverage row to take the name from
+CITIES_BY_ARRONDISSEMENT = {"75056": "Paris", "69123": "Lyon", "13055": "Marseille"}
+
+
+def commune_name(insee: str, listed: str | None) -> str | None:
+    """The name to show for a commune: the coverage file's (``listed``), else the city's."""
+    return listed or CITIES_BY_ARRONDISSEMENT.get(insee)
+
+
 # Communes with an INSEE code that are not in one of the 101 departments (SPEC §5.2)
 OUTSIDE_DEPARTMENTS = {
     "975": "Saint-Pierre-et-Miquelon (975)",

@@ -42,6 +42,8 @@ def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> N
     print(
         f"Nouvelle liste depuis un autre terminal : AWS_ENDPOINT_URL={aws_url} "
         ".venv/bin/python -m chalicelib.cli roster upload 59 FICHIER.csv\n"
+        "  le fichier est la liste complète du département : les jeunes absents en sortent "
+        "(au-delà de 20 %, ajoutez --confirm-exits)\n"
         "  l'analyse du département part aussitôt (file SQS) : ses orientations sont dans la "
         "boîte d'envoi en moins d'une minute"
     )

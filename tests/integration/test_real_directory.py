@@ -5,10 +5,15 @@ Lyon and Marseille, en dashes; and the national file in one request, with batche
 from __future__ import annotations
 
 import gzip
+from datetime import timedelta
 
 import pytest
 
+from chalicelib import jobs
+from chalicelib.domain import clock
+from chalicelib.domain.clock import utcnow
 from chalicelib.domain.routing import NoRoute, Route, route_mission_locale
+from chalicelib.roster import service as roster
 from chalicelib.store.directory import DirectorySnapshot
 from tests.support import aws_requests, unml
 from tests.support import integration as s
@@ -90,3 +95,23 @@ def test_a_body_in_an_unknown_encoding_is_refused_in_french(client, operator):
     answer = put(client, operator, "/directory/coverage", b"x", **{"Content-Encoding": "br"})
     assert answer.status_code == 415
     assert answer.json_body["error"]["code"] == "unsupported_media_type"
+
+
+def test_a_lyon_youth_given_as_69123_is_named_lyon_in_the_department_s_alert(client, operator):
+    # Given the real directory's shape (Lyon only by arrondissement, two missions locales)
+    put(client, operator, "/directory/missions-locales", unml.contacts_csv(unml.SAMPLE_MLS))
+    put(client, operator, "/directory/coverage", unml.write(unml.sample_rows()))
+    s.department_key("69", "Rhône")
+    now = utcnow()
+    today = clock.local_today("69", now)
+    youth = s.youth("LYON1", s.birth_for(today, years=17, days=10), commune="69123")
+    roster.upload_any_size("69", s.roster_csv([youth]), mode="strict", actor="test", now=now)
+    # When the day's jobs run, and the next day's alert digest
+    jobs.run_all(now)
+    jobs.run_all(now + timedelta(days=1))
+    # Then the department reads the city's name and the two candidates, never a bare code
+    (digest,) = [m for m in s.sent() if m["to"] == "ase@cd69.example.fr"]
+    text = " ".join(digest["text"].split())
+    assert "Lyon est couverte par plusieurs missions locales" in text
+    assert "commune 69123" not in text
+    assert "(code 69010)" in text and "(code 69020)" in text

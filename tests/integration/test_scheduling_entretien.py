@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from chalicelib.domain import clock
+from chalicelib.domain import clock, ids
 from chalicelib.referrals.invitations import calendar_uid
-from chalicelib.store.models import Referral
+from chalicelib.store.models import Message, Referral
+from tests.support import events
 from tests.support import integration as s
 from tests.support import timeline as t
 
@@ -149,3 +150,22 @@ def test_a_referral_and_its_invitation_going_out_together_are_one_email(timeline
     first, second = Referral.get(referral), Referral.get(invitation)
     assert (first.status, second.status) == ("sent", "sent")
     assert first.followup_at[:10] != second.followup_at[:10]
+
+
+def test_an_email_carrying_its_invitation_that_bounces_leaves_neither_referral_sent(timeline):
+    # Given a referral and its interview invitation sent in one email
+    due_now = s.youth("BOUNCE", date(2014, 3, 20), date_entretien="15/04/2031 14:30")
+    timeline.roster("59", [due_now], at(date(2031, 3, 4)))
+    timeline.jobs(today=date(2031, 3, 4))
+    referral = t.referral_id("BOUNCE", "mission_locale", "ML59A")
+    invitation = t.referral_id("BOUNCE", "entretien", "ML59A")
+    message = Message.get(ids.message_id(referral, "initial"))
+    # When SES reports that the mission locale's address does not exist
+    bounce = {"bounceType": "Permanent", "bounceSubType": "NoEmail"}
+    events.publish(events.ses_event("Bounce", message, at(date(2031, 3, 4)), **bounce))
+    # Then the invitation, which was in that email, did not arrive either: both are
+    # undeliverable and nobody is reminded of them (the digest names the referral, once)
+    for referral_id in (referral, invitation):
+        stored = Referral.get(referral_id)
+        assert stored.status == "undeliverable"
+        assert stored.followup_at is None
