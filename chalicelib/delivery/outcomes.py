@@ -30,7 +30,11 @@ def mark_sent(
 ) -> None:
     """One TransactWriteItems: the message is ``sent`` (our claim only) and so is its referral;
     a mission-locale referral's first send also queues the placement structure's notice (once:
-    the referral's ``pending`` condition guards it)."""
+    the referral's ``pending`` condition guards it). An erased youth's interview CANCEL is
+    deleted instead: nothing of the youth is kept once it went out."""
+    if message.purpose == message_store.ERASURE_CANCEL:
+        message_store.forget(message, claim_id=claim)
+        return
     if message.purpose != "referral" or not message.referral_id:
         if not message_store.mark_sent(message, claim, provider_id, now):
             logger.warning("claim lost before recording", extra={"message_id": message.message_id})
@@ -155,6 +159,14 @@ def give_up(
     it. The message becomes final last, so that a failure half-way leaves it to be taken again
     (the referral update and the alert, keyed by the message, are safe to repeat). A referral
     already answered keeps its answer, and nobody is alerted about a partner who answered."""
+    if message.purpose == message_store.ERASURE_CANCEL:
+        # the youth is erased: no alert can name it; the failure is logged (and counted) only
+        message_store.forget(message, claim_id=claim)
+        logger.error(
+            "erased youth's cancellation not delivered",
+            extra={"message_id": message.message_id, "status": status},
+        )
+        return
     if message.purpose in INTERNAL_PURPOSES or not message.referral_id:
         message_store.finish(message, status, code, now, claim_id=claim)
         logger.error("alert could not be delivered", extra={"message_id": message.message_id})
