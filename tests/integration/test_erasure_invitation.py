@@ -16,10 +16,11 @@ from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.referrals.invitations import calendar_uid
 from chalicelib.roster import erasure
-from chalicelib.store.models import Referral
+from chalicelib.store.models import Alert, Referral
 from tests.support import integration as s
 from tests.support import reporting_world as fw
 from tests.support import timeline as t
+from tests.support.fault_proxy import Fault
 
 BIRTH = date(2014, 9, 1)  # 17 on 1 September 2031: only the interview is referred in the spring
 PARIS = ZoneInfo("Europe/Paris")
@@ -114,4 +115,20 @@ def test_erasing_a_youth_whose_invitation_was_never_sent_sends_nothing(timeline)
     # Then the mission locale receives neither the invitation nor a CANCEL
     assert counts["invitations_cancelled"] == 0
     assert [m for m in timeline.new_messages() if m["to"] == LILLE_ML] == []
+    assert leftovers() == {}
+
+
+def test_a_cancel_that_ses_rejects_is_deleted_and_alerts_nobody_about_the_erased_youth(
+    timeline,
+):
+    invited(timeline)
+    erasure.erase("59", "GOODBYE", actor="test", now=at(date(2031, 3, 10)))
+    # When SES refuses the CANCEL for good
+    with t.behind_proxy() as proxy:
+        proxy.script("ses:SendRawEmail", Fault(400, "MessageRejected", False))
+        timeline.jobs(today=date(2031, 3, 10))
+    # Then no alert can name the youth: nothing goes out, nothing of it is kept
+    timeline.jobs(today=date(2031, 3, 11))
+    assert timeline.new_messages() == []
+    assert list(Alert.scan()) == []
     assert leftovers() == {}
