@@ -164,6 +164,11 @@ def console_sign_out():
     return signin.sign_out(app.current_request)
 
 
+@app.route("/console/deconnexion/retour", methods=["GET"])
+def console_sign_out_return():
+    return signin.sign_out_return(app.current_request)
+
+
 @app.route("/console/departement", methods=["POST"], content_types=FORM_TYPES)
 def console_switch_department():
     return signin.switch_department(app.current_request)

@@ -8,6 +8,11 @@ Secrets Manager (``OIDC_CLIENT_SECRET_NAME``, JSON ``{"client_secret": …}``).
 ProConnect answers the userinfo request with a signed JWT (``application/jwt``); a plain JSON
 answer (the mock provider) is accepted too. The ID token is checked by authlib's ``CodeIDToken``
 (issuer, audience, expiry, nonce, ``at_hash``) after joserfc verified its signature.
+
+Sign-out is RP-initiated logout, as ProConnect requires: the browser goes to the provider's
+``end_session_endpoint`` with the session's ID token (``id_token_hint``), a ``state`` and the
+registered ``post_logout_redirect_uri``, so that the next person at a shared computer is asked
+to sign in again.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ import json
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
@@ -27,9 +34,11 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
 from chalicelib import aws, settings
+from chalicelib.observability import log_failure
 
 SCOPES = "openid email given_name usual_name siret"
 CALLBACK_PATH = "/console/connexion/retour"
+SIGN_OUT_RETURN_PATH = "/console/deconnexion/retour"
 TIMEOUT = 10
 _metadata: dict[str, dict] = {}
 _secrets: dict[tuple[str, str | None], str] = {}
@@ -54,6 +63,7 @@ class Identity:
     usual_name: str
     siret: str
     subject: str
+    id_token: str = field(default="", repr=False)  # kept for id_token_hint; never logged
 
 
 def provider() -> Provider:
@@ -72,6 +82,10 @@ def random_value() -> str:
 
 def redirect_uri() -> str:
     return settings.current().public_base_url + CALLBACK_PATH
+
+
+def post_logout_redirect_uri() -> str:
+    return settings.current().public_base_url + SIGN_OUT_RETURN_PATH
 
 
 def metadata(issuer: str) -> dict:
@@ -146,7 +160,46 @@ def identity(code: str, nonce: str, verifier: str) -> Identity:
         usual_name=str(info.get("usual_name") or ""),
         siret=str(info.get("siret") or ""),
         subject=str(claims.get("sub") or ""),
+        id_token=str(token["id_token"]),
     )
+
+
+def end_session_url(id_token: str, state: str) -> str | None:
+    """The provider's sign-out URL for this session, or None when there is none to call: the
+    provider publishes no ``end_session_endpoint``, its discovery document cannot be read (our
+    session is closed already; the sign-out must not fail for it), or the session holds no ID
+    token (ProConnect requires ``id_token_hint``)."""
+    if not id_token:
+        return None
+    try:
+        endpoint = metadata(provider().issuer).get("end_session_endpoint")
+    except (SignInError, requests.RequestException, ValueError) as error:
+        log_failure("provider sign-out unavailable", error)
+        return None
+    if not endpoint:
+        return None
+    parameters = [
+        ("id_token_hint", id_token),
+        ("state", state),
+        ("post_logout_redirect_uri", post_logout_redirect_uri()),
+    ]
+    return add_params_to_uri(endpoint, parameters)
+
+
+def form_action_origins() -> list[str]:
+    """Origins a console form may lead to besides ours: the sign-out form is answered by a
+    redirect to the provider, and browsers hold redirects after a form to ``form-action``. The
+    issuer's origin comes from configuration (no request per page); ProConnect's end-session
+    endpoint is under it, and another provider's is added once its discovery document is read."""
+    config = provider()
+    known = (_metadata.get(config.issuer) or {}).get("end_session_endpoint")
+    origins = [_origin(url) for url in (config.issuer, known) if url]
+    return sorted({origin for origin in origins if origin})
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def _id_token_claims(

@@ -3,6 +3,10 @@
 The browser holds a random session id (256 bits); the table holds only its SHA-256. A session
 lasts 8 hours without activity and 12 hours at most; it ends at once when the agent is removed
 from the department. Every sign-in, refusal and sign-out is in the audit.
+
+The session also keeps the provider's ID token (an agent's credential, gone with the session):
+signing out hands it to the provider as ``id_token_hint`` so that the agent's ProConnect session
+ends too.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from chalicelib.console import oidc
@@ -80,6 +84,7 @@ def finish_sign_in(state: str, code: str, browser_state: str, now: datetime) -> 
         created_at=now,
         seen_at=now,
         allowed=tuple(allowed),
+        id_token=who.id_token,
     )
     store.open_session(hash_id(session_id), stored, now + IDLE)
     audit.record(stored.department, "sign_in", f"agent:{who.email}")
@@ -106,9 +111,28 @@ def expiry(created_at: datetime, seen_at: datetime) -> datetime:
     return min(seen_at + IDLE, created_at + MAXIMUM)
 
 
-def sign_out(agent: Agent) -> None:
-    store.close_session(agent.session_hash)
+@dataclass(frozen=True)
+class ProviderSignOut:
+    """Where the browser goes to end the agent's session at the provider, and the ``state`` it
+    must bring back (kept in a short cookie of this browser)."""
+
+    state: str
+    url: str = field(repr=False)  # carries the ID token
+
+
+def sign_out(agent: Agent) -> ProviderSignOut | None:
+    """Close our session, then the provider's sign-out to follow (None: the provider has no
+    end-session endpoint, or the session no ID token)."""
+    id_token = store.close_session(agent.session_hash)
     audit.record(agent.department, "sign_out", agent.actor)
+    state = oidc.random_value()
+    url = oidc.end_session_url(id_token, state)
+    return ProviderSignOut(state=state, url=url) if url else None
+
+
+def signed_out_here(state: str, browser_state: str) -> bool:
+    """The provider sent back the sign-out this browser started."""
+    return bool(state) and hmac.compare_digest(state, browser_state or "")
 
 
 def switch(agent: Agent, department: str) -> bool:

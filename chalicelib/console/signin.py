@@ -10,8 +10,16 @@ from chalicelib.domain.clock import utcnow
 from chalicelib.observability import log_failure
 
 LOGIN_PATH = "/console/connexion"
+SIGN_OUT_PATH = "/console/deconnexion"
 MESSAGES = {
-    "sortie": ("Vous êtes déconnecté.", "success"),
+    "sortie": ("Vous êtes déconnecté(e) de Relais ASE et de ProConnect.", "success"),
+    # the provider could not be asked to end its own session: say what that means on a shared
+    # computer
+    "sortie-locale": (
+        "Vous êtes déconnecté(e) de Relais ASE. Votre session ProConnect est peut-être encore "
+        "ouverte : sur un ordinateur partagé, fermez le navigateur.",
+        "notice",
+    ),
     "expiree": ("Votre session a expiré : identifiez-vous à nouveau.", "notice"),
 }
 
@@ -92,12 +100,39 @@ def _refused(message: str, status: int) -> Response:
 
 
 def sign_out(request: Request) -> Response:
+    """Our session ends here; then the browser goes to the provider to end the agent's session
+    there too (ProConnect's rule: the next person at a shared computer must sign in again)."""
+
     def view(agent: sessions.Agent) -> web.Page:
         web.checked_form(request, agent)
-        sessions.sign_out(agent)
+        provider = sessions.sign_out(agent)
         cleared = web.cookie(web.session_cookie_name(), "", max_age=0)
-        return web.Page(
-            response=web.redirect(f"{LOGIN_PATH}?message=sortie", {"Set-Cookie": cleared})
+        if provider is None:
+            return web.Page(
+                response=web.redirect(
+                    f"{LOGIN_PATH}?message=sortie-locale", {"Set-Cookie": cleared}
+                )
+            )
+        lifetime = int(sessions.LOGIN_LIFETIME.total_seconds())
+        state = web.cookie(
+            web.SIGN_OUT_COOKIE, provider.state, max_age=lifetime, path=SIGN_OUT_PATH
         )
+        return web.Page(response=web.redirect(provider.url, {"Set-Cookie": [cleared, state]}))
 
     return web.signed_in(request, view)
+
+
+def sign_out_return(request: Request) -> Response:
+    """Back from the provider's sign-out. The state proves this browser started it; a stray or
+    late return (the cookie lasts 10 minutes) only leads to the sign-in page, without the
+    message: our session was closed before the browser left."""
+
+    def call() -> Response:
+        base.correlate(request)
+        browser_state = web.cookies(request).get(web.SIGN_OUT_COOKIE, "")
+        cleared = web.cookie(web.SIGN_OUT_COOKIE, "", max_age=0, path=SIGN_OUT_PATH)
+        if not sessions.signed_out_here(base.query_param(request, "state"), browser_state):
+            return web.redirect(LOGIN_PATH, {"Set-Cookie": cleared})
+        return web.redirect(f"{LOGIN_PATH}?message=sortie", {"Set-Cookie": cleared})
+
+    return web.respond(call)

@@ -18,7 +18,7 @@ from chalice.app import Request, Response
 from chalicelib import settings
 from chalicelib.api import base
 from chalicelib.api.ack import same_origin
-from chalicelib.console import sessions
+from chalicelib.console import oidc, sessions
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.labels import STATUS_LABELS
 from chalicelib.errors import RelaisError
@@ -26,6 +26,7 @@ from chalicelib.messages.environment import environment
 from chalicelib.observability import log_failure
 
 LOGIN_COOKIE = "relais_connexion"
+SIGN_OUT_COOKIE = "relais_deconnexion"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 200
 
@@ -103,14 +104,15 @@ def content_security_policy() -> str:
     upload = settings.current().endpoint_url or (
         f"https://{settings.current().upload_bucket}.s3.{settings.current().region}.amazonaws.com"
     )
+    form_action = " ".join(["'self'", *oidc.form_action_origins()])
     return (
         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-        f"connect-src 'self' {upload}; form-action 'self'; frame-ancestors 'none'; "
+        f"connect-src 'self' {upload}; form-action {form_action}; frame-ancestors 'none'; "
         "base-uri 'none'"
     )
 
 
-def headers(extra: Mapping[str, str] | None = None) -> dict[str, str | list[str]]:
+def headers(extra: Mapping[str, str | list[str]] | None = None) -> dict[str, str | list[str]]:
     return {
         **base.PAGE_HEADERS,
         "Content-Security-Policy": content_security_policy(),
@@ -128,7 +130,7 @@ def html(template: str, context: Mapping[str, Any], status: int = 200) -> Respon
     return Response(body=render(template, context), status_code=status, headers=headers())
 
 
-def redirect(location: str, extra: Mapping[str, str] | None = None) -> Response:
+def redirect(location: str, extra: Mapping[str, str | list[str]] | None = None) -> Response:
     return Response(body="", status_code=303, headers={**headers(extra), "Location": location})
 
 

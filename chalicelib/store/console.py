@@ -4,8 +4,9 @@ One table, ``{prefix}-console`` (``pk`` / ``sk``, TTL ``expires_at``):
 
 * ``login#<sha256(state)>`` / ``-``: one OIDC sign-in in progress (nonce, PKCE verifier), taken
   once by a conditional delete, gone after 10 minutes;
-* ``session#<sha256(id)>`` / ``-``: a signed-in agent (department, email, CSRF token, times);
-  the cookie holds the random id, the table only its hash;
+* ``session#<sha256(id)>`` / ``-``: a signed-in agent (department, email, CSRF token, times,
+  the provider's ID token for ``id_token_hint`` at sign-out); the cookie holds the random id, the
+  table only its hash;
 * ``agents#<department>`` / ``<email>`` and ``agent#<email>`` / ``<department>``: who may enter
   which console, written together in one transaction (the second answers "where may this email
   go" at sign-in with one Query).
@@ -16,7 +17,7 @@ them lazily, moto never).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pynamodb.exceptions import DeleteError, UpdateError
@@ -39,6 +40,7 @@ class StoredSession:
     created_at: datetime
     seen_at: datetime
     allowed: tuple[str, ...] = ()
+    id_token: str = field(default="", repr=False)  # a credential of the agent: never in a log
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def open_session(session_hash: str, session: StoredSession, expires_at: datetime
         created_at=iso(session.created_at),
         seen_at=iso(session.seen_at),
         allowed=",".join(session.allowed) or None,
+        id_token=session.id_token or None,
         expires_at=expires_at,
     ).save(condition=ConsoleItem.pk.does_not_exist())
 
@@ -111,6 +114,7 @@ def read_session(session_hash: str, now: datetime) -> StoredSession | None:
         created_at=parse_iso(item.created_at),
         seen_at=parse_iso(item.seen_at or item.created_at),
         allowed=tuple(filter(None, (item.allowed or "").split(","))),
+        id_token=item.id_token or "",
     )
 
 
@@ -141,8 +145,16 @@ def switch_department(session_hash: str, department: str) -> bool:
     return True
 
 
-def close_session(session_hash: str) -> None:
-    ConsoleItem(f"session#{session_hash}", NO_SORT).delete()
+def close_session(session_hash: str) -> str:
+    """Delete the session; the ID token it held ("" if none), read by the same delete so that
+    only the request that closed it can hand the token on to the provider's sign-out."""
+    old = ConsoleItem._get_connection().delete_item(
+        f"session#{session_hash}", range_key=NO_SORT, return_values="ALL_OLD"
+    )
+    attributes = (old or {}).get("Attributes") or {}
+    if not attributes:
+        return ""
+    return ConsoleItem.from_raw_data(attributes).id_token or ""
 
 
 # --- agents --------------------------------------------------------------------------------------

@@ -294,6 +294,7 @@ class ConsoleItem(Model):
     seen_at = UnicodeAttribute(null=True)
     added_by = UnicodeAttribute(null=True)
     allowed = UnicodeAttribute(null=True)  # a session: the departments open to it, comma-joined
+    id_token = UnicodeAttribute(null=True)  # a session: the provider's ID token, for sign-out
     expires_at = TTLAttribute(null=True)
 
 

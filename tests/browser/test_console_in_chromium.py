@@ -1,8 +1,8 @@
 """The department console in a real headless Chromium, the whole journey of an agent: sign in at
 the local OpenID provider, import a real-export-style XLSX (sent straight to S3 by the page's
 script), map a column, apply, see the youths, act on an alert, follow a partner's answer, export,
-sign out. axe-core checks every page (no serious or critical violation) and every page is
-photographed at 390 px and 1280 px (artifacts/browser/console-*.png)."""
+sign out (at the provider too). axe-core checks every page (no serious or critical violation)
+and every page is photographed at 390 px and 1280 px (artifacts/browser/console-*.png)."""
 
 from __future__ import annotations
 
@@ -106,7 +106,21 @@ def import_file(page, checker: Checker, api, tmp_path: Path, today) -> None:
     assert Youth.count("59") == 4
 
 
-def test_an_agent_works_the_whole_journey_in_chromium(agent_page, api, artifacts, tmp_path):
+def sign_out(page, api, oidc_provider) -> None:
+    """Our sign-out form leads to the provider's sign-out page (the browser allows it: the
+    console's form-action names the provider), which comes back to our sign-in page."""
+    page.goto(f"{api.url}/console")
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(f"{oidc_provider.issuer}/oauth2/end_session?*")
+    assert "id_token_hint" in page.url
+    page.get_by_role("button", name="End session").click()  # the mock provider's page
+    page.wait_for_url(f"{api.url}/console/connexion?message=sortie")
+    page.get_by_text("Vous êtes déconnecté(e) de Relais ASE et de ProConnect.").wait_for()
+
+
+def test_an_agent_works_the_whole_journey_in_chromium(
+    agent_page, api, oidc_provider, artifacts, tmp_path
+):
     page, checker = agent_page, Checker(agent_page, artifacts)
     today = clock.local_today("59", clock.clock_from(None, None))
     page.goto(api.url + "/console/connexion")
@@ -162,12 +176,11 @@ def test_an_agent_works_the_whole_journey_in_chromium(agent_page, api, artifacts
     page.goto(f"{api.url}/console/jeunes/inconnu")
     checker.check("not-found")
 
-    page.goto(f"{api.url}/console")
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.get_by_text("Vous êtes déconnecté").wait_for()
+    sign_out(page, api, oidc_provider)
+    checker.check("signed-out")
     page.goto(f"{api.url}/console/jeunes")
     assert urlsplit(page.url).path == "/console/connexion"
-    assert len(checker.seen) == 18
+    assert len(checker.seen) == 19
 
 
 def answer_as_partner(page, api) -> None:

@@ -22,6 +22,7 @@ REUNION_CSV = (
     b"R974-1,Hoarau,Lina,2009-01-05,97411,ref@cd974.example.re\n"
 )
 PUBLIC = {"/", "/console/connexion", "/console/connexion/proconnect", "/console/connexion/retour"}
+PUBLIC |= {"/console/deconnexion/retour"}
 PUBLIC |= {"/console/static/{name}", "/console/accessibilite", "/console/donnees-personnelles"}
 # (method, path, form fields): {ref} is department 59's youth
 ROUTES = [

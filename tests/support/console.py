@@ -3,9 +3,15 @@ browser would (the provider's form posted with requests, the callback given to t
 
 from __future__ import annotations
 
+import html
+import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -16,6 +22,7 @@ AGENT_59 = "camille.martin@cd59.demo.fr"
 AGENT_974 = "sacha.payet@cd974.demo.re"
 AGENT_NAMES = {AGENT_59: ("Camille", "Martin"), AGENT_974: ("Sacha", "Payet")}
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+HIDDEN_REDIRECT = re.compile(r'name="redirect_uri" value="([^"]+)"')
 
 
 def add_departments() -> None:
@@ -29,6 +36,16 @@ def cookie_value(set_cookie: str, name: str) -> str:
     match = re.search(rf"{re.escape(name)}=([^;]*)", set_cookie or "")
     assert match, set_cookie
     return match.group(1)
+
+
+def set_cookies(response) -> list[str]:
+    """Every Set-Cookie of a response (the test client gives a list when there are several)."""
+    value = response.headers.get("Set-Cookie") or []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
 
 
 def path_of(url: str) -> str:
@@ -67,6 +84,22 @@ class Console:
         [csrf] = set(CSRF.findall(home.body.decode()))
         return Session(cookie, csrf)
 
+    def end_session_at_provider(self, end_session_url: str) -> str:
+        """What the agent does on the mock provider's sign-out page (it shows the request, then
+        asks to confirm): the path of our return route the provider sends the browser back to."""
+        shown = requests.get(end_session_url, timeout=10)
+        assert shown.status_code == 200, shown.text
+        [back] = HIDDEN_REDIRECT.findall(shown.text)
+        confirm = urlsplit(end_session_url)._replace(path="/oauth2/end_session/confirm", query="")
+        answer = requests.post(
+            confirm.geturl(),
+            data={"redirect_uri": html.unescape(back)},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert answer.status_code == 302, answer.text
+        return path_of(answer.headers["Location"])
+
     def get(self, path: str, session: Session, **headers: str):
         return self.client.http.get(path, headers={"Cookie": session.cookie, **headers})
 
@@ -81,6 +114,43 @@ class Console:
             **extra,
         }
         return self.client.http.post(path, body=body, headers=headers)
+
+
+class _DiscoveryHandler(BaseHTTPRequestHandler):
+    document = b"{}"
+
+    def do_GET(self) -> None:
+        self.send_response(200 if self.path == "/.well-known/openid-configuration" else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.document)))
+        self.end_headers()
+        self.wfile.write(self.document)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@contextmanager
+def provider_variant(issuer: str, **changes: str | None) -> Iterator[str]:
+    """Another OpenID provider: the mock provider's discovery document with ``changes`` (None
+    removes the key), served on its own port. Yields its issuer URL."""
+    document = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10).json()
+    for key, value in changes.items():
+        if value is None:
+            document.pop(key)
+        else:
+            document[key] = value
+    handler = type("Discovery", (_DiscoveryHandler,), {})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler.document = json.dumps(document).encode()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 def load_world(today) -> dict[str, str]:
