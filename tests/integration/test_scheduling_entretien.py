@@ -18,6 +18,7 @@ from chalicelib.store.models import Message, Referral
 from tests.support import events
 from tests.support import integration as s
 from tests.support import timeline as t
+from tests.support.fault_proxy import Fault
 
 BIRTH = date(2014, 9, 1)  # 17 on 1 September 2031: the mission-locale referral is not due yet
 PARIS = ZoneInfo("Europe/Paris")
@@ -210,3 +211,27 @@ def test_a_bounced_referral_email_goes_on_by_sms_and_its_invitation_is_undeliver
     timeline.jobs(today=date(2031, 3, 12))
     later = [m for m in timeline.new_messages() if m["to"] in (LILLE_ML, t.ML59A_MOBILE)]
     assert [m["ack_url"] for m in later] == [t.ack_link(referral)]
+
+
+def test_a_referral_email_refused_at_sending_goes_by_sms_and_its_invitation_is_undeliverable(
+    timeline,
+):
+    directory.load("missions-locales", t.ML_CSV_WITH_MOBILE, actor="test")
+    due_now = s.youth("REFUSED", date(2014, 3, 20), date_entretien="15/04/2031 14:30")
+    timeline.roster("59", [due_now], at(date(2031, 3, 4)))
+    # When SES refuses the email carrying the referral and its invitation
+    with t.behind_proxy() as proxy:
+        proxy.script("ses:SendRawEmail", Fault(400, "MessageRejected", False))
+        timeline.jobs(today=date(2031, 3, 4))
+    # Then the referral goes by SMS in the same run, and the invitation is never marked sent
+    fresh = timeline.new_messages()
+    (sms,) = [m for m in fresh if m["to"] == t.ML59A_MOBILE]
+    referral = t.referral_id("REFUSED", "mission_locale", "ML59A")
+    invitation = t.referral_id("REFUSED", "entretien", "ML59A")
+    assert sms["ack_url"] == t.ack_link(referral)
+    assert (Referral.get(referral).status, Referral.get(referral).channel) == ("sent", "sms")
+    stored = Referral.get(invitation)
+    assert (stored.status, stored.followup_at) == ("undeliverable", None)
+    assert [h["status"] for h in stored.history] == ["pending", "undeliverable"]
+    (digest,) = [m for m in fresh if m["to"] == t.contact_of("59")]
+    assert "MESSAGES NON DISTRIBUÉS (1)" in digest["text"]
