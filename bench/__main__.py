@@ -60,9 +60,12 @@ def main() -> int:
         phases = (("idle", idle_phase), ("scan", scan_phase), ("roster", roster_phase),
                   ("memory", memory_phase), ("files", hostile_phase),
                   ("national", national_phase))  # fmt: skip
+        results["phase_seconds"] = timings = {}
         for name, phase in phases:
             progress(f"{name}…")
+            phase_started = time.perf_counter()
             results[name] = phase.run(world, meter, now)
+            timings[name] = round(time.perf_counter() - phase_started, 1)
     finally:
         world.stop()
         meter.uninstall()

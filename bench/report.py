@@ -164,5 +164,7 @@ def render(results: dict[str, Any], estimate: Estimate, seconds: float) -> str:
                  f"{results['cost_eur_without_sms']:.2f} (SPEC §10: below 10 EUR)")  # fmt: skip
     failed = [b.name for b in checks if not b.passed]
     lines += ["", f"FAIL: {'; '.join(failed)}" if failed else "All budgets PASS",
-              f"Bench wall time: {seconds:.0f} s", ""]  # fmt: skip
+              f"Bench wall time: {seconds:.0f} s ("
+              + ", ".join(f"{k} {v:.0f} s" for k, v in results.get("phase_seconds", {}).items())
+              + ")", ""]  # fmt: skip
     return "\n".join(lines)

@@ -74,6 +74,7 @@ def run(world: World, meter: AwsMeter, now: datetime) -> dict[str, Any]:
     changed_rows, changes = data.changed(rows, CHANGED_SHARE)
     changed_reading, changed = _upload(meter, data.roster_csv(changed_rows), now)
     changed["rows_changed"] = changes
+    world.drop_queued_work()  # the uploads' prompt-start scans: not the digest's requests
     youths = first_reading.puts[_table("youths")]
     return {
         "new": first,

@@ -113,6 +113,8 @@ def template_context(stored: dict, now: datetime) -> dict:
     context: dict[str, Any] = dated(stored)
     if "kind" in context:
         context.setdefault("kind_label", KIND_LABELS[context["kind"]])
+    if "ics" in context:  # an erased youth's CANCEL: the event and the partner, no youth
+        context.update(youth=None, event=context["ics"].get("event"))
     return context
 
 
@@ -144,6 +146,7 @@ def sms(purpose: str, stored: dict, now: datetime) -> str:
 def invitation(stored: dict, context: dict) -> render.Attachment:
     ics = stored["ics"]
     youth, department, partner = context["youth"], context["department"], context["partner"]
+    title = "Entretien de préparation à la majorité"
     event = context["event"] or {}
     zone = clock.zone_of(department["code"])
     hour = time.fromisoformat(event["heure"]) if event.get("heure") else time(9, 0)
@@ -154,7 +157,7 @@ def invitation(stored: dict, context: dict) -> render.Attachment:
         method=ics["method"],
         start=datetime.combine(day, hour, tzinfo=zone),
         duration_minutes=INTERVIEW_MINUTES,
-        summary=f"Entretien de préparation à la majorité — {youth['prenom']} {youth['initiale']}",
+        summary=f"{title} — {youth['prenom']} {youth['initiale']}" if youth else title,
         location=event.get("lieu"),
         description=render.render_template(
             "email", "entretien_invitation", "ics.j2", {**context, "ics_method": ics["method"]}

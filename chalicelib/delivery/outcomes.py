@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 
 from chalicelib.alerts import raising
 from chalicelib.domain.alerts import AlertKind
-from chalicelib.domain.enums import MessageStatus, ReferralStatus
+from chalicelib.domain.enums import Channel, MessageStatus, ReferralStatus
 from chalicelib.observability import emit, logger
 from chalicelib.pathway import placement
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
+from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
 from chalicelib.store.messages import Message
 from chalicelib.store.referrals import Referral
@@ -29,7 +30,11 @@ def mark_sent(
 ) -> None:
     """One TransactWriteItems: the message is ``sent`` (our claim only) and so is its referral;
     a mission-locale referral's first send also queues the placement structure's notice (once:
-    the referral's ``pending`` condition guards it)."""
+    the referral's ``pending`` condition guards it). An erased youth's interview CANCEL is
+    deleted instead: nothing of the youth is kept once it went out."""
+    if message.purpose == message_store.ERASURE_CANCEL:
+        message_store.forget(message, claim_id=claim)
+        return
     if message.purpose != "referral" or not message.referral_id:
         if not message_store.mark_sent(message, claim, provider_id, now):
             logger.warning("claim lost before recording", extra={"message_id": message.message_id})
@@ -66,11 +71,12 @@ def mark_sent(
 def _invitation_sent(department: Department, message: Message, now: datetime) -> None:
     """An interview invitation that rode in this referral's email went out with it. Its own
     follow-ups come a day after the referral's, so that the mission locale never gets two
-    reminders about one youth on the same day."""
-    riding = (message.context.as_dict() or {}).get("invitation")
-    if riding:
+    reminders about one youth on the same day. A referral gone by SMS (its email failed) carried
+    no invitation: that one was given up when the channel switched (``_invitation_left_behind``)."""
+    riding = _riding(message)
+    if riding and message.channel == Channel.EMAIL:
         referral_store.mark_riding_sent(
-            riding["referral_id"],
+            riding,
             message.channel,
             now,
             ack_ttl_days=int(department.ack_ttl_days),
@@ -78,11 +84,44 @@ def _invitation_sent(department: Department, message: Message, now: datetime) ->
         )
 
 
+def _riding(message: Message) -> str | None:
+    """The referral id of the interview invitation riding in this referral email, if any."""
+    riding = (message.context.as_dict() or {}).get("invitation")
+    return str(riding["referral_id"]) if riding else None
+
+
+def _invitation_left_behind(
+    department: Department, message: Message, code: str, now: datetime
+) -> None:
+    """The referral goes on by SMS, which cannot carry the invitation's ``.ics``: the invitation
+    is undeliverable and the department alerted, like any undeliverable referral (SPEC §6). It
+    gets no message of its own: its email would go to the address that just failed, and a
+    second SMS the same day would break SPEC §7 (one message per partner per youth per day)."""
+    riding = _riding(message)
+    invitation = referral_store.get(riding, now) if riding else None
+    if invitation is None or invitation.status == ReferralStatus.CANCELLED:
+        return
+    if referral_store.is_answered(invitation):
+        return
+    referral_store.give_up(invitation.referral_id, ReferralStatus.UNDELIVERABLE, code, now)
+    raising.delivery_failed(
+        department.code,
+        invitation.referral_id,
+        plain(invitation.snapshot) or {},
+        AlertKind.UNDELIVERABLE,
+        now,
+        channel=Channel.EMAIL,
+        code=code,
+        message_id=message.message_id,
+    )
+
+
 def permanent_failure(
     department: Department, message: Message, claim: str, code: str, now: datetime
 ) -> str:
     emit("SendFailures", 1, department=department.code, channel=message.channel)
     if message_store.switch_channel(message, code, now, claim_id=claim):
+        _invitation_left_behind(department, message, code, now)
         return "fallback"
     give_up(department, message, MessageStatus.UNDELIVERABLE, code, now, claim=claim)
     return "undeliverable"
@@ -120,6 +159,14 @@ def give_up(
     it. The message becomes final last, so that a failure half-way leaves it to be taken again
     (the referral update and the alert, keyed by the message, are safe to repeat). A referral
     already answered keeps its answer, and nobody is alerted about a partner who answered."""
+    if message.purpose == message_store.ERASURE_CANCEL:
+        # the youth is erased: no alert can name it; the failure is logged (and counted) only
+        message_store.forget(message, claim_id=claim)
+        logger.error(
+            "erased youth's cancellation not delivered",
+            extra={"message_id": message.message_id, "status": status},
+        )
+        return
     if message.purpose in INTERNAL_PURPOSES or not message.referral_id:
         message_store.finish(message, status, code, now, claim_id=claim)
         logger.error("alert could not be delivered", extra={"message_id": message.message_id})
@@ -130,9 +177,9 @@ def give_up(
         return
     if message.purpose == "referral":
         referral_store.give_up(message.referral_id, ReferralStatus(status), code, now)
-        riding = (message.context.as_dict() or {}).get("invitation")
+        riding = _riding(message)
         if riding:  # the interview invitation was in the same email: it did not arrive either
-            referral_store.give_up(riding["referral_id"], ReferralStatus(status), code, now)
+            referral_store.give_up(riding, ReferralStatus(status), code, now)
     raising.delivery_failed(
         department.code,
         message.referral_id,
@@ -157,6 +204,7 @@ def answered(message: Message, now: datetime) -> bool:
 def hard_bounce(department: Department, message: Message, at: datetime) -> None:
     """The address will never work: the other channel if the partner has one, else give up."""
     if message_store.switch_channel(message, "bounce", at, claim_id=None):
+        _invitation_left_behind(department, message, "bounce", at)
         return
     give_up(department, message, MessageStatus.UNDELIVERABLE, "bounce", at)
 

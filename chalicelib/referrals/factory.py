@@ -88,9 +88,8 @@ def partner_message(
     held: bool = False,
 ) -> Message:
     """A message to the partner about a referral, on its channel, with the other as fallback."""
-    # an invitation needs its .ics: email only (so does a referral carrying one)
     carries_ics = bool(route.email and (extra or {}).get("invitation"))
-    channel, fallback = _channels(route, Kind.ENTRETIEN if carries_ics else Kind(referral.kind))
+    channel, fallback = _channels(route, Kind(referral.kind), carries_ics=carries_ics)
     address = {Channel.EMAIL: route.email, Channel.SMS: route.telephone}
     return message_store.new(
         message_id=ids.message_id(referral.referral_id, key),
@@ -110,12 +109,15 @@ def partner_message(
     )
 
 
-def _channels(route: Route, kind: Kind) -> tuple[Channel, Channel | None]:
-    """The partner's channel first, the other as fallback; an invitation needs its .ics: email."""
+def _channels(route: Route, kind: Kind, *, carries_ics: bool) -> tuple[Channel, Channel | None]:
+    """The partner's channel first, the other as fallback; an invitation needs its .ics: email.
+    A referral carrying an invitation goes by email first, but keeps the partner's SMS as its
+    fallback (SPEC §6: the other channel is tried): the invitation, which cannot ride in an SMS,
+    is then given up on its own (``delivery.outcomes``)."""
     if kind == Kind.ENTRETIEN:
         return Channel.EMAIL, None
     email_ok, sms_ok = bool(route.email), bool(route.telephone and route.telephone_mobile)
-    prefers_sms = route.canal == Channel.SMS or not email_ok
+    prefers_sms = not carries_ics and (route.canal == Channel.SMS or not email_ok)
     channel = Channel.SMS if sms_ok and prefers_sms else Channel.EMAIL
     if channel == Channel.EMAIL:
         return channel, Channel.SMS if sms_ok else None

@@ -8,14 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain import ids
-from chalicelib.domain.enums import Kind
+from chalicelib.domain.enums import Channel, Kind
 from chalicelib.domain.routing import Route
 from chalicelib.domain.schedule import Invitation
-from chalicelib.referrals import factory
+from chalicelib.referrals import factory, snapshot
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
+from chalicelib.store.referrals import Referral
 from chalicelib.store.youths import Youth
 
 
@@ -80,6 +81,41 @@ def cancel(
         state.referral_id, sequence, cancelled_view, now, cancel=True
     )
     return _state(state.referral_id, route, state.fingerprint, sequence, event=sent, cancelled=True)
+
+
+def cancel_erased(
+    department: Department, referral: Referral, state: Invitation, email: str, now: datetime
+) -> bool:
+    """The youth is being erased: the mission locale still has the interview in its calendar
+    (SPEC §6: an erased youth exits). The CANCEL is composed with the minimum SPEC §7 asks of
+    a cancellation (the event's DTSTART/DTEND, place, the calendar UID, who cancels, to whom):
+    no name, file number or referent; the calendar client finds the event by its UID, the
+    advisor by its date and place. It carries no ``youth_key`` (erasure deletes what follows)
+    and is deleted once sent or given up (``store.messages.forget``); its short TTL is only the
+    backstop. The referral is cancelled first, so its anonymous copy counts as cancelled."""
+    sequence = state.sequence + 1
+    event = _sent_event(state)
+    view = plain(referral.snapshot) or {}
+    message = message_store.new(
+        message_id=ids.message_id(referral.referral_id, ("invite", sequence)),
+        department=department.code,
+        purpose=message_store.ERASURE_CANCEL,
+        template="entretien_cancel",
+        channel=Channel.EMAIL,
+        recipients=[email],
+        context={
+            "referral_id": referral.referral_id,  # the calendar UID, nothing else
+            "department": snapshot.department_view(department),
+            "partner": view.get("partner") or {},
+            "ics": {"sequence": sequence, "method": "CANCEL", "event": event},
+        },
+        now=now,
+        expires_at=now + message_store.ERASURE_CANCEL_TTL,
+    )
+    queued = message_store.enqueue(message)
+    # cancelled after the CANCEL is queued: an interrupted erasure asked again queues it still
+    referral_store.reschedule_invitation(referral.referral_id, sequence, view, now, cancel=True)
+    return queued
 
 
 def _send(

@@ -5,6 +5,8 @@
   cancelled (the partner receives the ``.ics`` CANCEL); what was cancelled is forgotten by the
   youth's schedule, whose generation goes up, so that a return refers the youth anew (new ids);
 * return: the follow-ups stopped by the exit go on; the scan creates what is due again;
+* erasure: like an exit for the interview, whose CANCEL is queued without the youth's data
+  (``invitations.cancel_erased``) before ``roster.erasure`` deletes the rest;
 * record change: open referrals and their pending messages show the youth's contact only as the
   roster now allows (consent withdrawn, contact removed), and everything expires with the youth.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.domain import ids
+from chalicelib.domain import clock, ids
 from chalicelib.domain.enums import AWAITING_ANSWER, Kind, ReferralStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.youth import YouthRecord
@@ -29,6 +31,8 @@ from chalicelib.store.referrals import Referral
 from chalicelib.store.youths import Youth
 
 CLOSED = (ReferralStatus.CANCELLED,)
+# the partner never had the event, or was already told it is off
+NOT_IN_CALENDAR = (ReferralStatus.CANCELLED, ReferralStatus.UNDELIVERABLE, ReferralStatus.FAILED)
 
 
 def on_exit(department: Department, youth: Youth, today: date, now: datetime) -> int:
@@ -72,6 +76,24 @@ def _cancel_invitation(
             invitations.cancel(department, youth, partner_route(view), view, state, now)
     schedule.invitation = None  # a return invites anew, as a new event
     return 1
+
+
+def on_erasure(department: Department, youth: Youth, now: datetime) -> int:
+    """The youth is being erased (an exit, SPEC §6): a future interview the mission locale was
+    sent is cancelled (the CANCEL is queued, without the youth's data); return 1 if it was.
+    An invitation never sent (pending, riding in an unsent email, undeliverable) or already
+    cancelled needs none: erasure deletes its messages; a past interview neither."""
+    state = youth_store.schedule_of(youth).invitation
+    today = clock.local_today(department.code, now)
+    if state is None or state.cancelled or not _is_future(state.event, today):
+        return 0
+    referral = referral_store.get(state.referral_id, now, consistent=True)
+    if referral is None or not referral.sent_at or referral.status in NOT_IN_CALENDAR:
+        return 0
+    email = partner_route(plain(referral.snapshot) or {}).email
+    if not email:
+        return 0
+    return int(invitations.cancel_erased(department, referral, state, email, now))
 
 
 def _is_future(event: dict[str, Any] | None, today: date) -> bool:

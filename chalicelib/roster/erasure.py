@@ -1,5 +1,10 @@
 """Erasure of one youth (SPEC §4 ``DELETE``, §8): its personal data leaves every table.
 
+* first, a future interview the mission locale was sent is cancelled (SPEC §6: an erased youth
+  exits): the CANCEL is queued with the event, its place and the partner only — no name, no file
+  number, no ``youth_key`` — and deleted once sent or given up (``lifecycle.on_erasure``,
+  ``invitations.cancel_erased``, ``store.messages.forget``): the advisor stops waiting for the
+  youth, and nothing of the youth outlives the send;
 * messages: every message about this youth alone (partner messages, invitations, placement
   notice, alerts) carries its ``youth_key``, so one Query of the messages' ``youth-index`` finds
   them and they are deleted — pending ones are thus never sent; a weekly risk digest or a daily
@@ -27,6 +32,7 @@ from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
 from chalicelib.observability import logger
 from chalicelib.pathway import digest
+from chalicelib.referrals import lifecycle
 from chalicelib.store import alerts as store_alerts
 from chalicelib.store import audit
 from chalicelib.store import messages as message_store
@@ -43,6 +49,8 @@ def erase(code: str, id_externe: str, *, actor: str, now: datetime) -> dict[str,
     if not id_externe or len(id_externe) > MAX_ID:
         raise NotFoundError("Jeune inconnu dans ce département.")
     youth = youth_store.get(code, id_externe, now=None, consistent=True)
+    # before anything is deleted: the CANCEL needs the invitation's event and partner
+    cancelled = lifecycle.on_erasure(departments.get(code), youth, now) if youth else 0
     referrals = referral_store.of_youth(code, id_externe)
     if youth is None and not referrals:
         raise NotFoundError("Jeune inconnu dans ce département.")
@@ -52,6 +60,7 @@ def erase(code: str, id_externe: str, *, actor: str, now: datetime) -> dict[str,
         "youths": 1 if youth is not None else 0,
         "referrals": len(referrals),
         "referrals_cancelled": 0,
+        "invitations_cancelled": cancelled,
         "messages": message_store.delete(own),
         "alerts": alert_count,
         "digests": strip_digests(

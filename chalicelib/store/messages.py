@@ -5,6 +5,7 @@
        └── retry_later ───┤ (and switch_channel: the partner's other channel)
                           └── finish ──► undeliverable | failed
     pending ──cancel──► cancelled (its referral was cancelled: exit, erasure)
+    sending ──forget──► (deleted) an erased youth's interview CANCEL, once sent or given up
 
 A message about one youth carries ``youth_key`` (sparse ``youth-index``): erasure and consent
 changes query what concerns the youth instead of rebuilding ids.
@@ -26,6 +27,10 @@ from chalicelib.store.writes import applied
 
 MESSAGE_TTL = timedelta(days=400)  # messages about no youth in particular (digests)
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# The interview CANCEL an erasure sends (``referrals.invitations.cancel_erased``): deleted once sent
+# or given up, never kept as ``sent``; its TTL is only the backstop if the dispatch never runs.
+ERASURE_CANCEL = "erasure_cancel"
+ERASURE_CANCEL_TTL = timedelta(days=2)
 
 
 def new(
@@ -241,6 +246,13 @@ def finish(
             condition=(Message.claim_id == claim_id) if claim_id else None,
         )
     )
+
+
+def forget(message: Message, *, claim_id: str | None) -> bool:
+    """An erased youth's interview CANCEL, sent or given up: deleted (on our own claim), so that
+    nothing of the youth outlives the erasure; a late delivery event then finds nothing."""
+    condition = (Message.claim_id == claim_id) if claim_id else Message.message_id.exists()
+    return applied(lambda: message.delete(condition=condition))
 
 
 def note_event(message: Message, at: datetime, what: str) -> bool:

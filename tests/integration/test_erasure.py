@@ -7,9 +7,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from icalendar import Calendar
 
 from chalicelib import jobs
-from chalicelib.domain import clock
+from chalicelib.domain import clock, ids
+from chalicelib.referrals.invitations import calendar_uid
 from chalicelib.store.models import AuditEvent, Message
 from tests.support import integration as s
 from tests.support import reporting_world as fw
@@ -104,6 +106,18 @@ def test_no_table_holds_any_personal_value_of_an_erased_youth_and_the_audit_coun
     assert answer.body in (b"", None)
     # Then none of its personal values remains in any table
     assert leaks(values) == {}
+    # And the mission locale, invited to the interview in 31 days, receives its CANCEL
+    before = len(s.sent())
+    world.run_jobs(days=16)
+    invitation = ids.referral_id("59", "EFF-1", "entretien", "ML59A")
+    (cancel,) = [m for m in s.sent()[before:] if m["to"] == LILLE and m["attachments"]]
+    calendar = Calendar.from_ical(cancel["attachments"][0]["content"])
+    (event,) = calendar.walk("VEVENT")
+    assert (str(calendar["method"]), str(event["uid"])) == ("CANCEL", calendar_uid(invitation))
+    assert event.decoded("dtstart").date() == world.today + timedelta(days=31)
+    assert [value for value in values if value in cancel["text"] + cancel["html"]] == []
+    # And once it went out, neither the youth nor its interview remains in any table
+    assert leaks([*values, invitation, "Maison des services"]) == {}
     # And the other youths were left alone: RISK2 is still in the department's digest
     assert "relais-dev-messages" in leaks(fw.personal_values(world.rows["RISK2"]))
     # And the audit recorded the erasure with counts and no identity
@@ -112,6 +126,7 @@ def test_no_table_holds_any_personal_value_of_an_erased_youth_and_the_audit_coun
     assert counts["youths"] == 1
     assert counts["referrals"] == 4  # mission locale, interview, residence (x2)
     assert counts["referrals_cancelled"] == 1
+    assert counts["invitations_cancelled"] == 1
     assert counts["messages"] >= 8
     assert counts["digests"] >= 1
     assert event.actor.startswith("department:")
@@ -142,10 +157,11 @@ def test_after_erasure_nothing_is_sent_and_every_view_forgets_the_youth(world):
     assert "EFF-1" not in ids and "RISK2" in ids
     referrals = world.get("/departments/59/referrals").json_body["items"]
     assert "EFF-1" not in {r["id_externe"] for r in referrals}
-    # The report still counts the referrals, anonymously, the pending one as cancelled
+    # The report still counts the referrals, anonymously, as cancelled: the pending one, and the
+    # interview invitation, whose CANCEL went out to the mission locale
     report_after = world.get("/departments/59/report").json_body["referrals"]
     assert report_after["acknowledged"] == report_before["acknowledged"]
-    assert report_after["cancelled"] == report_before["cancelled"] + 1
+    assert report_after["cancelled"] == report_before["cancelled"] + 2
 
 
 def test_an_unknown_youth_cannot_be_erased_and_nothing_is_audited(client):

@@ -5,18 +5,20 @@ calendar UID and a higher SEQUENCE; its removal from the roster cancels it (METH
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
+from chalicelib.directory import service as directory
 from chalicelib.domain import clock, ids
 from chalicelib.referrals.invitations import calendar_uid
 from chalicelib.store.models import Message, Referral
 from tests.support import events
 from tests.support import integration as s
 from tests.support import timeline as t
+from tests.support.fault_proxy import Fault
 
 BIRTH = date(2014, 9, 1)  # 17 on 1 September 2031: the mission-locale referral is not due yet
 PARIS = ZoneInfo("Europe/Paris")
@@ -169,3 +171,67 @@ def test_an_email_carrying_its_invitation_that_bounces_leaves_neither_referral_s
         stored = Referral.get(referral_id)
         assert stored.status == "undeliverable"
         assert stored.followup_at is None
+
+
+def test_a_bounced_referral_email_goes_on_by_sms_and_its_invitation_is_undeliverable(timeline):
+    # Given a mission locale with a mobile, sent a referral and its invitation in one email
+    directory.load("missions-locales", t.ML_CSV_WITH_MOBILE, actor="test")
+    due_now = s.youth("BYSMS", date(2014, 3, 20), date_entretien="15/04/2031 14:30")
+    timeline.roster("59", [due_now], at(date(2031, 3, 4)))
+    timeline.jobs(today=date(2031, 3, 4))
+    (email,) = [m for m in timeline.new_messages() if m["to"] == LILLE_ML]
+    assert email["attachments"]
+    referral = t.referral_id("BYSMS", "mission_locale", "ML59A")
+    invitation = t.referral_id("BYSMS", "entretien", "ML59A")
+    message = Message.get(ids.message_id(referral, "initial"))
+    # When SES reports that the mission locale's address does not exist
+    bounce = {"bounceType": "Permanent", "bounceSubType": "NoEmail"}
+    events.publish(events.ses_event("Bounce", message, at(date(2031, 3, 4)), **bounce))
+    timeline.jobs(now=at(date(2031, 3, 4)) + timedelta(minutes=5))
+    # Then the referral goes on by SMS, with its own link: an SMS cannot carry the invitation
+    fresh = timeline.new_messages()
+    (sms,) = [m for m in fresh if m["to"] == t.ML59A_MOBILE]
+    assert sms["ack_url"] == t.ack_link(referral)
+    assert t.ack_link(invitation) not in sms["text"]
+    assert Referral.get(referral).status == "sent"
+    assert Message.get(message.message_id).channel == "sms"
+    # And the invitation, which never reached the advisor, is undeliverable and never reminded
+    stored = Referral.get(invitation)
+    assert stored.status == "undeliverable"
+    assert stored.followup_at is None
+    # And the department's alert digest of the day says so, with what to do
+    (digest,) = [m for m in fresh if m["to"] == t.contact_of("59")]
+    assert (
+        "Le courriel portant l'invitation à l'entretien de préparation à la majorité n'a pas pu "
+        "être remis à Mission locale de Lille" in " ".join(digest["text"].split())
+    )
+    assert "Contactez le partenaire directement" in digest["text"]
+    # And a week later the mission locale is reminded of the referral only
+    timeline.jobs(today=date(2031, 3, 11))
+    timeline.jobs(today=date(2031, 3, 12))
+    later = [m for m in timeline.new_messages() if m["to"] in (LILLE_ML, t.ML59A_MOBILE)]
+    assert [m["ack_url"] for m in later] == [t.ack_link(referral)]
+
+
+def test_a_referral_email_refused_at_sending_goes_by_sms_and_its_invitation_is_undeliverable(
+    timeline,
+):
+    directory.load("missions-locales", t.ML_CSV_WITH_MOBILE, actor="test")
+    due_now = s.youth("REFUSED", date(2014, 3, 20), date_entretien="15/04/2031 14:30")
+    timeline.roster("59", [due_now], at(date(2031, 3, 4)))
+    # When SES refuses the email carrying the referral and its invitation
+    with t.behind_proxy() as proxy:
+        proxy.script("ses:SendRawEmail", Fault(400, "MessageRejected", False))
+        timeline.jobs(today=date(2031, 3, 4))
+    # Then the referral goes by SMS in the same run, and the invitation is never marked sent
+    fresh = timeline.new_messages()
+    (sms,) = [m for m in fresh if m["to"] == t.ML59A_MOBILE]
+    referral = t.referral_id("REFUSED", "mission_locale", "ML59A")
+    invitation = t.referral_id("REFUSED", "entretien", "ML59A")
+    assert sms["ack_url"] == t.ack_link(referral)
+    assert (Referral.get(referral).status, Referral.get(referral).channel) == ("sent", "sms")
+    stored = Referral.get(invitation)
+    assert (stored.status, stored.followup_at) == ("undeliverable", None)
+    assert [h["status"] for h in stored.history] == ["pending", "undeliverable"]
+    (digest,) = [m for m in fresh if m["to"] == t.contact_of("59")]
+    assert "MESSAGES NON DISTRIBUÉS (1)" in digest["text"]

@@ -38,6 +38,9 @@ PARTNER_EMAIL = {
     "UDHAJ59": "udhaj59@example.fr",
 }
 ML974_MOBILE = "+262692000001"
+# the same directory, the mission locale of Lille reachable by SMS too (its fallback channel)
+ML59A_MOBILE = "+33612345678"
+ML_CSV_WITH_MOBILE = ML_CSV.replace(b"0320000000", b"06 12 34 56 78")
 
 
 def contact_of(code: str) -> str:
