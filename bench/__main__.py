@@ -2,19 +2,51 @@
 
 One process, its own embedded AWS endpoint. Prints a table and the JSON of every figure (also
 written to artifacts/bench.json). Exits 0 even when a budget fails: it reports.
+``python -m bench --only files --file xlsx_100k_valid_rows`` measures only what is named (see
+``--help``).
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
 import json
 import sys
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from bench.world import World, bench_now, configure_environment, gsi_keys
 
 ARTIFACT = Path(__file__).resolve().parent.parent / "artifacts" / "bench.json"
+PHASES = ("cold_start", "idle", "scan", "roster", "memory", "files", "national")
+
+
+def arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="SPEC §10's budgets and the national cost model."
+    )
+    parser.add_argument(
+        "--only",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        metavar="PHASE[,PHASE…]",
+        help=f"run only these phases ({', '.join(PHASES)}) and print their figures and file "
+        "budgets, without the budget table and the cost model (which need every phase); "
+        "artifacts/bench.json is left as it is",
+    )
+    parser.add_argument(
+        "--file",
+        action="append",
+        metavar="NAME",
+        help="files phase: build and measure only this file (repeatable), e.g. "
+        "xlsx_100k_valid_rows, csv_100k_valid_rows",
+    )
+    parsed = parser.parse_args(argv)
+    unknown = sorted(set(parsed.only or ()) - set(PHASES))
+    if unknown:
+        parser.error(f"unknown phase(s): {', '.join(unknown)}")
+    return parsed
 
 
 def public(value: Any) -> Any:
@@ -30,17 +62,15 @@ def progress(text: str) -> None:
     print(f"[bench] {text}", file=sys.stderr, flush=True)
 
 
-def main() -> int:
-    configure_environment()
+def measure(selected: Collection[str], files: list[str] | None) -> tuple[dict[str, Any], Any]:
+    """The figures of the ``selected`` phases (``files``: only those files of the files phase),
+    and the meter of every AWS request they made."""
     from bench import (
         coldstart,
-        cost_inputs,
-        cost_model,
         hostile_phase,
         idle_phase,
         memory_phase,
         national_phase,
-        report,
         roster_phase,
         scan_phase,
     )
@@ -48,27 +78,45 @@ def main() -> int:
 
     meter = AwsMeter(gsi_keys())
     meter.install()
-    started = time.perf_counter()
     results: dict[str, Any] = {}
-    progress("cold start (fresh interpreters)…")
-    results["cold_start"] = coldstart.measure()
+    if "cold_start" in selected:
+        progress("cold start (fresh interpreters)…")
+        results["cold_start"] = coldstart.measure()
     world = World()
     world.start()
     try:
         now = bench_now()
         results["now"] = now.isoformat()
-        phases = (("idle", idle_phase), ("scan", scan_phase), ("roster", roster_phase),
-                  ("memory", memory_phase), ("files", hostile_phase),
-                  ("national", national_phase))  # fmt: skip
+        phases = (("idle", idle_phase.run), ("scan", scan_phase.run), ("roster", roster_phase.run),
+                  ("memory", memory_phase.run),
+                  ("files", functools.partial(hostile_phase.run, only=files)),
+                  ("national", national_phase.run))  # fmt: skip
         results["phase_seconds"] = timings = {}
-        for name, phase in phases:
+        for name, run in phases:
+            if name not in selected:
+                continue
             progress(f"{name}…")
             phase_started = time.perf_counter()
-            results[name] = phase.run(world, meter, now)
+            results[name] = run(world, meter, now)
             timings[name] = round(time.perf_counter() - phase_started, 1)
     finally:
         world.stop()
         meter.uninstall()
+    return results, meter
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = arguments(sys.argv[1:] if argv is None else argv)
+    configure_environment()
+    from bench import cost_inputs, cost_model, report
+
+    started = time.perf_counter()
+    results, meter = measure(options.only or PHASES, options.file)
+    if options.only:
+        print(json.dumps(public(results), indent=1, default=str))
+        for check in report.file_budgets(results.get("files", {})):
+            print(json.dumps(check.as_dict(), ensure_ascii=False))
+        return 0
     measured = cost_inputs.measured(
         meter.total, results["idle"], results["scan"], results["roster"]
     )

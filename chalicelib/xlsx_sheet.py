@@ -30,7 +30,9 @@ _CHUNK = 1 << 16
 _DIGITS = "0123456789"
 _PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")  # "x:" when the exporter writes x:c
 _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']([\w.-]+)")
-_MAX_PENDING = 4 << 20  # characters without a row end: expat reads them (a row is far smaller)
+# characters without a row end: expat reads them (a row at the limits has ~210,000)
+_MAX_PENDING = 1 << 20
+_TAG_WINDOW = 256  # a <sheetData> start tag longer than this is missed: expat then reads more
 _MS_PER_DAY = 86_400_000
 _MAX_COLUMNS = limits.MAX_COLUMNS
 _MAX_CELL_CHARS = limits.MAX_CELL_CHARS
@@ -246,6 +248,7 @@ class _SheetStream:
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.text = ""  # decoded and not read yet, from ``self.start`` on
         self.start = 0
+        self.searched = 0  # no row end starts between ``start`` and here
         self.fed = 0  # bytes given to expat
         self.between = False
 
@@ -263,24 +266,27 @@ class _SheetStream:
             self._expat(rest, final=not chunk)
             return
         self.text = self.text[self.start :] + text
+        self.searched = max(0, self.searched - self.start)
         self.start = 0
         self._read()
         if not chunk or len(self.text) - self.start > _MAX_PENDING:
             self._expat(self.text[self.start :].encode(), final=not chunk)
-            self.text, self.start, self.between = "", 0, False
+            self.text, self.start, self.searched, self.between = "", 0, 0, False
 
     def _read(self) -> None:
-        """Every row of the text, up to the last row end it holds."""
+        """Every row of the text up to the last row end it holds. Each character is searched
+        once (a sheet of blank space or one endless row costs what its length costs)."""
         assert self.fast is not None
-        while True:
+        while found := self.boundary.search(self.text, max(self.start, self.searched)):
             if self.between:
                 self.start = self.fast.read(self.text, self.start)
-            found = self.boundary.search(self.text, self.start)
-            if found is None:
-                return
+                if self.start >= found.end():
+                    continue  # read past this row end
             self._expat(self.text[self.start : found.end()].encode())
             self.start = found.end()
             self.between = self.reader.between_rows(self.fed - len(found.group().encode()))
+        # a row end cut by the end of this text is searched again, whole, with the next chunk
+        self.searched = max(self.start, len(self.text) - _TAG_WINDOW)
 
     def _expat(self, data: bytes, *, final: bool = False) -> None:
         self.parser.Parse(data, final)
