@@ -34,6 +34,7 @@ _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=[\"']([\w.-]+)")
 _MAX_PENDING = 1 << 20
 _TAG_WINDOW = 256  # a <sheetData> start tag longer than this is missed: expat then reads more
 _MS_PER_DAY = 86_400_000
+_DATES_KEPT = 20_000  # distinct dates remembered per sheet (a few MB at most)
 _MAX_COLUMNS = limits.MAX_COLUMNS
 _MAX_CELL_CHARS = limits.MAX_CELL_CHARS
 
@@ -80,6 +81,8 @@ class SheetReader:
         self.collecting = False
         self.phonetic = 0
         self.columns: dict[str, int] = {}
+        # date cells by style and serial: birth dates repeat over a roster's rows
+        self._dates: dict[tuple[int, float], object] = {}
         # expat's byte offset of the last row end (or of <sheetData>): see ``between_rows``
         self.boundary = -1
         self.tags = {name: prefix + name for name in ("c", "v", "t", "row", "rPh", "sheetData")}
@@ -171,6 +174,15 @@ class SheetReader:
         number: float = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
         if style not in self.workbook.date_styles:
             return number
+        key = (style, number)
+        found = self._dates.get(key)
+        if found is None:
+            found = self._date(style, number)
+            if len(self._dates) < _DATES_KEPT:
+                self._dates[key] = found
+        return found
+
+    def _date(self, style: int, number: float) -> object:
         try:
             duration = style in self.workbook.duration_styles
             return from_excel(number, self.workbook.epoch, duration=duration)
