@@ -7,10 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
-
-from tests.support import integration as s
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,22 +64,3 @@ def test_bad_arguments_are_one_line_with_where_to_find_help():
     result = cli("jobs", "run", "--today", "demain", endpoint="http://127.0.0.1:9")
     assert result.returncode == 2
     assert "--help" in one_line_error(result)
-
-
-def test_a_file_that_would_exit_most_youths_names_the_cli_option_that_confirms(aws, tmp_path):
-    cli("department", "add", "59", "--name", "Nord", "--email", "ase@cd59.fr", endpoint=aws.url)
-    birth = s.birth_for(date.today(), years=17, days=60)
-    youths = [s.youth(f"CLI{n:02d}", birth) for n in range(8)]
-    whole, part = tmp_path / "whole.csv", tmp_path / "part.csv"
-    whole.write_bytes(s.roster_csv(youths))
-    part.write_bytes(s.roster_csv(youths[:1]))
-    assert cli("roster", "upload", "59", str(whole), endpoint=aws.url).returncode == 0
-    # When a file with one youth of the eight is uploaded from the command line
-    refused = cli("roster", "upload", "59", str(part), endpoint=aws.url)
-    # Then nothing is applied and the one-line error says how to confirm, in the CLI's words
-    line = one_line_error(refused)
-    assert "--confirm-exits" in line and "confirm_exits=true" not in line
-    assert json.loads(refused.stdout)["exits_need_confirmation"] is True
-    confirmed = cli("roster", "upload", "59", str(part), "--confirm-exits", endpoint=aws.url)
-    assert confirmed.returncode == 0, confirmed.stderr
-    assert len(json.loads(confirmed.stdout)["exited_ids"]) == 7
