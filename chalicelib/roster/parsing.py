@@ -12,7 +12,7 @@ counted (``rejected_total``, ``warnings_total``), while every rejected id is rem
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -125,7 +125,7 @@ class _RowReader:
         self.columns = columns
         self.today = today
         self.phone = cells.phone_reader(department)
-        self.postal_lookup = postal_lookup
+        self.commune = _commune_reader(postal_lookup)
         self._shared: dict[str, str] = {}
         self._memo: cells.Memo = {}
 
@@ -155,17 +155,6 @@ class _RowReader:
         if fields.errors:
             return key, None, fields.row_errors(key), []
         return key, YouthRecord(**values), [], fields.row_warnings()
-
-    def commune(self, value: object) -> str:
-        """The INSEE code; a postal code is answered with the INSEE code(s) it may mean."""
-        try:
-            return cells.insee(value)
-        except cells.CellError as error:
-            if error.code != POSTAL:
-                raise
-            text = "".join(cell_text(value).split()).zfill(5)
-            hint = postal.suggestion(text, self.postal_lookup)
-            raise cells.CellError(POSTAL, f"{error.message} {hint}") from None
 
     def _commune_warning(self, fields: cells.RowFields, commune: str | None) -> None:
         city = postal_code_note(commune) if commune is not None else None
@@ -217,6 +206,24 @@ class _RowReader:
             "lieu_accueil_nom": share(optional("lieu_accueil_nom", cells.free_text)),
             "lieu_accueil_email": share(optional("lieu_accueil_email", cells.email)),
         }
+
+
+def _commune_reader(postal_lookup: postal.Lookup | None) -> Callable[[object], str]:
+    """The INSEE code; a postal code is answered with the INSEE code(s) it may mean. A function,
+    not a method: the file's memo keeps its validators, and must not keep the reader (a cycle
+    would hold the memo after the parse, until a full collection, while the sync runs)."""
+
+    def commune(value: object) -> str:
+        try:
+            return cells.insee(value)
+        except cells.CellError as error:
+            if error.code != POSTAL:
+                raise
+            text = "".join(cell_text(value).split()).zfill(5)
+            hint = postal.suggestion(text, postal_lookup)
+            raise cells.CellError(POSTAL, f"{error.message} {hint}") from None
+
+    return commune
 
 
 def _pathway(fields: cells.RowFields, besoin_logement: bool) -> dict[str, str]:
