@@ -55,21 +55,18 @@ def _drain(meter: AwsMeter, queue: str) -> list[dict]:
     sqs, url = aws.client("sqs"), work.queue_url(queue)
     handler = app.send_worker if queue == work.SENDS else app.job_worker
     invocations: list[dict] = []
-    while True:
-        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not messages:
-            return invocations
-        for message in messages:
-            started = time.perf_counter()
-            with meter.measure() as reading:
-                answer = handler({"Records": [jobs.sqs_record(message, "arn:bench")]}, None)
-            invocations.append(
-                {"job": next(iter(answer.get("totals") or {"idle": {}})),
-                 "requests": reading.requests(), "sent": reading.provider_calls,
-                 "failed": len(answer.get("batchItemFailures") or []),
-                 "seconds": round(time.perf_counter() - started, 2)}
-            )  # fmt: skip
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    for message in aws.queued_messages(url):
+        started = time.perf_counter()
+        with meter.measure() as reading:
+            answer = handler({"Records": [jobs.sqs_record(message, "arn:bench")]}, None)
+        invocations.append(
+            {"job": next(iter(answer.get("totals") or {"idle": {}})),
+             "requests": reading.requests(), "sent": reading.provider_calls,
+             "failed": len(answer.get("batchItemFailures") or []),
+             "seconds": round(time.perf_counter() - started, 2)}
+        )  # fmt: skip
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return invocations
 
 
 def department_codes() -> list[str]:

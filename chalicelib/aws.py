@@ -6,6 +6,7 @@ Every client honours ``AWS_ENDPOINT_URL`` (the embedded endpoint locally, AWS ot
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -36,3 +37,15 @@ def client(service: str) -> Any:
                 )
                 _clients[key] = found
     return found
+
+
+def queued_messages(url: str) -> Iterator[dict[str, Any]]:
+    """Each message of an SQS queue, received ten at a time until the queue answers none (what
+    Lambda's event source mappings do, for the local pump and ``jobs run``). The caller deletes
+    each message it is done with: one it leaves comes back after the visibility timeout."""
+    sqs = client("sqs")
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+        if not batch.get("Messages"):
+            return
+        yield from batch["Messages"]

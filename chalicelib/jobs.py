@@ -68,16 +68,12 @@ def drain_work(app_module: Any, queue: str) -> Drained:
     sqs, url = aws.client("sqs"), work.queue_url(queue)
     arn = f"arn:aws:sqs:{settings.current().region}:000000000000:{work.queue_name(queue)}"
     outcome = Drained()
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
-        messages = batch.get("Messages", [])
-        if not messages:
-            return outcome
-        for message in messages:
-            response = handler({"Records": [sqs_record(message, arn)]}, None) or {}
-            outcome.add(response)
-            if not response.get("batchItemFailures"):
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    for message in aws.queued_messages(url):
+        response = handler({"Records": [sqs_record(message, arn)]}, None) or {}
+        outcome.add(response)
+        if not response.get("batchItemFailures"):
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return outcome
 
 
 def sqs_record(message: dict[str, Any], arn: str) -> dict[str, Any]:

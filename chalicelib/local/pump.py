@@ -67,14 +67,10 @@ def _drain_queue(name: str, handler: Callable[..., Any], to_event: ToEvent) -> i
     sqs = aws.client("sqs")
     url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
     handled = 0
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
-        messages = batch.get("Messages", [])
-        if not messages:
-            return handled
-        for message in messages:
-            handled += _deliver(message.get("Body"), handler, to_event, queue=name)
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    for message in aws.queued_messages(url):
+        handled += _deliver(message.get("Body"), handler, to_event, queue=name)
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return handled
 
 
 def _deliver(

@@ -82,21 +82,11 @@ def world(client) -> fw.World:
     return world
 
 
-def leaks(values: list[str]) -> dict[str, list[int]]:
-    """Table name → indexes of the values found in it."""
-    found = {}
-    for table, text in fw.every_item_as_text().items():
-        hits = [index for index, value in enumerate(values) if value in text]
-        if hits:
-            found[table] = hits
-    return found
-
-
 def test_no_table_holds_any_personal_value_of_an_erased_youth_and_the_audit_counts_it(world):
     values = fw.personal_values(world.rows["EFF-1"])
     assert len(values) >= 10
     # Given the youth's data spread over youths, referrals and messages
-    spread = leaks(values)
+    spread = fw.tables_holding(values)
     tables = ("youths", "referrals", "messages", "alerts")
     assert {f"relais-dev-{table}" for table in tables} <= set(spread)
     assert len(list(Message.scan())) >= 10
@@ -105,7 +95,7 @@ def test_no_table_holds_any_personal_value_of_an_erased_youth_and_the_audit_coun
     assert answer.status_code == 204
     assert answer.body in (b"", None)
     # Then none of its personal values remains in any table
-    assert leaks(values) == {}
+    assert fw.tables_holding(values) == {}
     # And the mission locale, invited to the interview in 31 days, receives its CANCEL
     before = len(s.sent())
     world.run_jobs(days=16)
@@ -117,9 +107,9 @@ def test_no_table_holds_any_personal_value_of_an_erased_youth_and_the_audit_coun
     assert event.decoded("dtstart").date() == world.today + timedelta(days=31)
     assert [value for value in values if value in cancel["text"] + cancel["html"]] == []
     # And once it went out, neither the youth nor its interview remains in any table
-    assert leaks([*values, invitation, "Maison des services"]) == {}
+    assert fw.tables_holding([*values, invitation, "Maison des services"]) == {}
     # And the other youths were left alone: RISK2 is still in the department's digest
-    assert "relais-dev-messages" in leaks(fw.personal_values(world.rows["RISK2"]))
+    assert "relais-dev-messages" in fw.tables_holding(fw.personal_values(world.rows["RISK2"]))
     # And the audit recorded the erasure with counts and no identity
     [event] = [e for e in AuditEvent.query("59") if e.action == "erasure"]
     counts = event.counts.as_dict()

@@ -54,13 +54,7 @@ def invited(timeline: t.Timeline) -> None:
 
 def leftovers() -> dict[str, list[int]]:
     """Table name → indexes of the youth's values (and of its interview) still found in it."""
-    values = [*fw.personal_values(ROW), INVITATION, "MDS Lille-Sud"]
-    found = {}
-    for table, text in fw.every_item_as_text().items():
-        hits = [index for index, value in enumerate(values) if value in text]
-        if hits:
-            found[table] = hits
-    return found
+    return fw.tables_holding([*fw.personal_values(ROW), INVITATION, "MDS Lille-Sud"])
 
 
 def test_erasing_a_youth_invited_to_a_future_interview_sends_the_cancel_then_forgets_it(

@@ -122,3 +122,13 @@ def every_item_as_text() -> dict[str, str]:
         )
         for model in ALL_MODELS
     }
+
+
+def tables_holding(values: list[str]) -> dict[str, list[int]]:
+    """Table name → indexes of the ``values`` found in it (what an erasure must leave nowhere)."""
+    found = {}
+    for table, text in every_item_as_text().items():
+        hits = [index for index, value in enumerate(values) if value in text]
+        if hits:
+            found[table] = hits
+    return found
