@@ -12,12 +12,12 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from chalicelib.local.endpoint import EmbeddedAws
+from tests.support.static_site import StaticSite, serving
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 CHROMIUM_ARGS = [
@@ -101,44 +101,11 @@ def api(local_api: LocalApi, aws: EmbeddedAws) -> Iterator[LocalApi]:
         os.environ["PUBLIC_BASE_URL"] = previous
 
 
-class _OtherSiteHandler(BaseHTTPRequestHandler):
-    html = b""
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(self.html)))
-        self.end_headers()
-        self.wfile.write(self.html)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
-@dataclass
-class OtherSite:
-    """A page on another local origin; ``serve(html)`` sets what its ``/`` answers."""
-
-    port: int
-    handler: type[_OtherSiteHandler]
-
-    def serve(self, html: str) -> None:
-        self.handler.html = html.encode("utf-8")
-
-    def url(self, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}/"
-
-
 @pytest.fixture
-def other_site() -> Iterator[OtherSite]:
-    handler = type("OtherSiteHandler", (_OtherSiteHandler,), {})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield OtherSite(port=server.server_address[1], handler=handler)
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+def other_site() -> Iterator[StaticSite]:
+    """A page on another local origin; ``serve(html)`` sets what it answers."""
+    with serving(StaticSite("text/html; charset=utf-8")) as site:
+        yield site
 
 
 @pytest.fixture

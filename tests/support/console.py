@@ -6,17 +6,16 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
 from chalicelib.console import agents
 from chalicelib.departments import service as departments
+from tests.support.static_site import StaticSite, serving
 
 AGENT_59 = "camille.martin@cd59.demo.fr"
 AGENT_974 = "sacha.payet@cd974.demo.re"
@@ -116,20 +115,6 @@ class Console:
         return self.client.http.post(path, body=body, headers=headers)
 
 
-class _DiscoveryHandler(BaseHTTPRequestHandler):
-    document = b"{}"
-
-    def do_GET(self) -> None:
-        self.send_response(200 if self.path == "/.well-known/openid-configuration" else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(self.document)))
-        self.end_headers()
-        self.wfile.write(self.document)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
 @contextmanager
 def provider_variant(issuer: str, **changes: str | None) -> Iterator[str]:
     """Another OpenID provider: the mock provider's discovery document with ``changes`` (None
@@ -140,17 +125,10 @@ def provider_variant(issuer: str, **changes: str | None) -> Iterator[str]:
             document.pop(key)
         else:
             document[key] = value
-    handler = type("Discovery", (_DiscoveryHandler,), {})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    handler.document = json.dumps(document).encode()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    discovery = StaticSite("application/json", path="/.well-known/openid-configuration")
+    discovery.serve(json.dumps(document))
+    with serving(discovery) as site:
+        yield f"http://127.0.0.1:{site.port}"
 
 
 def load_world(today) -> dict[str, str]:
