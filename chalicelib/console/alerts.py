@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib import refs
 from chalicelib.alerts import wording
-from chalicelib.console import refs
 from chalicelib.domain.alerts import CLOSED_BY_AGENT, AlertKind
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.store import alerts as store

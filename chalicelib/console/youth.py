@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from chalicelib import refs
 from chalicelib.alerts import wording
 from chalicelib.alerts.raising import no_partner_subject
-from chalicelib.console import refs
 from chalicelib.domain import clock, ids
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.clock import parse_iso

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from chalicelib.console import refs
+from chalicelib import refs
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 from chalicelib.store.referrals import Referral

@@ -14,10 +14,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib import aws, settings
+from chalicelib import aws, refs, settings
 
 JOBS, SENDS = "jobs", "sends"
 SQS_BATCH = 10  # SendMessageBatch takes at most 10 entries
+
+
+# The due-index cursor of the scan holds a youth's file number (its table key): sealed on the
+# queue, opened by the worker
+_FILE_NUMBER, _SEALED = "id_externe", "youth_ref"
+
+
+def _sealed(department: str, cursor: dict[str, Any]) -> dict[str, Any]:
+    if _FILE_NUMBER not in cursor:
+        return cursor
+    rest = {k: v for k, v in cursor.items() if k != _FILE_NUMBER}
+    return {**rest, _SEALED: refs.youth_ref(department, cursor[_FILE_NUMBER]["S"])}
+
+
+def _opened(department: str, cursor: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not cursor or _SEALED not in cursor:
+        return cursor
+    rest = {k: v for k, v in cursor.items() if k != _SEALED}
+    return {**rest, _FILE_NUMBER: {"S": refs.youth_id(department, cursor[_SEALED])}}
 
 
 class EnqueueError(Exception):
@@ -33,7 +52,7 @@ class WorkItem:
     def body(self) -> str:
         content: dict[str, Any] = {"job": self.job, "department": self.department}
         if self.cursor:
-            content["cursor"] = self.cursor
+            content["cursor"] = _sealed(self.department, self.cursor)
         return json.dumps(content, sort_keys=True)
 
     @classmethod
@@ -42,7 +61,7 @@ class WorkItem:
         return cls(
             job=str(content["job"]),
             department=str(content["department"]),
-            cursor=content.get("cursor") or None,
+            cursor=_opened(str(content["department"]), content.get("cursor") or None),
         )
 
 
@@ -60,11 +79,6 @@ def queue_url(queue: str) -> str:
     if key not in _urls:
         _urls[key] = aws.client("sqs").get_queue_url(QueueName=name)["QueueUrl"]
     return _urls[key]
-
-
-def forget_urls() -> None:
-    """Queue URLs change when the endpoint is reset (tests)."""
-    _urls.clear()
 
 
 def enqueue(queue: str, items: Iterable[WorkItem]) -> int:

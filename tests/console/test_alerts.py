@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.console import refs
+from chalicelib import refs
 from chalicelib.domain import clock
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.store import alerts as alert_store

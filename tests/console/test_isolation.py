@@ -7,7 +7,8 @@ import pytest
 import requests
 
 from app import app
-from chalicelib.console import agents, refs
+from chalicelib import refs
+from chalicelib.console import agents
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.alerts import AlertKind

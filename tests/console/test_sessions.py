@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.console import refs, sessions, web
+from chalicelib import refs
+from chalicelib.console import sessions, web
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import NotFoundError
 from chalicelib.store.console import ConsoleItem

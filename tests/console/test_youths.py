@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from chalicelib.console import refs
+from chalicelib import refs
 from chalicelib.domain import clock
 from chalicelib.store.models import Referral
 from tests.support import console as support

@@ -1,5 +1,6 @@
-"""Opaque youth references for console URLs: never the file number (SPEC §8, no personal data
-in URLs).
+"""Opaque youth references, wherever a youth must be named outside the tables: console URLs and
+the scan's work-item cursors on SQS (a dead-letter queue keeps them, out of an erasure's reach) —
+never the file number (SPEC §8).
 
 A reference is the AES-SIV encryption of the ``id_externe`` with the department as associated
 data: deterministic (the same youth keeps the same URL), unreadable without the key, and a
