@@ -28,7 +28,7 @@ def handle(event: Any) -> dict:
         raw = record.to_dict()
         try:
             item = WorkItem.from_body(record.body)
-            counts = run(item)
+            counts = run(item, first_delivery=_first_delivery(raw))
         except Exception as error:
             log_failure("work item failed", error, message_id=raw.get("messageId", ""))
             failures.append({"itemIdentifier": raw["messageId"]})
@@ -39,12 +39,18 @@ def handle(event: Any) -> dict:
     return {"batchItemFailures": failures, "totals": {k: dict(v) for k, v in totals.items()}}
 
 
-def run(item: WorkItem) -> Counter:
+def _first_delivery(raw: dict[str, Any]) -> bool:
+    """SQS hands a failed item back up to 5 times with the same cursor: only its first delivery
+    enqueues the next batch, else each retry would queue the rest of the department again."""
+    return str((raw.get("attributes") or {}).get("ApproximateReceiveCount", "1")) == "1"
+
+
+def run(item: WorkItem, *, first_delivery: bool = True) -> Counter:
     """One department's batch; the next batch (if any) is enqueued before returning."""
     job = catalog.job(item.job)
     department = departments.get(item.department)
     counts, cursor = job.run(department, utcnow(), item.cursor)
-    if cursor:
+    if cursor and first_delivery:
         enqueue(job.queue, [WorkItem(item.job, item.department, cursor)])
         counts["batches_continued"] += 1
     if item.job == "scan" and counts.get("youths_read"):
