@@ -13,7 +13,6 @@ changes query what concerns the youth instead of rebuilding ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,10 +77,6 @@ def new(
 def enqueue(message: Message) -> bool:
     """Queue a message once (same id → no second message)."""
     return applied(lambda: message.save(condition=Message.message_id.does_not_exist()))
-
-
-def due(department: str, now: datetime) -> Iterator[Message]:
-    return Message.dispatch_index.query(department, Message.dispatch_at <= iso(now))
 
 
 def due_batch(
@@ -211,7 +206,7 @@ def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str 
     condition = (
         (Message.claim_id == claim_id) if claim_id else (Message.status == MessageStatus.SENT)
     )
-    applied(
+    return applied(
         lambda: message.update(
             actions=[
                 Message.channel.set(message.fallback_channel),
@@ -228,7 +223,6 @@ def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str 
             condition=condition,
         )
     )
-    return True
 
 
 def finish(

@@ -44,13 +44,6 @@ def schedule_of(youth: Youth) -> Schedule:
     return Schedule.from_item(plain(youth.scheduled))
 
 
-def due(department: str, today: date, now: datetime) -> Iterator[Youth]:
-    """The live youths with something due (``due-index``): the scan reads only these."""
-    for youth in Youth.due_index.query(department, Youth.due_at <= today.isoformat()):
-        if live(youth, now):
-            yield youth
-
-
 def due_batch(
     department: str, today: date, limit: int, cursor: dict[str, Any] | None
 ) -> ResultIterator[Youth]:
