@@ -64,7 +64,7 @@ def begin_sign_in(now: datetime) -> tuple[str, str]:
 
 def finish_sign_in(state: str, code: str, browser_state: str, now: datetime) -> tuple[str, Agent]:
     """(the new session id, the agent). Raises ``oidc.SignInError`` or ``NotAllowedError``."""
-    if not state or not code or not hmac.compare_digest(state, browser_state or ""):
+    if not state or not code or not same_state(state, browser_state):
         raise oidc.SignInError("state mismatch")
     login = store.take_login(hash_id(state), now)
     if login is None:
@@ -132,7 +132,13 @@ def sign_out(agent: Agent) -> ProviderSignOut | None:
 
 def signed_out_here(state: str, browser_state: str) -> bool:
     """The provider sent back the sign-out this browser started."""
-    return bool(state) and hmac.compare_digest(state, browser_state or "")
+    return bool(state) and same_state(state, browser_state)
+
+
+def same_state(state: str, browser_state: str | None) -> bool:
+    """Constant-time comparison; bytes, because ``compare_digest`` raises on non-ASCII text (a
+    forged ``?state=é`` must be a mismatch, not a 500)."""
+    return hmac.compare_digest(state.encode(), (browser_state or "").encode())
 
 
 def switch(agent: Agent, department: str) -> bool:

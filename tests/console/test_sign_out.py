@@ -179,3 +179,12 @@ def test_signing_out_without_the_csrf_token_leaves_both_sessions_open(console):
     assert refused.status_code == 400
     assert "Location" not in refused.headers
     assert console.get("/console", session).status_code == 200
+
+
+def test_a_forged_non_ascii_sign_out_state_is_a_mismatch_not_an_error(console):
+    landed = console.client.http.get(
+        "/console/deconnexion/retour?state=%C3%A9t%C3%A9",
+        headers={"Cookie": "relais_deconnexion=" + "x" * 43},
+    )
+    assert landed.status_code == 303
+    assert landed.headers["Location"] == "/console/connexion"
