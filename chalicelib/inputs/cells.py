@@ -248,10 +248,18 @@ def _date_time(value: object) -> tuple[date, tuple[int, int] | None]:
     return moment, clock
 
 
-MEMO_SIZE = 100_000  # distinct values kept per file: tens of MB at most
+MEMO_SIZE = 100_000  # distinct values kept per file
+# Only short texts are kept: the values that repeat (communes, flags, states, referent emails,
+# dates) are short, and a file of long unique values (1,000-character cells) would otherwise
+# hold hundreds of MB in the memo
+MEMO_TEXT_CHARS = 64
 Outcome = tuple[object, "CellError | None"]
 Memo = dict[tuple[Callable[[object], object], type, object], Outcome]
 _BLANK = CellError("blank", "Valeur vide.")  # the outcome of an empty cell: the caller decides
+
+
+def _memo_worthy(value: object) -> bool:
+    return value.__class__ is not str or len(value) <= MEMO_TEXT_CHARS  # type: ignore[arg-type]
 
 
 class RowFields:
@@ -322,7 +330,7 @@ class RowFields:
             # stored below from the same ``parse``: the result has its type
             return found  # type: ignore[return-value]
         outcome = _outcome(value, parse)
-        if memo is not None and len(memo) < MEMO_SIZE:
+        if memo is not None and len(memo) < MEMO_SIZE and _memo_worthy(value):
             memo[key] = outcome
         return outcome
 

@@ -391,3 +391,14 @@ def test_bidi_controls_and_invisible_characters_are_removed_from_free_text():
     row = youth_row(lieu_accueil_nom="Foyer \u202eLes Tilleuls\u202c\u200b", nom="Le\u00adfèvre")
     record = one_record_of(roster_csv([row], encoding="utf-8"))
     assert (record.lieu_accueil_nom, record.nom) == ("Foyer Les Tilleuls", "Lefèvre")
+
+
+def test_the_per_file_memo_keeps_short_repeated_values_but_not_long_unique_ones():
+    from chalicelib.inputs.cells import MEMO_TEXT_CHARS, RowFields, free_text
+
+    memo: dict = {}
+    long_value = "é" * (MEMO_TEXT_CHARS + 1)
+    for number, value in enumerate(["59350", "59350", long_value]):
+        fields = RowFields({"prenom": 0}, number, [value], memo)
+        assert fields.get("prenom", free_text) == value
+    assert [key[2] for key in memo] == ["59350"]
