@@ -75,7 +75,8 @@ def first_sheet_rows(source: IO[bytes]) -> tuple[Iterator[tuple[int, Cells]], An
     try:
         count_shared_strings(archive)
         workbook = _workbook(archive)
-        head = archive.open(workbook.sheet).read(_HEAD)
+        with archive.open(workbook.sheet) as part:
+            head = part.read(_HEAD)
         declared = _DIMENSION.search(head)
         if declared and int(declared.group(1) or 1) > limits.MAX_ROWS + 1:
             raise limits.too_many_rows()

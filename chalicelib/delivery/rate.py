@@ -18,6 +18,7 @@ from collections.abc import Callable
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib import aws, settings
+from chalicelib.domain.enums import Channel
 from chalicelib.fanout import SEND_WORKERS
 from chalicelib.observability import logger
 
@@ -69,8 +70,8 @@ class _Rates:
             if time.monotonic() - self.read_at >= QUOTA_SECONDS:
                 email, sms = email_rate(), sms_rate()
                 self.pacers = {
-                    "email": Pacer(email / SEND_WORKERS),
-                    "sms": Pacer(sms / SEND_WORKERS),
+                    Channel.EMAIL: Pacer(email / SEND_WORKERS),
+                    Channel.SMS: Pacer(sms / SEND_WORKERS),
                 }
                 self.read_at = time.monotonic()
             return self.pacers[channel]
@@ -102,12 +103,12 @@ def wait_turn(channel: str) -> None:
     _RATES.pacer(channel).wait_turn()
 
 
-def throttled(channel: str = "email") -> None:
+def throttled(channel: str = Channel.EMAIL) -> None:
     _RATES.pacer(channel).step_back()
 
 
 def batch_size() -> int:
     """Messages one send invocation takes: what its share of the email rate sends in
     ``INVOCATION_SECONDS``, at least 10, at most ``MAX_BATCH``."""
-    share = _RATES.pacer("email").per_second
+    share = _RATES.pacer(Channel.EMAIL).per_second
     return max(10, min(MAX_BATCH, int(share * INVOCATION_SECONDS)))

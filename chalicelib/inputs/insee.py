@@ -30,9 +30,7 @@ _SHAPE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 _PARIS_ARRONDISSEMENTS = range(75101, 75121)
 _LYON_ARRONDISSEMENTS = range(69381, 69390)
 _MARSEILLE_ARRONDISSEMENTS = range(13201, 13217)
-_CITIES = {"75056", "69123", "13055"}
 _PARIS_POSTAL = {f"750{n:02d}" for n in range(1, 21)}  # 75116 is also INSEE (16e)
-_OUT_OF_SCOPE = ("975", "977", "978", "98")
 _AMBIGUOUS = {
     **{f"130{n:02d}": "Marseille" for n in range(1, 17)},
     **{f"6900{n}": "Lyon" for n in range(1, 10)},
@@ -66,7 +64,7 @@ def normalize_insee(raw: object) -> str:
                 INVALID, "Code INSEE invalide : aucune commune n'a le numéro 000."
             )
         return text
-    if text in _CITIES:
+    if text in geo.CITIES_BY_ARRONDISSEMENT:
         return text
     return _mainland(text)
 
@@ -82,7 +80,7 @@ def _check_shape(text: str) -> None:
         raise InvalidInseeError(
             INVALID, "Code INSEE invalide : code de pays étranger, pas de commune."
         )
-    if text.startswith(_OUT_OF_SCOPE):
+    if text.startswith(tuple(geo.OUTSIDE_DEPARTMENTS)):
         raise InvalidInseeError(
             INVALID,
             "Code INSEE hors périmètre : collectivité d'outre-mer qui n'est pas un département.",

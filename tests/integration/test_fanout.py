@@ -84,3 +84,27 @@ def test_a_department_past_the_batch_size_is_scanned_in_batches_that_resume_afte
     # Then every youth was read once, in three batches, and none is left due
     assert (read, batches) == (5, 3)
     assert not scan.has_work("59", now)
+
+
+def test_a_scan_cursor_crosses_the_queue_without_the_youths_file_number(aws):
+    # Given the scan's next-batch cursor: the due-index key holds a youth's file number
+    cursor = {
+        "department": {"S": "59"},
+        "id_externe": {"S": "DOSSIER-4242"},
+        "due_at": {"S": "2026-11-30"},
+    }
+    item = work.WorkItem("scan", "59", cursor)
+    # When it is written on the queue (where a dead-letter queue may keep it for days)
+    body = item.body()
+    # Then the body names no file number, and the worker reads back the very same cursor
+    assert "DOSSIER-4242" not in body and "id_externe" not in body
+    assert work.WorkItem.from_body(body) == item
+
+
+def test_only_the_first_delivery_of_a_work_item_queues_the_next_batch():
+    from chalicelib.fanout.worker import _first_delivery
+
+    record = _record("m1", work.WorkItem("scan", "59"))
+    assert _first_delivery(record)  # as the local pump hands it (no attributes)
+    assert _first_delivery({**record, "attributes": {"ApproximateReceiveCount": "1"}})
+    assert not _first_delivery({**record, "attributes": {"ApproximateReceiveCount": "3"}})
