@@ -16,8 +16,6 @@ from chalicelib.store import referrals as referral_store
 from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
 from chalicelib.store.messages import Message
-from chalicelib.store.referrals import Referral
-from chalicelib.store.writes import applied, transaction
 
 MAX_ATTEMPTS = 5
 THROTTLE_DELAY = timedelta(minutes=1)  # the next dispatch run after the rate had room again
@@ -47,22 +45,10 @@ def mark_sent(
     )
     notice = placement.notice_for(message, now)
 
-    def write() -> None:
-        with transaction() as batch:
-            batch.update(
-                message,
-                actions=message_store.sent_actions(provider_id, now),
-                condition=Message.claim_id == claim,
-            )
-            batch.update(
-                Referral(message.referral_id),
-                actions=referral_actions,
-                condition=referral_store.SENT_CONDITION,
-            )
-            if notice is not None:
-                batch.save(notice)
-
-    if not applied(write):
+    message_actions = message_store.sent_actions(provider_id, now)
+    if not referral_store.mark_sent_with_message(
+        message, claim, message_actions, referral_actions, notice
+    ):
         # The referral left ``pending`` meanwhile (cancelled, or a twin claim recorded it first).
         message_store.mark_sent(message, claim, provider_id, now)
     _invitation_sent(department, message, now)

@@ -164,6 +164,23 @@ def create_with_message(referral: Referral, message: Message) -> bool:
 
 
 # --- sending -------------------------------------------------------------------------------------
+def mark_sent_with_message(
+    message: Message, claim: str, message_actions: list[Any], referral_actions: list[Any],
+    notice: Message | None,
+) -> bool:  # fmt: skip
+    """One transaction: message ``sent`` (our claim), its referral ``sent``, the notice queued."""
+
+    def write() -> None:
+        with transaction() as batch:
+            batch.update(message, actions=message_actions, condition=Message.claim_id == claim)
+            batch.update(Referral(message.referral_id), actions=referral_actions,
+                         condition=SENT_CONDITION)  # fmt: skip
+            if notice is not None:
+                batch.save(notice)
+
+    return applied(write)
+
+
 def sent_actions(
     channel: str, now: datetime, *, ack_ttl_days: int, followup_at: datetime
 ) -> list[Any]:
