@@ -46,6 +46,13 @@ SCOPES = "openid email given_name usual_name siret"
 CALLBACK_PATH = "/console/connexion/retour"
 SIGN_OUT_RETURN_PATH = "/console/deconnexion/retour"
 TIMEOUT = 10
+REQUIRED_METADATA = (
+    "issuer",
+    "authorization_endpoint",
+    "token_endpoint",
+    "userinfo_endpoint",
+    "jwks_uri",
+)
 _metadata: dict[str, dict] = {}
 _secrets: dict[tuple[str, str | None], str] = {}
 _lock = threading.Lock()
@@ -103,9 +110,11 @@ def metadata(issuer: str) -> dict:
         try:
             document = answer.json()
         except ValueError:
-            raise SignInError(Cause.PROVIDER_REFUSED) from None
-        if not isinstance(document, dict):
-            raise SignInError(Cause.PROVIDER_REFUSED)
+            raise SignInError(Cause.BAD_PROVIDER_METADATA) from None
+        if not isinstance(document, dict) or not all(
+            isinstance(document.get(key), str) for key in REQUIRED_METADATA
+        ):
+            raise SignInError(Cause.BAD_PROVIDER_METADATA)
         _metadata[issuer] = document
     return _metadata[issuer]
 
@@ -222,7 +231,7 @@ def _keys(meta: dict) -> KeySet:
     try:
         return KeySet.import_key_set(_get(meta["jwks_uri"]).json())
     except (ValueError, TypeError, KeyError, JoseError):
-        raise SignInError(Cause.PROVIDER_REFUSED) from None
+        raise SignInError(Cause.BAD_PROVIDER_METADATA) from None
 
 
 def end_session_url(id_token: str, state: str) -> str | None:

@@ -39,6 +39,7 @@ class Cause(StrEnum):
     MISCONFIGURED = "misconfigured"
     PROVIDER_UNREACHABLE = "provider_unreachable"
     PROVIDER_REFUSED = "provider_refused"
+    BAD_PROVIDER_METADATA = "bad_provider_metadata"
     STATE_MISMATCH = "state_mismatch"
     UNKNOWN_STATE = "unknown_state"
     MISSING_ID_TOKEN = "missing_id_token"
@@ -58,7 +59,9 @@ class Cause(StrEnum):
 
 
 # the provider (or our configuration of it) is at fault, not the agent's answer: 503
-UNAVAILABLE = frozenset({Cause.MISCONFIGURED, Cause.PROVIDER_UNREACHABLE})
+UNAVAILABLE = frozenset(
+    {Cause.MISCONFIGURED, Cause.PROVIDER_UNREACHABLE, Cause.BAD_PROVIDER_METADATA}
+)
 _CLAIM_CAUSES = {
     "iss": Cause.ISSUER_MISMATCH,
     "aud": Cause.AUDIENCE_MISMATCH,

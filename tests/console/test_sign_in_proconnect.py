@@ -16,6 +16,7 @@ from chalicelib.console import oidc
 from tests.fixtures.privacy import sensitive
 from tests.support import console as support
 from tests.support.proconnect import Client, StrictProvider, authorize, callback
+from tests.support.static_site import StaticSite, serving
 
 AGENT = support.AGENT_59
 REFUSED = "La connexion n'a pas abouti : recommencez."
@@ -255,3 +256,14 @@ def test_a_code_the_provider_no_longer_honours_is_refused(proconnect, console, c
     proconnect.expire_codes()  # ProConnect's codes live 30 seconds
     answer = console.client.http.get(path, headers={"Cookie": login_cookie})
     assert_refused(answer, capsys, "provider_refused")
+
+
+def test_a_discovery_document_that_is_not_one_gives_a_french_503_page(
+    proconnect, console, monkeypatch, capsys
+):
+    page = StaticSite("text/html")
+    page.serve("<html>Maintenance</html>")
+    with serving(page) as site:
+        monkeypatch.setenv("OIDC_ISSUER", f"http://127.0.0.1:{site.port}/api/v2")
+        answer = console.client.http.get("/console/connexion/proconnect")
+    assert_refused(answer, capsys, "bad_provider_metadata", 503)
