@@ -32,6 +32,7 @@ import requests
 from authlib.common.urls import add_params_to_uri
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
+from botocore.exceptions import ClientError
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
@@ -126,11 +127,16 @@ def forget() -> None:
 
 
 def client_secret(config: Provider) -> str:
+    """The client secret, read once per process. A missing or malformed secret is a
+    configuration error: the agent gets the 503 page, the log says ``misconfigured``."""
     key = (config.secret_name, settings.current().endpoint_url)
     if key not in _secrets:
         with _lock:
-            raw = aws.client("secretsmanager").get_secret_value(SecretId=config.secret_name)
-            _secrets[key] = json.loads(raw["SecretString"])["client_secret"]
+            try:
+                raw = aws.client("secretsmanager").get_secret_value(SecretId=config.secret_name)
+                _secrets[key] = str(json.loads(raw["SecretString"])["client_secret"])
+            except (ClientError, KeyError, TypeError, ValueError):
+                raise SignInError(Cause.MISCONFIGURED) from None
     return _secrets[key]
 
 

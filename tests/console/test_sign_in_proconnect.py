@@ -267,3 +267,12 @@ def test_a_discovery_document_that_is_not_one_gives_a_french_503_page(
         monkeypatch.setenv("OIDC_ISSUER", f"http://127.0.0.1:{site.port}/api/v2")
         answer = console.client.http.get("/console/connexion/proconnect")
     assert_refused(answer, capsys, "bad_provider_metadata", 503)
+
+
+def test_a_client_secret_missing_from_secrets_manager_gives_a_french_503_page(
+    proconnect, console, monkeypatch, capsys
+):
+    monkeypatch.setenv("OIDC_CLIENT_SECRET_NAME", "relais-dev/proconnect-absent")
+    oidc.forget()
+    answer = console.client.http.get("/console/connexion/proconnect")
+    assert_refused(answer, capsys, "misconfigured", 503)

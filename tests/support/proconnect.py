@@ -39,8 +39,9 @@ from tests.support.proconnect_keys import Keys, b64
 PREFIX = "/api/v2"
 TOKEN_LIFETIME = 60  # seconds, access and ID tokens alike
 CODE_LIFETIME = 30
-AUTHORIZE_PARAMETERS = {
+AUTHORIZE_PARAMETERS = {  # ProConnect's AuthorizeParamsDto: any other parameter is a 400
     "response_type",
+    "response_mode",
     "client_id",
     "redirect_uri",
     "scope",
