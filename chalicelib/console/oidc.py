@@ -167,7 +167,8 @@ def identity(code: str, nonce: str, verifier: str) -> Identity:
     config = provider()
     meta = metadata(config.issuer)
     if str(meta.get("issuer") or "").rstrip("/") != config.issuer:
-        raise SignInError(Cause.ISSUER_MISMATCH)  # a discovery document for another provider
+        # a discovery document for another provider: OIDC_ISSUER or the provider is wrong
+        raise SignInError(Cause.BAD_PROVIDER_METADATA)
     token = _token(config, meta, code, verifier)
     keys = _keys(meta)
     expected = tokens.Expected(

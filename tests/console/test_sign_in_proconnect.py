@@ -276,3 +276,16 @@ def test_a_client_secret_missing_from_secrets_manager_gives_a_french_503_page(
     oidc.forget()
     answer = console.client.http.get("/console/connexion/proconnect")
     assert_refused(answer, capsys, "misconfigured", 503)
+
+
+def test_a_discovery_document_naming_another_issuer_gives_a_french_503_page(
+    proconnect, console, monkeypatch, capsys
+):
+    url = f"{proconnect.issuer}/.well-known/openid-configuration"
+    document = {**requests.get(url, timeout=10).json(), "issuer": "https://faux.example.fr/api/v2"}
+    discovery = StaticSite("application/json", path="/api/v2/.well-known/openid-configuration")
+    discovery.serve(json.dumps(document))
+    with serving(discovery) as site:
+        monkeypatch.setenv("OIDC_ISSUER", f"http://127.0.0.1:{site.port}/api/v2")
+        answer = callback(console.client, proconnect, AGENT)
+    assert_refused(answer, capsys, "bad_provider_metadata", 503)
