@@ -7,7 +7,7 @@ from chalice.app import Request, Response
 from chalicelib.api import base
 from chalicelib.console import oidc, sessions, web
 from chalicelib.domain.clock import utcnow
-from chalicelib.observability import log_failure
+from chalicelib.observability import logger
 
 LOGIN_PATH = "/console/connexion"
 SIGN_OUT_PATH = "/console/deconnexion"
@@ -97,8 +97,9 @@ def switch_department(request: Request) -> Response:
 
 def _sign_in_failed(error: oidc.SignInError) -> Response:
     """A French page, 400 for an answer we refuse, 503 for a provider we cannot reach; the log
-    names the cause only."""
-    log_failure("console sign-in refused", error, cause=error.cause.value)
+    names the cause only (a warning: refusals are expected; an error when we cannot work)."""
+    log = logger.error if error.status == 503 else logger.warning
+    log("console sign-in refused", extra={"cause": error.cause.value, "status": error.status})
     if error.status == 503:
         return _refused(
             "ProConnect ne répond pas pour le moment : réessayez dans quelques minutes.", 503

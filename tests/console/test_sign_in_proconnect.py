@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from joserfc import jwt
+from joserfc.jwk import KeySet
 
 from chalicelib.console import oidc
 from tests.fixtures.privacy import sensitive
@@ -289,3 +291,55 @@ def test_a_discovery_document_naming_another_issuer_gives_a_french_503_page(
         monkeypatch.setenv("OIDC_ISSUER", f"http://127.0.0.1:{site.port}/api/v2")
         answer = callback(console.client, proconnect, AGENT)
     assert_refused(answer, capsys, "bad_provider_metadata", 503)
+
+
+# --- the strict provider itself holds to ProConnect's rules (else the tests above prove less) --
+
+
+def test_the_strict_provider_refuses_what_proconnect_refuses(proconnect, console):
+    start = console.client.http.get("/console/connexion/proconnect")
+    location = start.headers["Location"]
+    extra = requests.get(f"{location}&foo=bar", allow_redirects=False, timeout=10)
+    assert extra.status_code == 400  # ProConnect: any unknown parameter is Y000400
+    proconnect.sign_in_as(AGENT)
+    back = requests.get(location, allow_redirects=False, timeout=10)
+    code = support.query_of(back.headers["Location"])["code"]
+    token_url = f"{proconnect.issuer}/token"
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": proconnect.client.redirect_uri,
+        "client_id": "relais-ase",
+        "client_secret": proconnect.client.client_secret,
+        "code_verifier": "v" * 43,  # not the one behind the challenge
+    }
+    basic = requests.post(token_url, data=form, auth=("relais-ase", "x"), timeout=10)
+    assert basic.status_code == 401  # client_secret_post only
+    wrong_verifier = requests.post(token_url, data=form, timeout=10)
+    assert wrong_verifier.json() == {"error": "invalid_grant"}
+    unknown = requests.get(
+        f"{proconnect.issuer}/userinfo", headers={"Authorization": "Bearer x"}, timeout=10
+    )
+    assert unknown.status_code == 401
+
+
+def test_the_strict_provider_issues_60_second_tokens_and_a_signed_jwt_userinfo(proconnect, console):
+    assert signed_in(callback(console.client, proconnect, AGENT))
+    assert proconnect.requests[-4:] == ["authorize", "token", "jwks", "userinfo"]
+    token = proconnect.last_token
+    keys = KeySet.import_key_set(requests.get(f"{proconnect.issuer}/jwks", timeout=10).json())
+    id_token = jwt.decode(token["id_token"], keys, algorithms=["RS256"])
+    assert token["expires_in"] == 60 and id_token.claims["exp"] - id_token.claims["iat"] == 60
+    answer = requests.get(
+        f"{proconnect.issuer}/userinfo",
+        headers={"Authorization": f"Bearer {sensitive(token['access_token'], 'token')}"},
+        timeout=10,
+    )
+    assert answer.headers["Content-Type"].startswith("application/jwt")
+    userinfo = jwt.decode(answer.text, keys, algorithms=["RS256"]).claims
+    assert userinfo["iss"] == proconnect.issuer and userinfo["aud"] == "relais-ase"
+    assert userinfo["sub"] == id_token.claims["sub"] and userinfo["email"] == AGENT
+    document = requests.get(
+        f"{proconnect.issuer}/.well-known/openid-configuration", timeout=10
+    ).json()
+    assert "HS256" in document["id_token_signing_alg_values_supported"]  # as ProConnect lists

@@ -129,6 +129,7 @@ class StrictProvider:
         self.agent = ""
         self.acr = "eidas1"
         self.requests: list[str] = []  # the paths asked, in order
+        self.last_token: dict[str, Any] = {}  # the token endpoint's last answer
         self._grants: dict[str, _Grant] = {}
         self._access: dict[str, tuple[dict[str, Any], float]] = {}
         self._server: BaseWSGIServer | None = None
@@ -270,16 +271,14 @@ class StrictProvider:
         access_token = secrets.token_urlsafe(32)
         agent = _agent_claims(grant.email)
         self._access[access_token] = (agent, time.time() + TOKEN_LIFETIME)
-        id_token = self._id_token(agent, grant, access_token)
-        return _json(
-            {
-                "access_token": access_token,
-                "token_type": "Bearer",
-                "expires_in": self.tampering.expires_in,
-                "id_token": id_token,
-                "scope": "openid email given_name usual_name siret",
-            }
-        )
+        self.last_token = {
+            "access_token": access_token,
+            "token_type": "Bearer",
+            "expires_in": self.tampering.expires_in,
+            "id_token": self._id_token(agent, grant, access_token),
+            "scope": "openid email given_name usual_name siret",
+        }
+        return _json(self.last_token)
 
     def _id_token(self, agent: dict[str, Any], grant: _Grant, access_token: str) -> str:
         now = int(time.time())
