@@ -102,7 +102,9 @@ def _sign_in_failed(error: oidc.SignInError) -> Response:
     log("console sign-in refused", extra={"cause": error.cause.value, "status": error.status})
     if error.status == 503:
         return _refused(
-            "ProConnect ne répond pas pour le moment : réessayez dans quelques minutes.", 503
+            "La connexion avec ProConnect est indisponible pour le moment : réessayez dans "
+            "quelques minutes.",
+            503,
         )
     return _refused("La connexion n'a pas abouti : recommencez.", error.status)
 

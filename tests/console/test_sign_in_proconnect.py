@@ -22,7 +22,7 @@ from tests.support.static_site import StaticSite, serving
 
 AGENT = support.AGENT_59
 REFUSED = "La connexion n'a pas abouti : recommencez."
-UNAVAILABLE = "ProConnect ne répond pas pour le moment"
+UNAVAILABLE = "La connexion avec ProConnect est indisponible pour le moment"
 
 
 @pytest.fixture(scope="module")
