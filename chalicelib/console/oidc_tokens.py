@@ -20,6 +20,7 @@ from joserfc.errors import (
     BadSignatureError,
     ClaimError,
     ExpiredTokenError,
+    InvalidKeyIdError,
     JoseError,
     MissingAlgorithmError,
     MissingKeyError,
@@ -106,7 +107,7 @@ def cause_of(error: JoseError) -> Cause:
         return _CLAIM_CAUSES.get(error.claim, Cause.INVALID_CLAIMS)
     if isinstance(error, (UnsupportedAlgorithmError, MissingAlgorithmError)):
         return Cause.UNEXPECTED_ALGORITHM
-    if isinstance(error, MissingKeyError):
+    if isinstance(error, (MissingKeyError, InvalidKeyIdError)):
         return Cause.UNKNOWN_KEY
     if isinstance(error, BadSignatureError):
         return Cause.BAD_SIGNATURE

@@ -135,3 +135,10 @@ def test_a_json_userinfo_is_accepted_about_the_same_agent_only():
         tokens.userinfo_claims, body, "application/json", PUBLISHED, expected(), "someone-else"
     )
     assert other is Cause.SUBJECT_MISMATCH
+
+
+def test_an_id_token_signed_by_a_key_the_provider_does_not_publish_is_refused():
+    now = int(time.time())
+    claims = {"iss": ISSUER, "sub": "s", "aud": "relais-ase", "iat": now, "exp": now + 60}
+    unpublished = Keys().sign(claims, "RS256")  # another key id than the published ones
+    assert id_token_refusal(unpublished) is Cause.UNKNOWN_KEY
