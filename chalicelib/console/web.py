@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,13 +23,15 @@ from chalicelib.console import oidc, sessions
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.labels import STATUS_LABELS
 from chalicelib.errors import RelaisError
-from chalicelib.messages.environment import environment
+from chalicelib.messages.environment import TEMPLATES_DIR, environment
 from chalicelib.observability import log_failure
 
 LOGIN_COOKIE = "relais_connexion"
 SIGN_OUT_COOKIE = "relais_deconnexion"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 200
+STATIC_DIR = TEMPLATES_DIR / "console" / "static"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
 
 class FormError(RelaisError):
@@ -168,3 +171,20 @@ def signed_in(request: Request, view: Callable[[sessions.Agent], Page]) -> Respo
         return html(page.template, {**page.context, "agent": agent}, page.status)
 
     return respond(call)
+
+
+def static_file(name: str) -> Response:
+    """Our stylesheet and script (no build chain: the files as written)."""
+    path = STATIC_DIR / Path(name).name
+    kind = STATIC_TYPES.get(path.suffix)
+    if kind is None or path.name != name or not path.is_file():
+        return error_page(404, "Page introuvable.")
+    return Response(
+        body=path.read_text(encoding="utf-8"),
+        status_code=200,
+        headers={
+            "Content-Type": kind,
+            "Cache-Control": "public, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
