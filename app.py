@@ -3,6 +3,7 @@
 from chalice import Chalice, Cron, Rate
 
 from chalicelib import settings
+from chalicelib.console import guard as console_guard
 from chalicelib.console import routes as console_routes
 from chalicelib.fanout import SEND_WORKERS
 from chalicelib.lazy import lazy
@@ -45,6 +46,11 @@ JSON_TYPES = ["application/json"]
 @app.middleware("http")
 def french_errors(request, get_response):
     return platform.in_french(get_response(request))
+
+
+@app.middleware("http")  # every console form: CSRF token and origin, before any route runs
+def console_forms(request, get_response):
+    return console_guard.checked(request, get_response)
 
 
 @app.route("/health", methods=["GET"])

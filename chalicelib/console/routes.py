@@ -2,7 +2,8 @@
 makes. app.py registers this blueprint.
 
 Each serves the signed-in agent's own department (from the session); URLs carry opaque youth
-references, never a file number or a name.
+references, never a file number or a name. No route checks its form: the CSRF token and the
+origin of every non-GET console request are checked before any route runs (``console.guard``).
 
 Importing this module loads no page code: the modules below load on first use (``chalicelib.lazy``),
 so the API's and the workers' cold starts do not pay for the console.
