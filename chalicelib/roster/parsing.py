@@ -62,7 +62,7 @@ def parse_roster(
 ) -> RosterParse:
     """Validate a whole roster. File-level problems raise ``UnreadableFileError``,
     ``FileLimitError`` or ``MissingColumnsError`` (before any row is read, or when met)."""
-    table = read_table(source)
+    table = read_table(source, roster_columns.header_test(mapping))
     columns = roster_columns.resolve(table.headers, mapping)
     reader = _RowReader(columns, department, today, postal_lookup)
     result = RosterParse()
