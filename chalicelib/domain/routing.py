@@ -146,6 +146,8 @@ def route_mission_locale(
     if forced:
         return _mission_locale_route(forced, directory, exclude)
     commune = _normalise(code_commune)
+    if not commune:
+        return _commune_not_told()
     entry = _coverage_entry(commune, directory)
     if entry is None and commune in _CITY_ARRONDISSEMENTS:
         return _city_route(commune, directory, exclude)
@@ -189,6 +191,8 @@ def route_habitat_jeunes(
 ) -> Route | NoRoute:
     """The habitat-jeunes residence (or departmental contact) for a youth of ``code_commune``."""
     commune = _normalise(code_commune)
+    if not commune:
+        return _commune_not_told()
     entries = sorted(
         directory.habitat_jeunes_of_department(geo.department_of_commune(commune)),
         key=lambda entry: entry.id,
@@ -287,6 +291,16 @@ def _route(
         telephone=partner.telephone or None,
         telephone_mobile=bool(partner.telephone_mobile),
         canal=canal,
+    )
+
+
+def _commune_not_told() -> NoRoute:
+    """A roster row whose commune name matched no commune or several (SPEC §5.1): kept without
+    one; the department chooses the partner in the console."""
+    return NoRoute(
+        COMMUNE_INCONNUE,
+        "commune de résidence non reconnue dans le fichier : choisissez la mission locale, ou "
+        "indiquez le code INSEE dans le prochain fichier",
     )
 
 

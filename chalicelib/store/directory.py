@@ -204,6 +204,19 @@ class DirectorySnapshot:
             self._communes[department] = found
         return self._communes[department]
 
+    def communes_of(self, department: str) -> list[PostalRow]:
+        """The department's communes to resolve names with: La Poste's base when loaded, else
+        the coverage file's names (with the postal codes it knows)."""
+        if self.has_communes():
+            return self.postal_rows(department)
+        self.coverage(f"{department}000")
+        entries = self._coverage.get(department, {}).values()
+        return [
+            PostalRow(entry.insee, entry.nom_commune, postal, "", entry.nom_commune)
+            for entry in entries
+            for postal in entry.postal_codes or ("",)
+        ]
+
     def has_communes(self) -> bool:
         return bool(self._version("communes"))
 

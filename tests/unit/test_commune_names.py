@@ -10,7 +10,9 @@ import pytest
 from chalicelib.directory.postal_base import parse_postal_base
 from chalicelib.domain import geo
 from chalicelib.inputs.communes import CommuneIndex, name_key
+from chalicelib.roster.parsing import parse_roster
 from tests.support import laposte
+from tests.support.roster_files import TODAY, table_csv
 
 
 @cache
@@ -88,3 +90,36 @@ def test_a_locality_several_communes_share_without_postal_code_is_ambiguous():
     # Then it designates no commune by itself: the candidates are given
     found = index.resolve(shared[0], "")
     assert found.insee is None and len(found.candidates) > 1
+
+
+def _roster_by_name(rows: list[tuple[str, str, str]]) -> bytes:
+    headers = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Ville", "CP", "Mail référent"]
+    body = [[number, "Zoé", "Léa", "15/07/2008", name, postal, "ref@cd.exemple.fr"]
+            for number, name, postal in rows]  # fmt: skip
+    return table_csv(headers, body)
+
+
+def test_a_roster_row_keeps_its_youth_whatever_the_commune_name_and_says_why():
+    # Given rows of Corse-du-Sud naming a commune, a shared locality, nothing, and an unknown name
+    data = _roster_by_name(
+        [("C1", "Ajaccio", "20000"), ("C2", "Sagone", ""), ("C3", "", ""), ("C4", "Nowhere", "")]
+    )
+    # When it is parsed with the department's communes
+    result = parse_roster(data, department="2A", today=TODAY, communes=lambda: department("2A"))
+    # Then the named commune is resolved, the shared and unknown ones kept without a commune
+    communes = {record.id_externe: record.code_commune for record in result.records}
+    assert communes == {"C1": "2A004", "C2": "", "C4": ""}
+    codes = {(w.row, w.code) for w in result.warnings}
+    assert {(3, "commune_ambiguous"), (5, "commune_unknown")} <= codes
+    (ambiguous,) = [w for w in result.warnings if w.code == "commune_ambiguous"]
+    assert "2A090 (COGGIA)" in ambiguous.message and "2A348 (VICO)" in ambiguous.message
+    # And only the row giving neither a name nor a postal code is rejected, saying what to give
+    assert [(e.row, e.column, e.code) for e in result.rejected] == [(4, "commune", "required")]
+    assert "nom" in result.rejected[0].message and "code INSEE" in result.rejected[0].message
+
+
+def test_the_insee_code_wins_when_a_row_gives_both():
+    headers = ["N° dossier", "Nom", "Prénom", "Né(e) le", "Code INSEE", "Ville", "Mail référent"]
+    data = table_csv(headers, [["C1", "Zoé", "Léa", "15/07/2008", "2A004", "Vico", "r@cd.fr"]])
+    result = parse_roster(data, department="2A", today=TODAY, communes=lambda: department("2A"))
+    assert [record.code_commune for record in result.records] == ["2A004"]

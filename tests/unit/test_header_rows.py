@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from chalicelib.errors import MissingColumnsError, UnreadableFileError
+from chalicelib.roster import columns
 from chalicelib.roster.parsing import parse_roster
 from tests.support.roster_files import FRENCH_HEADERS, TODAY, table_csv, youth_row
 
@@ -86,3 +87,17 @@ def test_a_missing_commune_says_what_the_agent_can_send_instead():
     message = str(raised.value)
     assert raised.value.columns == ["code_commune"]
     assert "Commune de résidence" in message and "Code postal" in message
+
+
+def test_the_column_mapping_offers_the_commune_and_postal_code_targets():
+    # Given a department whose export names them its own way
+    mapping = columns.validate_mapping(
+        {"Lieu de vie": "Commune de résidence (nom)", "Bureau": "code postal"}
+    )
+    assert mapping == {"Lieu de vie": "commune", "Bureau": "code_postal"}
+    headers = [*[h for h in HEADER if h != "Code INSEE"], "Lieu de vie", "Bureau"]
+    # Then the file is complete without an INSEE code, and the menu lists both targets
+    described = columns.describe(headers, mapping)
+    assert described["missing"] == []
+    assert described["columns"]["commune"] == "Lieu de vie"
+    assert {"commune", "code_postal"} <= set(described["labels"])
