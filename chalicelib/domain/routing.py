@@ -97,6 +97,8 @@ class DirectoryView(Protocol):
 
     def habitat_jeunes_of_department(self, department: str) -> Sequence[HabitatJeunes]: ...
 
+    def commune_name(self, insee: str) -> str | None: ...
+
 
 class InMemoryDirectory:
     """A ``DirectoryView`` over lists of entries (tests, demo data, dry runs)."""
@@ -121,6 +123,10 @@ class InMemoryDirectory:
 
     def habitat_jeunes_of_department(self, department: str) -> Sequence[HabitatJeunes]:
         return tuple(self._hj.get(department, ()))
+
+    def commune_name(self, insee: str) -> str | None:
+        entry = self._coverage.get(insee)
+        return geo.commune_name(insee, entry.nom_commune if entry else None)
 
 
 def city_of_arrondissement(insee: str) -> str | None:

@@ -222,6 +222,8 @@ class DirectorySnapshot:
 
     def commune_name(self, insee: str) -> str | None:
         """A commune's name: the coverage file's, else La Poste's base's, else the city's."""
+        if not insee:
+            return None
         entry = self.coverage(insee)
         if entry is not None and entry.nom_commune:
             return entry.nom_commune

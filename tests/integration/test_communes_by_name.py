@@ -76,15 +76,15 @@ def test_each_youth_named_by_commune_and_postal_code_reaches_the_right_mission_l
 
 
 def test_a_commune_that_cannot_be_told_keeps_the_youth_and_asks_the_department(client, key):
-    # Given a commune unknown in the department, and a locality shared by several communes
+    # Given a commune unknown in the department, one the coverage file lacks, and Lille
     today = clock.local_today("59", clock.clock_from(None, None))
-    rows = [("U01", "Atlantis", "59999"), ("U02", "Lille", "59000")]
+    rows = [("U01", "Atlantis", "59999"), ("U02", "Lille", "59000"), ("U03", "Wattrelos", "")]
     answer = client.http.put("/departments/59/roster", body=_roster(rows, today),
                              headers=s.auth(key))  # fmt: skip
     # Then both youths are kept, the unknown commune with a warning saying what to do
     assert answer.status_code == 200, answer.json_body
     report = answer.json_body
-    assert (report["created"], report["rejected"]) == (2, [])
+    assert (report["created"], report["rejected"]) == (3, [])
     (warning,) = [w for w in report["warnings"] if w["code"] == "commune_unknown"]
     assert (warning["row"], warning["column"]) == (2, "commune")
     assert "« Atlantis »" in warning["message"] and "console" in warning["message"]
@@ -95,3 +95,6 @@ def test_a_commune_that_cannot_be_told_keeps_the_youth_and_asks_the_department(c
     assert referred == {"U02"}
     alerts = [a for a in Alert.query("59") if a.id_externe == "U01"]
     assert [a.kind for a in alerts] == [AlertKind.NO_PARTNER]
+    # And a commune outside the coverage is named in its alert by La Poste's base
+    (named,) = [a for a in Alert.query("59") if a.id_externe == "U03"]
+    assert named.details["youth"]["commune_nom"] == "WATTRELOS"
