@@ -126,6 +126,11 @@ def put_coverage():
     return directory.put_directory(app.current_request, "coverage")
 
 
+@app.route("/directory/communes", methods=["PUT"], content_types=FILE_TYPES)
+def put_communes():
+    return directory.put_directory(app.current_request, "communes")
+
+
 @app.route("/directory/habitat-jeunes", methods=["PUT"], content_types=FILE_TYPES)
 def put_habitat_jeunes():
     return directory.put_directory(app.current_request, "habitat-jeunes")
