@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain import geo, scheduling
+from chalicelib.domain import scheduling
 from chalicelib.domain.alerts import CLOSED_PARTNER_ANSWERED, CLOSED_ROUTED, AlertKind
 from chalicelib.domain.directory import CoverageEntry
 from chalicelib.domain.enums import Kind, ReferralStatus
@@ -63,7 +63,7 @@ def no_partner(
         "initiale": initial(record.nom),
         "majority_date": majority_date(record.date_naissance).isoformat(),
         "commune_code": record.code_commune,
-        "commune_nom": geo.commune_name(record.code_commune, entry.nom_commune if entry else None),
+        "commune_nom": entry.nom_commune if entry else directory.commune_name(record.code_commune),
     }
     details = {
         "youth": youth_details(youth),

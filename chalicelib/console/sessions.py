@@ -152,7 +152,9 @@ def switch(agent: Agent, department: str) -> bool:
 
 
 def csrf_ok(agent: Agent, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(agent.csrf, token or "")
+    """Constant-time, on bytes: a non-ASCII token is a mismatch, not an error."""
+    given = (token or "").encode("utf-8", "replace")
+    return bool(token) and bool(agent.csrf) and hmac.compare_digest(agent.csrf.encode(), given)
 
 
 def _agent(stored: store.StoredSession, session_hash: str) -> Agent:

@@ -87,7 +87,7 @@ def callback(request: Request) -> Response:
 
 def switch_department(request: Request) -> Response:
     def view(agent: sessions.Agent) -> web.Page:
-        fields = web.checked_form(request, agent)
+        fields = web.form(request)
         if not sessions.switch(agent, (fields.get("departement") or "").strip().upper()):
             return web.Page(response=web.error_page(403, "Département non autorisé.", agent))
         return web.Page(redirect="/console")
@@ -120,7 +120,6 @@ def sign_out(request: Request) -> Response:
     there too (ProConnect's rule: the next person at a shared computer must sign in again)."""
 
     def view(agent: sessions.Agent) -> web.Page:
-        web.checked_form(request, agent)
         provider = sessions.sign_out(agent)
         cleared = web.cookie(web.session_cookie_name(), "", max_age=0)
         if provider is None:

@@ -86,6 +86,19 @@ def status(code: str, upload_id: str) -> dict:
     }
 
 
+def note_file(code: str, upload_id: str, etag: str) -> bool:
+    """Record which file (S3 ETag) the upload reads; once (``store.uploads.note_file``)."""
+    status(code, upload_id)  # 404 for another department's
+    return upload_store.note_file(upload_id, etag)
+
+
+def file_etag(code: str, upload_id: str) -> str | None:
+    """The ETag ``note_file`` recorded, None if none."""
+    status(code, upload_id)
+    upload = upload_store.get(upload_id)
+    return upload.file_etag if upload is not None else None
+
+
 def process_event(event: object, attempt: str | None = None) -> list[str]:
     """A raw S3 notification (Lambda event): process each ``ObjectCreated`` record.
     ``attempt``: the Lambda request id, the same when Lambda retries a failed event. A malformed

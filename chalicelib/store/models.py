@@ -233,6 +233,7 @@ class Upload(Model):
     actor = UnicodeAttribute()
     created_at = UnicodeAttribute()
     expires_at = TTLAttribute(null=True)
+    file_etag = UnicodeAttribute(null=True)  # the S3 ETag of the file it read (console's "Apply")
 
 
 class OpenAlertsIndex(GlobalSecondaryIndex):

@@ -92,6 +92,17 @@ def finish(upload: Upload, final: UploadStatus, report: dict[str, Any]) -> None:
     upload.update(actions=[Upload.status.set(final), Upload.report.set(report)])
 
 
+def note_file(upload_id: str, etag: str) -> bool:
+    """Which file this upload reads (its S3 ETag), set once: the console applies a checked file
+    only if the copy it applies has the same ETag. False when already set or gone."""
+    return applied(
+        lambda: Upload(upload_id).update(
+            actions=[Upload.file_etag.set(etag)],
+            condition=Upload.upload_id.exists() & Upload.file_etag.does_not_exist(),
+        )
+    )
+
+
 def progress(upload: Upload, *, total: int | None = None, done: int | None = None) -> None:
     actions: list[Any] = []
     if total is not None:
