@@ -6,7 +6,8 @@ What it does as ProConnect does (its partners' documentation, and its code in
 proconnect-gouv/federation, built on panva's oidc-provider):
 - endpoints under ``/api/v2``: ``authorize``, ``token``, ``userinfo``, ``jwks``, ``session/end``;
   an authorization request with a parameter it does not know is refused;
-- access and ID tokens that live 60 s (``expires_in: 60``), codes 30 s, used once;
+- access and ID tokens that live 60 s (``expires_in: 60``), codes 30 s (its code until October
+  2025; its documentation now says 60 s), used once;
 - ES256 and RS256 keys published side by side; a client's tokens are signed with the algorithm
   registered for it; the discovery document also advertises HS256;
 - ``client_secret_post`` at the token endpoint, PKCE S256 checked when a challenge was sent;
