@@ -27,6 +27,8 @@ app.api.binary_types.extend(
         "text/csv",
         "application/octet-stream",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.ms-excel",
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ]
@@ -38,6 +40,7 @@ FILE_TYPES = [
     "application/octet-stream",
     "application/vnd.ms-excel",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
 ]
 FORM_TYPES = ["application/x-www-form-urlencoded"]
 JSON_TYPES = ["application/json"]

@@ -1,8 +1,9 @@
-"""Uploaded file → a header and lazily read rows (SPEC §5: CSV or XLSX). Pure, no network.
+"""Uploaded file → a header and lazily read rows (SPEC §5: CSV, XLSX, ODS, XLS). Pure, no network.
 
 CSV: separator ``;``, ``,`` or tab, detected on the header line; each line decoded on its own,
 UTF-8 (BOM or not) else Windows-1252, so a cp1252 export with one UTF-8 line (pasted from a web
-page) is read right, and the mix is reported in ``Table.notes``. XLSX: see ``chalicelib.xlsx``.
+page) is read right, and the mix is reported in ``Table.notes``. XLSX: see ``chalicelib.xlsx``;
+ODS (LibreOffice): ``chalicelib.ods``; XLS (Excel 97–2003): ``chalicelib.xls``.
 Rows are numbered as the spreadsheet shows them (header = row 1, or the row where the header is when
 leading rows are empty); fully empty rows are skipped but keep their number. Every row list has
 exactly ``len(headers)`` cells (cells beyond the header are extra columns, ignored).
@@ -24,9 +25,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import IO
+from typing import IO, Any
 
-from chalicelib import limits, xlsx
+from chalicelib import limits, ods, xls, xlsx
 from chalicelib.errors import RelaisError, UnreadableFileError
 from chalicelib.headers import map_columns, normalize_header, unmapped_headers
 
@@ -35,7 +36,6 @@ MAX_CELL_CHARS = limits.MAX_CELL_CHARS
 MAX_LINE_BYTES = 4 * MAX_COLUMNS * MAX_CELL_CHARS  # UTF-8 takes up to 4 bytes a character
 _SEPARATORS = (";", ",", "\t")  # on a tie, the first wins (French Excel writes ";")
 _XLSX_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _FORMATS = xlsx.FORMATS
 SHOWN_LINES = 10
@@ -104,18 +104,18 @@ def read_table(source: bytes | IO[bytes], header: HeaderTest | None = None) -> T
     if not start.strip():
         raise UnreadableFileError("Le fichier est vide.")
     if start.startswith(_XLSX_MAGIC):
-        return _read_xlsx(stream, header)
+        if ods.MIMETYPE in start[:256]:
+            return _read_workbook(ods.first_sheet_rows(stream), header, "ODS")
+        return _read_workbook(xlsx.first_sheet_rows(stream), header, "XLSX")
+    if start.startswith(xls.OLE2_MAGIC):
+        found = find_header(xls.first_sheet_rows(stream), header, "XLS")
+        return Table(found.headers, _data_rows(found.rows, len(found.headers)), found.notes)
     _refuse_other_formats(start)
     return _read_csv(stream, header)
 
 
 def _refuse_other_formats(start: bytes) -> None:
     """``start``: the first 64 KB."""
-    if start.startswith(_OLE2_MAGIC):
-        raise UnreadableFileError(
-            "Ancien format Excel (.xls) ou classeur protégé par mot de passe : "
-            "enregistrez le fichier au format .xlsx ou CSV."
-        )
     if start.startswith(b"%PDF"):
         raise UnreadableFileError(f"Un PDF n'est pas un fichier de données : {_FORMATS}.")
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -306,7 +306,7 @@ def find_header(records: Iterator[Row], test: HeaderTest | None, kind: str) -> F
                 raise limits.too_many_columns(number)
             pending.append((number, cells))
             seen.append((number, texts))
-            if test is None or test(texts)[0] or len(seen) == HEADER_ROWS:
+            if (test(texts)[0] if test else _readable(texts)) or len(seen) == HEADER_ROWS:
                 break
     except RelaisError as error:
         if not seen:
@@ -332,11 +332,10 @@ def _best_header(
         if kind == "CSV":
             raise UnreadableFileError("Le fichier ne contient aucune ligne lisible.")
         raise UnreadableFileError("La première feuille du classeur est vide.")
-    readable = [
-        (number, texts)
-        for number, texts in seen
-        if sum(1 for text in texts if text) >= 2 and not any(_has_control(t) for t in texts)
-    ]
+    if any(_has_control(text) for text in seen[0][1]):
+        readable = []  # binary garbage first: not a table with a title line
+    else:
+        readable = [(number, texts) for number, texts in seen if _readable(texts)]
     if test is not None:
         scored = [(test(texts), number, texts) for number, texts in readable]
         complete = [(number, texts) for (ok, _), number, texts in scored if ok]
@@ -346,11 +345,16 @@ def _best_header(
         if best:
             return next((n, t) for (_, known), n, t in scored if known == best)
     if readable and (test is None or readable[0][0] == seen[0][0]):
-        return readable[0]
+        return readable[0]  # the first readable row: the missing columns will be named
     raise UnreadableFileError(
         f"Ligne d'en-tête illisible : aucune des {HEADER_ROWS} premières lignes de ce fichier "
         f"{kind} ne nomme les colonnes ({_FORMATS})."
     )
+
+
+def _readable(texts: list[str]) -> bool:
+    """Could be a header: two named cells at least, no control characters (binary garbage)."""
+    return sum(1 for text in texts if text) >= 2 and not any(_has_control(t) for t in texts)
 
 
 def _skipped_note(seen: list[tuple[int, list[str]]], header_row: int) -> list[FileNote]:
@@ -405,10 +409,11 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in text)
 
 
-def _read_xlsx(stream: IO[bytes], test: HeaderTest | None) -> Table:
-    rows, workbook = xlsx.first_sheet_rows(stream)
+def _read_workbook(opened: tuple[Iterator[Row], Any], test: HeaderTest | None, kind: str) -> Table:
+    """An XLSX or ODS workbook's first sheet; the archive is closed once the rows are read."""
+    rows, workbook = opened
     try:
-        found = find_header(iter(rows), test, "XLSX")
+        found = find_header(iter(rows), test, kind)
     except BaseException:
         workbook.close()
         raise

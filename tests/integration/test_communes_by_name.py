@@ -98,3 +98,21 @@ def test_a_commune_that_cannot_be_told_keeps_the_youth_and_asks_the_department(c
     # And a commune outside the coverage is named in its alert by La Poste's base
     (named,) = [a for a in Alert.query("59") if a.id_externe == "U03"]
     assert named.details["youth"]["commune_nom"] == "WATTRELOS"
+
+
+@pytest.mark.parametrize(
+    ("extension", "content_type"),
+    [
+        ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("xls", "application/vnd.ms-excel"),
+    ],
+)
+def test_an_ods_or_xls_libreoffice_saved_is_uploaded_as_it_is(client, key, extension, content_type):
+    # Given the department's export saved by LibreOffice, a title line above its header
+    data = (laposte.BASE.parent / "libreoffice" / f"roster_title_line.{extension}").read_bytes()
+    # When it is uploaded with its own content type
+    answer = client.http.put("/departments/59/roster", body=data, headers=s.auth(key, content_type))
+    # Then its three youths are created, their communes read by name
+    assert answer.status_code == 200, answer.json_body
+    assert (answer.json_body["created"], answer.json_body["rejected"]) == (3, [])
+    assert Youth.get("59", "2024-002").record["code_commune"] == "59009"

@@ -12,6 +12,10 @@ import gzip
 from functools import cache
 from pathlib import Path
 
+from chalicelib.directory.postal_base import parse_postal_base
+from chalicelib.domain import geo
+from chalicelib.inputs.communes import CommuneIndex
+
 BASE = Path(__file__).resolve().parents[1] / "data" / "laposte_hexasmal.csv.gz"
 ROWS = 39_193  # data lines of the real file
 SKIPPED = 267  # lines outside the 101 departments: 98x (261), 975, 977, 978, Monaco (99138)
@@ -41,3 +45,12 @@ def published(form: str) -> bytes:
         insee, name, postal, line5, label, *_ = line.split(";")
         moved.append(";".join([insee, name, postal, label, line5]))
     return "\r\n".join([header, *moved]).encode("latin-1")
+
+
+@cache
+def communes_of(department: str) -> CommuneIndex:
+    """One department's communes of the real base, as a roster resolves names with them."""
+    rows = parse_postal_base(real_base()).items
+    return CommuneIndex.of(
+        row for row in rows if geo.department_of_commune(row.insee) == department
+    )

@@ -3,22 +3,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
-from chalicelib.directory.postal_base import parse_postal_base
-from chalicelib.domain import geo
-from chalicelib.inputs.communes import CommuneIndex, name_key
+from chalicelib.inputs.communes import name_key
 from chalicelib.roster.parsing import parse_roster
 from tests.support import laposte
 from tests.support.roster_files import TODAY, table_csv
 
-
-@cache
-def department(code: str) -> CommuneIndex:
-    rows = parse_postal_base(laposte.real_base()).items
-    return CommuneIndex.of(row for row in rows if geo.department_of_commune(row.insee) == code)
+department = laposte.communes_of
 
 
 @pytest.mark.parametrize(
