@@ -30,6 +30,7 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 # or given up, never kept as ``sent``; its TTL is only the backstop if the dispatch never runs.
 ERASURE_CANCEL = "erasure_cancel"
 ERASURE_CANCEL_TTL = timedelta(days=2)
+MAX_IGNORED_EVENTS = 10
 
 
 def new(
@@ -182,21 +183,32 @@ def wait_until(message: Message, moment: datetime) -> bool:
     )
 
 
-def retry_later(message: Message, at: datetime, code: str, *, claim_id: str | None) -> bool:
-    """Back to ``pending`` until ``at`` (a transient failure, a soft bounce)."""
-    condition = (
-        (Message.claim_id == claim_id) if claim_id else (Message.status == MessageStatus.SENT)
-    )
+def retry_later(message: Message, at: datetime, code: str, *, claim_id: str) -> bool:
+    """Back to ``pending`` until ``at`` (a transient failure of our own claim)."""
     return applied(
         lambda: message.update(
-            actions=[
-                Message.status.set(MessageStatus.PENDING),
-                Message.dispatch_at.set(iso(at)),
-                Message.last_error.set(code),
-            ],
-            condition=condition,
+            actions=_back_to_pending(at, code), condition=Message.claim_id == claim_id
         )
     )
+
+
+def retry_send(message: Message, provider_id: str, at: datetime, code: str) -> bool:
+    """A soft bounce of the send ``provider_id``: back to ``pending`` until ``at``, once (the
+    message must still be ``sent`` by that very send; the re-send gets another id)."""
+    return applied(
+        lambda: message.update(
+            actions=_back_to_pending(at, code),
+            condition=(Message.status == MessageStatus.SENT) & (Message.provider_id == provider_id),
+        )
+    )
+
+
+def _back_to_pending(at: datetime, code: str) -> list[Any]:
+    return [
+        Message.status.set(MessageStatus.PENDING),
+        Message.dispatch_at.set(iso(at)),
+        Message.last_error.set(code),
+    ]
 
 
 def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str | None) -> bool:
@@ -258,6 +270,23 @@ def note_event(message: Message, at: datetime, what: str) -> bool:
                 Message.history.set(Message.history.append([history_entry(what, at)])),
             ],
             condition=Message.last_event_at.does_not_exist() | (Message.last_event_at < iso(at)),
+        )
+    )
+
+
+def note_ignored_event(message: Message, now: datetime, what: str) -> bool:
+    """Record, at reception, an event that is ignored (dated out of range), without moving
+    ``last_event_at``; at most ``MAX_IGNORED_EVENTS`` of them, so that a flood cannot grow the
+    item without bound."""
+    if (
+        sum(1 for h in message.history or [] if "_out_of_range" in h["status"])
+        >= MAX_IGNORED_EVENTS
+    ):
+        return False
+    return applied(
+        lambda: message.update(
+            actions=[Message.history.set(Message.history.append([history_entry(what, now)]))],
+            condition=Message.message_id.exists(),
         )
     )
 

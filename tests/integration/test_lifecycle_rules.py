@@ -135,7 +135,9 @@ def test_an_answer_wins_over_a_bounce_that_arrives_after_it(timeline):
     assert timeline.answer(referral, "accepte", at(date(2031, 3, 5))) == 200
     # When SES reports a permanent bounce of that email, late
     bounce = {"bounceType": "Permanent", "bounceSubType": "General"}
-    events.publish(events.ses_event("Bounce", message, at(date(2031, 3, 6)), **bounce))
+    events.publish(
+        events.ses_event("Bounce", message, at(date(2031, 3, 6)), **bounce), at(date(2031, 3, 6))
+    )
     # Then the answer and the status stand, the link still opens, the event is on the message
     stored = Referral.get(referral)
     assert stored.status == "acknowledged" and stored.answer["reponse"] == "accepte"
