@@ -31,6 +31,13 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 ERASURE_CANCEL = "erasure_cancel"
 ERASURE_CANCEL_TTL = timedelta(days=2)
 MAX_IGNORED_EVENTS = 10
+# a message that may still go out (again): its context follows the youth's record
+FOLLOWING_THE_YOUTH = (
+    MessageStatus.PENDING,
+    MessageStatus.HELD,
+    MessageStatus.SENDING,
+    MessageStatus.SENT,
+)
 
 
 def new(
@@ -310,11 +317,12 @@ def cancel(message_id: str, now: datetime) -> bool:
 def follow_youth(
     message: Message, *, snapshot: dict[str, Any] | None, expires_at: datetime | None
 ) -> bool:
-    """A pending message shows what the youth's record says now (consent withdrawn) and expires
-    with the youth."""
+    """A message shows what the youth's record says now (consent withdrawn) and expires with the
+    youth. A ``sent`` one too: a soft bounce or a hard bounce with another channel sends it again,
+    rendered from this context (SPEC §6 v3); a ``sending`` one too, should its claim be retaken."""
     actions: list[Any] = [Message.expires_at.set(expires_at)] if expires_at else []
     context = plain(message.context) or {}
-    if snapshot is not None and message.status == MessageStatus.PENDING and "snapshot" in context:
+    if snapshot is not None and message.status in FOLLOWING_THE_YOUTH and "snapshot" in context:
         actions.append(Message.context.set({**context, "snapshot": snapshot}))
     if not actions:
         return False

@@ -7,7 +7,7 @@ Time travel with ``jobs run --today`` (10:00 in Paris): a mission-locale referra
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -125,6 +125,32 @@ def test_withdrawn_consent_removes_the_youths_contact_from_pages_and_reminders_a
     (reminder,) = [m for m in timeline.new_messages() if m["to"] == LILLE_ML]
     assert "jeune.consent@example.org" not in reminder["text"] + reminder["html"]
     assert "12 34 56 78" not in reminder["text"] + reminder["html"]
+
+
+def test_an_email_sent_again_after_a_soft_bounce_follows_the_consent_withdrawn_meanwhile(
+    timeline,
+):
+    contact = {"telephone": "06 12 34 56 78", "email": "jeune.consent@example.org"}
+    row = s.youth("SOFT", BIRTH, consentement="oui", **contact)
+    timeline.roster("59", kept(row), at(date(2031, 3, 3)))
+    sent_at = at(date(2031, 3, 4))
+    timeline.jobs(now=sent_at)
+    (sent,) = [m for m in timeline.new_messages() if m["to"] == LILLE_ML]
+    assert "jeune.consent@example.org" in sent["text"]
+    referral = t.referral_id("SOFT", "mission_locale", "ML59A")
+    # Given the youth's consent withdrawn after the email went out
+    timeline.roster("59", kept({**row, "consentement": "non"}), sent_at + timedelta(hours=1))
+    # When SES reports a soft bounce of that email, and it is sent again an hour later
+    message = Message.get(ids.message_id(referral, "initial"))
+    transient = {"bounceType": "Transient", "bounceSubType": "MailboxFull"}
+    bounced_at = sent_at + timedelta(hours=2)
+    events.publish(events.ses_event("Bounce", message, bounced_at, **transient), bounced_at)
+    timeline.jobs(now=bounced_at + timedelta(hours=1))
+    # Then the email sent again no longer shows the youth's phone or email
+    (again,) = [m for m in timeline.new_messages() if m["to"] == LILLE_ML]
+    assert again["ack_url"] == t.ack_link(referral)
+    assert "jeune.consent@example.org" not in again["text"] + again["html"]
+    assert "12 34 56 78" not in again["text"] + again["html"]
 
 
 def test_an_answer_wins_over_a_bounce_that_arrives_after_it(timeline):
