@@ -99,6 +99,7 @@ def _invitation_left_behind(
         channel=Channel.EMAIL,
         code=code,
         message_id=message.message_id,
+        expires_at=invitation.expires_at,
     )
 
 
@@ -175,6 +176,7 @@ def give_up(
         channel=message.channel,
         code=code,
         message_id=message.message_id,
+        expires_at=message.expires_at,
     )
     message_store.finish(message, status, code, now, claim_id=claim)
 

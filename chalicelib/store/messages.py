@@ -247,7 +247,8 @@ def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str 
 def finish(
     message: Message, status: MessageStatus, code: str, now: datetime, *, claim_id: str | None
 ) -> bool:
-    """The message will not be delivered (``undeliverable`` or ``failed``)."""
+    """The message will not be delivered (``undeliverable`` or ``failed``): on our own claim,
+    or (a delivery event) if it still exists (an erasure may have deleted it meanwhile)."""
     return applied(
         lambda: message.update(
             actions=[
@@ -256,7 +257,7 @@ def finish(
                 Message.last_error.set(code),
                 Message.history.set(Message.history.append([history_entry(status, now, code)])),
             ],
-            condition=(Message.claim_id == claim_id) if claim_id else None,
+            condition=(Message.claim_id == claim_id) if claim_id else Message.message_id.exists(),
         )
     )
 
@@ -327,6 +328,21 @@ def follow_youth(
     if not actions:
         return False
     return applied(lambda: message.update(actions=actions, condition=Message.message_id.exists()))
+
+
+def expire_by(message_ids: list[str], expires_at: datetime) -> int:
+    """Those of ``message_ids`` (digests listing a youth) expire no later than ``expires_at``;
+    returns how many were shortened."""
+    return sum(_expire_by(message_id, expires_at) for message_id in message_ids)
+
+
+def _expire_by(message_id: str, expires_at: datetime) -> bool:
+    return applied(
+        lambda: Message(message_id).update(
+            actions=[Message.expires_at.set(expires_at)],
+            condition=Message.message_id.exists() & (Message.expires_at > expires_at),
+        )
+    )
 
 
 def set_context(message: Message, context: dict[str, Any]) -> bool:

@@ -12,11 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.delivery import events
+from chalicelib.delivery import events, outcomes
+from chalicelib.departments import service as departments
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock, ids
+from chalicelib.roster import erasure
 from chalicelib.store import messages as message_store
-from chalicelib.store.models import Message, Referral
+from chalicelib.store.models import Alert, Message, Referral
 from tests.support import integration as s
 from tests.support import timeline as t
 from tests.support.events import publish, ses_event
@@ -230,3 +232,16 @@ def test_a_replayed_soft_bounce_sends_the_email_again_once_only(timeline):
     assert timeline.new_messages() == []
     stored = Message.get(message.message_id)
     assert stored.status == "sent" and int(stored.attempts) == 2
+
+
+def test_a_bounce_racing_the_youth_s_erasure_leaves_nothing_of_the_youth(timeline):
+    message, _ = send_one(timeline, "59512")  # Roubaix: email only, a bounce raises an alert
+    # Given the bounce handler read the message just before the youth was erased
+    erased_at = SENT_AT + timedelta(minutes=3)
+    erasure.erase("59", "BOUNCE", actor="test", now=erased_at)
+    # When it goes on with what it read
+    outcomes.hard_bounce(departments.get("59"), message, erased_at)
+    # Then no alert names the erased youth, and its message was not written back
+    assert list(Alert.query("59")) == []
+    with pytest.raises(Message.DoesNotExist):
+        Message.get(message.message_id)

@@ -16,7 +16,7 @@ from icalendar import Calendar
 from chalicelib import jobs, tokens
 from chalicelib.ack import service as ack
 from chalicelib.domain import clock, ids
-from chalicelib.store.models import Message, Referral, Youth
+from chalicelib.store.models import Alert, Message, Referral, Youth
 from tests.support import events
 from tests.support import integration as s
 from tests.support import timeline as t
@@ -187,6 +187,22 @@ def test_a_referral_and_its_messages_expire_with_the_youth_that_left(timeline):
     assert Referral.get(referral).expires_at == youth.expires_at
     about = [m for m in Message.scan() if m.youth_key == ids.youth_key("59", "TTL")]
     assert about and {m.expires_at for m in about} == {youth.expires_at}
+
+
+def test_the_alerts_naming_a_youth_and_their_digest_expire_with_the_youth_that_left(timeline):
+    timeline.roster("59", kept(s.youth("ALERTED", BIRTH)), at(date(2031, 3, 3)))
+    for day in (date(2031, 3, 4), date(2031, 3, 11), date(2031, 3, 18), date(2031, 3, 19)):
+        timeline.jobs(today=day)  # sent, reminded, escalated: the department is alerted
+    referral = t.referral_id("ALERTED", "mission_locale", "ML59A")
+    (alert,) = [a for a in Alert.scan() if a.referral_id == referral]
+    assert alert.kind == "escalated" and alert.digest_id
+    # When the youth leaves (kept retention_months from today, no longer from its 21st birthday)
+    timeline.roster("59", kept(), at(date(2031, 3, 20)))
+    youth = Youth.get("59", "ALERTED")
+    assert youth.expires_at < alert.expires_at
+    # Then the alert naming it, and the digest that listed it, go no later than the youth
+    assert Alert.get("59", alert.alert_id).expires_at == youth.expires_at
+    assert Message.get(alert.digest_id).expires_at <= youth.expires_at
 
 
 def test_every_message_about_a_youth_carries_its_key_for_erasure(timeline):
