@@ -170,6 +170,11 @@ def followups(event):
     return fanout.fan_out("followups")
 
 
+@app.schedule(Rate(15, unit=Rate.MINUTES))  # uploads left processing by a run that died
+def stuck_uploads(event):
+    return fanout.fan_out("uploads")
+
+
 @app.schedule(Cron(30, 5, "*", "*", "?", "*"))  # 05:30 UTC, after the scan: one email a day
 def alert_digest(event):
     return fanout.fan_out("alerts")
