@@ -23,15 +23,16 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
+from chalicelib.local import transactions
 from chalicelib.local.outbox import OUTBOX_PATH
 
 OUTBOX_PAGE_PATH = "/_relais/outbox.html"
 RESET_PATH = "/moto-api/reset"
 
-# moto applies a TransactWriteItems on a deep copy of the table and puts that copy back when a
-# condition fails: a write that another thread lands in between is silently lost (seen with two
-# partners' clicks at once). DynamoDB serialises writes to an item, so the endpoint serialises
-# DynamoDB writes to behave the same; reads stay concurrent.
+# A TransactWriteItems checks its conditions, then writes, then puts back what it touched when one
+# fails (``transactions``): a write that another thread lands in between on the same item would be
+# silently lost (seen with two partners' clicks at once). DynamoDB serialises writes to an item,
+# so the endpoint serialises DynamoDB writes to behave the same; reads stay concurrent.
 _DYNAMODB_WRITES = frozenset(
     {"TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
 )
@@ -111,6 +112,7 @@ class EmbeddedAws(ThreadedMotoServer):
     def __init__(self, port: int = 0) -> None:
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        transactions.install()  # not moto's whole-table copies (see the module)
         self.outbox = _Outbox()
 
     def _server_entry(self) -> None:
