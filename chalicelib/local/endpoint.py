@@ -23,7 +23,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from chalicelib.local import transactions
+from chalicelib.local import item_reads, transactions
 from chalicelib.local.outbox import OUTBOX_PATH
 
 OUTBOX_PAGE_PATH = "/_relais/outbox.html"
@@ -134,6 +134,7 @@ class EmbeddedAws(ThreadedMotoServer):
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         transactions.install()  # not moto's whole-table copies (see the module)
+        item_reads.install()  # items answered as JSON, not walked through moto's serializer
         self.outbox = _Outbox()
 
     def _server_entry(self) -> None:
