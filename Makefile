@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 STAGE ?= prod
+PORT ?= 8000
+AWS_PORT ?= 4566
 
 .PHONY: run test test-fast bench lint format deploy package clean browser
 
@@ -21,9 +23,10 @@ $(CHECKOV):
 	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
 	$(CHECKOV_VENV)/bin/pip install --quiet checkov==3.3.30
 
-## run: embedded AWS + provisioning + demo data + API on http://127.0.0.1:8000 (Ctrl-C stops all)
+## run: embedded AWS + provisioning + demo data + API on http://127.0.0.1:$(PORT) (Ctrl-C stops all);
+## beside another checkout: make run PORT=8100 AWS_PORT=4600
 run: $(STAMP)
-	$(PY) -m chalicelib.local.run
+	$(PY) -m chalicelib.local.run --port $(PORT) --aws-port $(AWS_PORT)
 
 ## browser: Debian's Chromium for the browser tests, installed when missing (root + apt-get);
 ## elsewhere the browser tests are skipped, with the reason

@@ -20,7 +20,7 @@ from typing import Any
 from bench.world import World, bench_now, configure_environment, gsi_keys
 
 ARTIFACT = Path(__file__).resolve().parent.parent / "artifacts" / "bench.json"
-PHASES = ("cold_start", "idle", "scan", "roster", "memory", "files", "national")
+PHASES = ("cold_start", "idle", "scan", "roster", "memory", "files", "national", "department")
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
@@ -67,6 +67,7 @@ def measure(selected: Collection[str], files: list[str] | None) -> tuple[dict[st
     and the meter of every AWS request they made."""
     from bench import (
         coldstart,
+        department_phase,
         hostile_phase,
         idle_phase,
         memory_phase,
@@ -90,7 +91,8 @@ def measure(selected: Collection[str], files: list[str] | None) -> tuple[dict[st
         phases = (("idle", idle_phase.run), ("scan", scan_phase.run), ("roster", roster_phase.run),
                   ("memory", memory_phase.run),
                   ("files", functools.partial(hostile_phase.run, only=files)),
-                  ("national", national_phase.run))  # fmt: skip
+                  ("national", national_phase.run),
+                  ("department", department_phase.run))  # fmt: skip
         results["phase_seconds"] = timings = {}
         for name, run in phases:
             if name not in selected:
@@ -114,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     results, meter = measure(options.only or PHASES, options.file)
     if options.only:
         print(json.dumps(public(results), indent=1, default=str))
-        for check in report.file_budgets(results.get("files", {})):
+        checks = report.file_budgets(results.get("files", {}))
+        checks += report.department_budgets(results.get("department", {}))
+        for check in checks:
             print(json.dumps(check.as_dict(), ensure_ascii=False))
         return 0
     measured = cost_inputs.measured(

@@ -91,13 +91,20 @@ def youth_row(rng: random.Random, territory: Territory, number: int, birth: date
 
 
 def roster_rows(
-    department: str, count: int, today: date, *, seed: int = 17, first: int = 0
+    department: str,
+    count: int,
+    today: date,
+    *,
+    seed: int = 17,
+    first: int = 0,
+    ages: tuple[float, float] = (16.01, 20.95),
 ) -> list[dict]:
-    """``count`` youths aged 16 to 21 (uniform), ids ``first`` … ``first + count - 1``."""
+    """``count`` youths aged ``ages`` (uniform; by default 16 to 21), ids ``first`` …
+    ``first + count - 1``."""
     rng = random.Random(seed)
     territory = TERRITORIES[department]
     return [
-        youth_row(rng, territory, first + n, birth_for_age(today, rng.uniform(16.01, 20.95)))
+        youth_row(rng, territory, first + n, birth_for_age(today, rng.uniform(*ages)))
         for n in range(count)
     ]
 

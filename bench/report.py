@@ -58,6 +58,23 @@ def budgets(results: dict[str, Any]) -> list[Budget]:
                results["national"]["largest_invocation_requests"], 5000, le, "≤"),
         Budget("National cost model without SMS (EUR / month)",
                results["cost_eur_without_sms"], 10, le, "≤"),
+        *department_budgets(results["department"]),
+    ]  # fmt: skip
+
+
+def department_budgets(department: dict[str, Any]) -> list[Budget]:
+    """A real department through make run (SPEC §10, v3): 20,000 youths, 3,000 due."""
+    if not department:
+        return []
+    page, le = department["youths_page"], operator.le
+    return [
+        Budget("20,000 youths through make run: upload, scan, sends (minutes)",
+               department["minutes"], 10, le, "≤"),
+        Budget("20,000 youths through make run: peak RSS of the process tree (MB)",
+               department["peak_rss_tree_mb"], 1536, le, "≤"),
+        Budget(f"Console youths list at 20,000: items read ({page['rows_shown']} rows shown)",
+               page["items_read"], page["items_budget"], le, "≤"),
+        Budget("Console youths list at 20,000: render time (s)", page["seconds"], 1, le, "≤"),
     ]  # fmt: skip
 
 
@@ -118,6 +135,25 @@ def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
            f"{f.get('peak_above_resting_mb')} MB above rest")
           for name, f in results["files"].items() if isinstance(f, dict)],
         *national_figures(results["national"]),
+        *department_figures(results["department"]),
+    ]  # fmt: skip
+
+
+def department_figures(department: dict[str, Any]) -> list[tuple[str, str]]:
+    page = department["youths_page"]
+    return [
+        (f"20,000 youths through make run ({department['due']} due): minutes, CPU s, "
+         "DynamoDB requests, referrals, emails / SMS sent",
+         f"{department['minutes']} min, {department['cpu_seconds']} CPU s, "
+         f"{department['dynamodb_requests']:,}, {department['referrals']}, "
+         f"{department['emails_sent']} / {department['sms_sent']}"),
+        ("20,000 youths through make run: RSS resting / after the run / after a quiet turn / peak"
+         " of the tree (MB)",
+         f"{department['rss_resting_mb']} / {department['rss_after_run_mb']} / "
+         f"{department['rss_after_quiet_turn_mb']} / {department['peak_rss_tree_mb']}"),
+        ("Console youths list at 20,000: rows shown, DynamoDB requests, items read, seconds",
+         f"{page['rows_shown']}, {page['dynamodb_requests']}, {page['items_read']} "
+         f"(budget {page['items_budget']}), {page['seconds']} s"),
     ]  # fmt: skip
 
 

@@ -11,6 +11,8 @@ import urllib.request
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chalicelib.local.run import DEFAULT_API_PORT
+
 ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -19,7 +21,7 @@ ENVIRONMENT = {
     # the dev stage's values (.chalice/config.json), which chalice.test.Client applies
     "RELAIS_STAGE": "dev",
     "RELAIS_TABLE_PREFIX": "relais-dev",
-    "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+    "PUBLIC_BASE_URL": f"http://127.0.0.1:{DEFAULT_API_PORT}",
     "POWERTOOLS_METRICS_NAMESPACE": "RelaisASE",
 }
 

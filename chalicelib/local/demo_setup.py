@@ -6,6 +6,7 @@ import builtins
 import functools
 from typing import TextIO
 
+from chalicelib import settings
 from chalicelib.console import agents
 from chalicelib.departments import service as departments
 from chalicelib.directory import service as directory
@@ -30,9 +31,10 @@ def load() -> dict[str, str]:
 
 def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> None:
     messages = outbox.fetch()
+    api = settings.current().public_base_url
     print = functools.partial(builtins.print, file=out)
     print("\n=== Relais ASE — démonstration locale ===")
-    print("API : http://127.0.0.1:8000  (GET /health)")
+    print(f"API : {api}  (GET /health)")
     print(f"AWS embarqué (moto) : {aws_url}")
     print(f"Boîte d'envoi dans un navigateur : {aws_url}/_relais/outbox.html")
     print(
@@ -47,7 +49,7 @@ def explain(aws_url: str, keys: dict[str, str], summary: dict, out: TextIO) -> N
         "  l'analyse du département part aussitôt (file SQS) : ses orientations sont dans la "
         "boîte d'envoi en moins d'une minute"
     )
-    print("\nConsole des départements : http://127.0.0.1:8000/  (« S'identifier avec ProConnect »)")
+    print(f"\nConsole des départements : {api}/  (« S'identifier avec ProConnect »)")
     print("  fournisseur d'identité local (pas de mot de passe) : cliquez l'adresse de l'agent")
     for code, (email, _, _) in demo.AGENTS.items():
         print(f"  département {code:>3} : {email}")

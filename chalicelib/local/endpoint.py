@@ -23,15 +23,16 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
+from chalicelib.local import item_reads, transactions
 from chalicelib.local.outbox import OUTBOX_PATH
 
 OUTBOX_PAGE_PATH = "/_relais/outbox.html"
 RESET_PATH = "/moto-api/reset"
 
-# moto applies a TransactWriteItems on a deep copy of the table and puts that copy back when a
-# condition fails: a write that another thread lands in between is silently lost (seen with two
-# partners' clicks at once). DynamoDB serialises writes to an item, so the endpoint serialises
-# DynamoDB writes to behave the same; reads stay concurrent.
+# A TransactWriteItems checks its conditions, then writes, then puts back what it touched when one
+# fails (``transactions``): a write that another thread lands in between on the same item would be
+# silently lost (seen with two partners' clicks at once). DynamoDB serialises writes to an item,
+# so the endpoint serialises DynamoDB writes to behave the same; reads stay concurrent.
 _DYNAMODB_WRITES = frozenset(
     {"TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
 )
@@ -40,6 +41,16 @@ _DYNAMODB_WRITES = frozenset(
 def _is_dynamodb_write(environ: dict) -> bool:
     service, _, operation = environ.get("HTTP_X_AMZ_TARGET", "").partition(".")
     return service.startswith("DynamoDB_") and operation in _DYNAMODB_WRITES
+
+
+# The SigV4 credential scope names the service: only a request to SES or SNS can send something.
+# (Collecting after every request walked moto's whole SMS log each time: O(sends) per request.)
+_SENDING_SCOPES = ("/ses/aws4_request", "/sns/aws4_request", "/email/aws4_request")
+
+
+def _may_send(environ: dict) -> bool:
+    authorization = environ.get("HTTP_AUTHORIZATION", "")
+    return any(scope in authorization for scope in _SENDING_SCOPES)
 
 
 class _Outbox:
@@ -70,6 +81,7 @@ class _Outbox:
                     self.records.append(_email_record(message, now))
                 self._seen_email[(account, region)] = len(messages)
             for account, region, backend in _backends(sns_backends):
+                _forget_notifications(backend)
                 sms = list(backend.sms_messages.items())
                 start = self._seen_sms.get((account, region), 0)
                 for message_id, (phone, text) in sms[start:]:
@@ -77,6 +89,16 @@ class _Outbox:
                         {"channel": "sms", "id": message_id, "to": [phone], "text": text, "at": now}
                     )
                 self._seen_sms[(account, region)] = len(sms)
+
+
+# moto keeps every notification published to a topic (for its own tests' inspection): each SES
+# event of each email sent, forever. The subscribers (the SES events queue) have them already.
+KEPT_NOTIFICATIONS = 100
+
+
+def _forget_notifications(sns_backend: Any) -> None:
+    for topic in list(sns_backend.topics.values()):
+        del topic.sent_notifications[:-KEPT_NOTIFICATIONS]
 
 
 def _backends(registry: Any) -> Iterable[tuple[str, str, Any]]:
@@ -111,6 +133,8 @@ class EmbeddedAws(ThreadedMotoServer):
     def __init__(self, port: int = 0) -> None:
         super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        transactions.install()  # not moto's whole-table copies (see the module)
+        item_reads.install()  # items answered as JSON, not walked through moto's serializer
         self.outbox = _Outbox()
 
     def _server_entry(self) -> None:
@@ -137,10 +161,11 @@ class EmbeddedAws(ThreadedMotoServer):
                 start_response("200 OK", [("Content-Type", "application/json")])
                 return [body]
             if path == OUTBOX_PAGE_PATH:
-                from chalicelib.local.outbox import page, parse  # the dev-only page, on demand
+                from chalicelib.local.outbox import PAGE_LIMIT, page, parse  # dev-only, on demand
 
                 outbox.collect()
-                body = page([parse(record) for record in outbox.records]).encode("utf-8")
+                newest = [parse(record) for record in outbox.records[-PAGE_LIMIT:]]
+                body = page(newest, total=len(outbox.records)).encode("utf-8")
                 start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
                 return [body]
             if path == RESET_PATH:
@@ -149,7 +174,8 @@ class EmbeddedAws(ThreadedMotoServer):
                 with writes if _is_dynamodb_write(environ) else nullcontext():
                     return list(moto_app(environ, start_response))
             finally:
-                outbox.collect()
+                if _may_send(environ):
+                    outbox.collect()
 
         return app
 

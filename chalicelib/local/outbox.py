@@ -16,6 +16,7 @@ from chalicelib.errors import BadRequestError
 ACK_LINK = re.compile(r"https?://[^\s\"'<>]+/ack/[A-Za-z0-9_-]{43}")
 
 OUTBOX_PATH = "/_relais/outbox"  # the embedded endpoint serves what was sent there
+PAGE_LIMIT = 200  # the page shows the newest ones: a department's first morning sends thousands
 
 
 def fetch() -> list[dict[str, Any]]:
@@ -99,8 +100,9 @@ def describe(messages: list[dict[str, Any]]) -> str:
     return "\n".join(lines) if lines else "(aucun message envoyé)"
 
 
-def page(messages: list[dict[str, Any]]) -> str:
-    """The outbox as a page a person can read, with the acknowledgement links to click."""
+def page(messages: list[dict[str, Any]], total: int | None = None) -> str:
+    """The outbox as a page a person can read, with the acknowledgement links to click:
+    ``messages`` are the newest of ``total`` sent."""
     from html import escape
 
     items = []
@@ -118,6 +120,8 @@ def page(messages: list[dict[str, Any]]) -> str:
             f"{'<ul>' + files + '</ul>' if files else ''}</article>"
         )
     body = "".join(items) or "<p>Aucun message envoyé.</p>"
+    total = len(messages) if total is None else total
+    shown = f", les {len(messages)} plus récents affichés" if total > len(messages) else ""
     return (
         "<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -125,6 +129,6 @@ def page(messages: list[dict[str, Any]]) -> str:
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem}"
         "article{border:1px solid #bbb;border-radius:6px;padding:0 1rem;margin:1rem 0}"
         "pre{white-space:pre-wrap}</style></head><body>"
-        f"<h1>Boîte d'envoi locale ({len(messages)} messages, le plus récent en haut)</h1>"
+        f"<h1>Boîte d'envoi locale ({total} messages{shown}, le plus récent en haut)</h1>"
         f"{body}</body></html>"
     )

@@ -1,11 +1,14 @@
-"""``make run``: embedded AWS, provisioning, demo data, the API on :8000, and the jobs loop.
+"""``make run``: embedded AWS, provisioning, demo data, the API, and the jobs loop.
 
 One process holds everything (moto server thread, API server thread, jobs loop), so Ctrl-C
-stops it all and leaves no orphan process.
+stops it all and leaves no orphan process. ``make run PORT=8100 AWS_PORT=4600`` (here
+``--port`` / ``--aws-port``) serves elsewhere, so that a second checkout runs beside the first:
+every link printed or sent follows (``PUBLIC_BASE_URL``, the OpenID redirect URIs).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
@@ -13,54 +16,93 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TextIO
 
-API_PORT = 8000
-AWS_PORT = 4566
+DEFAULT_API_PORT = 8000
+DEFAULT_AWS_PORT = 4566
+HOST = "127.0.0.1"
 LOOP_SECONDS = int(os.environ.get("RELAIS_LOOP_SECONDS", "30"))
 LOG_FILE = Path(".local/relais-run.log")
 
 
-def _environment() -> None:
+@dataclass(frozen=True)
+class Ports:
+    """Where ``make run`` serves: the API (and console) and the embedded AWS endpoint."""
+
+    api: int = DEFAULT_API_PORT
+    aws: int = DEFAULT_AWS_PORT
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{HOST}:{self.api}"
+
+
+def ports_from(argv: list[str]) -> Ports:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.local.run")
+    parser.add_argument("--port", type=int, default=DEFAULT_API_PORT, help="API and console")
+    parser.add_argument("--aws-port", type=int, default=DEFAULT_AWS_PORT, help="embedded AWS")
+    parsed = parser.parse_args(argv)
+    return Ports(api=parsed.port, aws=parsed.aws_port)
+
+
+def environment(ports: Ports) -> None:
+    """The local stage's settings; the public base URL (every sent link, the OpenID redirect
+    URIs) is the API's address."""
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-3")
     os.environ.setdefault("RELAIS_STAGE", "dev")
-    os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{API_PORT}")
+    os.environ["PUBLIC_BASE_URL"] = ports.api_url
     os.environ.setdefault("RELAIS_SEND_RATE", "14")  # moto's fake SES account says 1/s
 
 
-def _free(port: int) -> bool:
+def free(port: int) -> bool:
     with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
+        return probe.connect_ex((HOST, port)) != 0
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> None:
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops as cleanly as Ctrl-C
-    _environment()
+@dataclass
+class Services:
+    """What ``make run`` serves, started: the embedded AWS endpoint, the local OpenID provider
+    and the API server (its own thread)."""
+
+    aws: Any
+    provider: Any
+    api: Any
+    api_url: str
+
+
+@contextlib.contextmanager
+def services(ports: Ports) -> Iterator[Services]:
+    """Start everything on ``ports`` (port 0: any free one), provisioned; stop it all after.
+    The API port must be free; the AWS port falls back to a free one when taken."""
+    environment(ports)
     from chalicelib.local.endpoint import EmbeddedAws
 
-    if not _free(API_PORT):
-        raise SystemExit(f"Le port {API_PORT} est déjà utilisé : arrêtez l'autre serveur.")
-    aws = EmbeddedAws(port=AWS_PORT if _free(AWS_PORT) else 0)
+    if ports.api and not free(ports.api):
+        raise SystemExit(
+            f"Le port {ports.api} est déjà utilisé : arrêtez l'autre serveur "
+            "ou choisissez-en un autre (make run PORT=8100 AWS_PORT=4600)."
+        )
+    aws = EmbeddedAws(port=ports.aws if ports.aws and free(ports.aws) else 0)
     aws.start()
     os.environ["AWS_ENDPOINT_URL"] = aws.url
     provider = _start_provider()
-    LOG_FILE.parent.mkdir(exist_ok=True)
-    terminal = sys.stdout
-    print(f"Journaux JSON et métriques EMF : {LOG_FILE}", file=terminal)
     try:
-        with LOG_FILE.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-            _serve(aws, terminal)
-    except KeyboardInterrupt:
-        print("\nArrêt demandé : tout s'arrête.", file=terminal)
+        api = _start_api(ports.api)
+        try:
+            yield Services(aws, provider, api, os.environ["PUBLIC_BASE_URL"])
+        finally:
+            _stop_api(api)
     finally:
         provider.stop()
         aws.stop()
@@ -77,30 +119,65 @@ def _start_provider() -> Any:
     return provider
 
 
-def _serve(aws: Any, terminal: TextIO) -> None:
+def _start_api(port: int) -> Any:
+    """Provision, then serve app.py; with port 0, the public base URL names the port taken."""
     from chalice.config import Config
 
+    import app as entry_points
+    from chalicelib.local.server import create_server
+    from chalicelib.provisioning import provision
+
+    config = Config.create(chalice_stage="dev", app_name="relais-ase")
+    server = create_server(entry_points.app, config, HOST, port)
+    if not port:
+        os.environ["PUBLIC_BASE_URL"] = f"http://{HOST}:{server.server.server_port}"
+    provision()
+    threading.Thread(target=server.server.serve_forever, daemon=True).start()
+    return server
+
+
+def _stop_api(server: Any) -> None:
+    from chalice.local import CustomLocalChalice
+
+    import app as entry_points
+
+    server.shutdown()
+    server.server.server_close()
+    # create_server swapped the app's class for Chalice's local one: the app is itself again
+    if entry_points.app.__class__ is CustomLocalChalice:
+        entry_points.app.__class__ = CustomLocalChalice.__bases__[1]
+
+
+def main(argv: list[str] | None = None) -> None:
+    ports = ports_from(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops as cleanly as Ctrl-C
+    LOG_FILE.parent.mkdir(exist_ok=True)
+    terminal = sys.stdout
+    print(f"Journaux JSON et métriques EMF : {LOG_FILE}", file=terminal)
+    try:
+        with (
+            LOG_FILE.open("a", encoding="utf-8") as log,
+            contextlib.redirect_stdout(log),
+            services(ports) as running,
+        ):
+            _demo_and_loop(running, terminal)
+    except KeyboardInterrupt:
+        print("\nArrêt demandé : tout s'arrête.", file=terminal)
+
+
+def _demo_and_loop(running: Services, terminal: TextIO) -> None:
     import app as entry_points
     from chalicelib import jobs
     from chalicelib.domain.clock import utcnow
     from chalicelib.local import demo_setup
-    from chalicelib.local.server import create_server
-    from chalicelib.provisioning import provision
 
-    provision()
     keys = demo_setup.load()
-    config = Config.create(chalice_stage="dev", app_name="relais-ase")
-    server = create_server(entry_points.app, config, "127.0.0.1", API_PORT)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     summary = jobs.run_all(utcnow())
-    demo_setup.explain(aws.url, keys, summary, out=terminal)
+    demo_setup.explain(running.aws.url, keys, summary, out=terminal)
     last_scan_day = utcnow().date()
-    try:
-        while True:
-            time.sleep(LOOP_SECONDS)
-            last_scan_day = tick(entry_points, utcnow(), last_scan_day)
-    finally:
-        server.shutdown()
+    while True:
+        time.sleep(LOOP_SECONDS)
+        last_scan_day = tick(entry_points, utcnow(), last_scan_day)
 
 
 def tick(entry_points: ModuleType, now: datetime, last_scan_day: date) -> date:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from chalicelib.alerts import digest
+from chalicelib.alerts import digest, links
 from chalicelib.delivery import compose
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.routing import Route
@@ -120,7 +120,7 @@ def department_messages(out: Path) -> None:
         "id_externe": "59-0012", "partner": snapshot.partner_view(ML), "kind": "mission_locale",
         "referral": {"kind": "mission_locale", "kind_label": "Orientation vers la mission locale",
                      "sent_on": "2026-11-16"},
-        "console_url": "http://127.0.0.1:8000/console/alertes/al_exemple",
+        "console_url": links.alert_url("al_exemple"),
     }  # fmt: skip
     write("escalade_referent", render.render_email(
         "escalation", compose.template_context(escalation, NOW)), out)  # fmt: skip
