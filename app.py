@@ -27,6 +27,8 @@ app.api.binary_types.extend(
         "text/csv",
         "application/octet-stream",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.ms-excel",
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ]
@@ -38,6 +40,7 @@ FILE_TYPES = [
     "application/octet-stream",
     "application/vnd.ms-excel",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
 ]
 FORM_TYPES = ["application/x-www-form-urlencoded"]
 JSON_TYPES = ["application/json"]
@@ -126,6 +129,11 @@ def put_coverage():
     return directory.put_directory(app.current_request, "coverage")
 
 
+@app.route("/directory/communes", methods=["PUT"], content_types=FILE_TYPES)
+def put_communes():
+    return directory.put_directory(app.current_request, "communes")
+
+
 @app.route("/directory/habitat-jeunes", methods=["PUT"], content_types=FILE_TYPES)
 def put_habitat_jeunes():
     return directory.put_directory(app.current_request, "habitat-jeunes")
@@ -160,6 +168,11 @@ def dispatch(event):
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def followups(event):
     return fanout.fan_out("followups")
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))  # uploads left processing by a run that died
+def stuck_uploads(event):
+    return fanout.fan_out("uploads")
 
 
 @app.schedule(Cron(30, 5, "*", "*", "?", "*"))  # 05:30 UTC, after the scan: one email a day

@@ -145,7 +145,7 @@ def headers_of(code: str, upload_id: str) -> list[str]:
             return []
         spool.seek(0)
         try:
-            return read_table(spool).headers
+            return read_table(spool, columns.header_test(roster.column_mapping(code))).headers
         except RelaisError:
             return []
 
