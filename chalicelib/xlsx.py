@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -76,15 +77,25 @@ def first_sheet_rows(source: IO[bytes]) -> tuple[Iterator[tuple[int, Cells]], An
     try:
         count_shared_strings(archive)
         workbook = _workbook(archive)
-        with archive.open(workbook.sheet) as part:
-            head = part.read(_HEAD)
+        head = _sheet_head(archive, workbook.sheet)
         declared = _DIMENSION.search(head)
-        if declared and int(declared.group(1) or 1) > limits.MAX_ROWS + 1:
+        rows = (declared.group(1) or "1") if declared else "1"
+        if len(rows) > 9 or int(rows) > limits.MAX_ROWS + 1:  # int() refuses 5,000 digits
             raise limits.too_many_rows()
     except BaseException:
         archive.close()
         raise
     return _rows(archive, workbook), archive
+
+
+def _sheet_head(archive: zipfile.ZipFile, sheet: str) -> bytes:
+    """The sheet's first bytes (its declared dimension). A sheet whose directory lies about its
+    size ends there with a CRC error: the file is damaged, not our failure."""
+    try:
+        with archive.open(sheet) as part:
+            return part.read(_HEAD)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+        raise damaged() from None
 
 
 def _workbook(archive: zipfile.ZipFile) -> Workbook:

@@ -1,10 +1,11 @@
-"""Every console form is checked here, once, before any route runs: a non-GET request to a
-``/console`` path reaches its route only from a signed-in agent, posted from our own pages (Origin
-or fetch metadata) with the session's CSRF token (``web.refused_form``). A route added later is
+"""Every console request is checked here, once, before any route runs (deny by default, as
+Django's ``LoginRequiredMiddleware``): a ``/console`` route needs a signed-in agent unless it is
+marked ``public`` in ``console.routes``; a non-GET request also needs to come from our own pages
+(Origin or fetch metadata) with the session's CSRF token (``web.refused``). A route added later is
 covered without remembering anything.
 
 app.py's middleware calls ``checked`` for every HTTP request, the API's included: this module
-loads nothing until a console form arrives.
+loads nothing heavy until a console request arrives.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable
 
 from chalice.app import Request, Response
 
+from chalicelib.console.routes import PUBLIC
 from chalicelib.lazy import lazy
 
 web = lazy("chalicelib.console.web")
@@ -21,18 +23,21 @@ PREFIX = "/console"
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def is_console_form(request: Request) -> bool:
-    """A request that may change something, to a console route (its route pattern, as API
-    Gateway and Chalice's local server give it)."""
-    if (request.method or "").upper() in READS:
-        return False
-    route = str((request.context or {}).get("resourcePath") or "")
+def route_of(request: Request) -> str:
+    """The request's route pattern, as API Gateway and Chalice's local server give it."""
+    return str((request.context or {}).get("resourcePath") or "")
+
+
+def is_console(route: str) -> bool:
     return route == PREFIX or route.startswith(PREFIX + "/")
 
 
 def checked(request: Request, get_response: Callable[[Request], Response]) -> Response:
-    if is_console_form(request):
-        refusal = web.refused_form(request)
-        if refusal is not None:
-            return refusal
+    route = route_of(request)
+    if is_console(route):
+        is_form = (request.method or "").upper() not in READS
+        if is_form or route not in PUBLIC:
+            refusal = web.refused(request, check_form=is_form)
+            if refusal is not None:
+                return refusal
     return get_response(request)

@@ -2,8 +2,10 @@
 makes. app.py registers this blueprint.
 
 Each serves the signed-in agent's own department (from the session); URLs carry opaque youth
-references, never a file number or a name. No route checks its form: the CSRF token and the
-origin of every non-GET console request are checked before any route runs (``console.guard``).
+references, never a file number or a name. Deny by default: before any route runs,
+``console.guard`` sends a request without a session to the sign-in page (unless its route is
+marked ``public``) and checks the CSRF token and the origin of every non-GET request; no route
+checks its own form.
 
 Importing this module loads no page code: the modules below load on first use (``chalicelib.lazy``),
 so the API's and the workers' cold starts do not pay for the console.
@@ -25,6 +27,14 @@ FORM = ["application/x-www-form-urlencoded"]
 MULTIPART = ["multipart/form-data"]
 
 console = Blueprint(__name__)
+# the console's routes open without a session; every other one needs a signed-in agent
+# (``console.guard`` sends anyone else to the sign-in page before the route runs)
+PUBLIC: set[str] = set()
+
+
+def public(path: str) -> str:
+    PUBLIC.add(path)
+    return path
 
 
 def _request() -> Request:
@@ -37,17 +47,17 @@ def root() -> Response:
     return signin.root(_request())
 
 
-@console.route("/console/connexion", methods=["GET"])
+@console.route(public("/console/connexion"), methods=["GET"])
 def sign_in() -> Response:
     return signin.sign_in_page(_request())
 
 
-@console.route("/console/connexion/proconnect", methods=["GET"])
+@console.route(public("/console/connexion/proconnect"), methods=["GET"])
 def sign_in_start() -> Response:
     return signin.start(_request())
 
 
-@console.route("/console/connexion/retour", methods=["GET"])
+@console.route(public("/console/connexion/retour"), methods=["GET"])
 def sign_in_callback() -> Response:
     return signin.callback(_request())
 
@@ -57,7 +67,7 @@ def sign_out() -> Response:
     return signin.sign_out(_request())
 
 
-@console.route("/console/deconnexion/retour", methods=["GET"])
+@console.route(public("/console/deconnexion/retour"), methods=["GET"])
 def sign_out_return() -> Response:
     return signin.sign_out_return(_request())
 
@@ -68,17 +78,17 @@ def switch_department() -> Response:
 
 
 # --- pages open to anyone -------------------------------------------------------------------------
-@console.route("/console/static/{name}", methods=["GET"])
+@console.route(public("/console/static/{name}"), methods=["GET"])
 def static(name: str) -> Response:
     return web.static_file(name)
 
 
-@console.route("/console/accessibilite", methods=["GET"])
+@console.route(public("/console/accessibilite"), methods=["GET"])
 def accessibility() -> Response:
     return web.respond(lambda: pages.statement("accessibility.html.j2", _request()))
 
 
-@console.route("/console/donnees-personnelles", methods=["GET"])
+@console.route(public("/console/donnees-personnelles"), methods=["GET"])
 def personal_data() -> Response:
     return web.respond(lambda: pages.statement("personal_data.html.j2", _request()))
 

@@ -100,7 +100,10 @@ def validate(fields: dict[str, str], code: str) -> tuple[dict[str, object], list
             errors.append(("contact_phone", "Numéro de téléphone de contact invalide."))
     for field in NUMBERS:
         text = (fields.get(field.name) or "").strip()
-        if not text.isdigit() or not field.low <= int(text) <= field.high:
+        # ASCII digits only, a few of them: "²".isdigit() is True and int() of 5,000 digits raises
+        if not (text.isascii() and text.isdigit() and len(text) <= 4) or not (
+            field.low <= int(text) <= field.high
+        ):
             errors.append((field.name, f"{field.label} : un nombre de {field.low} à {field.high}."))
             values[field.name] = text
         else:

@@ -46,6 +46,7 @@ TOO_LARGE_WITHOUT_SCRIPT = (
 # what the guard already read of a request, for its page (one parse of a 4 MB form, not two)
 _FORMS: WeakKeyDictionary[Request, dict[str, str]] = WeakKeyDictionary()
 _PARTS: WeakKeyDictionary[Request, dict[str, bytes]] = WeakKeyDictionary()
+_AGENTS: WeakKeyDictionary[Request, sessions.Agent | None] = WeakKeyDictionary()
 STATIC_DIR = TEMPLATES_DIR / "console" / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
@@ -142,16 +143,25 @@ def form_token(request: Request) -> str:
     return form(request).get("csrf", "")
 
 
-def refused_form(request: Request) -> Response | None:
-    """None when a console form may reach its route: a signed-in agent's, posted from our own
-    pages, with the session's CSRF token. Otherwise the answer, and no page code has run (the
-    guard, app.py's middleware, calls this for every non-GET console request)."""
+def agent_of(request: Request) -> sessions.Agent | None:
+    """The signed-in agent of the request (its session read once per request)."""
+    if request not in _AGENTS:
+        _AGENTS[request] = sessions.current(session_id(request), utcnow())
+    return _AGENTS[request]
+
+
+def refused(request: Request, *, check_form: bool) -> Response | None:
+    """None when the request may reach its console route: a signed-in agent's, and for a form,
+    posted from our own pages with the session's CSRF token. Otherwise the answer, and no page
+    code has run (``console.guard``, app.py's middleware, calls this)."""
     try:
         base.correlate(request)
-        agent = sessions.current(session_id(request), utcnow())
+        agent = agent_of(request)
         if agent is None:
             return redirect("/console/connexion")
-        if not same_origin(request) or not sessions.csrf_ok(agent, form_token(request)):
+        if check_form and not (
+            same_origin(request) and sessions.csrf_ok(agent, form_token(request))
+        ):
             return error_page(FormError.status, FORM_EXPIRED, agent)
     except RelaisError as error:
         return error_page(error.status, error.message)
@@ -215,7 +225,7 @@ def signed_in(request: Request, view: Callable[[sessions.Agent], Page]) -> Respo
 
     def call() -> Response:
         base.correlate(request)
-        agent = sessions.current(session_id(request), utcnow())
+        agent = agent_of(request)
         if agent is None:
             return redirect("/console/connexion")
         try:

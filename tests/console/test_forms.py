@@ -1,6 +1,7 @@
-"""Every console form is refused without its CSRF token or from another site, before its page
-runs: the routes are read from the app's own route table, so a route added later is checked
-without touching this file (SPEC §4b "Safe by default")."""
+"""Deny by default (SPEC §4b "Safe by default"): every console page but the public ones needs a
+session, and every console form is refused without its CSRF token or from another site, before
+its page runs. The routes are read from the app's own route table, so a route added later is
+checked without touching this file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from app import app
 from chalicelib import aws, refs, settings
-from chalicelib.console import sessions
+from chalicelib.console import routes, sessions
 from chalicelib.domain import clock
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.clock import utcnow
@@ -53,6 +54,34 @@ def console_forms() -> list[tuple[str, str, list[str]]]:
 
 
 FORMS = console_forms()
+
+
+PUBLIC = {
+    "/console/connexion",
+    "/console/connexion/proconnect",
+    "/console/connexion/retour",
+    "/console/deconnexion/retour",
+    "/console/static/{name}",
+    "/console/accessibilite",
+    "/console/donnees-personnelles",
+}
+PAGES = [
+    path
+    for path, methods in sorted(app.routes.items())
+    if (path == "/console" or path.startswith("/console/")) and "GET" in methods
+]
+
+
+def test_only_the_sign_in_static_files_and_statements_open_without_a_session():
+    assert PUBLIC == routes.PUBLIC
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p not in PUBLIC])
+def test_every_other_console_page_sends_a_visitor_without_session_to_the_sign_in(console, path):
+    url = path.format(ref="x", upload_id="upl_x", alert_id="x", name="jeunes.csv")
+    for cookie in ({}, {"Cookie": "relais_session=inconnue"}):
+        answer = console.client.http.get(url, headers=cookie)
+        assert answer.status_code == 303 and answer.headers["Location"] == "/console/connexion"
 
 
 def test_the_route_table_holds_every_console_form():

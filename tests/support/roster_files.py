@@ -152,3 +152,22 @@ def directory_csv(rows: list[dict], *, sep: str = ",") -> bytes:
     """Missions-locales contacts or habitat-jeunes residences (keys are the header names)."""
     columns = _columns(rows)
     return table_csv(columns, [[row.get(column) for column in columns] for row in rows], sep=sep)
+
+
+def lying_xlsx(member: str, size: int) -> bytes:
+    """A small valid XLSX whose zip entries (local header and directory) for the part ending in
+    ``member`` declare ``size`` uncompressed bytes instead of the true size."""
+    import struct
+
+    data = bytearray(table_xlsx(["id_externe", "nom"], [["L-1", "Menteur"]]))
+    suffix = member.encode()
+    # (signature, offset of the uncompressed size, offset of the name length, offset of the name)
+    entries = ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46))
+    for signature, size_at, length_at, name_at in entries:
+        start = data.find(signature)
+        while start >= 0:
+            length = struct.unpack_from("<H", data, start + length_at)[0]
+            if bytes(data[start + name_at : start + name_at + length]).endswith(suffix):
+                struct.pack_into("<I", data, start + size_at, size % 2**32)
+            start = data.find(signature, start + 4)
+    return bytes(data)
