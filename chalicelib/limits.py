@@ -10,6 +10,8 @@ from __future__ import annotations
 from chalicelib.errors import RelaisError, UnreadableFileError
 
 MAX_ROWS = 100_000  # data rows (the header is not counted)
+# lines of a CSV, empty ones included: five a row leaves room for cells holding line breaks
+MAX_LINES = 5 * MAX_ROWS
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 1_000
 MAX_INFLATED_BYTES = 100 * 1024 * 1024  # every part of an XLSX, uncompressed
@@ -68,4 +70,13 @@ def too_many_strings() -> FileLimitError:
         f"Classeur XLSX de plus de {MAX_SHARED_STRINGS:,} textes distincts : ".replace(",", " ")
         + "ce n'est pas une liste de jeunes ; enregistrez seulement la première feuille.",
         code="too_many_strings",
+    )
+
+
+def too_many_lines() -> FileLimitError:
+    return FileLimitError(
+        f"Fichier CSV de plus de {MAX_LINES:,} lignes, vides comprises : ".replace(",", " ")
+        + "supprimez les lignes vides sous le tableau (ou enregistrez seulement la zone "
+        "remplie), puis envoyez-le de nouveau.",
+        code="too_many_rows",
     )

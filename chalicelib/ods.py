@@ -24,7 +24,7 @@ from datetime import datetime, time
 from typing import IO, Any
 from xml.parsers import expat
 
-from chalicelib import limits, xlsx
+from chalicelib import limits, xlsx, xml_guard
 from chalicelib.errors import UnreadableFileError
 
 MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
@@ -71,10 +71,12 @@ def _rows(archive: zipfile.ZipFile) -> Iterator[tuple[int, list[object]]]:
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     parser.CharacterDataHandler = reader.characters
+    guard = xml_guard.ChunkGuard("ODS")
     try:
         with archive.open("content.xml") as part:
             while not reader.done:
                 chunk = part.read(_CHUNK)
+                guard.check(chunk)
                 parser.Parse(chunk, not chunk)
                 yield from reader.rows
                 reader.rows.clear()
@@ -93,6 +95,7 @@ class _SheetReader:
     def __init__(self) -> None:
         self.rows: list[tuple[int, list[object]]] = []
         self.depth = 0  # tables open (a table in a cell is not the sheet's)
+        self.open = 0  # elements open: expat keeps them all (30 million nested held 3.7 GB)
         self.done = False
         self.number = 0  # the last row read, as the spreadsheet numbers it
         self.row_repeat = 1
@@ -105,6 +108,9 @@ class _SheetReader:
         self.hidden = 0  # inside an annotation (or a table nested in a cell)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.open += 1
+        if self.open > xml_guard.MAX_DEPTH:
+            raise xml_guard.too_deep("ODS")
         if self.done:
             return
         if tag == TABLE:
@@ -140,6 +146,7 @@ class _SheetReader:
             self.hidden += 1
 
     def end(self, tag: str) -> None:
+        self.open -= 1
         if self.done:
             return
         if tag == TABLE:

@@ -102,7 +102,7 @@ def _workbook(archive: zipfile.ZipFile) -> Workbook:
     """The first worksheet, its shared strings and date styles (``chalicelib.xlsx_parts``)."""
     try:
         workbook = read_workbook(archive)
-    except (limits.FileLimitError, MemoryError):
+    except (limits.FileLimitError, UnreadableFileError, MemoryError):
         raise
     except Exception:  # a missing part, broken XML, a CRC error, a non-numeric style id…
         raise UnreadableFileError(

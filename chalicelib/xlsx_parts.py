@@ -16,9 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from xml.parsers import expat
 
+from chalicelib import xml_guard
+
 WINDOWS_EPOCH = datetime(1899, 12, 30)  # day 0 of the 1900 system, its leap-year bug included
 MAC_EPOCH = datetime(1904, 1, 1)
 _CHUNK = 1 << 16
+_SHEETS_LOOKED_AT = 256  # the first worksheet is among the first sheets
 # Excel's built-in number formats that show a date or a time (ECMA-376 §18.8.30); 46 is [h]:mm:ss
 _BUILTIN_DATES = frozenset({*range(14, 23), 45, 46, 47})
 _BUILTIN_DURATIONS = frozenset({46})
@@ -52,17 +55,37 @@ def parse_part(
     start: StartHandler,
     end: Callable[[str], None] | None,
     text: Callable[[str], None] | None = None,
+    *,
+    limit: int = xml_guard.MAX_PART_ELEMENTS,
 ) -> None:
-    """Stream one XML part through expat, element names already stripped of their prefix."""
+    """Stream one XML part through expat, element names already stripped of their prefix; its
+    chunks, depth and element count checked (``xml_guard``: these parts are small)."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
-    parser.StartElementHandler = lambda tag, attrs: start(local(tag), attrs)
-    if end is not None:
-        parser.EndElementHandler = lambda tag: end(local(tag))
+    counts = [0, 0]  # elements seen, elements open
+
+    def started(tag: str, attrs: dict[str, str]) -> None:
+        counts[0] += 1
+        counts[1] += 1
+        if counts[1] > xml_guard.MAX_DEPTH:
+            raise xml_guard.too_deep("XLSX")
+        if counts[0] > limit:
+            raise xml_guard.too_many_elements("XLSX")
+        start(local(tag), attrs)
+
+    def ended(tag: str) -> None:
+        counts[1] -= 1
+        if end is not None:
+            end(local(tag))
+
+    parser.StartElementHandler = started
+    parser.EndElementHandler = ended
     if text is not None:
         parser.CharacterDataHandler = text
+    guard = xml_guard.ChunkGuard("XLSX")
     with archive.open(name) as part:
         while chunk := part.read(_CHUNK):
+            guard.check(chunk)
             parser.Parse(chunk, False)
     parser.Parse(b"", True)
 
@@ -71,35 +94,41 @@ def read_workbook(archive: zipfile.ZipFile) -> Workbook:
     """The workbook's first worksheet and reading aids; KeyError/ExpatError when a part is
     missing or broken (the caller says the file is unreadable)."""
     main = _targets(archive, "_rels/.rels", "").get("officeDocument", "xl/workbook.xml")
-    relations = _relations(archive, main)
     sheets, epoch = _sheets(archive, main)
-    worksheets = [
-        relations[rid] for rid in sheets if relations.get(rid, ("", ""))[0] == "worksheet"
-    ]
-    if not worksheets:
+    kinds, worksheets = _relations(archive, main, set(sheets))
+    first = next((worksheets[rid] for rid in sheets if rid in worksheets), "")
+    if not first:
         return Workbook(sheet="")
-    kinds = {kind: target for kind, target in relations.values()}
     strings = (
         read_shared_strings(archive, kinds["sharedStrings"]) if "sharedStrings" in kinds else []
     )
     dates, durations = read_date_styles(archive, kinds["styles"]) if "styles" in kinds else ({}, {})
-    return Workbook(worksheets[0][1], strings, frozenset(dates), frozenset(durations), epoch)
+    return Workbook(first, strings, frozenset(dates), frozenset(durations), epoch)
 
 
-def _relations(archive: zipfile.ZipFile, main: str) -> dict[str, tuple[str, str]]:
-    """``{rId: (type's last word, part name)}`` of the workbook's relationships."""
+def _relations(
+    archive: zipfile.ZipFile, main: str, sheets: set[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The shared strings' and styles' parts (by the type's last word), and the worksheets among
+    ``sheets`` (rId → part). Only those are kept: a workbook may list any number of
+    relationships (1.8 million held 600 MB)."""
     folder, base = posixpath.split(main)
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, str] = {}
+    worksheets: dict[str, str] = {}
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == "Relationship" and attrs.get("TargetMode") != "External":
             kind = attrs.get("Type", "").rpartition("/")[2]
-            found[attrs.get("Id", "")] = (kind, _resolve(folder, attrs.get("Target", "")))
+            rid = attrs.get("Id", "")
+            if kind == "worksheet" and rid in sheets:
+                worksheets.setdefault(rid, _resolve(folder, attrs.get("Target", "")))
+            elif kind in ("sharedStrings", "styles"):
+                found.setdefault(kind, _resolve(folder, attrs.get("Target", "")))
 
     rels = posixpath.join(folder, "_rels", base + ".rels")
     if rels in archive.NameToInfo:
         parse_part(archive, rels, start, None)
-    return found
+    return found, worksheets
 
 
 def _targets(archive: zipfile.ZipFile, rels: str, folder: str) -> dict[str, str]:
@@ -108,7 +137,8 @@ def _targets(archive: zipfile.ZipFile, rels: str, folder: str) -> dict[str, str]
     def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == "Relationship":
             kind = attrs.get("Type", "").rpartition("/")[2]
-            found.setdefault(kind, _resolve(folder, attrs.get("Target", "")))
+            if kind == "officeDocument":
+                found.setdefault(kind, _resolve(folder, attrs.get("Target", "")))
 
     if rels in archive.NameToInfo:
         parse_part(archive, rels, start, None)
@@ -122,12 +152,13 @@ def _resolve(folder: str, target: str) -> str:
 
 
 def _sheets(archive: zipfile.ZipFile, main: str) -> tuple[list[str], datetime]:
-    """The relationship ids of the sheets in workbook order, and the date system."""
+    """The relationship ids of the first sheets in workbook order (a chart sheet may come before
+    the first worksheet), and the date system."""
     ids: list[str] = []
     epoch = [WINDOWS_EPOCH]
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        if tag == "sheet":
+        if tag == "sheet" and len(ids) < _SHEETS_LOOKED_AT:
             # r:id, whatever prefix the relationships namespace was given
             ids.append(next((value for key, value in attrs.items() if local(key) == "id"), ""))
         elif tag == "workbookPr" and attrs.get("date1904", "").lower() in ("1", "true"):
@@ -161,7 +192,8 @@ def read_shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
         if state["text"]:
             parts.append(data)
 
-    parse_part(archive, name, start, end, text)
+    # up to a million strings of a few runs each, counted before (``xlsx.count_shared_strings``)
+    parse_part(archive, name, start, end, text, limit=10 * 1_000_000)
     return strings
 
 
@@ -184,7 +216,7 @@ def read_date_styles(archive: zipfile.ZipFile, name: str) -> tuple[set[int], set
         if tag == "cellXfs":
             inside[0] = False
 
-    parse_part(archive, name, start, end)
+    parse_part(archive, name, start, end, limit=2_000_000)  # Excel allows 64,000 cell styles
     dates: set[int] = set()
     durations: set[int] = set()
     for style, number_format in enumerate(formats):
