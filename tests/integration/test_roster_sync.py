@@ -204,3 +204,15 @@ def test_a_schedule_saved_while_the_roster_is_written_is_never_lost(client, key,
     stored = Youth.get("59", "RACE")
     assert stored.record["code_commune"] == "59512"
     assert Kind.MISSION_LOCALE.value in stored.scheduled.as_dict().get("blocked", {})
+
+
+def test_new_youths_go_25_a_request_and_the_same_file_again_writes_none(client, key, today):
+    body = files.roster_csv([row(f"N-{n:04d}", today) for n in range(250)])
+    with aws_requests.counted() as calls:
+        assert upload(client, key, body).json_body["created"] == 250
+    youth_batches = calls["dynamodb.BatchWriteItem"]
+    assert youth_batches <= 250 // 25 + 1, dict(calls)
+    assert calls["dynamodb.UpdateItem"] == 0, dict(calls)  # nothing one by one
+    with aws_requests.counted() as again:
+        assert upload(client, key, body).json_body["unchanged"] == 250
+    assert aws_requests.dynamodb_writes(again) == 1, dict(again)  # the audit event only
