@@ -46,7 +46,7 @@ test-fast: lint
 	$(PY) -m pytest tests/unit -q -m "not browser and not slow"
 
 ## bench: the performance budgets of SPEC §10 and the national cost model
-bench: $(STAMP)
+bench: package
 	$(PY) -m bench
 
 ## lint: ruff (style, complexity ≤ 12), mypy on chalicelib/, import contracts (no cycle, layers),
@@ -67,6 +67,7 @@ package: $(STAMP)
 	RELAIS_STAGE=$(STAGE) AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} \
 		$(VENV)/bin/chalice package \
 		--stage $(STAGE) --merge-template infra/resources.yaml build/$(STAGE)
+	$(PY) tools/slim_package.py build/$(STAGE)/deployment.zip
 
 ## deploy: package and deploy to AWS (needs AWS credentials; see docs/DEPLOY.md)
 deploy: $(STAMP)

@@ -20,7 +20,17 @@ from typing import Any
 from bench.world import World, bench_now, configure_environment, gsi_keys
 
 ARTIFACT = Path(__file__).resolve().parent.parent / "artifacts" / "bench.json"
-PHASES = ("cold_start", "idle", "scan", "roster", "memory", "files", "national", "department")
+PHASES = (
+    "cold_start",
+    "package",
+    "idle",
+    "scan",
+    "roster",
+    "memory",
+    "files",
+    "national",
+    "department",
+)
 
 
 def arguments(argv: list[str]) -> argparse.Namespace:
@@ -72,6 +82,7 @@ def measure(selected: Collection[str], files: list[str] | None) -> tuple[dict[st
         idle_phase,
         memory_phase,
         national_phase,
+        package_phase,
         roster_phase,
         scan_phase,
     )
@@ -83,6 +94,9 @@ def measure(selected: Collection[str], files: list[str] | None) -> tuple[dict[st
     if "cold_start" in selected:
         progress("cold start (fresh interpreters)…")
         results["cold_start"] = coldstart.measure()
+    if "package" in selected:
+        progress("package (make package's zip) and each Lambda's cold import…")
+        results["package"] = package_phase.measure()
     world = World()
     world.start()
     try:

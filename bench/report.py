@@ -53,6 +53,7 @@ def budgets(results: dict[str, Any]) -> list[Budget]:
         Budget("Ack POST: DynamoDB requests", ack["post_dynamodb_requests"], 2, le, "≤"),
         Budget("Cold start: import app.py / bare Chalice + boto3 (median)",
                cold["import_ratio"], 1.3, le, "≤"),
+        *package_budgets(results["package"]["package"]),
         *file_budgets(results["files"]),
         Budget("National morning: largest invocation's DynamoDB requests",
                results["national"]["largest_invocation_requests"], 5000, le, "≤"),
@@ -76,6 +77,13 @@ def department_budgets(department: dict[str, Any]) -> list[Budget]:
                page["items_read"], page["items_budget"], le, "≤"),
         Budget("Console youths list at 20,000: render time (s)", page["seconds"], 1, le, "≤"),
     ]  # fmt: skip
+
+
+def package_budgets(package: dict[str, Any]) -> list[Budget]:
+    """The deployment zip of ``make package`` (a missing zip fails both lines)."""
+    zipped, unzipped = package.get("zipped_mb", 1e9), package.get("unzipped_mb", 1e9)
+    return [Budget("Lambda package: zipped (MB)", zipped, 12, operator.le, "≤"),
+            Budget("Lambda package: unzipped (MB)", unzipped, 35, operator.le, "≤")]  # fmt: skip
 
 
 def file_budgets(files: dict[str, Any]) -> list[Budget]:
@@ -128,6 +136,13 @@ def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
          f"{cold['app_process_ms']} / {cold['bare_process_ms']} (ratio {cold['process_ratio']})"),
         ("Cold start: what app imports beyond the bare app (ms, self time)",
          ", ".join(f"{k} {v}" for k, v in list(cold["extra_imports_ms"].items())[:6])),
+        ("Cold start per Lambda: app.py + its first call's modules (ms, median)",
+         ", ".join(f"{k} {v}" for k, v in results["package"]["cold_import_ms"].items())),
+        ("Lambda package: zipped / unzipped MB, files, largest (MB)",
+         f"{results['package']['package'].get('zipped_mb')} / "
+         f"{results['package']['package'].get('unzipped_mb')}, "
+         f"{results['package']['package'].get('files')}, "
+         f"{results['package']['package'].get('largest_mb')}"),
         (f"Idle dispatch run ({idle['departments']} departments): requests, wall time",
          f"{idle['dispatch']['dynamodb_requests']}, {idle['dispatch']['seconds']} s"),
         *[(f"File {name} ({f.get('file_mb')} MB)",

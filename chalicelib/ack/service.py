@@ -28,6 +28,7 @@ from chalicelib.store import answers as answer_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store.base import plain
 from chalicelib.store.referrals import Referral
+from chalicelib.validation import without_controls
 
 VISIBLE = ANSWERABLE
 SETTLE_READS = 5
@@ -124,7 +125,10 @@ def validate(
 ) -> tuple[dict[str, str], list[str]]:
     """The answer as stored (dates ISO, phone E.164, text trimmed) and what is wrong with it."""
     problems: list[str] = []
-    values = {key: (form.get(key) or "").strip() for key in FIELDS}
+    values = {
+        key: without_controls(form.get(key) or "", multiline=key == "commentaire").strip()
+        for key in FIELDS
+    }
     if values["reponse"] not in ANSWERS:
         problems.append("Choisissez une réponse.")
     values["date_rdv"] = _check_date(values["date_rdv"], today, problems)

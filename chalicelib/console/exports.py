@@ -30,6 +30,7 @@ from chalicelib.reporting.export import safe_csv
 from chalicelib.store.base import plain
 from chalicelib.store.referrals import Referral
 from chalicelib.store.referrals import of_department as live_referrals
+from chalicelib.validation import strip_controls
 
 PREFIX = "exports/"
 LINK_SECONDS = 60
@@ -130,13 +131,14 @@ def referral_row(code: str, referral: Referral) -> dict[str, str]:
 
 
 def xlsx(rows: Iterable[Mapping[str, str]], columns: Sequence[str], title: str) -> bytes:
-    """Every cell a text cell (``data_type = "s"``): a value starting with ``=`` stays text."""
+    """Every cell a text cell (``data_type = "s"``): a value starting with ``=`` stays text; a
+    control character (which openpyxl refuses) is dropped, a line break kept."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     for values in ([*columns], *([row.get(c, "") for c in columns] for row in rows)):
         cells = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=str(value or ""))
+            cell = WriteOnlyCell(sheet, value=strip_controls(str(value or "")))
             cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)

@@ -9,8 +9,9 @@ not an object, fields of the wrong type) is logged and dropped, never raised.
 An event dated outside [sending - 1 day, now + 1 day] cannot be about this send (SPEC §6 v3): it
 is recorded in the message's history and ignored. Applied, one dated 2099 would make every later
 event "stale", and one dated year 9999 would overflow the date arithmetic after the referral was
-marked. A soft bounce re-sends only the send it names (SES's own message id, once): a replayed or
-forged one cannot make the email go out again and again.
+marked. A bounce acts only on the send it names (SES's own message id): a replayed or forged one
+cannot make the email go out again and again, nor the referral undeliverable; a soft bounce
+re-sends that send once.
 """
 
 from __future__ import annotations
@@ -103,6 +104,12 @@ def _bounce(message: Message, event: DeliveryEvent, at: datetime) -> str:
     if outcomes.answered(message, at):
         logger.info(
             "bounce after an answer: recorded only", extra={"message_id": message.message_id}
+        )
+        return "recorded"
+    if not event.provider_id or event.provider_id != message.provider_id:
+        # an earlier send's (the message went again since), or a forged one: nothing to act on
+        logger.info(
+            "bounce of another send: recorded only", extra={"message_id": message.message_id}
         )
         return "recorded"
     department = departments.get(message.department)

@@ -15,6 +15,8 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
+from chalicelib.validation import strip_controls
+
 BOM = "\ufeff"
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 NEUTRALISER = "'"
@@ -36,8 +38,9 @@ def is_dangerous(text: str) -> bool:
 
 
 def neutralise_cell(value: object) -> str:
-    """The cell text, prefixed with ``'`` when a spreadsheet could take it for a formula."""
-    text = to_text(value)
+    """The cell text without control characters, prefixed with ``'`` when a spreadsheet could
+    take it for a formula."""
+    text = strip_controls(to_text(value))
     return NEUTRALISER + text if is_dangerous(text) else text
 
 

@@ -1,21 +1,26 @@
 """Full-sync of a department's roster into the youths table (SPEC §5.1).
 
 Reads: one projected Query of the department's partition (id, fingerprint, status), then a
-BatchGetItem of only the youths that changed or left. Writes: BatchWriteItem (25 items a request)
-of created, changed, reactivated and exited youths; an identical file writes nothing.
+BatchGetItem of only the youths that changed or left. ``plan`` diffs, ``change`` computes what a
+row makes of a youth (pure); ``store.youths`` applies it: BatchWriteItem (25 items a request) of
+created youths, one conditional UpdateItem per changed, returning or exited youth (conditional on
+the schedule's version read: a scan saving a schedule meanwhile is never overwritten; the youth is
+read again and the change computed again). An identical file writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from chalicelib.domain import clock, scheduling
 from chalicelib.domain.clock import add_months, iso, start_of_day_utc, utcnow
 from chalicelib.domain.enums import YouthStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.youth import YouthRecord, birthday, majority_date
+from chalicelib.errors import ConflictError
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
 from chalicelib.store import audit
@@ -68,6 +73,9 @@ def plan(
 PROGRESS_EVERY = 2000
 
 
+MAX_TRIES = 5  # a youth whose schedule keeps moving under the roster (never seen in practice)
+
+
 def apply(
     department: Department,
     sync: SyncPlan,
@@ -85,18 +93,53 @@ def apply(
         id_externe: (youth_store.record_of(youth), youth.expires_at)
         for id_externe, youth in previous.items()
     }
+    new = ((r.id_externe, change(r, None, policy, today, stamp, retention)) for r in sync.created)
     done = 0
-    with youth_store.writer() as batch:
-        for youth in _items(department.code, sync, previous, policy, today, stamp, retention):
-            batch.save(youth)
-            done += 1
-            if progress and done % PROGRESS_EVERY == 0:
-                progress(sync.unchanged + done)
+    for done, _ in enumerate(youth_store.create_many(department.code, new), start=1):
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(sync.unchanged + done)
+    for record in sync.changed + sync.reactivated:
+        key = record.id_externe
+        previous[key] = _take_record(previous[key], record, policy, today, stamp, retention)
+    exit_expiry = start_of_day_utc(add_months(today, retention))
+    for id_externe in sync.exited:
+        previous[id_externe] = _exit(previous[id_externe], stamp, exit_expiry)
     if progress:
-        progress(sync.unchanged + done)
+        progress(sync.unchanged + len(sync.created) + len(previous))
     _follow(department, sync, previous, before, today, now)
     if sync.exited:
         emit("YouthsExited", len(sync.exited), department=department.code)
+
+
+def _take_record(
+    youth: Youth,
+    record: YouthRecord,
+    policy: scheduling.Policy,
+    today: date,
+    stamp: str,
+    retention: int,
+) -> Youth:
+    """The youth takes the row's record; read again and computed again while its schedule moves."""
+    for _ in range(MAX_TRIES):
+        if youth_store.take_record(youth, change(record, youth, policy, today, stamp, retention)):
+            return youth
+        youth = _read_again(youth)
+    raise ConflictError("Un jeune est modifié en même temps ; déposez la liste à nouveau.")
+
+
+def _exit(youth: Youth, stamp: str, expires_at: datetime) -> Youth:
+    for _ in range(MAX_TRIES):
+        if youth.status != YouthStatus.ACTIVE or youth_store.mark_exited(youth, stamp, expires_at):
+            return youth
+        youth = _read_again(youth)
+    raise ConflictError("Un jeune est modifié en même temps ; déposez la liste à nouveau.")
+
+
+def _read_again(youth: Youth) -> Youth:
+    found = youth_store.get(youth.department, youth.id_externe, None, consistent=True)
+    if found is None:  # erased meanwhile: nothing left to write (the update would fail again)
+        raise ConflictError("Un jeune a été effacé pendant le dépôt ; déposez la liste à nouveau.")
+    return found
 
 
 def _follow(
@@ -117,55 +160,32 @@ def _follow(
         lifecycle.on_record_change(old_record, youths[record.id_externe], old_expiry)
 
 
-def _items(
-    code: str,
-    sync: SyncPlan,
-    previous: dict[str, Youth],
-    policy: scheduling.Policy,
-    today: date,
-    stamp: str,
-    retention: int,
-) -> Iterator[Youth]:
-    for record in sync.created:
-        youth = Youth(code, record.id_externe, created_at=stamp, scheduled={})
-        yield _fill(youth, record, policy, today, stamp, retention)
-    for record in sync.changed + sync.reactivated:
-        youth = previous[record.id_externe]
-        _record_changes(youth, record, stamp)
-        yield _fill(youth, record, policy, today, stamp, retention)
-    for id_externe in sync.exited:
-        youth = previous[id_externe]
-        youth.status, youth.exited_at, youth.updated_at = YouthStatus.EXITED, stamp, stamp
-        youth.due_at = None
-        youth.history = [*(youth.history or []), {"at": stamp, "event": "exited"}]
-        youth.expires_at = start_of_day_utc(add_months(today, retention))
-        yield youth
-
-
 def _fetch(department: str, ids: list[str]) -> dict[str, Youth]:
     return youth_store.fetch(department, ids)
 
 
-def _fill(
-    youth: Youth,
+def change(
     record: YouthRecord,
+    youth: Youth | None,
     policy: scheduling.Policy,
     today: date,
     stamp: str,
     retention: int,
-) -> Youth:
-    schedule = Schedule.from_item(plain(youth.scheduled))
-    youth.record = record.as_attributes()
-    youth.fingerprint = record.fingerprint()
-    youth.status, youth.exited_at, youth.updated_at = YouthStatus.ACTIVE, None, stamp
-    youth.majority_date = majority_date(record.date_naissance).isoformat()
-    youth.scheduled = schedule.to_item()
-    youth.due_at = scheduling.next_due(record, schedule, policy, today)
-    youth.expires_at = start_of_day_utc(add_months(birthday(record.date_naissance, 21), retention))
-    return youth
+) -> youth_store.RecordChange:
+    """What ``record`` makes of the youth (``None``: a new one) as read. Pure."""
+    schedule = youth_store.schedule_of(youth) if youth is not None else Schedule()
+    return youth_store.RecordChange(
+        record=record.as_attributes(),
+        fingerprint=record.fingerprint(),
+        majority_date=majority_date(record.date_naissance).isoformat(),
+        due_at=scheduling.next_due(record, schedule, policy, today),
+        expires_at=start_of_day_utc(add_months(birthday(record.date_naissance, 21), retention)),
+        history=_history(youth, record, stamp) if youth is not None else [],
+        stamp=stamp,
+    )
 
 
-def _record_changes(youth: Youth, record: YouthRecord, stamp: str) -> None:
+def _history(youth: Youth, record: YouthRecord, stamp: str) -> list[dict[str, Any]]:
     """Keep the pathway's changes of state (no personal data) and returns in the history."""
     events = list(youth.history or [])
     if youth.status != YouthStatus.ACTIVE:
@@ -182,7 +202,7 @@ def _record_changes(youth: Youth, record: YouthRecord, stamp: str) -> None:
                     "to": record.parcours.get(part) or "inconnu",
                 }
             )
-    youth.history = events[-200:]
+    return events[-200:]
 
 
 def report_counts(sync: SyncPlan) -> dict[str, int]:

@@ -85,6 +85,9 @@ class Youth(Model):
     updated_at = UnicodeAttribute()
     exited_at = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
+    # +1 by every write of ``scheduled`` or ``due_at``: a roster's write is conditional on the one
+    # it read, so that it never overwrites a schedule saved meanwhile (store.youths)
+    version = NumberAttribute(null=True)
     due_index = DueIndex()
     majority_index = MajorityIndex()
 

@@ -1,14 +1,20 @@
 """Youths: the department's roster as stored, and their named, conditional transitions.
 
-A youth is ``active`` while on the department's roster, ``exited`` once absent from a full roster
-(``sync`` writes both in batches); ``save_schedule`` records what the scan did (conditional on
-the record it read); ``forget_referrals`` is what an exit leaves for a return. Reads ignore
+A youth is ``active`` while on the department's roster, ``exited`` once absent from a full roster.
+``roster.sync`` computes what a roster makes of each youth (a ``RecordChange``, pure) and applies
+it here: new youths in batches (``create_many``: nobody else knows them yet), a changed or
+returning youth by ``take_record``, an absent one by ``mark_exited`` — each conditional on the
+``version`` it read, which every write of the schedule or the due date moves (``save_schedule``,
+``choose_partner``, ``keep_refusal``, ``rearm``, ``replace_schedule``): a schedule saved between
+the roster's read and its write is never lost (the roster reads the youth again and retries).
+``save_schedule`` records what the scan did (conditional on the record it read). Reads ignore
 expired items (``live``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -22,7 +28,23 @@ from chalicelib.store.base import live, live_page, plain
 from chalicelib.store.models import Youth
 from chalicelib.store.writes import applied
 
-__all__ = ["Youth"]
+__all__ = ["RecordChange", "Youth"]
+
+BUMP = Youth.version.add(1)  # in every write of ``scheduled`` or ``due_at``
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """What a roster row makes of a youth (computed by ``roster.sync``, pure): its record and
+    what follows from it, its due date from the schedule as read."""
+
+    record: dict[str, Any]
+    fingerprint: str
+    majority_date: str
+    due_at: str | None
+    expires_at: datetime
+    history: list[dict[str, Any]]
+    stamp: str
 
 
 def get(
@@ -78,6 +100,7 @@ def save_schedule(youth: Youth, schedule: Schedule, due_at: str | None) -> bool:
     actions: list[Any] = [
         Youth.scheduled.set(schedule.to_item()),
         Youth.due_at.set(due_at) if due_at else Youth.due_at.remove(),
+        BUMP,
     ]
     return applied(
         lambda: youth.update(actions=actions, condition=Youth.fingerprint == youth.fingerprint)
@@ -94,7 +117,7 @@ def choose_partner(
     schedule.choose(kind, partner_id, refused=refused)
     return applied(
         lambda: youth.update(
-            actions=[Youth.scheduled.set(schedule.to_item()), Youth.due_at.set(due_at)],
+            actions=[Youth.scheduled.set(schedule.to_item()), Youth.due_at.set(due_at), BUMP],
             condition=(Youth.fingerprint == youth.fingerprint)
             & (Youth.status == YouthStatus.ACTIVE),
         )
@@ -107,7 +130,7 @@ def keep_refusal(youth: Youth, kind: Kind, referral_id: str) -> bool:
     schedule.refusal_seen[kind] = referral_id
     return applied(
         lambda: youth.update(
-            actions=[Youth.scheduled.set(schedule.to_item())],
+            actions=[Youth.scheduled.set(schedule.to_item()), BUMP],
             condition=Youth.fingerprint == youth.fingerprint,
         )
     )
@@ -117,14 +140,14 @@ def rearm(youth: Youth, today: date) -> bool:
     """A youth blocked for want of a partner is due again (a directory load)."""
     return applied(
         lambda: youth.update(
-            actions=[Youth.due_at.set(today.isoformat())], condition=Youth.due_at == BLOCKED
+            actions=[Youth.due_at.set(today.isoformat()), BUMP], condition=Youth.due_at == BLOCKED
         )
     )
 
 
 def replace_schedule(youth: Youth, schedule: Schedule, *, due_today: date | None = None) -> bool:
     """A referral left the schedule (re-routing, exit): the kind becomes due again."""
-    actions: list[Any] = [Youth.scheduled.set(schedule.to_item())]
+    actions: list[Any] = [Youth.scheduled.set(schedule.to_item()), BUMP]
     if due_today is not None:
         actions.append(Youth.due_at.set(due_today.isoformat()))
     return applied(lambda: youth.update(actions=actions, condition=Youth.id_externe.exists()))
@@ -139,9 +162,59 @@ def roster_index(department: str, now: datetime) -> Iterator[Youth]:
     return (item for item in found if live(item, now))
 
 
-def writer() -> Any:
-    """A batch writer (25 items a request) for a roster's created, changed and exited youths."""
-    return Youth.batch_write()
+def create_many(department: str, changes: Iterable[tuple[str, RecordChange]]) -> Iterator[int]:
+    """New youths (id, change), written in batches (25 items a request): nobody else can know
+    them yet. Yields after each youth queued (the caller counts progress)."""
+    with Youth.batch_write() as batch:
+        for id_externe, change in changes:
+            youth = Youth(department, id_externe, created_at=change.stamp, scheduled={})
+            youth.record, youth.fingerprint = change.record, change.fingerprint
+            youth.status, youth.updated_at = YouthStatus.ACTIVE, change.stamp
+            youth.majority_date, youth.due_at = change.majority_date, change.due_at
+            youth.expires_at, youth.history, youth.version = change.expires_at, change.history, 0
+            batch.save(youth)
+            yield 1
+
+
+def take_record(youth: Youth, change: RecordChange) -> bool:
+    """A changed or returning youth takes the roster's record (``active``); False when its
+    schedule or due date moved since ``youth`` was read (read it again, compute again)."""
+    actions: list[Any] = [
+        Youth.record.set(change.record),
+        Youth.fingerprint.set(change.fingerprint),
+        Youth.status.set(YouthStatus.ACTIVE),
+        Youth.exited_at.remove(),
+        Youth.updated_at.set(change.stamp),
+        Youth.majority_date.set(change.majority_date),
+        Youth.due_at.set(change.due_at) if change.due_at else Youth.due_at.remove(),
+        Youth.expires_at.set(change.expires_at),
+        Youth.history.set(change.history),
+        BUMP,
+    ]
+    return applied(lambda: youth.update(actions=actions, condition=_as_read(youth)))
+
+
+def mark_exited(youth: Youth, stamp: str, expires_at: datetime) -> bool:
+    """Absent from a full roster: ``exited``, nothing due, kept ``retention_months`` from now;
+    False when it moved since ``youth`` was read."""
+    actions: list[Any] = [
+        Youth.status.set(YouthStatus.EXITED),
+        Youth.exited_at.set(stamp),
+        Youth.updated_at.set(stamp),
+        Youth.due_at.remove(),
+        Youth.history.set(Youth.history.append([{"at": stamp, "event": "exited"}])),
+        Youth.expires_at.set(expires_at),
+        BUMP,
+    ]
+    condition = _as_read(youth) & (Youth.status == YouthStatus.ACTIVE)
+    return applied(lambda: youth.update(actions=actions, condition=condition))
+
+
+def _as_read(youth: Youth) -> Any:
+    """The youth's schedule and due date as read (its ``version``; none before the first)."""
+    if youth.version is None:
+        return Youth.id_externe.exists() & Youth.version.does_not_exist()
+    return Youth.version == youth.version
 
 
 def fetch(department: str, ids: Iterable[str]) -> dict[str, Youth]:

@@ -129,3 +129,12 @@ def test_the_statement_pages_are_readable_without_signing_in(console):
     ):
         answer = console.client.http.get(path)
         assert answer.status_code == 200 and text in answer.body.decode()
+
+
+def test_control_characters_never_reach_an_export():
+    row = {"Motif": "Plus\x00 de\x0b place", "Commentaire": "ligne 1\r\nligne\x85 2\x1b"}
+    book = load_workbook(io.BytesIO(exports.xlsx([row], list(row), "Orientations")))
+    cells = next(iter(book.active.iter_rows(min_row=2)))
+    assert [cell.value for cell in cells] == ["Plus de place", "ligne 1\nligne 2"]
+    csv_text = exports.safe_csv([row], list(row))
+    assert not any(ch in csv_text for ch in "\x00\x0b\x85\x1b")

@@ -529,3 +529,29 @@ def test_deploy_script_is_strict_and_passes_the_stage() -> None:
     assert "Stage=${STAGE}" in script
     assert "CAPABILITY_IAM CAPABILITY_AUTO_EXPAND" in script
     assert Path(ROOT / "infra" / "deploy.sh").stat().st_mode & 0o111, "deploy.sh not executable"
+
+
+def test_each_api_key_and_each_address_is_throttled_apart_on_the_api_stage(template):
+    resources = template["Resources"]
+    acl = resources["ApiWebAcl"]["Properties"]
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    per_key = rules["per-api-key"]["Statement"]["RateBasedStatement"]
+    assert per_key["AggregateKeyType"] == "CUSTOM_KEYS"
+    assert per_key["CustomKeys"] == [
+        {
+            "Header": {
+                "Name": "authorization",
+                "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+            }
+        }
+    ]
+    per_address = rules["per-address"]["Statement"]["RateBasedStatement"]
+    assert per_address["AggregateKeyType"] == "IP"
+    for name in ("per-api-key", "per-address"):
+        assert rules[name]["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    association = resources["ApiWebAclAssociation"]["Properties"]
+    assert "/restapis/${RestAPI}/stages/api" in str(association["ResourceArn"])
+    # the limits DEPLOY.md states are the template's
+    deploy = (Path(__file__).resolve().parents[2] / "docs" / "DEPLOY.md").read_text("utf-8")
+    assert f"{per_key['Limit']:,} requests / 5 min" in deploy
+    assert f"{per_address['Limit']:,} requests / 5 min" in deploy

@@ -5,13 +5,16 @@ both, and every malformed form answered with a 4xx page, never a 5xx."""
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from openpyxl import load_workbook
 
 from chalicelib import jobs, tokens
+from chalicelib.console import exports
 from chalicelib.domain import clock
 from chalicelib.store.models import Referral
 from tests.support import integration as s
@@ -141,3 +144,22 @@ def test_a_malformed_form_gets_a_4xx_page_never_a_failure(client, link, body):
     assert 400 <= answer.status_code < 500
     assert "text/html" in answer.headers["Content-Type"]
     assert Referral.get(referral_id).answer is None
+
+
+def test_control_characters_of_an_answer_are_dropped_and_the_referrals_export_works(client, link):
+    path, referral_id = link
+    fields = {
+        "reponse": "refuse",
+        "motif": "Plus\x00 de\x0b place",
+        "commentaire": "Rappeler\x0c lundi\r\nAprès\x85 10 h\x7f",
+        "conseiller_nom": "Camille\x1b Martin",
+    }
+    assert post(client, path, fields).status_code == 200
+    answer = Referral.get(referral_id).answer
+    assert answer["motif"] == "Plus de place"
+    assert answer["commentaire"] == "Rappeler lundi\nAprès 10 h"
+    assert answer["conseiller_nom"] == "Camille Martin"
+    # the department's referrals export (XLSX) reads it back
+    body, _ = exports.build("59", "orientations.xlsx", clock.utcnow())
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert "Plus de place" in [cell.value for row in sheet.iter_rows() for cell in row]

@@ -245,3 +245,12 @@ def test_a_bounce_racing_the_youth_s_erasure_leaves_nothing_of_the_youth(timelin
     assert list(Alert.query("59")) == []
     with pytest.raises(Message.DoesNotExist):
         Message.get(message.message_id)
+
+
+def test_a_forged_hard_bounce_without_the_send_s_id_changes_nothing(timeline):
+    message, referral = send_one(timeline, "59512")  # email only: a real one would alert
+    forged = ses_event("Bounce", message, SENT_AT + timedelta(minutes=2), bounceType="Permanent")
+    forged["mail"]["messageId"] = "0100017f-not-ours"
+    assert handled(forged, SENT_AT + timedelta(minutes=3)) == "recorded"
+    assert Referral.get(referral).status == "sent"
+    assert Message.get(message.message_id).status == "sent"

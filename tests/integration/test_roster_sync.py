@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 
 from chalicelib import jobs
 from chalicelib.domain import clock
+from chalicelib.domain.enums import Kind
+from chalicelib.store import youths as youth_store
 from chalicelib.store.models import ALL_MODELS, Referral, Youth
+from tests.support import aws_requests
 from tests.support import integration as s
 from tests.support import roster_files as files
 
@@ -175,3 +178,41 @@ def test_arbitrary_bytes_never_yield_a_5xx(client, key, body):
     answer = upload(client, key, body)
     assert answer.status_code < 500
     assert "error" in answer.json_body or answer.json_body.get("applied") in (True, False)
+
+
+def test_a_schedule_saved_while_the_roster_is_written_is_never_lost(client, key, today):
+    first = row("RACE", today)
+    put = client.http.put
+    answer = put("/departments/59/roster", body=files.roster_csv([first]), headers=s.auth(key))
+    assert answer.status_code == 200
+    # Given a scan that read the youth and is about to save what it did
+    youth = youth_store.get("59", "RACE", None)
+    schedule = youth_store.schedule_of(youth)
+    schedule.block(Kind.MISSION_LOCALE, "aucune_couverture", "inputs", None)
+
+    def scan_saves() -> None:
+        assert youth_store.save_schedule(youth, schedule, "2099-01-01")
+
+    # When it saves it just as the next roster (the youth's commune changed) is being written
+    changed = {**first, "code_commune": "59512"}
+    with aws_requests.before_first_write("youths", scan_saves) as writes:
+        answer = put(
+            "/departments/59/roster", body=files.roster_csv([changed]), headers=s.auth(key)
+        )
+    assert answer.status_code == 200 and writes
+    # Then the youth has both: the roster's new record and the scan's schedule
+    stored = Youth.get("59", "RACE")
+    assert stored.record["code_commune"] == "59512"
+    assert Kind.MISSION_LOCALE.value in stored.scheduled.as_dict().get("blocked", {})
+
+
+def test_new_youths_go_25_a_request_and_the_same_file_again_writes_none(client, key, today):
+    body = files.roster_csv([row(f"N-{n:04d}", today) for n in range(250)])
+    with aws_requests.counted() as calls:
+        assert upload(client, key, body).json_body["created"] == 250
+    youth_batches = calls["dynamodb.BatchWriteItem"]
+    assert youth_batches <= 250 // 25 + 1, dict(calls)
+    assert calls["dynamodb.UpdateItem"] == 0, dict(calls)  # nothing one by one
+    with aws_requests.counted() as again:
+        assert upload(client, key, body).json_body["unchanged"] == 250
+    assert aws_requests.dynamodb_writes(again) == 1, dict(again)  # the audit event only

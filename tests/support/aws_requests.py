@@ -4,7 +4,7 @@ does): nothing is replaced, every client created inside the block gets a ``befor
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -48,3 +48,35 @@ def dynamodb_writes(calls: Counter[str]) -> int:
 def _fresh_clients() -> None:
     reset_connections()
     aws._clients.clear()
+
+
+@contextmanager
+def before_first_write(table_part: str, action: Callable[[], object]) -> Iterator[list[str]]:
+    """``action()`` runs once, just before the first DynamoDB write request naming a table that
+    contains ``table_part`` (what another Lambda could do at that very moment: nothing of ours is
+    replaced, the request then goes as it was). Yields the operations seen (the first: the one
+    the action ran before)."""
+    seen: list[str] = []
+    original = botocore.session.Session.create_client
+
+    def create_client(session: Any, *args: Any, **kwargs: Any) -> Any:
+        client = original(session, *args, **kwargs)
+
+        def maybe_act(params: dict[str, Any], model: Any, **_: Any) -> None:
+            tables = [params.get("TableName") or "", *(params.get("RequestItems") or {})]
+            if model.name in WRITES and any(table_part in str(t) for t in tables):
+                seen.append(model.name)
+                if len(seen) == 1:
+                    action()
+
+        if client.meta.service_model.service_name == "dynamodb":
+            client.meta.events.register("before-parameter-build.dynamodb", maybe_act)
+        return client
+
+    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+    _fresh_clients()
+    try:
+        yield seen
+    finally:
+        botocore.session.Session.create_client = original  # type: ignore[method-assign]
+        _fresh_clients()
