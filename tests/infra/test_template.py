@@ -39,6 +39,7 @@ MODEL_NAMES = (
     "Upload",
     "ConsoleItem",
     "Alert",
+    "PartnerSpace",
 )
 NO_SCAN_TABLES = ("youths", "referrals", "messages", "alerts")
 AUDIT_FORBIDDEN = (
