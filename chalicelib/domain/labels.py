@@ -60,6 +60,12 @@ SPACE_GROUP_LABELS: Mapping[str, str] = {
     "refusee": "Refusées",
     "reorientee": "Non compétent ou réorientées par le département",
 }
+SPACE_STATE_LABELS: Mapping[str, str] = {
+    "a_repondre": "En attente de votre réponse",
+    "acceptee": "Acceptée",
+    "refusee": "Refusée",
+    "reorientee": "Réorientée par le département",
+}
 SPACE_GROUPS: Mapping[str, str] = {
     ReferralStatus.SENT: "a_repondre",
     ReferralStatus.ESCALATED: "a_repondre",

@@ -14,6 +14,7 @@ from chalicelib.domain.labels import (
     REFERRAL_TITLES,
     SPACE_GROUP_LABELS,
     SPACE_GROUPS,
+    SPACE_STATE_LABELS,
     answer_label,
 )
 from chalicelib.store.base import live, plain
@@ -52,14 +53,24 @@ def shown(referral: Referral, partner_type: str, now: datetime) -> bool:
 def entry(referral: Referral, paths: tuple[str, str], now: datetime, number: int) -> dict:
     """One referral of the list: its page's context, its state, and its own form's ids."""
     detail, action = paths
-    context = ack.referral_context(referral, now, link=detail, form_action=action)
-    group = SPACE_GROUPS[referral.status]
+    return listed(
+        ack.referral_context(referral, now, link=detail, form_action=action),
+        status=referral.status,
+        received=referral.sent_at or referral.created_at,
+        closed=ack.link_expired(referral, now),
+        number=number,
+    )
+
+
+def listed(context: dict, *, status: str, received: str, closed: bool, number: int) -> dict:
+    """A referral page's context as an entry of the list (``number``: its place on the page)."""
+    group = SPACE_GROUPS[status]
     return {
         **context,
         "group": group,
-        "state_label": SPACE_GROUP_LABELS[group],
-        "closed": ack.link_expired(referral, now),
-        "received_on": (referral.sent_at or referral.created_at)[:10],
+        "state_label": SPACE_STATE_LABELS[group],
+        "closed": closed,
+        "received_on": received[:10],
         "prefix": f"o{number}-",
     }
 
