@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -18,9 +18,12 @@ from chalicelib.domain import clock
 from chalicelib.domain.youth import initial
 from chalicelib.messages.filters import date_long_fr
 from chalicelib.partners import space
+from chalicelib.reporting import params
+from chalicelib.store import partners as partner_store
 from chalicelib.store.models import PartnerSpace, Referral
 from tests.support import integration as s
 from tests.support import partners as p
+from tests.support.aws_requests import counted
 
 ROOT = Path(__file__).resolve().parents[2]
 ML_EMAIL = "accueil@ml-lille.example.fr"
@@ -44,7 +47,7 @@ def refer(client):
             f"/departments/{code}/roster", body=s.roster_csv(rows), headers=s.auth(keys[code])
         )
         assert answer.status_code == 200, answer.json_body
-        jobs.run_all(clock.clock_from(day, None))
+        jobs.run_all(day if isinstance(day, datetime) else clock.clock_from(day, None))
         return keys[code]
 
     return run
@@ -60,7 +63,8 @@ def two_departments(refer) -> dict:
                    telephone="06 12 34 56 78")  # fmt: skip
     roubaix = s.youth("R01", s.birth_for(day, years=17, days=4), commune="59512")
     pas_de_calais = s.youth("P01", s.birth_for(day, years=17, days=5))
-    keys = {"59": refer("59", [nord, roubaix], day), "62": refer("62", [pas_de_calais], day)}
+    later = clock.clock_from(day, None) + timedelta(hours=1)  # the index's order: newest first
+    keys = {"59": refer("59", [nord, roubaix], day), "62": refer("62", [pas_de_calais], later)}
     emails = p.emails_to(s.sent(), ML_EMAIL)
     assert len(emails) == 2
     return {"emails": emails, "rows": {"59": nord, "62": pas_de_calais}, "keys": keys}
@@ -246,3 +250,49 @@ def test_an_operator_revokes_a_link_with_the_cli_and_the_next_email_brings_a_new
     assert renewed != path
     assert client.http.get(renewed).status_code == 200
     assert client.http.get(path).status_code == 404
+
+
+def test_reading_the_space_is_three_dynamodb_requests(client, two_departments):
+    path = p.space_path(two_departments["emails"][0])
+    with counted() as calls:
+        assert client.http.get(path).status_code == 200
+    dynamodb = {name: n for name, n in calls.items() if name.startswith("dynamodb.")}
+    assert dynamodb == {"dynamodb.Query": 2, "dynamodb.BatchGetItem": 1}
+
+
+def test_the_list_is_read_a_page_at_a_time(client, two_departments):
+    first, cursor = partner_store.referrals_page("ML59A", size=1, cursor=None)
+    assert cursor is not None
+    second, after = partner_store.referrals_page("ML59A", size=1, cursor=cursor)
+    assert [first[0].department, second[0].department] == ["62", "59"]  # newest first
+    if after is not None:  # DynamoDB may give a key when a page ends on the last item
+        assert partner_store.referrals_page("ML59A", size=1, cursor=after)[0] == []
+    # a page link naming another structure's index is refused
+    path = p.space_path(two_departments["emails"][0])
+    forged = params.encode_cursor({**cursor, "partner_id": {"S": "ML59B"}})
+    refused = client.http.get(f"{path}?page={forged}")
+    assert refused.status_code == 400
+    assert "Ce lien de page n&#39;est pas valide" in refused.body.decode()
+
+
+def test_an_erased_youth_leaves_the_space(client, two_departments):
+    path = p.space_path(two_departments["emails"][0])
+    key = two_departments["keys"]["62"]
+    erased = client.http.delete(
+        "/departments/62/youths/P01", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert erased.status_code == 204
+    html = client.http.get(path).body.decode()
+    assert "Département 62" not in html
+    assert "En attente de votre réponse (1)" in html
+
+
+def test_revoking_an_unknown_structure_is_a_one_line_error(aws):
+    result = subprocess.run(
+        [sys.executable, "-m", "chalicelib.cli", "partner", "revoke", "ML00X"],
+        cwd=ROOT, env={"PATH": "", "AWS_ENDPOINT_URL": aws.url, "HOME": "/nonexistent"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "erreur : aucun espace partenaire actif pour « ML00X »" in result.stderr
