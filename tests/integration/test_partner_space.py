@@ -14,13 +14,15 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from chalicelib import jobs, tokens
+from chalicelib.delivery import dispatch
+from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.youth import initial
 from chalicelib.messages.filters import date_long_fr
 from chalicelib.partners import space
 from chalicelib.reporting import params
 from chalicelib.store import partners as partner_store
-from chalicelib.store.models import PartnerSpace, Referral
+from chalicelib.store.models import Message, PartnerSpace, Referral
 from tests.support import integration as s
 from tests.support import partners as p
 from tests.support.aws_requests import counted
@@ -296,3 +298,23 @@ def test_revoking_an_unknown_structure_is_a_one_line_error(aws):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "erreur : aucun espace partenaire actif pour « ML00X »" in result.stderr
+
+
+def test_sending_a_referral_email_renews_the_space_within_three_dynamodb_requests(client):
+    day = today()
+    now = clock.clock_from(day, None)
+    s.load_directory(client, s.operator_key())
+    key = s.department_key("59")
+    rows = [s.youth("SND1", s.birth_for(day, years=17, days=3))]
+    client.http.put("/departments/59/roster", body=s.roster_csv(rows), headers=s.auth(key))
+    jobs.daily_scan(now)
+    [message] = [m for m in Message.scan() if m.purpose == "referral"]
+    department = departments.get("59")
+    tokens.token_for("warm-up")  # the key is read once per process, not per send
+    with counted() as calls:
+        assert dispatch.send_one(department, message, now) == "sent"
+    dynamodb = sum(n for name, n in calls.items() if name.startswith("dynamodb."))
+    assert dynamodb <= 3, calls
+    [stored] = list(PartnerSpace.scan())
+    assert stored.partner_key == "mission_locale#ML59A"
+    assert stored.renewed_at.startswith(now.date().isoformat())
