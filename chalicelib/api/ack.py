@@ -72,8 +72,8 @@ def same_origin(request: Request) -> bool:
 def page(call: Callable[[], service.Page]) -> Response:
     """The page ``call`` gives, with the pages' headers; a French 500 page when it fails."""
     try:
-        page = call()
+        shown = call()
     except Exception as error:
-        log_failure("ack page failed", error)
+        log_failure("partner page failed", error)
         return base.page_response(service.render_page("error", {"message": "Erreur interne."}), 500)
-    return base.page_response(page.html, page.status)
+    return base.page_response(shown.html, shown.status)

@@ -11,6 +11,7 @@ one a 410 naming the department of the last referral email.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,7 +59,7 @@ def view(token: str, cursor: str | None, now: datetime) -> Page:
     except BadRequestError:
         return ack.error_page(400, BAD_PAGE)
     referrals, next_key = partner_store.referrals_page(partner_id, size=PAGE_SIZE, cursor=start)
-    entries = _entries(space, token, referrals, now)
+    entries = list(_entries(space, token, referrals, now))
     next_cursor = params.encode_cursor(next_key)
     context = _space_context(space, token) | {
         "groups": views.groups(entries),
@@ -96,20 +97,19 @@ def export(token: str, now: datetime) -> Export | Page:
     if isinstance(space, Page):
         return space
     _, partner_id = _partner(space)
-    found = list(partner_store.all_referrals(partner_id))
-    rows = [views.csv_row(item) for item in _entries(space, token, found, now)]
+    found = partner_store.all_referrals(partner_id)
+    rows = (views.csv_row(item) for item in _entries(space, token, found, now))
     return Export(safe_csv(rows, views.CSV_COLUMNS), f"orientations-{now.date().isoformat()}.csv")
 
 
 def _entries(
-    space: PartnerSpace, token: str, referrals: list[Referral], now: datetime
-) -> list[dict[str, Any]]:
+    space: PartnerSpace, token: str, referrals: Iterable[Referral], now: datetime
+) -> Iterator[dict[str, Any]]:
+    """The referrals the space shows, each as an entry of the list (read as they come)."""
     partner_type, _ = _partner(space)
-    return [
-        views.entry(referral, _paths(token, referral.referral_id), now, number)
-        for number, referral in enumerate(referrals, 1)
-        if views.shown(referral, partner_type, now)
-    ]
+    for number, referral in enumerate(referrals, 1):
+        if views.shown(referral, partner_type, now):
+            yield views.entry(referral, _paths(token, referral.referral_id), now, number)
 
 
 def _paths(token: str, referral_id: str) -> tuple[str, str]:
