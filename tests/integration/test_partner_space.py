@@ -345,3 +345,20 @@ def test_a_referral_past_its_own_answer_delay_is_shown_without_its_form(client, 
     late = space.answer(token, referral.referral_id, {"reponse": "refuse"}, later, same_origin=True)
     assert late.status == 410
     assert Referral.get(referral.referral_id).answer is None
+
+
+def test_a_referral_of_the_space_opens_on_its_own_page_posting_to_the_space(
+    client, two_departments
+):
+    path = p.space_path(two_departments["emails"][0])
+    own = f"{path}/orientations/{referral_of('62').referral_id}"
+    page = client.http.get(own)
+    assert page.status_code == 200
+    html = page.body.decode()
+    assert f'action="{own}"' in html
+    assert "Retour à la liste de vos orientations" in html
+    other = client.http.get(
+        f"{path}/orientations/{referral_of('59', partner_id='ML59B').referral_id}"
+    )
+    assert other.status_code == 404
+    assert client.http.get(f"{path}/orientations/pas-un-identifiant").status_code == 404
