@@ -3,6 +3,8 @@
 from chalice import Chalice, Cron, Rate
 
 from chalicelib import settings
+from chalicelib.console import guard as console_guard
+from chalicelib.console import routes as console_routes
 from chalicelib.fanout import SEND_WORKERS
 from chalicelib.lazy import lazy
 
@@ -17,8 +19,6 @@ reporting = lazy("chalicelib.api.reporting")
 events = lazy("chalicelib.delivery.events")
 uploads = lazy("chalicelib.roster.uploads")
 platform = lazy("chalicelib.api.platform")
-console = lazy("chalicelib.console.routes")
-signin = lazy("chalicelib.console.signin")
 
 # configure_logs=False: Chalice's logger has the app's name, which is also the Powertools logger's
 # (service "relais-ase"); left on, Chalice sets it to ERROR and adds a plain-text handler.
@@ -28,6 +28,8 @@ app.api.binary_types.extend(
         "text/csv",
         "application/octet-stream",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.ms-excel",
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ]
@@ -39,15 +41,20 @@ FILE_TYPES = [
     "application/octet-stream",
     "application/vnd.ms-excel",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
 ]
 FORM_TYPES = ["application/x-www-form-urlencoded"]
-MULTIPART_TYPES = ["multipart/form-data"]
 JSON_TYPES = ["application/json"]
 
 
 @app.middleware("http")
 def french_errors(request, get_response):
     return platform.in_french(get_response(request))
+
+
+@app.middleware("http")  # every console form: CSRF token and origin, before any route runs
+def console_forms(request, get_response):
+    return console_guard.checked(request, get_response)
 
 
 @app.route("/health", methods=["GET"])
@@ -123,6 +130,11 @@ def put_coverage():
     return directory.put_directory(app.current_request, "coverage")
 
 
+@app.route("/directory/communes", methods=["PUT"], content_types=FILE_TYPES)
+def put_communes():
+    return directory.put_directory(app.current_request, "communes")
+
+
 @app.route("/directory/habitat-jeunes", methods=["PUT"], content_types=FILE_TYPES)
 def put_habitat_jeunes():
     return directory.put_directory(app.current_request, "habitat-jeunes")
@@ -162,170 +174,8 @@ def post_partner_referral(token, referral_id):
     return partners.post_referral(app.current_request, token, referral_id)
 
 
-# --- department console (HTML, French; SPEC §4b) -----------------------------------------------
-@app.route("/", methods=["GET"])
-def root():
-    return signin.root(app.current_request)
-
-
-@app.route("/console/connexion", methods=["GET"])
-def console_sign_in():
-    return signin.sign_in_page(app.current_request)
-
-
-@app.route("/console/connexion/proconnect", methods=["GET"])
-def console_sign_in_start():
-    return signin.start(app.current_request)
-
-
-@app.route("/console/connexion/retour", methods=["GET"])
-def console_sign_in_callback():
-    return signin.callback(app.current_request)
-
-
-@app.route("/console/deconnexion", methods=["POST"], content_types=FORM_TYPES)
-def console_sign_out():
-    return signin.sign_out(app.current_request)
-
-
-@app.route("/console/deconnexion/retour", methods=["GET"])
-def console_sign_out_return():
-    return signin.sign_out_return(app.current_request)
-
-
-@app.route("/console/departement", methods=["POST"], content_types=FORM_TYPES)
-def console_switch_department():
-    return signin.switch_department(app.current_request)
-
-
-@app.route("/console/static/{name}", methods=["GET"])
-def console_static(name):
-    return console.static(app.current_request, name)
-
-
-@app.route("/console", methods=["GET"])
-def console_home():
-    return console.home(app.current_request)
-
-
-@app.route("/console/jeunes", methods=["GET"])
-def console_youths():
-    return console.youths(app.current_request)
-
-
-@app.route("/console/jeunes", methods=["POST"], content_types=FORM_TYPES)
-def console_youths_search():
-    return console.youths(app.current_request)
-
-
-@app.route("/console/jeunes/{ref}", methods=["GET"])
-def console_youth(ref):
-    return console.youth(app.current_request, ref)
-
-
-@app.route("/console/jeunes/{ref}/orientation", methods=["POST"], content_types=FORM_TYPES)
-def console_youth_decide(ref):
-    return console.youth_decide(app.current_request, ref)
-
-
-@app.route("/console/jeunes/{ref}/effacement", methods=["GET"])
-def console_youth_erase_confirm(ref):
-    return console.youth_erase_confirm(app.current_request, ref)
-
-
-@app.route("/console/jeunes/{ref}/effacement", methods=["POST"], content_types=FORM_TYPES)
-def console_youth_erase(ref):
-    return console.youth_erase(app.current_request, ref)
-
-
-@app.route("/console/alertes", methods=["GET"])
-def console_alerts():
-    return console.alerts(app.current_request)
-
-
-@app.route("/console/alertes/{alert_id}", methods=["GET"])
-def console_alert(alert_id):
-    return console.alert(app.current_request, alert_id)
-
-
-@app.route("/console/alertes/{alert_id}/traitee", methods=["POST"], content_types=FORM_TYPES)
-def console_alert_close(alert_id):
-    return console.alert_close(app.current_request, alert_id)
-
-
-@app.route("/console/import", methods=["GET"])
-def console_import():
-    return console.import_form(app.current_request)
-
-
-@app.route("/console/import", methods=["POST"], content_types=MULTIPART_TYPES)
-def console_import_upload():
-    return console.import_upload(app.current_request)
-
-
-@app.route("/console/import/depot", methods=["POST"], content_types=FORM_TYPES)
-def console_import_presign():
-    return console.import_presign(app.current_request)
-
-
-@app.route("/console/import/{upload_id}", methods=["GET"])
-def console_import_report(upload_id):
-    return console.import_report(app.current_request, upload_id)
-
-
-@app.route("/console/import/{upload_id}/etat", methods=["GET"])
-def console_import_progress(upload_id):
-    return console.import_progress(app.current_request, upload_id)
-
-
-@app.route("/console/import/{upload_id}/verifier", methods=["POST"], content_types=FORM_TYPES)
-def console_import_staged(upload_id):
-    return console.import_staged(app.current_request, upload_id)
-
-
-@app.route("/console/import/{upload_id}/appliquer", methods=["POST"], content_types=FORM_TYPES)
-def console_import_apply(upload_id):
-    return console.import_apply(app.current_request, upload_id)
-
-
-@app.route("/console/import/{upload_id}/colonnes", methods=["POST"], content_types=FORM_TYPES)
-def console_import_columns(upload_id):
-    return console.import_columns(app.current_request, upload_id)
-
-
-@app.route("/console/exports", methods=["GET"])
-def console_exports():
-    return console.exports_page(app.current_request)
-
-
-@app.route("/console/exports/{name}", methods=["GET"])
-def console_export_download(name):
-    return console.export_download(app.current_request, name)
-
-
-@app.route("/console/parametres", methods=["GET"])
-def console_settings():
-    return console.settings(app.current_request)
-
-
-@app.route("/console/parametres", methods=["POST"], content_types=FORM_TYPES)
-def console_settings_save():
-    return console.settings_save(app.current_request)
-
-
-@app.route("/console/parametres/agents", methods=["POST"], content_types=FORM_TYPES)
-def console_settings_agents():
-    return console.settings_agents(app.current_request)
-
-
-@app.route("/console/accessibilite", methods=["GET"])
-def console_accessibility():
-    return console.accessibility(app.current_request)
-
-
-@app.route("/console/donnees-personnelles", methods=["GET"])
-def console_personal_data():
-    return console.personal_data(app.current_request)
+# --- department console (HTML, French; SPEC §4b): its routes, one table -------------------------
+app.register_blueprint(console_routes.console)
 
 
 # --- schedules: each enqueues per-department work (SQS) for the workers below -------------------
@@ -342,6 +192,11 @@ def dispatch(event):
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def followups(event):
     return fanout.fan_out("followups")
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES))  # uploads left processing by a run that died
+def stuck_uploads(event):
+    return fanout.fan_out("uploads")
 
 
 @app.schedule(Cron(30, 5, "*", "*", "?", "*"))  # 05:30 UTC, after the scan: one email a day

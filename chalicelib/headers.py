@@ -9,7 +9,7 @@ header serves one column only and, among identical headers, the leftmost wins.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from chalicelib.errors import MissingColumnsError
 
@@ -67,3 +67,18 @@ def unmapped_headers(headers: list[str], mapping: dict[str, int]) -> list[str]:
     """Non-empty headers no column was mapped to (to warn that they are ignored)."""
     used = set(mapping.values())
     return [header for index, header in enumerate(headers) if header and index not in used]
+
+
+def header_test(
+    spec: Mapping[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    mapping: Mapping[str, str] | None = None,
+) -> Callable[[list[str]], tuple[bool, int]]:
+    """For ``tabular.read_table``: does a row name every required column, and how many known
+    columns does it name (to find the header below a title line)."""
+
+    def test(texts: list[str]) -> tuple[bool, int]:
+        found = map_columns(texts, spec, (), mapping)
+        return all(column in found for column in required), len(found)
+
+    return test

@@ -111,6 +111,10 @@ def alert_digest(now: datetime | None = None) -> dict:
     return run_job("alerts", now)
 
 
+def take_up_uploads(now: datetime | None = None) -> dict:
+    return run_job("uploads", now)
+
+
 class JobsError(Exception):
     """At least one job failed (each job still ran, as independent Lambdas would)."""
 
@@ -129,6 +133,7 @@ def run_all(now: datetime) -> dict:
     summary: dict = {"now": now.isoformat()}
     failed: list[str] = []
     steps = (
+        ("uploads", take_up_uploads),
         ("scan", daily_scan),
         ("dispatch", dispatch_messages),
         ("followups", follow_up),

@@ -55,9 +55,9 @@ def cell_too_long(row: int, column: str | None = None) -> UnreadableFileError:
     )
 
 
-def inflated_too_large() -> FileLimitError:
+def inflated_too_large(kind: str = "XLSX") -> FileLimitError:
     return FileLimitError(
-        "Classeur XLSX qui dépasse 100 Mo une fois décompressé : enregistrez seulement la "
+        f"Classeur {kind} qui dépasse 100 Mo une fois décompressé : enregistrez seulement la "
         "liste des jeunes (première feuille) ou envoyez un CSV.",
         code="file_too_large",
     )

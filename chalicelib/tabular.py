@@ -1,8 +1,9 @@
-"""Uploaded file → a header and lazily read rows (SPEC §5: CSV or XLSX). Pure, no network.
+"""Uploaded file → a header and lazily read rows (SPEC §5: CSV, XLSX, ODS, XLS). Pure, no network.
 
 CSV: separator ``;``, ``,`` or tab, detected on the header line; each line decoded on its own,
 UTF-8 (BOM or not) else Windows-1252, so a cp1252 export with one UTF-8 line (pasted from a web
-page) is read right, and the mix is reported in ``Table.notes``. XLSX: see ``chalicelib.xlsx``.
+page) is read right, and the mix is reported in ``Table.notes``. XLSX: see ``chalicelib.xlsx``;
+ODS (LibreOffice): ``chalicelib.ods``; XLS (Excel 97–2003): ``chalicelib.xls``.
 Rows are numbered as the spreadsheet shows them (header = row 1, or the row where the header is when
 leading rows are empty); fully empty rows are skipped but keep their number. Every row list has
 exactly ``len(headers)`` cells (cells beyond the header are extra columns, ignored).
@@ -18,15 +19,16 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import IO
+from typing import IO, Any
 
-from chalicelib import limits, xlsx
-from chalicelib.errors import UnreadableFileError
+from chalicelib import limits, ods, xls, xlsx
+from chalicelib.errors import RelaisError, UnreadableFileError
 from chalicelib.headers import map_columns, normalize_header, unmapped_headers
 
 MAX_COLUMNS = limits.MAX_COLUMNS
@@ -34,7 +36,6 @@ MAX_CELL_CHARS = limits.MAX_CELL_CHARS
 MAX_LINE_BYTES = 4 * MAX_COLUMNS * MAX_CELL_CHARS  # UTF-8 takes up to 4 bytes a character
 _SEPARATORS = (";", ",", "\t")  # on a tie, the first wins (French Excel writes ";")
 _XLSX_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF8_BOM = b"\xef\xbb\xbf"
 _FORMATS = xlsx.FORMATS
 SHOWN_LINES = 10
@@ -48,6 +49,9 @@ _INVISIBLE = re.compile(
 )
 
 Row = tuple[int, list[object]]
+# A header row's texts → (names every required column, how many known columns it names)
+HeaderTest = Callable[[list[str]], tuple[bool, int]]
+HEADER_ROWS = 10  # the header is looked for among the first 10 non-empty rows (SPEC §5)
 
 
 @dataclass(frozen=True)
@@ -89,27 +93,29 @@ def cell_text(value: object) -> str:
     return text.strip()
 
 
-def read_table(source: bytes | IO[bytes]) -> Table:
+def read_table(source: bytes | IO[bytes], header: HeaderTest | None = None) -> Table:
     """Read the header eagerly (file-level problems raise here) and stream the rows.
-    ``source``: the bytes, or a seekable binary file (an S3 object spooled to disk)."""
+    ``source``: the bytes, or a seekable binary file (an S3 object spooled to disk).
+    ``header``: says whether a row names the required columns (and how many known ones), to find
+    the header below a title line; without it, the first row with two named cells is the header."""
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     start = stream.read(1 << 16)
     stream.seek(0)
     if not start.strip():
         raise UnreadableFileError("Le fichier est vide.")
     if start.startswith(_XLSX_MAGIC):
-        return _read_xlsx(stream)
+        if ods.MIMETYPE in start[:256]:
+            return _read_workbook(ods.first_sheet_rows(stream), header, "ODS")
+        return _read_workbook(xlsx.first_sheet_rows(stream), header, "XLSX")
+    if start.startswith(xls.OLE2_MAGIC):
+        found = find_header(xls.first_sheet_rows(stream), header, "XLS")
+        return Table(found.headers, _data_rows(found.rows, len(found.headers)), found.notes)
     _refuse_other_formats(start)
-    return _read_csv(stream)
+    return _read_csv(stream, header)
 
 
 def _refuse_other_formats(start: bytes) -> None:
     """``start``: the first 64 KB."""
-    if start.startswith(_OLE2_MAGIC):
-        raise UnreadableFileError(
-            "Ancien format Excel (.xls) ou classeur protégé par mot de passe : "
-            "enregistrez le fichier au format .xlsx ou CSV."
-        )
     if start.startswith(b"%PDF"):
         raise UnreadableFileError(f"Un PDF n'est pas un fichier de données : {_FORMATS}.")
     if start.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -120,15 +126,16 @@ def _refuse_other_formats(start: bytes) -> None:
         raise UnreadableFileError(f"Fichier binaire non reconnu : {_FORMATS}.")
 
 
-def _read_csv(stream: IO[bytes]) -> Table:
+def _read_csv(stream: IO[bytes], test: HeaderTest | None) -> Table:
     _check_csv_length(stream)
     lines = _DecodedLines(stream)
-    separator = _separator_of(lines.first_line())
+    separator = _separator_of(lines.first_lines())
     csv.field_size_limit(MAX_CELL_CHARS)
     records = _csv_records(csv.reader(iter(lines), delimiter=separator))
-    headers = _header(records, from_csv=True)
-    table = Table(headers, iter(()))
-    table.rows = _with_notes(_data_rows(records, len(headers)), lines, table.notes)
+    found = find_header(records, test, "CSV")
+    table = Table(found.headers, iter(()), found.notes)
+    rows = _data_rows(found.rows, len(found.headers))
+    table.rows = _with_notes(rows, lines, table.notes)
     return table
 
 
@@ -163,15 +170,19 @@ class _DecodedLines:
         self.cp1252_total = 0
         self.utf8_total = 0
 
-    def first_line(self) -> str:
+    def first_lines(self) -> list[str]:
+        """The first non-blank lines (where the header may be), then back to the start."""
+        found: list[str] = []
         for line in self:
             if line.strip():
-                self.stream.seek(0)
-                self.utf8_lines.clear()
-                self.cp1252_lines.clear()
-                self.cp1252_total = self.utf8_total = 0
-                return line
-        return ""
+                found.append(line)
+                if len(found) == HEADER_ROWS:
+                    break
+        self.stream.seek(0)
+        self.utf8_lines.clear()
+        self.cp1252_lines.clear()
+        self.cp1252_total = self.utf8_total = 0
+        return found
 
     def __iter__(self) -> Iterator[str]:
         number = 0
@@ -230,20 +241,25 @@ def _with_notes(rows: Iterator[Row], lines: _DecodedLines, notes: list[FileNote]
         notes.append(note)
 
 
-def _separator_of(line: str) -> str:
-    """The separator that occurs most, outside quotes, on the first non-blank line."""
-    counts = dict.fromkeys(_SEPARATORS, 0)
-    quoted = False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(_SEPARATORS, key=lambda sep: counts[sep])
-    if counts[best] == 0:
+def _separator_of(lines: list[str]) -> str:
+    """The separator that occurs most, outside quotes, on one of the first non-blank lines (a
+    title line above the header may hold a comma, the header many semicolons)."""
+    best, most = _SEPARATORS[0], 0
+    for line in lines:
+        counts = dict.fromkeys(_SEPARATORS, 0)
+        quoted = False
+        for ch in line:
+            if ch == '"':
+                quoted = not quoted
+            elif not quoted and ch in counts:
+                counts[ch] += 1
+        for separator in _SEPARATORS:
+            if counts[separator] > most:
+                best, most = separator, counts[separator]
+    if not most:
         raise UnreadableFileError(
-            "Séparateur de colonnes introuvable sur la ligne d'en-tête : "
-            f"la première ligne doit nommer les colonnes ; {_FORMATS}."
+            "Séparateur de colonnes introuvable : aucune des "
+            f"{HEADER_ROWS} premières lignes ne nomme les colonnes ; {_FORMATS}."
         )
     return best
 
@@ -266,24 +282,92 @@ def _csv_records(reader: Iterable[list[str]]) -> Iterator[Row]:
         yield number, cells
 
 
-def _header(records: Iterator[Row], *, from_csv: bool) -> list[str]:
-    for number, cells in records:
-        texts = [cell_text(cell) for cell in _trimmed(cells)]
-        if not any(texts):
-            continue
-        if len(texts) > MAX_COLUMNS:
-            raise limits.too_many_columns(number)
-        named = [text for text in texts if text]
-        garbage = any(_has_control(text) for text in named)
-        if len(named) < 2 or garbage:
-            raise UnreadableFileError(
-                "Ligne d'en-tête illisible : la première ligne doit nommer les colonnes "
-                f"({_FORMATS})."
-            )
-        return texts
-    if from_csv:
-        raise UnreadableFileError("Le fichier ne contient aucune ligne lisible.")
-    raise UnreadableFileError("La première feuille du classeur est vide.")
+@dataclass
+class FoundHeader:
+    headers: list[str]
+    rows: Iterator[Row]  # the data rows, from the one after the header
+    notes: list[FileNote]
+
+
+def find_header(records: Iterator[Row], test: HeaderTest | None, kind: str) -> FoundHeader:
+    """The header: the first of the first ``HEADER_ROWS`` non-empty rows that names the required
+    columns (``test``), else the one naming the most known columns, else the first that names two
+    cells. Rows above it (title, date, empty) are skipped with a note; numbers stay as read. A
+    defect met while looking ahead is raised where it is, when the rows are read."""
+    seen: list[tuple[int, list[str]]] = []
+    pending: list[Row] = []
+    deferred: RelaisError | None = None
+    try:
+        for number, cells in records:
+            texts = [cell_text(cell) for cell in _trimmed(cells)]
+            if not any(texts):
+                continue
+            if len(texts) > MAX_COLUMNS:
+                raise limits.too_many_columns(number)
+            pending.append((number, cells))
+            seen.append((number, texts))
+            if (test(texts)[0] if test else _readable(texts)) or len(seen) == HEADER_ROWS:
+                break
+    except RelaisError as error:
+        if not seen:
+            raise
+        deferred = error
+    chosen = _best_header(seen, test, kind)
+    rest: Iterable[Row] = [row for row in pending if row[0] > chosen[0]]
+    if deferred is not None:
+        rest = itertools.chain(rest, _raising(deferred))
+    notes = _skipped_note(seen, chosen[0])
+    return FoundHeader(chosen[1], itertools.chain(rest, records), notes)
+
+
+def _raising(error: RelaisError) -> Iterator[Row]:
+    raise error
+    yield  # a generator: raises when the rows reach it
+
+
+def _best_header(
+    seen: list[tuple[int, list[str]]], test: HeaderTest | None, kind: str
+) -> tuple[int, list[str]]:
+    if not seen:
+        if kind == "CSV":
+            raise UnreadableFileError("Le fichier ne contient aucune ligne lisible.")
+        raise UnreadableFileError("La première feuille du classeur est vide.")
+    if any(_has_control(text) for text in seen[0][1]):
+        readable = []  # binary garbage first: not a table with a title line
+    else:
+        readable = [(number, texts) for number, texts in seen if _readable(texts)]
+    if test is not None:
+        scored = [(test(texts), number, texts) for number, texts in readable]
+        complete = [(number, texts) for (ok, _), number, texts in scored if ok]
+        if complete:
+            return complete[0]
+        best = max((known for (_, known), _, _ in scored), default=0)
+        if best:
+            return next((n, t) for (_, known), n, t in scored if known == best)
+    if readable and (test is None or readable[0][0] == seen[0][0]):
+        return readable[0]  # the first readable row: the missing columns will be named
+    raise UnreadableFileError(
+        f"Ligne d'en-tête illisible : aucune des {HEADER_ROWS} premières lignes de ce fichier "
+        f"{kind} ne nomme les colonnes ({_FORMATS})."
+    )
+
+
+def _readable(texts: list[str]) -> bool:
+    """Could be a header: two named cells at least, no control characters (binary garbage)."""
+    return sum(1 for text in texts if text) >= 2 and not any(_has_control(t) for t in texts)
+
+
+def _skipped_note(seen: list[tuple[int, list[str]]], header_row: int) -> list[FileNote]:
+    above = [number for number, _ in seen if number < header_row]
+    if header_row == 1 or not above:
+        return []
+    return [
+        FileNote(
+            "header_not_first",
+            f"En-tête des colonnes lu à la ligne {header_row} : les lignes au-dessus (titre, "
+            "date ou lignes vides) ont été ignorées ; les numéros de ligne sont ceux du fichier.",
+        )
+    ]
 
 
 def _data_rows(records: Iterator[Row], width: int) -> Iterator[Row]:
@@ -325,15 +409,16 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in text)
 
 
-def _read_xlsx(stream: IO[bytes]) -> Table:
-    rows, workbook = xlsx.first_sheet_rows(stream)
+def _read_workbook(opened: tuple[Iterator[Row], Any], test: HeaderTest | None, kind: str) -> Table:
+    """An XLSX or ODS workbook's first sheet; the archive is closed once the rows are read."""
+    rows, workbook = opened
     try:
-        records = iter(rows)
-        headers = _header(records, from_csv=False)
+        found = find_header(iter(rows), test, kind)
     except BaseException:
         workbook.close()
         raise
-    return Table(headers, _closing(_data_rows(records, len(headers)), workbook))
+    rows = _data_rows(found.rows, len(found.headers))
+    return Table(found.headers, _closing(rows, workbook), found.notes)
 
 
 def _closing(rows: Iterator[Row], workbook: object) -> Iterator[Row]:
@@ -347,6 +432,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "FileNote",
+    "HeaderTest",
     "Table",
     "cell_text",
     "map_columns",

@@ -20,7 +20,7 @@ from chalicelib.errors import UnreadableFileError
 from chalicelib.xlsx_parts import Workbook, read_workbook
 from chalicelib.xlsx_sheet import Cells, sheet_rows
 
-FORMATS = "envoyez un CSV (séparateur « ; » ou « , ») ou un classeur XLSX"
+FORMATS = "envoyez un CSV (séparateur « ; » ou « , ») ou un classeur XLSX, ODS ou XLS"
 _SHARED_TAG = re.compile(rb"<(?:[A-Za-z0-9_]+:)?si[\s>/]")
 _UNIQUE_COUNT = re.compile(rb"uniqueCount=\"(\d+)\"")
 _CHUNK = 1 << 20
@@ -32,17 +32,18 @@ def damaged(where: str = "") -> UnreadableFileError:
     return UnreadableFileError(f"Classeur XLSX endommagé{where} : {FORMATS}.")
 
 
-def open_archive(source: IO[bytes]) -> zipfile.ZipFile:
-    """The zip, once its declared sizes are within the limit."""
+def open_archive(source: IO[bytes], kind: str = "XLSX") -> zipfile.ZipFile:
+    """The zip (an XLSX or ODS workbook), once its declared sizes are within the limit."""
     try:
         archive = zipfile.ZipFile(source)
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise UnreadableFileError(
-            f"Archive ZIP qui n'est pas un classeur XLSX lisible : {FORMATS}."
+            f"Archive ZIP qui n'est pas un classeur {kind} lisible : {FORMATS}."
         ) from None
     if sum(member.file_size for member in members) > limits.MAX_INFLATED_BYTES:
-        raise limits.inflated_too_large()
+        archive.close()
+        raise limits.inflated_too_large(kind)
     return archive
 
 

@@ -55,6 +55,10 @@ def send(department: Department, now: datetime) -> int:
         recipients=[department.contact_email],
         context=context(department, fresh, still_open, today),
         now=now,
+        # it names youths: it goes no later than the first of them (SPEC §6 v3)
+        expires_at=min(
+            (a.expires_at for a in fresh if a.expires_at), default=now + message_store.MESSAGE_TTL
+        ),
     )
     if not message_store.enqueue(message):
         return 0  # today's digest is already out: these wait for tomorrow's

@@ -7,9 +7,10 @@ delivery and escalation alerts; (youth, kind) for ``no_partner``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from chalicelib.domain import geo, scheduling
+from chalicelib.domain import scheduling
 from chalicelib.domain.alerts import CLOSED_PARTNER_ANSWERED, CLOSED_ROUTED, AlertKind
 from chalicelib.domain.directory import CoverageEntry
 from chalicelib.domain.enums import Kind, ReferralStatus
@@ -33,6 +34,26 @@ ANSWER_ALERTS = {
 
 def no_partner_subject(id_externe: str, kind: str) -> str:
     return f"{id_externe}|{kind}"
+
+
+def youth_alert_ids(code: str, id_externe: str, referral_ids: Iterable[str]) -> list[str]:
+    """Every alert that can name the youth: ``no_partner`` per kind, the others per referral."""
+    found = [
+        store.alert_id(code, AlertKind.NO_PARTNER, no_partner_subject(id_externe, kind))
+        for kind in Kind
+    ]
+    for referral_id in referral_ids:
+        found += [store.alert_id(code, kind, referral_id) for kind in AlertKind]
+    return found
+
+
+def follow_youth(
+    code: str, id_externe: str, referral_ids: Iterable[str], expires_at: datetime
+) -> list[str]:
+    """The youth's alerts expire with it (its exit shortens its retention); so do the daily
+    digests that listed them. Returns those digests' message ids."""
+    found = store.follow_youth(code, youth_alert_ids(code, id_externe, referral_ids), expires_at)
+    return sorted({alert.digest_id for alert in found if alert.digest_id})
 
 
 def youth_details(youth: dict) -> dict:
@@ -63,7 +84,7 @@ def no_partner(
         "initiale": initial(record.nom),
         "majority_date": majority_date(record.date_naissance).isoformat(),
         "commune_code": record.code_commune,
-        "commune_nom": geo.commune_name(record.code_commune, entry.nom_commune if entry else None),
+        "commune_nom": entry.nom_commune if entry else directory.commune_name(record.code_commune),
     }
     details = {
         "youth": youth_details(youth),
@@ -163,8 +184,10 @@ def delivery_failed(
     channel: str,
     code: str,
     message_id: str,
+    expires_at: datetime | None = None,
 ) -> bool:
-    """A message to a partner will not be delivered (``undeliverable`` or ``failed``)."""
+    """A message to a partner will not be delivered (``undeliverable`` or ``failed``); the
+    alert expires with the youth (``expires_at``: the message's, which follows the youth's)."""
     youth = snapshot.get("youth") or {}
     details = {
         **_details(snapshot.get("kind") or "", snapshot, None),
@@ -180,6 +203,7 @@ def delivery_failed(
         fingerprint=message_id,
         id_externe=youth.get("id_externe"),
         referral_id=referral_id,
+        expires_at=expires_at,
     )
 
 

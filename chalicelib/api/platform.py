@@ -26,6 +26,34 @@ NOT_FOUND = {
         "message": "Adresse inconnue : vérifiez le chemin (par exemple /departments/59/roster).",
     }
 }
+# The same answer for a person's browser. infra/resources.yaml's gateway responses carry these
+# two bodies word for word (tests/infra check it): API Gateway answers an unknown path itself.
+NOT_FOUND_PAGE = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Page introuvable - Relais ASE</title></head><body><main>"
+    "<h1>Page introuvable</h1><p>Cette adresse n'existe pas sur Relais ASE : vérifiez le lien. "
+    'Agents des départements : <a href="/console">accédez à la console</a>.</p>'
+    "</main></body></html>"
+)
+PAGE_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+}
+
+
+def wants_page(accept: str | None) -> bool:
+    """A browser (``Accept`` names HTML) gets a page; an API client its JSON error."""
+    return "text/html" in (accept or "").lower()
+
+
+def not_found(accept: str | None) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, body) of an unknown path, as the gateway answers it."""
+    if wants_page(accept):
+        return 404, dict(PAGE_HEADERS), NOT_FOUND_PAGE.encode()
+    body = json.dumps(NOT_FOUND, ensure_ascii=False).encode()
+    return 404, {"Content-Type": "application/json; charset=utf-8"}, body
 
 
 def in_french(response: Any) -> Any:

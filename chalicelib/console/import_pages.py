@@ -4,19 +4,14 @@ form, the confirmation of exits, the result and the history."""
 from __future__ import annotations
 
 import json
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.policy import HTTP
 
 from chalice.app import Request, Response
 
-from chalicelib.api import base
 from chalicelib.console import imports, web
 from chalicelib.console.sessions import Agent
 from chalicelib.errors import BadRequestError
 from chalicelib.roster import columns, uploads
 
-MAX_FORM_FILE = 6 * 1024 * 1024
 SKIP = ""  # the select's "do not import" choice
 
 
@@ -27,28 +22,9 @@ def form_page(agent: Agent) -> web.Page:
     )
 
 
-def file_of(request: Request) -> tuple[bytes, str]:
-    """The ``fichier`` part of a multipart form (the no-JavaScript path)."""
-    raw = base.raw_body(request)
-    kind = base.header(request, "content-type") or ""
-    if len(raw) > MAX_FORM_FILE:
-        raise BadRequestError("Fichier trop lourd pour cet envoi : activez JavaScript (50 Mo).")
-    message: EmailMessage = BytesParser(policy=HTTP).parsebytes(  # type: ignore[arg-type,assignment]
-        b"Content-Type: " + kind.encode() + b"\r\n\r\n" + raw
-    )
-    fields: dict[str, bytes] = {}
-    for part in message.iter_parts() if message.is_multipart() else []:
-        name = part.get_param("name", header="content-disposition")
-        if isinstance(name, str):
-            payload = part.get_payload(decode=True)
-            fields[name] = payload if isinstance(payload, bytes) else b""
-    return fields.get("fichier", b""), fields.get("csrf", b"").decode("utf-8", "replace")
-
-
 def upload_form(agent: Agent, request: Request) -> web.Page:
-    data, csrf = file_of(request)
-    if not web.same_origin(request) or not web.sessions.csrf_ok(agent, csrf):
-        raise web.FormError("Ce formulaire a expiré : rechargez la page et recommencez.")
+    """The file of the form without JavaScript (the guard checked the form and its size)."""
+    data = web.multipart(request).get("fichier", b"")
     upload_id = imports.stage_bytes(agent.department, data, agent.actor)
     imports.run(agent.department, upload_id)
     return web.Page(redirect=f"/console/import/{upload_id}")
@@ -56,14 +32,12 @@ def upload_form(agent: Agent, request: Request) -> web.Page:
 
 def presign(agent: Agent, request: Request) -> web.Page:
     """JSON for the page's script: where to POST the file (straight to S3)."""
-    web.checked_form(request, agent)
     body = imports.presigned_post(agent.department, agent.actor)
     return web.Page(response=_json(body, 201))
 
 
 def staged(agent: Agent, upload_id: str, request: Request) -> web.Page:
     """The script's file reached S3: check it (dry run)."""
-    web.checked_form(request, agent)
     imports.run(agent.department, upload_id)
     return web.Page(redirect=f"/console/import/{upload_id}")
 
@@ -102,7 +76,7 @@ def _is_dry_run(state: dict) -> bool:
 
 
 def apply(agent: Agent, upload_id: str, request: Request) -> web.Page:
-    fields = web.checked_form(request, agent)
+    fields = web.form(request)
     confirm = fields.get("confirmer_sorties") == "oui"
     report = uploads.status(agent.department, upload_id)["report"] or {}
     if report.get("exits_need_confirmation") and not confirm:
@@ -117,7 +91,7 @@ def apply(agent: Agent, upload_id: str, request: Request) -> web.Page:
 
 
 def remap(agent: Agent, upload_id: str, request: Request) -> web.Page:
-    fields = web.checked_form(request, agent)
+    fields = web.form(request)
     chosen = {
         fields[key]: fields.get(f"colonne-{key[7:]}", SKIP)
         for key in fields

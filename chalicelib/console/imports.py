@@ -29,6 +29,10 @@ MODE = "partial"  # rejected rows are reported and left as they were; the rest i
 SYNC_BYTES = 4 * 1024 * 1024
 POST_LIFETIME = timedelta(minutes=15)
 HISTORY_ACTIONS = ("roster_uploaded", "column_mapping_saved")
+REPLACED = (
+    "Le fichier a changé depuis sa vérification : déposez-le à nouveau pour le vérifier avant "
+    "de l'appliquer."
+)
 
 
 def staged_key(code: str, upload_id: str) -> str:
@@ -80,11 +84,14 @@ def run(code: str, upload_id: str) -> None:
             "Le fichier n'est pas (encore) arrivé : déposez-le à nouveau."
         ) from None
     target = uploads.object_key(code, upload_id)
-    s3.copy_object(
+    copied = s3.copy_object(
         Bucket=_bucket(),
         Key=target,
         CopySource={"Bucket": _bucket(), "Key": staged_key(code, upload_id)},
     )
+    # the file this run reads, by its ETag: "Apply" applies only a copy with the same one
+    if not uploads.note_file(code, upload_id, copied["CopyObjectResult"]["ETag"]):
+        return  # another run of the same upload (a double click) copied it first
     if size <= SYNC_BYTES:
         uploads.process_object(_bucket(), target)
 
@@ -94,25 +101,39 @@ def apply(code: str, dry_run_id: str, *, confirm_exits: bool, actor: str) -> str
     checked = _owned(code, dry_run_id)
     if checked["status"] not in ("done", "rejected"):
         raise ConflictError("La vérification de ce fichier n'est pas terminée.")
+    checked_file = uploads.file_etag(code, dry_run_id)
+    if not checked_file:
+        raise ConflictError(REPLACED)
     upload_id = str(
         uploads.create(code, mode=MODE, dry_run=False, confirm_exits=confirm_exits, actor=actor)[
             "upload_id"
         ]
     )
-    _copy_staged(code, dry_run_id, upload_id)
+    _copy_staged(code, dry_run_id, upload_id, checked_file)
     run(code, upload_id)
     return upload_id
 
 
-def _copy_staged(code: str, source_id: str, target_id: str) -> None:
+def _copy_staged(code: str, source_id: str, target_id: str, etag: str | None = None) -> None:
+    """Copy a staged file for a new upload; with ``etag``, only that very file: the staged
+    place can be written again while its presigned POST lives (15 minutes), so a file replaced
+    after its check is refused (S3 checks ``CopySourceIfMatch``; the copy's own ETag is compared
+    too, as not every S3 implementation honours the condition)."""
     s3 = aws.client("s3")
     source = {"Bucket": _bucket(), "Key": staged_key(code, source_id)}
+    target = staged_key(code, target_id)
+    condition = {"CopySourceIfMatch": etag} if etag else {}
     try:
-        s3.copy_object(Bucket=_bucket(), Key=staged_key(code, target_id), CopySource=source)
-    except s3.exceptions.ClientError:
+        copied = s3.copy_object(Bucket=_bucket(), Key=target, CopySource=source, **condition)
+    except s3.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+            raise ConflictError(REPLACED) from None
         raise ConflictError(
             "Ce fichier n'est plus disponible (plus d'un jour) : déposez-le à nouveau."
         ) from None
+    if etag and copied["CopyObjectResult"]["ETag"] != etag:
+        s3.delete_object(Bucket=_bucket(), Key=target)
+        raise ConflictError(REPLACED)
 
 
 def headers_of(code: str, upload_id: str) -> list[str]:
@@ -124,7 +145,7 @@ def headers_of(code: str, upload_id: str) -> list[str]:
             return []
         spool.seek(0)
         try:
-            return read_table(spool).headers
+            return read_table(spool, columns.header_test(roster.column_mapping(code))).headers
         except RelaisError:
             return []
 

@@ -30,7 +30,7 @@ def home(agent: Agent) -> web.Page:
 def youths_list(agent: Agent, request: Request) -> web.Page:
     """GET: the filters only (none is personal data); POST: the search text too, in the body."""
     if request.method == "POST":
-        fields = web.checked_form(request, agent)
+        fields = web.form(request)
     else:
         fields = {k: v for k, v in (request.query_params or {}).items() if k != "recherche"}
     filters = youths.Filters.from_fields(fields)
@@ -57,7 +57,7 @@ def youth_page(agent: Agent, ref: str, request: Request) -> web.Page:
 
 
 def youth_decide(agent: Agent, ref: str, request: Request) -> web.Page:
-    fields = web.checked_form(request, agent)
+    fields = web.form(request)
     now = utcnow()
     found, referrals, _ = youth.load(agent.department, ref, now)
     if fields.get("action") == "garder":
@@ -75,7 +75,7 @@ def youth_erase_confirm(agent: Agent, ref: str) -> web.Page:
 
 
 def youth_erase(agent: Agent, ref: str, request: Request) -> web.Page:
-    fields = web.checked_form(request, agent)
+    fields = web.form(request)
     found, _, _ = youth.load(agent.department, ref, utcnow())
     if fields.get("confirmation") != "oui":
         return web.Page(
@@ -108,7 +108,6 @@ def alert_page(agent: Agent, alert_id: str) -> web.Page:
 
 
 def alert_close(agent: Agent, alert_id: str, request: Request) -> web.Page:
-    web.checked_form(request, agent)
     alerts.close(agent.department, alert_id, by=agent.email, actor=agent.actor, now=utcnow())
     return web.Page(redirect="/console/alertes?fait=traitee")
 

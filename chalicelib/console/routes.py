@@ -1,130 +1,217 @@
-"""The console's routes, one function per route of app.py (SPEC §4b).
+"""The console's routes (SPEC §4b), each declared once: its path, its method and the one call it
+makes. app.py registers this blueprint.
 
 Each serves the signed-in agent's own department (from the session); URLs carry opaque youth
-references, never a file number or a name.
+references, never a file number or a name. No route checks its form: the CSRF token and the
+origin of every non-GET console request are checked before any route runs (``console.guard``).
+
+Importing this module loads no page code: the modules below load on first use (``chalicelib.lazy``),
+so the API's and the workers' cold starts do not pay for the console.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from chalice.app import Blueprint, Request, Response
 
-from chalice.app import Request, Response
+from chalicelib.lazy import lazy
 
-from chalicelib.console import import_pages, pages, settings_page, web
-from chalicelib.messages.environment import TEMPLATES_DIR
+web = lazy("chalicelib.console.web")
+signin = lazy("chalicelib.console.signin")
+pages = lazy("chalicelib.console.pages")
+import_pages = lazy("chalicelib.console.import_pages")
+settings_page = lazy("chalicelib.console.settings_page")
 
-STATIC_DIR = TEMPLATES_DIR / "console" / "static"
-STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+FORM = ["application/x-www-form-urlencoded"]
+MULTIPART = ["multipart/form-data"]
+
+console = Blueprint(__name__)
 
 
-def home(request: Request) -> Response:
-    return web.signed_in(request, pages.home)
+def _request() -> Request:
+    return console.current_request
 
 
-def youths(request: Request) -> Response:
+# --- sign-in and sign-out -------------------------------------------------------------------------
+@console.route("/", methods=["GET"])
+def root() -> Response:
+    return signin.root(_request())
+
+
+@console.route("/console/connexion", methods=["GET"])
+def sign_in() -> Response:
+    return signin.sign_in_page(_request())
+
+
+@console.route("/console/connexion/proconnect", methods=["GET"])
+def sign_in_start() -> Response:
+    return signin.start(_request())
+
+
+@console.route("/console/connexion/retour", methods=["GET"])
+def sign_in_callback() -> Response:
+    return signin.callback(_request())
+
+
+@console.route("/console/deconnexion", methods=["POST"], content_types=FORM)
+def sign_out() -> Response:
+    return signin.sign_out(_request())
+
+
+@console.route("/console/deconnexion/retour", methods=["GET"])
+def sign_out_return() -> Response:
+    return signin.sign_out_return(_request())
+
+
+@console.route("/console/departement", methods=["POST"], content_types=FORM)
+def switch_department() -> Response:
+    return signin.switch_department(_request())
+
+
+# --- pages open to anyone -------------------------------------------------------------------------
+@console.route("/console/static/{name}", methods=["GET"])
+def static(name: str) -> Response:
+    return web.static_file(name)
+
+
+@console.route("/console/accessibilite", methods=["GET"])
+def accessibility() -> Response:
+    return web.respond(lambda: pages.statement("accessibility.html.j2", _request()))
+
+
+@console.route("/console/donnees-personnelles", methods=["GET"])
+def personal_data() -> Response:
+    return web.respond(lambda: pages.statement("personal_data.html.j2", _request()))
+
+
+# --- dashboard and youths -------------------------------------------------------------------------
+@console.route("/console", methods=["GET"])
+def home() -> Response:
+    return web.signed_in(_request(), pages.home)
+
+
+@console.route("/console/jeunes", methods=["GET"])
+def youths() -> Response:
+    request = _request()
     return web.signed_in(request, lambda agent: pages.youths_list(agent, request))
 
 
-def youth(request: Request, ref: str) -> Response:
+@console.route("/console/jeunes", methods=["POST"], content_types=FORM)
+def youths_search() -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: pages.youths_list(agent, request))
+
+
+@console.route("/console/jeunes/{ref}", methods=["GET"])
+def youth(ref: str) -> Response:
+    request = _request()
     return web.signed_in(request, lambda agent: pages.youth_page(agent, ref, request))
 
 
-def youth_decide(request: Request, ref: str) -> Response:
+@console.route("/console/jeunes/{ref}/orientation", methods=["POST"], content_types=FORM)
+def youth_decide(ref: str) -> Response:
+    request = _request()
     return web.signed_in(request, lambda agent: pages.youth_decide(agent, ref, request))
 
 
-def youth_erase_confirm(request: Request, ref: str) -> Response:
-    return web.signed_in(request, lambda agent: pages.youth_erase_confirm(agent, ref))
+@console.route("/console/jeunes/{ref}/effacement", methods=["GET"])
+def youth_erase_confirm(ref: str) -> Response:
+    return web.signed_in(_request(), lambda agent: pages.youth_erase_confirm(agent, ref))
 
 
-def youth_erase(request: Request, ref: str) -> Response:
+@console.route("/console/jeunes/{ref}/effacement", methods=["POST"], content_types=FORM)
+def youth_erase(ref: str) -> Response:
+    request = _request()
     return web.signed_in(request, lambda agent: pages.youth_erase(agent, ref, request))
 
 
-def alerts(request: Request) -> Response:
+# --- alerts ---------------------------------------------------------------------------------------
+@console.route("/console/alertes", methods=["GET"])
+def alerts() -> Response:
+    request = _request()
     return web.signed_in(request, lambda agent: pages.alerts_page(agent, request))
 
 
-def import_form(request: Request) -> Response:
-    return web.signed_in(request, import_pages.form_page)
+@console.route("/console/alertes/{alert_id}", methods=["GET"])
+def alert(alert_id: str) -> Response:
+    return web.signed_in(_request(), lambda agent: pages.alert_page(agent, alert_id))
 
 
-def import_upload(request: Request) -> Response:
-    return web.signed_in(request, lambda agent: import_pages.upload_form(agent, request))
-
-
-def import_presign(request: Request) -> Response:
-    return web.signed_in(request, lambda agent: import_pages.presign(agent, request))
-
-
-def import_staged(request: Request, upload_id: str) -> Response:
-    return web.signed_in(request, lambda agent: import_pages.staged(agent, upload_id, request))
-
-
-def import_progress(request: Request, upload_id: str) -> Response:
-    return web.signed_in(request, lambda agent: import_pages.progress(agent, upload_id))
-
-
-def import_report(request: Request, upload_id: str) -> Response:
-    return web.signed_in(request, lambda agent: import_pages.report_page(agent, upload_id))
-
-
-def import_apply(request: Request, upload_id: str) -> Response:
-    return web.signed_in(request, lambda agent: import_pages.apply(agent, upload_id, request))
-
-
-def import_columns(request: Request, upload_id: str) -> Response:
-    return web.signed_in(request, lambda agent: import_pages.remap(agent, upload_id, request))
-
-
-def exports_page(request: Request) -> Response:
-    return web.signed_in(request, pages.exports_page)
-
-
-def export_download(request: Request, name: str) -> Response:
-    return web.signed_in(request, lambda agent: pages.export_download(agent, name))
-
-
-def settings(request: Request) -> Response:
-    return web.signed_in(request, lambda agent: settings_page.page(agent, request))
-
-
-def settings_save(request: Request) -> Response:
-    return web.signed_in(request, lambda agent: settings_page.save(agent, request))
-
-
-def settings_agents(request: Request) -> Response:
-    return web.signed_in(request, lambda agent: settings_page.change_agents(agent, request))
-
-
-def accessibility(request: Request) -> Response:
-    return web.respond(lambda: pages.statement("accessibility.html.j2", request))
-
-
-def personal_data(request: Request) -> Response:
-    return web.respond(lambda: pages.statement("personal_data.html.j2", request))
-
-
-def alert(request: Request, alert_id: str) -> Response:
-    return web.signed_in(request, lambda agent: pages.alert_page(agent, alert_id))
-
-
-def alert_close(request: Request, alert_id: str) -> Response:
+@console.route("/console/alertes/{alert_id}/traitee", methods=["POST"], content_types=FORM)
+def alert_close(alert_id: str) -> Response:
+    request = _request()
     return web.signed_in(request, lambda agent: pages.alert_close(agent, alert_id, request))
 
 
-def static(request: Request, name: str) -> Response:
-    """Our stylesheet and script (no build chain: the files as written)."""
-    path = STATIC_DIR / Path(name).name
-    kind = STATIC_TYPES.get(path.suffix)
-    if kind is None or path.name != name or not path.is_file():
-        return web.error_page(404, "Page introuvable.")
-    return Response(
-        body=path.read_text(encoding="utf-8"),
-        status_code=200,
-        headers={
-            "Content-Type": kind,
-            "Cache-Control": "public, max-age=300",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+# --- import ---------------------------------------------------------------------------------------
+@console.route("/console/import", methods=["GET"])
+def import_form() -> Response:
+    return web.signed_in(_request(), import_pages.form_page)
+
+
+@console.route("/console/import", methods=["POST"], content_types=MULTIPART)
+def import_upload() -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: import_pages.upload_form(agent, request))
+
+
+@console.route("/console/import/depot", methods=["POST"], content_types=FORM)
+def import_presign() -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: import_pages.presign(agent, request))
+
+
+@console.route("/console/import/{upload_id}", methods=["GET"])
+def import_report(upload_id: str) -> Response:
+    return web.signed_in(_request(), lambda agent: import_pages.report_page(agent, upload_id))
+
+
+@console.route("/console/import/{upload_id}/etat", methods=["GET"])
+def import_progress(upload_id: str) -> Response:
+    return web.signed_in(_request(), lambda agent: import_pages.progress(agent, upload_id))
+
+
+@console.route("/console/import/{upload_id}/verifier", methods=["POST"], content_types=FORM)
+def import_staged(upload_id: str) -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: import_pages.staged(agent, upload_id, request))
+
+
+@console.route("/console/import/{upload_id}/appliquer", methods=["POST"], content_types=FORM)
+def import_apply(upload_id: str) -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: import_pages.apply(agent, upload_id, request))
+
+
+@console.route("/console/import/{upload_id}/colonnes", methods=["POST"], content_types=FORM)
+def import_columns(upload_id: str) -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: import_pages.remap(agent, upload_id, request))
+
+
+# --- exports and settings -------------------------------------------------------------------------
+@console.route("/console/exports", methods=["GET"])
+def exports() -> Response:
+    return web.signed_in(_request(), pages.exports_page)
+
+
+@console.route("/console/exports/{name}", methods=["GET"])
+def export_download(name: str) -> Response:
+    return web.signed_in(_request(), lambda agent: pages.export_download(agent, name))
+
+
+@console.route("/console/parametres", methods=["GET"])
+def settings() -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: settings_page.page(agent, request))
+
+
+@console.route("/console/parametres", methods=["POST"], content_types=FORM)
+def settings_save() -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: settings_page.save(agent, request))
+
+
+@console.route("/console/parametres/agents", methods=["POST"], content_types=FORM)
+def settings_agents() -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: settings_page.change_agents(agent, request))

@@ -65,10 +65,10 @@ def begin_sign_in(now: datetime) -> tuple[str, str]:
 def finish_sign_in(state: str, code: str, browser_state: str, now: datetime) -> tuple[str, Agent]:
     """(the new session id, the agent). Raises ``oidc.SignInError`` or ``NotAllowedError``."""
     if not state or not code or not same_state(state, browser_state):
-        raise oidc.SignInError("state mismatch")
+        raise oidc.SignInError(oidc.Cause.STATE_MISMATCH)
     login = store.take_login(hash_id(state), now)
     if login is None:
-        raise oidc.SignInError("unknown or expired state")
+        raise oidc.SignInError(oidc.Cause.UNKNOWN_STATE)
     who = oidc.identity(code, login.nonce, login.verifier)
     allowed = store.departments_of(who.email) if who.email else []
     if not allowed:
@@ -152,7 +152,9 @@ def switch(agent: Agent, department: str) -> bool:
 
 
 def csrf_ok(agent: Agent, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(agent.csrf, token or "")
+    """Constant-time, on bytes: a non-ASCII token is a mismatch, not an error."""
+    given = (token or "").encode("utf-8", "replace")
+    return bool(token) and bool(agent.csrf) and hmac.compare_digest(agent.csrf.encode(), given)
 
 
 def _agent(stored: store.StoredSession, session_hash: str) -> Agent:

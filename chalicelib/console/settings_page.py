@@ -111,7 +111,7 @@ def validate(fields: dict[str, str], code: str) -> tuple[dict[str, object], list
 
 
 def save(agent: Agent, request: Request) -> web.Page:
-    values, errors = validate(web.checked_form(request, agent), agent.department)
+    values, errors = validate(web.form(request), agent.department)
     if errors:
         return web.Page("settings.html.j2", context(agent, errors, values), status=400)
     departments.get(agent.department)  # still there
@@ -126,7 +126,7 @@ def save(agent: Agent, request: Request) -> web.Page:
 
 
 def change_agents(agent: Agent, request: Request) -> web.Page:
-    fields = web.checked_form(request, agent)
+    fields = web.form(request)
     email = (fields.get("email") or "").strip().lower()
     try:
         if fields.get("action") == "retirer":

@@ -7,7 +7,7 @@ from chalice.app import Request, Response
 from chalicelib.api import base
 from chalicelib.console import oidc, sessions, web
 from chalicelib.domain.clock import utcnow
-from chalicelib.observability import log_failure
+from chalicelib.observability import logger
 
 LOGIN_PATH = "/console/connexion"
 SIGN_OUT_PATH = "/console/deconnexion"
@@ -44,7 +44,10 @@ def start(request: Request) -> Response:
 
     def call() -> Response:
         base.correlate(request)
-        state, url = sessions.begin_sign_in(utcnow())
+        try:
+            state, url = sessions.begin_sign_in(utcnow())
+        except oidc.SignInError as error:
+            return _sign_in_failed(error)
         lifetime = int(sessions.LOGIN_LIFETIME.total_seconds())
         login_cookie = web.cookie(web.LOGIN_COOKIE, state, max_age=lifetime, path=LOGIN_PATH)
         return Response(
@@ -74,8 +77,7 @@ def callback(request: Request) -> Response:
                 403,
             )
         except oidc.SignInError as error:
-            log_failure("console sign-in failed", error)
-            return _refused("La connexion n'a pas abouti : recommencez.", 400)
+            return _sign_in_failed(error)
         lifetime = int(sessions.MAXIMUM.total_seconds())
         session = web.cookie(web.session_cookie_name(), session_id, max_age=lifetime)
         return web.redirect("/console", {"Set-Cookie": session})
@@ -85,12 +87,26 @@ def callback(request: Request) -> Response:
 
 def switch_department(request: Request) -> Response:
     def view(agent: sessions.Agent) -> web.Page:
-        fields = web.checked_form(request, agent)
+        fields = web.form(request)
         if not sessions.switch(agent, (fields.get("departement") or "").strip().upper()):
             return web.Page(response=web.error_page(403, "Département non autorisé.", agent))
         return web.Page(redirect="/console")
 
     return web.signed_in(request, view)
+
+
+def _sign_in_failed(error: oidc.SignInError) -> Response:
+    """A French page, 400 for an answer we refuse, 503 for a provider we cannot reach; the log
+    names the cause only (a warning: refusals are expected; an error when we cannot work)."""
+    log = logger.error if error.status == 503 else logger.warning
+    log("console sign-in refused", extra={"cause": error.cause.value, "status": error.status})
+    if error.status == 503:
+        return _refused(
+            "La connexion avec ProConnect est indisponible pour le moment : réessayez dans "
+            "quelques minutes.",
+            503,
+        )
+    return _refused("La connexion n'a pas abouti : recommencez.", error.status)
 
 
 def _refused(message: str, status: int) -> Response:
@@ -104,7 +120,6 @@ def sign_out(request: Request) -> Response:
     there too (ProConnect's rule: the next person at a shared computer must sign in again)."""
 
     def view(agent: sessions.Agent) -> web.Page:
-        web.checked_form(request, agent)
         provider = sessions.sign_out(agent)
         cleared = web.cookie(web.session_cookie_name(), "", max_age=0)
         if provider is None:

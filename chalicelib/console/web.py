@@ -9,26 +9,45 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+from weakref import WeakKeyDictionary
 
 from chalice.app import Request, Response
 
-from chalicelib import settings
+from chalicelib import limits, settings
 from chalicelib.api import base
 from chalicelib.api.ack import same_origin
 from chalicelib.console import oidc, sessions
 from chalicelib.domain.clock import utcnow
 from chalicelib.domain.labels import STATUS_LABELS
 from chalicelib.errors import RelaisError
-from chalicelib.messages.environment import environment
+from chalicelib.messages.environment import TEMPLATES_DIR, environment
 from chalicelib.observability import log_failure
 
 LOGIN_COOKIE = "relais_connexion"
 SIGN_OUT_COOKIE = "relais_deconnexion"
 MAX_FORM_BYTES = 64 * 1024
 MAX_FORM_FIELDS = 200
+FORM_EXPIRED = (
+    "Ce formulaire a expiré ou ne vient pas de Relais ASE : rechargez la page et recommencez."
+)
+TOO_LARGE_WITHOUT_SCRIPT = (
+    "Fichier de plus de 4 Mo : sans JavaScript, le formulaire n'envoie que 4 Mo au plus. "
+    "Activez JavaScript dans votre navigateur puis déposez à nouveau le fichier : il partira "
+    "directement vers notre stockage (50 Mo au plus). Votre logiciel peut aussi l'envoyer par "
+    "l'API (POST /departments/{code}/roster-uploads)."
+)
+# what the guard already read of a request, for its page (one parse of a 4 MB form, not two)
+_FORMS: WeakKeyDictionary[Request, dict[str, str]] = WeakKeyDictionary()
+_PARTS: WeakKeyDictionary[Request, dict[str, bytes]] = WeakKeyDictionary()
+STATIC_DIR = TEMPLATES_DIR / "console" / "static"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
 
 class FormError(RelaisError):
@@ -78,6 +97,9 @@ def session_id(request: Request) -> str | None:
 
 
 def form(request: Request) -> dict[str, str]:
+    """The fields of a urlencoded form (read once per request: the guard read them first)."""
+    if request in _FORMS:
+        return _FORMS[request]
     raw = base.raw_body(request)
     if len(raw) > MAX_FORM_BYTES:
         raise FormError("Formulaire trop long.")
@@ -85,19 +107,58 @@ def form(request: Request) -> dict[str, str]:
         parsed = parse_qs(raw.decode("utf-8"), max_num_fields=MAX_FORM_FIELDS)
     except (UnicodeDecodeError, ValueError):
         raise FormError("Formulaire illisible.") from None
-    return {key: values[-1] for key, values in parsed.items()}
-
-
-def checked_form(request: Request, agent: sessions.Agent) -> dict[str, str]:
-    """The form of a POST, after its origin and CSRF token were checked."""
-    fields = form(request)
-    if not same_origin(request) or not sessions.csrf_ok(agent, fields.get("csrf")):
-        raise FormError(
-            "Ce formulaire a expiré ou ne vient pas de Relais ASE : rechargez la page et "
-            "recommencez.",
-            code="csrf",
-        )
+    fields = _FORMS[request] = {key: values[-1] for key, values in parsed.items()}
     return fields
+
+
+def multipart(request: Request) -> dict[str, bytes]:
+    """The parts of a multipart form (the import without JavaScript), by name, read once per
+    request. Above the direct limit the file must go through S3: API Gateway would not deliver
+    it whole (SPEC §4, ``limits.MAX_DIRECT_BYTES``)."""
+    if request in _PARTS:
+        return _PARTS[request]
+    raw = base.raw_body(request)
+    if len(raw) > limits.MAX_DIRECT_BYTES + MAX_FORM_BYTES:
+        raise limits.FileLimitError(TOO_LARGE_WITHOUT_SCRIPT, code="payload_too_large")
+    kind = base.header(request, "content-type") or ""
+    message: EmailMessage = BytesParser(policy=HTTP).parsebytes(  # type: ignore[arg-type,assignment]
+        b"Content-Type: " + kind.encode("utf-8", "replace") + b"\r\n\r\n" + raw
+    )
+    fields: dict[str, bytes] = {}
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            payload = part.get_payload(decode=True)
+            fields[name] = payload if isinstance(payload, bytes) else b""
+    _PARTS[request] = fields
+    return fields
+
+
+def form_token(request: Request) -> str:
+    """The CSRF token a form carries, whatever its encoding."""
+    kind = (base.header(request, "content-type") or "").lower()
+    if kind.startswith("multipart/"):
+        return multipart(request).get("csrf", b"").decode("utf-8", "replace")
+    return form(request).get("csrf", "")
+
+
+def refused_form(request: Request) -> Response | None:
+    """None when a console form may reach its route: a signed-in agent's, posted from our own
+    pages, with the session's CSRF token. Otherwise the answer, and no page code has run (the
+    guard, app.py's middleware, calls this for every non-GET console request)."""
+    try:
+        base.correlate(request)
+        agent = sessions.current(session_id(request), utcnow())
+        if agent is None:
+            return redirect("/console/connexion")
+        if not same_origin(request) or not sessions.csrf_ok(agent, form_token(request)):
+            return error_page(FormError.status, FORM_EXPIRED, agent)
+    except RelaisError as error:
+        return error_page(error.status, error.message)
+    except Exception as error:
+        log_failure("console form check failed", error)
+        return error_page(500, "Erreur interne. Réessayez dans un instant.")
+    return None
 
 
 def content_security_policy() -> str:
@@ -168,3 +229,20 @@ def signed_in(request: Request, view: Callable[[sessions.Agent], Page]) -> Respo
         return html(page.template, {**page.context, "agent": agent}, page.status)
 
     return respond(call)
+
+
+def static_file(name: str) -> Response:
+    """Our stylesheet and script (no build chain: the files as written)."""
+    path = STATIC_DIR / Path(name).name
+    kind = STATIC_TYPES.get(path.suffix)
+    if kind is None or path.name != name or not path.is_file():
+        return error_page(404, "Page introuvable.")
+    return Response(
+        body=path.read_text(encoding="utf-8"),
+        status_code=200,
+        headers={
+            "Content-Type": kind,
+            "Cache-Control": "public, max-age=300",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

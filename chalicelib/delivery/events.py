@@ -5,6 +5,12 @@ makes the message undeliverable (then the partner's other channel, or an alert);
 recorded and the message retried; events older than the last one applied are ignored. An event
 arriving after the partner answered is only recorded: answers win. A malformed body (not JSON,
 not an object, fields of the wrong type) is logged and dropped, never raised.
+
+An event dated outside [sending - 1 day, now + 1 day] cannot be about this send (SPEC §6 v3): it
+is recorded in the message's history and ignored. Applied, one dated 2099 would make every later
+event "stale", and one dated year 9999 would overflow the date arithmetic after the referral was
+marked. A soft bounce re-sends only the send it names (SES's own message id, once): a replayed or
+forged one cannot make the email go out again and again.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.delivery import outcomes
@@ -24,6 +30,9 @@ from chalicelib.store.messages import Message
 
 TAG = "relais_message"
 KINDS = ("Bounce", "Complaint", "Delivery")
+PLAUSIBLE_MARGIN = timedelta(days=1)
+# A date that is there but unreadable (or beyond what datetime holds in UTC) is out of any range.
+UNREADABLE = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class DeliveryEvent:
     message_id: str
     at: datetime | None
     permanent: bool  # a hard bounce
+    provider_id: str | None  # SES's id of the send it is about (``mail.messageId``)
 
 
 def handle(raw_message: object) -> str:
@@ -41,7 +51,12 @@ def handle(raw_message: object) -> str:
     message = message_store.get(event.message_id)
     if message is None:
         return "ignored"
-    at = event.at or utcnow()
+    now = utcnow()
+    at = event.at or now
+    if not plausible(message, at, now):
+        logger.warning("SES event dated out of range", extra={"message_id": message.message_id})
+        message_store.note_ignored_event(message, now, f"{event.kind.lower()}_out_of_range")
+        return "ignored"
     if message.last_event_at and message.last_event_at >= iso(at):
         return "stale"
     if event.kind == "Bounce":
@@ -71,7 +86,14 @@ def parse(raw_message: object) -> DeliveryEvent | None:
     section = _mapping(body.get(kind.lower()))
     permanent = kind == "Bounce" and section.get("bounceType") == "Permanent"
     stamp = _text(section.get("timestamp")) or _text(_mapping(body.get("mail")).get("timestamp"))
-    return DeliveryEvent(kind, message_id, _timestamp(stamp), permanent)
+    provider_id = _text(_mapping(body.get("mail")).get("messageId"))[:200] or None
+    return DeliveryEvent(kind, message_id, _timestamp(stamp), permanent, provider_id)
+
+
+def plausible(message: Message, at: datetime, now: datetime) -> bool:
+    """Is ``at`` within [sending - 1 day, now + 1 day]? (an unsent message: its creation)"""
+    sending = datetime.fromisoformat(message.sent_at or message.created_at)
+    return sending - PLAUSIBLE_MARGIN <= at <= now + PLAUSIBLE_MARGIN
 
 
 def _bounce(message: Message, event: DeliveryEvent, at: datetime) -> str:
@@ -87,7 +109,8 @@ def _bounce(message: Message, event: DeliveryEvent, at: datetime) -> str:
     if event.permanent:
         outcomes.hard_bounce(department, message, at)
         return "undeliverable"
-    outcomes.soft_bounce(department, message, at)
+    if not outcomes.soft_bounce(department, message, event.provider_id, at):
+        return "recorded"
     return "retry"
 
 
@@ -106,9 +129,11 @@ def _tag(mail: object) -> str | None:
 
 
 def _timestamp(text: str) -> datetime | None:
+    """The event's date; None when it has none (handled as "now"), ``UNREADABLE`` when bad."""
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError:
-        return None
+        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # "0001-01-01T00:00:00+05:00" overflows to UTC
+        return UNREADABLE

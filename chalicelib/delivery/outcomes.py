@@ -99,6 +99,7 @@ def _invitation_left_behind(
         channel=Channel.EMAIL,
         code=code,
         message_id=message.message_id,
+        expires_at=invitation.expires_at,
     )
 
 
@@ -175,6 +176,7 @@ def give_up(
         channel=message.channel,
         code=code,
         message_id=message.message_id,
+        expires_at=message.expires_at,
     )
     message_store.finish(message, status, code, now, claim_id=claim)
 
@@ -195,9 +197,15 @@ def hard_bounce(department: Department, message: Message, at: datetime) -> None:
     give_up(department, message, MessageStatus.UNDELIVERABLE, "bounce", at)
 
 
-def soft_bounce(department: Department, message: Message, at: datetime) -> None:
-    """A temporary refusal (mailbox full…): send again later, within the attempts bound."""
+def soft_bounce(
+    department: Department, message: Message, provider_id: str | None, at: datetime
+) -> bool:
+    """A temporary refusal (mailbox full…) of the send SES names (``provider_id``): send again
+    later, within the attempts bound. A bounce of another send (an earlier one, or none: forged)
+    or a second bounce of the same send changes nothing: False."""
+    if not provider_id or provider_id != message.provider_id:
+        return False
     if int(message.attempts or 0) >= MAX_ATTEMPTS:
         give_up(department, message, MessageStatus.FAILED, "soft_bounce", at)
-        return
-    message_store.retry_later(message, at + timedelta(hours=1), "soft_bounce", claim_id=None)
+        return True
+    return message_store.retry_send(message, provider_id, at + timedelta(hours=1), "soft_bounce")

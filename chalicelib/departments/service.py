@@ -9,6 +9,7 @@ from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.inputs.phones import InvalidPhoneError, normalize_phone
 from chalicelib.store import audit
+from chalicelib.store import console as console_store
 from chalicelib.store import departments as department_store
 from chalicelib.store.departments import Department
 from chalicelib.validation import is_email
@@ -74,14 +75,17 @@ def _issue_key(department: Department, *, action: str) -> str:
 
 
 def remove(code: str) -> dict[str, int]:
-    """Offboard a department: its keys stop working and it leaves the jobs. Its youths' data
-    stays until erased (``DELETE …/youths/{id}``) or expired."""
+    """Offboard a department: its keys stop working, its agents lose its console (their sessions
+    there end at their next request, their sign-in no longer offers it) and it leaves the jobs.
+    Its youths' data stays until erased (``DELETE …/youths/{id}``) or expired."""
     department = get(code.strip().upper())
     revoked = department_store.keys_of(scope=keys.DEPARTMENT, department=department.code)
     for item in revoked:
         keys.revoke(item.key_hash)
     department_store.remove(department.code)
-    counts = {"keys_revoked": len(revoked)}
+    # after the department: an agent added meanwhile is refused (the addition checks it exists)
+    agents_removed = console_store.disallow_department(department.code)
+    counts = {"keys_revoked": len(revoked), "agents_removed": agents_removed}
     audit.record(department.code, "department_removed", "operator-cli", counts=counts)
     return counts
 

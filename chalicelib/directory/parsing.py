@@ -29,6 +29,7 @@ from typing import IO, Generic, TypeVar
 from chalicelib.domain import geo
 from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
 from chalicelib.domain.youth import RowError
+from chalicelib.headers import header_test
 from chalicelib.inputs import cells, collect, postal
 from chalicelib.tabular import cell_text, map_columns, read_table
 
@@ -140,7 +141,7 @@ def parse_coverage(
 ) -> DirectoryParse[CoverageEntry]:
     """The UNML coverage file; ``known_ml_codes`` (when given) rejects rows of unknown MLs.
     Rows of communes outside the 101 departments are skipped with a warning (SPEC §5.2)."""
-    table = read_table(data)
+    table = read_table(data, header_test(COVERAGE_COLUMNS, COVERAGE_REQUIRED))
     columns = map_columns(table.headers, COVERAGE_COLUMNS, COVERAGE_REQUIRED)
     known = {code.upper() for code in known_ml_codes} if known_ml_codes is not None else None
     result: DirectoryParse[CoverageEntry] = DirectoryParse()
@@ -264,7 +265,7 @@ def _parse_keyed(
     key_column: str,
     read: Callable[[cells.RowFields], tuple[str | None, T | None]],
 ) -> DirectoryParse[T]:
-    table = read_table(data)
+    table = read_table(data, header_test(spec, required))
     columns = map_columns(table.headers, spec, required)
     result: DirectoryParse[T] = DirectoryParse()
     collected: collect.KeyedRows[T] = collect.KeyedRows(key_column)

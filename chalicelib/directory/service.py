@@ -1,11 +1,12 @@
-"""Directory loads (operator): parse strictly, then replace the directory version atomically."""
+"""Directory loads (operator): parse strictly, then replace the directory version atomically.
+The communes base (La Poste's postal codes, SPEC §5.4) is loaded and versioned the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from chalicelib.directory import parsing, rerouting
+from chalicelib.directory import parsing, postal_base, rerouting
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import UnprocessableError
 from chalicelib.store import audit
@@ -16,21 +17,14 @@ LOADERS: dict[str, tuple[str, ItemsOf]] = {
     "missions-locales": ("ml", directory_store.ml_items),
     "coverage": ("coverage", directory_store.coverage_items),
     "habitat-jeunes": ("hj", directory_store.hj_items),
+    "communes": ("communes", directory_store.communes_items),
 }
 
 
 def load(name: str, data: bytes, *, actor: str) -> dict:
     """Load one directory file. Any rejected row → 422 with the report, nothing changed."""
     kind, to_items = LOADERS[name]
-    parsed: parsing.DirectoryParse[Any]
-    if kind == "ml":
-        parsed = parsing.parse_missions_locales(data)
-    elif kind == "coverage":
-        parsed = parsing.parse_coverage(
-            data, directory_store.DirectorySnapshot().known_ml_codes() or None
-        )
-    else:
-        parsed = parsing.parse_habitat_jeunes(data)
+    parsed = _parse(kind, data)
     report: dict[str, Any] = {
         "rows": parsed.rows,
         "loaded": 0,
@@ -50,7 +44,8 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
     if stale:
         directory_store.delete_version(kind, stale)
     report.update(applied=True, version=version)
-    report["rerouting"] = rerouting.after_load(utcnow())
+    if kind != "communes":  # the communes base names places; it routes no one
+        report["rerouting"] = rerouting.after_load(utcnow())
     audit.record(
         audit.OPERATORS_SCOPE,
         f"directory_{kind}_loaded",
@@ -58,3 +53,14 @@ def load(name: str, data: bytes, *, actor: str) -> dict:
         counts={"rows": parsed.rows, "loaded": report["loaded"]},
     )
     return report
+
+
+def _parse(kind: str, data: bytes) -> parsing.DirectoryParse[Any]:
+    if kind == "ml":
+        return parsing.parse_missions_locales(data)
+    if kind == "coverage":
+        known = directory_store.DirectorySnapshot().known_ml_codes()
+        return parsing.parse_coverage(data, known or None)
+    if kind == "communes":
+        return postal_base.parse_postal_base(data)
+    return parsing.parse_habitat_jeunes(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,14 @@ class HabitatJeunes:
     telephone_mobile: bool = False
     canal: str = "email"
     communes: frozenset[str] = field(default_factory=frozenset)  # empty = whole department
+
+
+class PostalRow(NamedTuple):
+    """One line of La Poste's postal code base (SPEC §5.4): a commune, one of its postal codes,
+    and a locality or former commune (``line5``) served under that code."""
+
+    insee: str
+    name: str  # Nom_commune / Nom_de_la_commune, as La Poste writes it (capitals, no accents)
+    postal: str
+    line5: str  # Ligne_5 ("" if none)
+    label: str  # Libellé_d_acheminement

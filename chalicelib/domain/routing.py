@@ -97,6 +97,8 @@ class DirectoryView(Protocol):
 
     def habitat_jeunes_of_department(self, department: str) -> Sequence[HabitatJeunes]: ...
 
+    def commune_name(self, insee: str) -> str | None: ...
+
 
 class InMemoryDirectory:
     """A ``DirectoryView`` over lists of entries (tests, demo data, dry runs)."""
@@ -122,6 +124,10 @@ class InMemoryDirectory:
     def habitat_jeunes_of_department(self, department: str) -> Sequence[HabitatJeunes]:
         return tuple(self._hj.get(department, ()))
 
+    def commune_name(self, insee: str) -> str | None:
+        entry = self._coverage.get(insee)
+        return geo.commune_name(insee, entry.nom_commune if entry else None)
+
 
 def city_of_arrondissement(insee: str) -> str | None:
     """``75115`` → ``75056``; None for a code that is not a Paris/Lyon/Marseille arrondissement."""
@@ -146,6 +152,8 @@ def route_mission_locale(
     if forced:
         return _mission_locale_route(forced, directory, exclude)
     commune = _normalise(code_commune)
+    if not commune:
+        return _commune_not_told()
     entry = _coverage_entry(commune, directory)
     if entry is None and commune in _CITY_ARRONDISSEMENTS:
         return _city_route(commune, directory, exclude)
@@ -189,6 +197,8 @@ def route_habitat_jeunes(
 ) -> Route | NoRoute:
     """The habitat-jeunes residence (or departmental contact) for a youth of ``code_commune``."""
     commune = _normalise(code_commune)
+    if not commune:
+        return _commune_not_told()
     entries = sorted(
         directory.habitat_jeunes_of_department(geo.department_of_commune(commune)),
         key=lambda entry: entry.id,
@@ -287,6 +297,16 @@ def _route(
         telephone=partner.telephone or None,
         telephone_mobile=bool(partner.telephone_mobile),
         canal=canal,
+    )
+
+
+def _commune_not_told() -> NoRoute:
+    """A roster row whose commune name matched no commune or several (SPEC §5.1): kept without
+    one; the department chooses the partner in the console."""
+    return NoRoute(
+        COMMUNE_INCONNUE,
+        "commune de résidence non reconnue dans le fichier : choisissez la mission locale, ou "
+        "indiquez le code INSEE dans le prochain fichier",
     )
 
 

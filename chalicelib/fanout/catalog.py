@@ -23,6 +23,7 @@ dispatch = lazy("chalicelib.delivery.dispatch")
 followups = lazy("chalicelib.referrals.followups")
 digest = lazy("chalicelib.pathway.digest")
 alert_digest = lazy("chalicelib.alerts.digest")
+uploads = lazy("chalicelib.roster.uploads")
 
 Cursor = dict[str, Any] | None
 Run = Callable[[Department, datetime, Cursor], tuple[Counter[str], Cursor]]
@@ -58,6 +59,14 @@ def _alerts(department: Department, now: datetime, cursor: Cursor) -> tuple[Coun
     return alert_digest.run_department(department, now), None  # one email a day at most
 
 
+def _uploads(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+    return uploads.take_up(department.code, now), None  # a few a run: the next run goes on
+
+
+def _uploads_have_work(code: str, now: datetime) -> bool:
+    return bool(uploads.has_stuck(code, now))
+
+
 def _scan_has_work(code: str, now: datetime) -> bool:
     return bool(scan.has_work(code, now))
 
@@ -78,6 +87,7 @@ JOBS_BY_NAME: dict[str, Job] = {
         Job("followups", JOBS, _followups, _followups_has_work),
         Job("digest", JOBS, _digest),
         Job("alerts", JOBS, _alerts),
+        Job("uploads", JOBS, _uploads, _uploads_have_work),
     )
 }
 

@@ -4,11 +4,12 @@ What we know, and its limits:
 
 * Paris, Lyon and Marseille: each postal code is one arrondissement (75001–75020 → 75101–75120,
   75116 being both; 69001–69009 → 69381–69389; 13001–13016 → 13201–13216). Exact.
-* Elsewhere, the only postal codes we hold are those of the missions locales' own addresses in
-  the UNML coverage file (``Code Postal ML`` + ``Ville ML``, matched to a commune of the same name
-  in the same department): the towns where a mission locale sits, a few hundred of ~6,000 postal
-  codes. A postal code shared by several communes, or of a town without a mission locale, gets no
-  suggestion: the message then says where to find the INSEE code.
+* Elsewhere, ``lookup`` answers: La Poste's postal code base when the operator loaded it
+  (SPEC §5.4, every postal code and its communes, ``store.directory.DirectorySnapshot``); before
+  that, only the missions locales' own addresses in the UNML coverage file (``Code Postal ML`` +
+  ``Ville ML``, matched to a commune of the same name in the same department, built here by
+  ``index_from_addresses``). A postal code nobody knows gets no suggestion: the message then says
+  where to find the INSEE code.
 """
 
 from __future__ import annotations

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chalicelib.messages.sms import SMS_MAX, SmsTooLongError, gsm7_length, to_gsm7
+from chalicelib.messages.sms import (
+    SMS_MAX,
+    SmsTooLongError,
+    gsm7_length,
+    shorten_first_name,
+    to_gsm7,
+)
 
 # SMS templates receive ``compact`` = 0 (everything) … SMS_COMPACT_LEVELS - 1 (the bare minimum);
 # each level drops more optional details, never the link.
@@ -52,19 +58,40 @@ def render_email(
 def render_sms(name: str, context: dict) -> str:
     """``templates/sms/<name>.txt.j2`` in GSM-7, at most SMS_MAX septets, link intact.
 
-    Rendered with ``compact`` = 0, 1, … until it fits; raises SmsTooLongError when even the most
-    compact form is too long. The message carries no personal data.
+    Rendered with ``compact`` = 0, 1, … until it fits; then, the youth's first name shortened
+    until it fits; raises SmsTooLongError when even that is too long. The message carries no
+    personal data.
     """
-    link = context.get("ack_url")
     length = 0
     for level in range(SMS_COMPACT_LEVELS):
-        text = to_gsm7(render_template("sms", name, "txt.j2", {**context, "compact": level}))
-        if link and link not in text:
-            raise ValueError(f"SMS {name!r} : le lien n'est pas en GSM-7 ou est absent du modèle")
-        length = gsm7_length(text)
+        text, length = _sms_at(name, {**context, "compact": level})
+        if length <= SMS_MAX:
+            return text
+    found = context.get("youth")
+    youth: dict = found if isinstance(found, dict) else {}
+    prenom = to_gsm7(str(youth.get("prenom") or ""))
+    while prenom:
+        shorter = shorten_first_name(prenom, length - SMS_MAX)
+        if shorter == prenom:
+            break
+        prenom = shorter
+        compact = {
+            **context,
+            "compact": SMS_COMPACT_LEVELS - 1,
+            "youth": {**youth, "prenom": prenom},
+        }
+        text, length = _sms_at(name, compact)
         if length <= SMS_MAX:
             return text
     raise SmsTooLongError(f"SMS {name!r} : {length} caractères GSM-7, maximum {SMS_MAX}")
+
+
+def _sms_at(name: str, context: dict) -> tuple[str, int]:
+    text = to_gsm7(render_template("sms", name, "txt.j2", context))
+    link = context.get("ack_url")
+    if link and link not in text:
+        raise ValueError(f"SMS {name!r} : le lien n'est pas en GSM-7 ou est absent du modèle")
+    return text, gsm7_length(text)
 
 
 def render_page(name: str, context: dict) -> str:

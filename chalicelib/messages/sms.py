@@ -150,5 +150,16 @@ def gsm7_length(text: str) -> int:
     return length
 
 
+def shorten_first_name(prenom: str, over: int) -> str:
+    """``prenom`` (GSM-7) at least ``over`` septets shorter, marked by a final "." (SPEC §7: a
+    first name too long for two segments is shortened, never a reason for the SMS to fail);
+    never less than its first letter."""
+    kept = list(prenom.rstrip(".").rstrip())
+    to_drop = over + 1  # the "."
+    while len(kept) > 1 and to_drop > 0:
+        to_drop -= 2 if kept.pop() in GSM7_EXTENSION else 1
+    return "".join(kept).rstrip(" -'") + "."
+
+
 class SmsTooLongError(ValueError):
     """The SMS exceeds SMS_MAX septets even in its most compact form."""

@@ -8,7 +8,8 @@
 * erasure: like an exit for the interview, whose CANCEL is queued without the youth's data
   (``invitations.cancel_erased``) before ``roster.erasure`` deletes the rest;
 * record change: open referrals and their pending messages show the youth's contact only as the
-  roster now allows (consent withdrawn, contact removed), and everything expires with the youth.
+  roster now allows (consent withdrawn, contact removed), and everything expires with the youth:
+  referrals, messages, the alerts naming it and the daily digests that listed those.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.alerts import raising
 from chalicelib.domain import clock, ids
 from chalicelib.domain.enums import AWAITING_ANSWER, Kind, ReferralStatus
 from chalicelib.domain.schedule import Schedule
@@ -39,7 +41,9 @@ def on_exit(department: Department, youth: Youth, today: date, now: datetime) ->
     """Apply the exit to the youth's referrals; return how many were cancelled."""
     schedule = youth_store.schedule_of(youth)
     cancelled = 0
-    for referral in referral_store.of_youth(department.code, youth.id_externe):
+    referrals = referral_store.of_youth(department.code, youth.id_externe)
+    _alerts_follow(youth, referrals)
+    for referral in referrals:
         if referral.status == ReferralStatus.PENDING:
             cancelled += _cancel(referral, schedule, now)
         elif referral.status in AWAITING_ANSWER:
@@ -105,7 +109,9 @@ def _is_future(event: dict[str, Any] | None, today: date) -> bool:
 def on_return(youth: Youth, now: datetime) -> int:
     """The youth is back: follow-ups stopped by its exit go on; return how many."""
     resumed = 0
-    for referral in referral_store.of_youth(youth.department, youth.id_externe):
+    referrals = referral_store.of_youth(youth.department, youth.id_externe)
+    _alerts_follow(youth, referrals)
+    for referral in referrals:
         if referral_store.resume_followups(referral, now):
             resumed += 1
         referral_store.follow_youth(referral, snapshot=None, expires_at=youth.expires_at)
@@ -122,7 +128,10 @@ def on_record_change(
     if not contact_changed and expires_before == youth.expires_at:
         return 0
     changed = 0
-    for referral in referral_store.of_youth(youth.department, youth.id_externe):
+    referrals = referral_store.of_youth(youth.department, youth.id_externe)
+    if before is not None and expires_before != youth.expires_at:
+        _alerts_follow(youth, referrals)  # a new youth has no alert yet
+    for referral in referrals:
         snapshot = _with_contact(referral, record) if contact_changed else None
         changed += int(
             referral_store.follow_youth(referral, snapshot=snapshot, expires_at=youth.expires_at)
@@ -131,6 +140,14 @@ def on_record_change(
         snapshot = _with_contact(message.context.as_dict().get("snapshot"), record)
         message_store.follow_youth(message, snapshot=snapshot, expires_at=youth.expires_at)
     return changed
+
+
+def _alerts_follow(youth: Youth, referrals: list[Referral]) -> None:
+    if youth.expires_at is None:
+        return
+    ids_ = [referral.referral_id for referral in referrals]
+    digests = raising.follow_youth(youth.department, youth.id_externe, ids_, youth.expires_at)
+    message_store.expire_by(digests, youth.expires_at)
 
 
 def _contact(record: YouthRecord) -> tuple[str | None, str | None]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib import runs
 from chalicelib.alerts import raising
-from chalicelib.domain import clock, geo, scheduling
+from chalicelib.domain import clock, scheduling
 from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.routing import NoRoute, Route, route_habitat_jeunes, route_mission_locale
 from chalicelib.domain.schedule import Placed, Schedule
@@ -171,9 +171,9 @@ def _view(step: _Pass, kind: Kind, route: Route) -> dict[str, Any]:
         department=snapshot.department_view(step.department),
         partner=snapshot.partner_view(route),
         kind=kind,
-        commune_nom=geo.commune_name(
-            step.record.code_commune, commune.nom_commune if commune else None
-        ),
+        commune_nom=commune.nom_commune
+        if commune
+        else step.directory.commune_name(step.record.code_commune),
     )
 
 

@@ -53,7 +53,7 @@ def commune_name(insee: str, directory: DirectoryView) -> str | None:
     entry = directory.coverage(insee)
     if entry is None and city_of_arrondissement(insee):
         entry = directory.coverage(city_of_arrondissement(insee) or "")
-    return entry.nom_commune if entry else None
+    return entry.nom_commune if entry else directory.commune_name(insee)
 
 
 def gaps(code: str, now: datetime, directory: DirectoryView | None = None) -> dict:

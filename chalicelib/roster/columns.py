@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from chalicelib.domain.youth import PATHWAY_PARTS
-from chalicelib.errors import BadRequestError
+from chalicelib.errors import BadRequestError, MissingColumnsError
 from chalicelib.headers import accepted_headers, map_columns, normalize_header, unmapped_headers
+from chalicelib.tabular import HeaderTest
 
 PATHWAY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "emploi": ("emploi formation", "parcours emploi formation"),
@@ -28,6 +29,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "date_naissance": ("date de naissance", "né(e) le", "né le", "née le"),
     "code_commune": ("code INSEE", "commune INSEE", "code commune INSEE", "code INSEE commune",
                      "INSEE"),
+    "commune": ("commune de résidence", "ville", "nom commune", "nom de la commune",
+                "ville de résidence", "localité", "commune du jeune"),
+    "code_postal": ("code postal", "CP", "code postal de résidence"),
     "referent_email": ("mail référent", "email référent", "e-mail référent", "courriel référent",
                        "adresse mail référent", "adresse e-mail référent", "mail du référent",
                        "email du référent", "mail travailleur social",
@@ -52,6 +56,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                            "mail structure", "mail du lieu d'accueil"),
 }  # fmt: skip
 REQUIRED = ("id_externe", "nom", "prenom", "date_naissance", "code_commune", "referent_email")
+# ``code_commune`` may be replaced by the commune's name (with or without its postal code)
+INSTEAD_OF_INSEE = "commune"
 
 # What an agent reads (console, messages): never the internal name alone.
 LABELS: dict[str, str] = {
@@ -60,6 +66,8 @@ LABELS: dict[str, str] = {
     "prenom": "Prénom",
     "date_naissance": "Date de naissance",
     "code_commune": "Code INSEE de la commune",
+    "commune": "Commune de résidence (nom)",
+    "code_postal": "Code postal de la commune",
     "referent_email": "E-mail du référent",
     "referent_nom": "Nom du référent",
     "referent_telephone": "Téléphone du référent",
@@ -85,7 +93,41 @@ MAX_HEADER_CHARS = 200
 
 def resolve(headers: list[str], mapping: Mapping[str, str] | None = None) -> dict[str, int]:
     """Our column → index of the header holding it; ``MissingColumnsError`` otherwise."""
-    return map_columns(headers, COLUMNS, REQUIRED, mapping)
+    found = map_columns(headers, COLUMNS, (), mapping)
+    missing = missing_columns(found)
+    if missing:
+        raise MissingColumnsError(missing, {column: accepted(column) for column in missing})
+    return found
+
+
+def missing_columns(found: Mapping[str, int]) -> list[str]:
+    """The required columns absent; ``code_commune`` is not missing when ``commune`` is there."""
+    return [
+        column
+        for column in REQUIRED
+        if column not in found and not (column == "code_commune" and INSTEAD_OF_INSEE in found)
+    ]
+
+
+def accepted(column: str) -> list[str]:
+    """The headers a required column accepts; for the INSEE code, also what may replace it."""
+    headers = accepted_headers(column, COLUMNS[column])
+    if column == "code_commune":
+        headers += [
+            "ou à défaut Commune de résidence, Ville ou Commune (le nom, avec si possible une "
+            "colonne Code postal)"
+        ]
+    return headers
+
+
+def header_test(mapping: Mapping[str, str] | None = None) -> HeaderTest:
+    """For ``read_table``: a row is the header when it names every required column."""
+
+    def test(texts: list[str]) -> tuple[bool, int]:
+        found = map_columns(texts, COLUMNS, (), mapping)
+        return not missing_columns(found), len(found)
+
+    return test
 
 
 def column_named(name: str) -> str | None:
@@ -134,11 +176,11 @@ def describe(headers: list[str], mapping: Mapping[str, str] | None = None) -> di
     """For the console's import page, before any row is read: which header feeds which column,
     which headers are ignored, which required columns are missing (with what they accept)."""
     found = map_columns(headers, COLUMNS, (), mapping)
-    missing = [column for column in REQUIRED if column not in found]
+    missing = missing_columns(found)
     return {
         "columns": {column: headers[index] for column, index in found.items()},
         "ignored": unmapped_headers(headers, found),
         "missing": missing,
-        "accepted": {column: accepted_headers(column, COLUMNS[column]) for column in missing},
+        "accepted": {column: accepted(column) for column in missing},
         "labels": LABELS,
     }

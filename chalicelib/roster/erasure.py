@@ -10,7 +10,9 @@
   them and they are deleted — pending ones are thus never sent; a weekly risk digest or a daily
   alert digest, which list several youths, lose this youth's line (and are deleted when no line
   is left);
-* alerts: their ids are deterministic (``store.alerts.alert_id``): deleted;
+* alerts: their ids are deterministic (``alerts.raising.youth_alert_ids``): deleted, and again
+  once the youth item is gone (an alert naming a youth is raised only while the youth exists, so
+  a bounce racing the erasure leaves nothing behind);
 * referrals: each is replaced by an anonymous copy (``store.referrals.erase``), keeping only what
   the department report counts; a pending referral becomes ``cancelled``. The old
   acknowledgement link leads nowhere;
@@ -26,8 +28,6 @@ from datetime import datetime, timedelta
 from chalicelib.alerts import raising
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock, ids
-from chalicelib.domain.alerts import AlertKind
-from chalicelib.domain.enums import Kind
 from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
 from chalicelib.observability import logger
@@ -71,27 +71,22 @@ def erase(code: str, id_externe: str, *, actor: str, now: datetime) -> dict[str,
         counts["referrals_cancelled"] += int(referral_store.erase(referral, now))
     if youth is not None:
         youth_store.erase(youth)
+    # An event handled meanwhile (a bounce read its message before it went) may have raised an
+    # alert after the first pass; once the youth is gone, none can be raised (store.alerts).
+    late, late_digests = erase_alerts(code, id_externe, referrals)
+    counts["alerts"] += late
+    counts["digests"] += strip_digests(late_digests, id_externe)
     audit.record(code, "erasure", actor, counts=counts)
     logger.info("youth erased", extra={"department": code, "counts": counts})
     return counts
-
-
-def alert_ids(code: str, id_externe: str, referrals: Iterable[Referral]) -> list[str]:
-    """Every alert that can concern the youth: ``no_partner`` per kind, the others per referral."""
-    found = [
-        store_alerts.alert_id(code, AlertKind.NO_PARTNER, raising.no_partner_subject(id_externe, k))
-        for k in Kind
-    ]
-    for referral in referrals:
-        found += [store_alerts.alert_id(code, kind, referral.referral_id) for kind in AlertKind]
-    return found
 
 
 def erase_alerts(
     code: str, id_externe: str, referrals: Iterable[Referral]
 ) -> tuple[int, list[str]]:
     """Delete the youth's alerts; return how many there were and the digests that listed them."""
-    existing = store_alerts.get_many(code, alert_ids(code, id_externe, referrals))
+    alert_ids = raising.youth_alert_ids(code, id_externe, [r.referral_id for r in referrals])
+    existing = store_alerts.get_many(code, alert_ids)
     store_alerts.delete_all(code, [alert.alert_id for alert in existing])
     return len(existing), sorted({alert.digest_id for alert in existing if alert.digest_id})
 

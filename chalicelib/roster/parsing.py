@@ -25,8 +25,10 @@ from chalicelib.domain.youth import (
     age_on,
 )
 from chalicelib.inputs import cells, collect, postal
+from chalicelib.inputs.communes import CommuneIndex
 from chalicelib.inputs.insee import POSTAL, postal_code_note
 from chalicelib.roster import columns as roster_columns
+from chalicelib.roster.commune_names import NAME_COLUMN, POSTAL_COLUMN, CommuneNames
 from chalicelib.tabular import Table, cell_text, read_table, unmapped_headers
 
 COLUMNS = roster_columns.COLUMNS
@@ -59,12 +61,14 @@ def parse_roster(
     today: date,
     mapping: Mapping[str, str] | None = None,
     postal_lookup: postal.Lookup | None = None,
+    communes: Callable[[], CommuneIndex] | None = None,
 ) -> RosterParse:
     """Validate a whole roster. File-level problems raise ``UnreadableFileError``,
     ``FileLimitError`` or ``MissingColumnsError`` (before any row is read, or when met)."""
-    table = read_table(source)
+    table = read_table(source, roster_columns.header_test(mapping))
     columns = roster_columns.resolve(table.headers, mapping)
     reader = _RowReader(columns, department, today, postal_lookup)
+    reader.names = CommuneNames(communes)
     result = RosterParse()
     collected: collect.KeyedRows[YouthRecord] = collect.KeyedRows("id_externe")
     warnings: collect.Capped[RowWarning] = collect.Capped()
@@ -82,14 +86,16 @@ def parse_roster(
     result.rejected_rows = len(collected.rejected_rows)
     result.rejected_total = collected.errors.total
     result.ignored_columns = unmapped_headers(table.headers, columns)
-    file_warnings = _file_warnings(table, result)
+    file_warnings = _file_warnings(table, result, reader.names.summary())
     result.warnings = file_warnings + warnings.kept
     result.warnings_total = len(file_warnings) + warnings.total
     return result
 
 
-def _file_warnings(table: Table, result: RosterParse) -> list[RowWarning]:
+def _file_warnings(table: Table, result: RosterParse, names: str | None) -> list[RowWarning]:
     found = [RowWarning(None, None, note.code, note.message) for note in table.notes]
+    if names is not None:
+        found.append(RowWarning(None, "commune", "communes_by_name", names))
     if result.rows == 0:
         found.append(
             RowWarning(None, None, "empty_file", "Le fichier ne contient aucune ligne de données.")
@@ -126,6 +132,7 @@ class _RowReader:
         self.today = today
         self.phone = cells.phone_reader(department)
         self.commune = _commune_reader(postal_lookup)
+        self.names = CommuneNames(None)
         self._shared: dict[str, str] = {}
         self._memo: cells.Memo = {}
 
@@ -174,8 +181,12 @@ class _RowReader:
         """The required columns; the optional ones only for a row that will be kept (a rejected
         row's optional warnings would be dropped: reading them costs half of a bad file's time)."""
         get, share = fields.get, self.share
-        commune = get("code_commune", self.commune, required=True)
-        self._commune_warning(fields, commune)
+        by_name = fields.has(NAME_COLUMN) or fields.has(POSTAL_COLUMN)
+        if by_name and not fields.filled("code_commune"):
+            commune = self.names.read(fields)
+        else:
+            commune = get("code_commune", self.commune, required=True)
+            self._commune_warning(fields, commune)
         required = {
             "id_externe": key,
             "nom": get("nom", cells.person_name, required=True),

@@ -20,6 +20,7 @@ from chalicelib.domain import clock
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
 from chalicelib.fanout import schedule
+from chalicelib.inputs.communes import CommuneIndex
 from chalicelib.roster import columns, parsing, sync
 from chalicelib.store import audit
 from chalicelib.store import departments as department_store
@@ -70,13 +71,16 @@ def upload_any_size(
 
 
 def parse(department: Department, source: bytes | IO[bytes], now: datetime) -> parsing.RosterParse:
-    """The department's file read with its own column mapping and the directory's postal codes."""
+    """The department's file read with its own column mapping, the directory's postal codes and
+    the department's communes (read only when a row names its commune instead of its code)."""
+    directory = DirectorySnapshot()
     return parsing.parse_roster(
         source,
         department=department.code,
         today=clock.local_today(department.code, now),
         mapping=department_store.column_mapping(department),
-        postal_lookup=DirectorySnapshot().postal_communes,
+        postal_lookup=directory.postal_communes,
+        communes=lambda: CommuneIndex.of(directory.communes_of(department.code)),
     )
 
 

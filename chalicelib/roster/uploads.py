@@ -8,6 +8,13 @@ claim older than the Lambda timeout), streams the object to a spooled temporary 
 same roster path as the direct upload, recording progress and the final report. An event whose
 object does not exist (yet) leaves the upload ``waiting``. The object is deleted after processing,
 whatever happens.
+
+A run killed mid-processing (Lambda timeout, out of memory) after Lambda's own retries leaves the
+upload ``processing`` and no event comes again: the ``uploads`` job (every 15 minutes) hands
+each upload whose run's lease is over to the upload Lambda again (``take_up``). An upload
+claimed more than ``MAX_ATTEMPTS`` times — a file that kills every run — is reported ``failed``
+in French, and so is one whose object vanished while it was being processed: never left waiting
+(SPEC §6 v3).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import re
 import secrets
 import tempfile
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import IO, Any
 from urllib.parse import unquote_plus
@@ -35,6 +43,26 @@ URL_LIFETIME = timedelta(minutes=15)
 PREFIX = "uploads/"
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger objects spill to /tmp
 _MISSING = ("NoSuchKey", "404", "NotFound")
+TAKE_UP_BATCH = 5  # a sweep run reprocesses at most this many uploads of one department
+GAVE_UP = {
+    "error": {
+        "code": "processing_interrupted",
+        "message": (
+            "Le traitement du fichier s'est interrompu à plusieurs reprises et n'a pas abouti. "
+            "Aucune donnée n'a été perdue. Vérifiez le fichier (taille, format) puis "
+            "déposez-le à nouveau ; si cela se reproduit, contactez l'équipe Relais ASE."
+        ),
+    }
+}
+VANISHED = {
+    "error": {
+        "code": "file_missing",
+        "message": (
+            "Le fichier déposé n'est plus disponible et son traitement n'a pas abouti. "
+            "Déposez-le à nouveau."
+        ),
+    }
+}
 
 
 def object_key(department: str, upload_id: str) -> str:
@@ -86,6 +114,19 @@ def status(code: str, upload_id: str) -> dict:
     }
 
 
+def note_file(code: str, upload_id: str, etag: str) -> bool:
+    """Record which file (S3 ETag) the upload reads; once (``store.uploads.note_file``)."""
+    status(code, upload_id)  # 404 for another department's
+    return upload_store.note_file(upload_id, etag)
+
+
+def file_etag(code: str, upload_id: str) -> str | None:
+    """The ETag ``note_file`` recorded, None if none."""
+    status(code, upload_id)
+    upload = upload_store.get(upload_id)
+    return upload.file_etag if upload is not None else None
+
+
 def process_event(event: object, attempt: str | None = None) -> list[str]:
     """A raw S3 notification (Lambda event): process each ``ObjectCreated`` record.
     ``attempt``: the Lambda request id, the same when Lambda retries a failed event. A malformed
@@ -126,15 +167,19 @@ def process_object(bucket: str, key: str, attempt: str | None = None) -> str:
     if upload is None:
         return "ignored"
     claim = attempt or secrets.token_hex(8)
+    was_processing = upload.status == UploadStatus.PROCESSING
     if not upload_store.claim(upload, claim, utcnow()):
         return str(upload.status)
     key = object_key(upload.department, upload.upload_id)
     s3 = aws.client("s3")
+    if int(upload.attempts or 0) > upload_store.MAX_ATTEMPTS:
+        logger.error("upload processing keeps dying: failed", extra={"upload_id": upload.upload_id})
+        s3.delete_object(Bucket=bucket, Key=key)
+        upload_store.finish(upload, UploadStatus.FAILED, GAVE_UP)
+        return UploadStatus.FAILED
     spool = _download(s3, bucket, key)
     if spool is None:
-        logger.info("upload object missing: left waiting", extra={"upload_id": upload.upload_id})
-        upload_store.release(upload, claim)
-        return UploadStatus.WAITING
+        return _missing(upload, claim, was_processing)
     try:
         final, report = _outcome(upload, spool)
     finally:
@@ -142,6 +187,48 @@ def process_object(bucket: str, key: str, attempt: str | None = None) -> str:
         s3.delete_object(Bucket=bucket, Key=key)
     upload_store.finish(upload, final, report)
     return final
+
+
+def _missing(upload: Upload, claim: str, was_processing: bool) -> str:
+    """No object: not there yet (``waiting`` again), or gone from under a dead run (failed)."""
+    if was_processing:
+        logger.error("upload object gone mid-processing", extra={"upload_id": upload.upload_id})
+        upload_store.finish(upload, UploadStatus.FAILED, VANISHED)
+        return UploadStatus.FAILED
+    logger.info("upload object missing: left waiting", extra={"upload_id": upload.upload_id})
+    upload_store.release(upload, claim)
+    return UploadStatus.WAITING
+
+
+def take_up(department: str, now: datetime) -> Counter[str]:
+    """The ``uploads`` job: each upload of the department left ``processing`` by a dead run (its
+    lease is over) is handed again to the upload Lambda, by copying its object onto itself (a
+    new ``ObjectCreated`` event: the run gets the upload Lambda's memory, not the job worker's);
+    one whose object is gone is processed here, which reports it failed. Counts by outcome."""
+    bucket = settings.current().upload_bucket
+    s3 = aws.client("s3")
+    counts: Counter[str] = Counter()
+    for upload in upload_store.leased_out(department, now, limit=TAKE_UP_BATCH):
+        key = object_key(department, upload.upload_id)
+        try:
+            s3.copy_object(
+                Bucket=bucket,
+                Key=key,
+                CopySource={"Bucket": bucket, "Key": key},
+                Metadata={"taken-up": str(int(upload.attempts or 0))},
+                MetadataDirective="REPLACE",
+            )
+            counts["taken_up"] += 1
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") not in _MISSING:
+                raise
+            counts[process_object(bucket, key)] += 1
+    return counts
+
+
+def has_stuck(department: str, now: datetime) -> bool:
+    """Is an upload of ``department`` left by a dead run? (one Query of at most one item)"""
+    return bool(upload_store.leased_out(department, now, limit=1))
 
 
 def _upload_of(key: str) -> Upload | None:

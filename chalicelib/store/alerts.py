@@ -2,7 +2,10 @@
 
 raise → open (or info)  : ``raise_alert`` — idempotent per (department, kind, subject); the same
                           subject raised with another fingerprint (a new answer, another reason)
-                          is raised again, and a closed alert reopens.
+                          is raised again, and a closed alert reopens. An alert naming a youth is
+                          raised only while the youth exists (one transaction with a condition
+                          check on the youth): a late event racing an erasure raises nothing.
+any → any               : ``follow_youth`` — the alert expires with the youth it names.
 open → digested         : ``mark_included`` — the daily digest has listed it (it stays open).
 open → closed           : ``close`` — someone acted (or the situation resolved itself).
 Reads: ``get``, ``list_open`` (open-index), ``pending_digest`` (digest-index): each one Query.
@@ -17,8 +20,8 @@ from typing import Any
 from chalicelib.domain.alerts import AlertKind, AlertState
 from chalicelib.domain.clock import iso
 from chalicelib.store.base import live
-from chalicelib.store.models import Alert
-from chalicelib.store.writes import applied
+from chalicelib.store.models import Alert, Youth
+from chalicelib.store.writes import applied, transaction
 
 __all__ = ["Alert"]
 
@@ -43,9 +46,10 @@ def raise_alert(
     referral_id: str | None = None,
     expires_at: datetime | None = None,
 ) -> bool:
-    """Open the alert (or record the summary item); False when exactly this was already raised."""
+    """Open the alert (or record the summary item); False when exactly this was already raised,
+    or when it names a youth (``id_externe``) that no longer exists (erased meanwhile)."""
     state = AlertState.OPEN if kind.actionable else AlertState.INFO
-    actions = [
+    actions: list[Any] = [
         Alert.kind.set(kind.value),
         Alert.state.set(state.value),
         Alert.fingerprint.set(fingerprint),
@@ -65,7 +69,27 @@ def raise_alert(
     if referral_id is not None:
         actions.append(Alert.referral_id.set(referral_id))
     condition = Alert.alert_id.does_not_exist() | (Alert.fingerprint != fingerprint)
-    return _update(Alert(department, alert_id(department, kind, subject)), actions, condition)
+    alert = Alert(department, alert_id(department, kind, subject))
+    if id_externe is None:
+        return _update(alert, actions, condition)
+
+    def write() -> None:
+        with transaction() as batch:
+            batch.update(alert, actions=actions, condition=condition)
+            batch.condition_check(
+                Youth, department, id_externe, condition=Youth.id_externe.exists()
+            )
+
+    return applied(write)
+
+
+def follow_youth(department: str, alert_ids: list[str], expires_at: datetime) -> list[Alert]:
+    """The existing ones of ``alert_ids`` (a youth's) expire with the youth; returns them."""
+    found = get_many(department, alert_ids)
+    for alert in found:
+        if alert.expires_at != expires_at:
+            _update(alert, [Alert.expires_at.set(expires_at)], Alert.alert_id.exists())
+    return found
 
 
 def close(department: str, alert_id_: str, now: datetime, *, by: str, action: str) -> bool:

@@ -24,7 +24,7 @@ from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.domain.clock import iso, parse_iso, utcnow
 from chalicelib.store.base import is_expired
-from chalicelib.store.models import ConsoleItem
+from chalicelib.store.models import ConsoleItem, Department
 from chalicelib.store.writes import TransactWriteError, transaction
 from chalicelib.store.writes import is_condition_failure as conditions_failed  # one rule
 
@@ -159,10 +159,12 @@ def close_session(session_hash: str) -> str:
 
 # --- agents --------------------------------------------------------------------------------------
 def allow_agent(department: str, email: str, added_by: str) -> bool:
-    """True when the email was not yet allowed in this department."""
+    """True when the email was not yet allowed in this department (and the department exists:
+    an agent added while the department is removed would outlive it)."""
     at = iso(utcnow())
     try:
         with transaction() as write:
+            write.condition_check(Department, department, condition=Department.code.exists())
             write.save(
                 ConsoleItem(f"agents#{department}", email, added_by=added_by, created_at=at),
                 condition=ConsoleItem.pk.does_not_exist(),
@@ -190,6 +192,14 @@ def disallow_agent(department: str, email: str) -> bool:
     return True
 
 
+def disallow_department(department: str) -> int:
+    """Every agent of a removed department loses it: their sessions there end at the next
+    request (``console.sessions.current`` checks the agent at each one) and sign-in no longer
+    offers it. Returns how many agents were let go."""
+    emails = agents_of(department)
+    return sum(disallow_agent(department, email) for email in emails)
+
+
 def agents_of(department: str) -> list[str]:
     return sorted(item.sk for item in ConsoleItem.query(f"agents#{department}"))
 
@@ -215,6 +225,7 @@ __all__ = [
     "close_session",
     "departments_of",
     "disallow_agent",
+    "disallow_department",
     "is_agent",
     "open_session",
     "read_session",

@@ -13,11 +13,12 @@ from dataclasses import asdict
 
 from chalicelib.domain import geo
 from chalicelib.domain.clock import iso, utcnow
-from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale
+from chalicelib.domain.directory import CoverageEntry, HabitatJeunes, MissionLocale, PostalRow
 from chalicelib.store.models import DirectoryItem
 
 POINTER = ("current", "directory")
-KINDS = ("ml", "coverage", "hj")
+KINDS = ("ml", "coverage", "hj")  # the partners (the communes base is versioned on its own)
+COMMUNES_SK = "base"
 
 
 def new_version() -> str:
@@ -32,7 +33,7 @@ def read_pointer() -> dict:
 
 
 def partition(kind: str, version: str, department: str | None = None) -> str:
-    prefix = {"ml": "ml", "coverage": "cov", "hj": "hj"}[kind]
+    prefix = {"ml": "ml", "coverage": "cov", "hj": "hj", "communes": "com"}[kind]
     return f"{prefix}#{version}" if department is None else f"{prefix}#{version}#{department}"
 
 
@@ -62,7 +63,9 @@ def delete_version(kind: str, version: str) -> None:
     else:
         for department in _departments():
             pk = partition(kind, version, department)
-            keys.extend((i.pk, i.sk) for i in DirectoryItem.query(pk, attributes_to_get=["pk"]))
+            keys.extend(
+                (i.pk, i.sk) for i in DirectoryItem.query(pk, attributes_to_get=["pk", "sk"])
+            )
     with DirectoryItem.batch_write() as batch:
         for pk, sk in keys:
             batch.delete(DirectoryItem(pk, sk))
@@ -94,6 +97,17 @@ def hj_items(version: str, entries: Sequence[HabitatJeunes]) -> Iterable[tuple]:
         yield partition("hj", version, entry.departement), entry.id, data
 
 
+def communes_items(version: str, rows: Sequence[PostalRow]) -> Iterable[tuple]:
+    """One item per department: its lines of La Poste's base as ``;``-joined text (~100 items
+    for the whole base, each well under DynamoDB's 400 KB; a roster's resolution reads one)."""
+    by_department: dict[str, list[str]] = {}
+    for row in rows:
+        department = geo.department_of_commune(row.insee)
+        by_department.setdefault(department, []).append(";".join(row))
+    for department, lines in sorted(by_department.items()):
+        yield partition("communes", version, department), COMMUNES_SK, {"rows": "\n".join(lines)}
+
+
 class DirectorySnapshot:
     """A read view of one directory version (implements routing's ``DirectoryView``).
 
@@ -105,6 +119,7 @@ class DirectorySnapshot:
         self._ml: dict[str, MissionLocale] | None = None
         self._coverage: dict[str, dict[str, CoverageEntry]] = {}
         self._hj: dict[str, list[HabitatJeunes]] = {}
+        self._communes: dict[str, list[PostalRow]] = {}
 
     def _version(self, kind: str) -> str | None:
         return self.pointer.get(kind)
@@ -148,13 +163,21 @@ class DirectorySnapshot:
         return self._coverage[department].get(insee)
 
     def postal_communes(self, code: str) -> list[tuple[str, str]]:
-        """(INSEE, name) of the communes a postal code may mean, as far as the coverage file
-        tells (``inputs.postal``): the department's coverage, read once per snapshot."""
-        found: list[tuple[str, str]] = []
+        """(INSEE, name) of the communes a postal code may mean (``inputs.postal``): La Poste's
+        base when loaded, else what the coverage file tells (the missions locales' addresses)."""
+        found: set[tuple[str, str]] = set()
         for department in geo.departments_of_postal(code):
             self.coverage(f"{department}000")  # loads (and caches) the department's communes
-            entries = self._coverage.get(department, {}).values()
-            found.extend((e.insee, e.nom_commune) for e in entries if code in e.postal_codes)
+            entries = self._coverage.get(department, {})
+            if self.has_communes():
+                for row in self.postal_rows(department):
+                    if row.postal == code:
+                        entry = entries.get(row.insee)
+                        found.add((row.insee, entry.nom_commune if entry else row.name))
+            else:
+                found.update(
+                    (e.insee, e.nom_commune) for e in entries.values() if code in e.postal_codes
+                )
         return sorted(found)
 
     def habitat_jeunes_of_department(self, department: str) -> Sequence[HabitatJeunes]:
@@ -168,3 +191,43 @@ class DirectorySnapshot:
                     found.append(HabitatJeunes(**data))
             self._hj[department] = found
         return self._hj[department]
+
+    def postal_rows(self, department: str) -> list[PostalRow]:
+        """The department's lines of La Poste's base (SPEC §5.4); [] before any load."""
+        if department not in self._communes:
+            version = self._version("communes")
+            found: list[PostalRow] = []
+            if version:
+                for item in DirectoryItem.query(partition("communes", version, department)):
+                    text = str(item.data.as_dict().get("rows") or "")
+                    found.extend(PostalRow(*line.split(";")) for line in text.split("\n") if line)
+            self._communes[department] = found
+        return self._communes[department]
+
+    def communes_of(self, department: str) -> list[PostalRow]:
+        """The department's communes to resolve names with: La Poste's base when loaded, else
+        the coverage file's names (with the postal codes it knows)."""
+        if self.has_communes():
+            return self.postal_rows(department)
+        self.coverage(f"{department}000")
+        entries = self._coverage.get(department, {}).values()
+        return [
+            PostalRow(entry.insee, entry.nom_commune, postal, "", entry.nom_commune)
+            for entry in entries
+            for postal in entry.postal_codes or ("",)
+        ]
+
+    def has_communes(self) -> bool:
+        return bool(self._version("communes"))
+
+    def commune_name(self, insee: str) -> str | None:
+        """A commune's name: the coverage file's, else La Poste's base's, else the city's."""
+        if not insee:
+            return None
+        entry = self.coverage(insee)
+        if entry is not None and entry.nom_commune:
+            return entry.nom_commune
+        for row in self.postal_rows(geo.department_of_commune(insee)):
+            if row.insee == insee:
+                return row.name
+        return geo.commune_name(insee, None)

@@ -30,6 +30,14 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 # or given up, never kept as ``sent``; its TTL is only the backstop if the dispatch never runs.
 ERASURE_CANCEL = "erasure_cancel"
 ERASURE_CANCEL_TTL = timedelta(days=2)
+MAX_IGNORED_EVENTS = 10
+# a message that may still go out (again): its context follows the youth's record
+FOLLOWING_THE_YOUTH = (
+    MessageStatus.PENDING,
+    MessageStatus.HELD,
+    MessageStatus.SENDING,
+    MessageStatus.SENT,
+)
 
 
 def new(
@@ -182,21 +190,32 @@ def wait_until(message: Message, moment: datetime) -> bool:
     )
 
 
-def retry_later(message: Message, at: datetime, code: str, *, claim_id: str | None) -> bool:
-    """Back to ``pending`` until ``at`` (a transient failure, a soft bounce)."""
-    condition = (
-        (Message.claim_id == claim_id) if claim_id else (Message.status == MessageStatus.SENT)
-    )
+def retry_later(message: Message, at: datetime, code: str, *, claim_id: str) -> bool:
+    """Back to ``pending`` until ``at`` (a transient failure of our own claim)."""
     return applied(
         lambda: message.update(
-            actions=[
-                Message.status.set(MessageStatus.PENDING),
-                Message.dispatch_at.set(iso(at)),
-                Message.last_error.set(code),
-            ],
-            condition=condition,
+            actions=_back_to_pending(at, code), condition=Message.claim_id == claim_id
         )
     )
+
+
+def retry_send(message: Message, provider_id: str, at: datetime, code: str) -> bool:
+    """A soft bounce of the send ``provider_id``: back to ``pending`` until ``at``, once (the
+    message must still be ``sent`` by that very send; the re-send gets another id)."""
+    return applied(
+        lambda: message.update(
+            actions=_back_to_pending(at, code),
+            condition=(Message.status == MessageStatus.SENT) & (Message.provider_id == provider_id),
+        )
+    )
+
+
+def _back_to_pending(at: datetime, code: str) -> list[Any]:
+    return [
+        Message.status.set(MessageStatus.PENDING),
+        Message.dispatch_at.set(iso(at)),
+        Message.last_error.set(code),
+    ]
 
 
 def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str | None) -> bool:
@@ -228,7 +247,8 @@ def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str 
 def finish(
     message: Message, status: MessageStatus, code: str, now: datetime, *, claim_id: str | None
 ) -> bool:
-    """The message will not be delivered (``undeliverable`` or ``failed``)."""
+    """The message will not be delivered (``undeliverable`` or ``failed``): on our own claim,
+    or (a delivery event) if it still exists (an erasure may have deleted it meanwhile)."""
     return applied(
         lambda: message.update(
             actions=[
@@ -237,7 +257,7 @@ def finish(
                 Message.last_error.set(code),
                 Message.history.set(Message.history.append([history_entry(status, now, code)])),
             ],
-            condition=(Message.claim_id == claim_id) if claim_id else None,
+            condition=(Message.claim_id == claim_id) if claim_id else Message.message_id.exists(),
         )
     )
 
@@ -262,6 +282,23 @@ def note_event(message: Message, at: datetime, what: str) -> bool:
     )
 
 
+def note_ignored_event(message: Message, now: datetime, what: str) -> bool:
+    """Record, at reception, an event that is ignored (dated out of range), without moving
+    ``last_event_at``; at most ``MAX_IGNORED_EVENTS`` of them, so that a flood cannot grow the
+    item without bound."""
+    if (
+        sum(1 for h in message.history or [] if "_out_of_range" in h["status"])
+        >= MAX_IGNORED_EVENTS
+    ):
+        return False
+    return applied(
+        lambda: message.update(
+            actions=[Message.history.set(Message.history.append([history_entry(what, now)]))],
+            condition=Message.message_id.exists(),
+        )
+    )
+
+
 def cancel(message_id: str, now: datetime) -> bool:
     """A pending message that must not go (its referral was cancelled)."""
     return applied(
@@ -281,15 +318,31 @@ def cancel(message_id: str, now: datetime) -> bool:
 def follow_youth(
     message: Message, *, snapshot: dict[str, Any] | None, expires_at: datetime | None
 ) -> bool:
-    """A pending message shows what the youth's record says now (consent withdrawn) and expires
-    with the youth."""
+    """A message shows what the youth's record says now (consent withdrawn) and expires with the
+    youth. A ``sent`` one too: a soft bounce or a hard bounce with another channel sends it again,
+    rendered from this context (SPEC §6 v3); a ``sending`` one too, should its claim be retaken."""
     actions: list[Any] = [Message.expires_at.set(expires_at)] if expires_at else []
     context = plain(message.context) or {}
-    if snapshot is not None and message.status == MessageStatus.PENDING and "snapshot" in context:
+    if snapshot is not None and message.status in FOLLOWING_THE_YOUTH and "snapshot" in context:
         actions.append(Message.context.set({**context, "snapshot": snapshot}))
     if not actions:
         return False
     return applied(lambda: message.update(actions=actions, condition=Message.message_id.exists()))
+
+
+def expire_by(message_ids: list[str], expires_at: datetime) -> int:
+    """Those of ``message_ids`` (digests listing a youth) expire no later than ``expires_at``;
+    returns how many were shortened."""
+    return sum(_expire_by(message_id, expires_at) for message_id in message_ids)
+
+
+def _expire_by(message_id: str, expires_at: datetime) -> bool:
+    return applied(
+        lambda: Message(message_id).update(
+            actions=[Message.expires_at.set(expires_at)],
+            condition=Message.message_id.exists() & (Message.expires_at > expires_at),
+        )
+    )
 
 
 def set_context(message: Message, context: dict[str, Any]) -> bool:

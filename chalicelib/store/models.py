@@ -227,6 +227,15 @@ class AuditEvent(Model):
     subject = UnicodeAttribute(null=True)  # a referral id or an upload id, never a name
 
 
+class LeasedUploadsIndex(GlobalSecondaryIndex):
+    """Uploads being processed, by the end of their run's lease (sparse: ``lease_until`` is set
+    by a claim, removed when the upload is released or finished): the sweep finds a dead run's."""
+
+    Meta = _index_meta("lease-index")
+    department = UnicodeAttribute(hash_key=True)
+    lease_until = UnicodeAttribute(range_key=True)
+
+
 class Upload(Model):
     Meta = table_meta("uploads")
     upload_id = UnicodeAttribute(hash_key=True)
@@ -237,12 +246,16 @@ class Upload(Model):
     confirm_exits = BooleanAttribute(default=False)
     claim_id = UnicodeAttribute(null=True)  # the run that took it (a Lambda retry has the same)
     claimed_at = UnicodeAttribute(null=True)  # when (a dead run's claim is taken after a lease)
+    lease_until = UnicodeAttribute(null=True)  # while processing: when the run's lease ends
+    attempts = NumberAttribute(default=0)  # claims so far (a run that keeps dying ends ``failed``)
     rows_total = NumberAttribute(default=0)
     rows_done = NumberAttribute(default=0)
     report = PlainMapAttribute(null=True)
     actor = UnicodeAttribute()
     created_at = UnicodeAttribute()
     expires_at = TTLAttribute(null=True)
+    file_etag = UnicodeAttribute(null=True)  # the S3 ETag of the file it read (console's "Apply")
+    lease_index = LeasedUploadsIndex()
 
 
 class OpenAlertsIndex(GlobalSecondaryIndex):

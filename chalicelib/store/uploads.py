@@ -4,6 +4,10 @@ waiting ──claim──► processing ──finish──► done | rejected | 
    ▲                   │
    └──── release ──────┘ (the object is not there yet)
 processing (a dead run's, older than the lease) ──claim──► processing
+processing (claimed more than MAX_ATTEMPTS times: a run that keeps dying) ──finish──► failed
+
+A claim sets ``lease_until`` (sparse ``lease-index``), which release and finish remove: a run
+killed mid-processing leaves its upload there, where the sweep (``leased_out``) finds it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ __all__ = ["Upload", "UploadStatus"]
 
 UPLOAD_TTL = timedelta(days=30)
 CLAIM_LEASE = timedelta(minutes=6)  # the Lambda's timeout (300 s) and a margin: its run is over
+MAX_ATTEMPTS = 3  # the S3 event's run and Lambda's 2 retries; the sweep's claim beyond: failed
 
 
 class UploadStatus(StrEnum):
@@ -64,6 +69,8 @@ def claim(upload: Upload, claim_id: str, now: datetime) -> bool:
                 Upload.status.set(UploadStatus.PROCESSING),
                 Upload.claim_id.set(claim_id),
                 Upload.claimed_at.set(iso(now)),
+                Upload.lease_until.set(iso(now + CLAIM_LEASE)),
+                Upload.attempts.add(1),
             ],
             condition=condition,
         )
@@ -81,6 +88,7 @@ def release(upload: Upload, claim_id: str) -> bool:
                 Upload.status.set(UploadStatus.WAITING),
                 Upload.claim_id.remove(),
                 Upload.claimed_at.remove(),
+                Upload.lease_until.remove(),
             ],
             condition=(Upload.status == UploadStatus.PROCESSING) & (Upload.claim_id == claim_id),
         )
@@ -89,7 +97,29 @@ def release(upload: Upload, claim_id: str) -> bool:
 
 def finish(upload: Upload, final: UploadStatus, report: dict[str, Any]) -> None:
     """``processing`` → ``done`` | ``rejected`` | ``failed`` with its report."""
-    upload.update(actions=[Upload.status.set(final), Upload.report.set(report)])
+    upload.update(
+        actions=[
+            Upload.status.set(final),
+            Upload.report.set(report),
+            Upload.lease_until.remove(),
+        ]
+    )
+
+
+def leased_out(department: str, now: datetime, limit: int | None = None) -> list[Upload]:
+    """The department's uploads left ``processing`` by a run whose lease is over (one Query)."""
+    return list(Upload.lease_index.query(department, Upload.lease_until <= iso(now), limit=limit))
+
+
+def note_file(upload_id: str, etag: str) -> bool:
+    """Which file this upload reads (its S3 ETag), set once: the console applies a checked file
+    only if the copy it applies has the same ETag. False when already set or gone."""
+    return applied(
+        lambda: Upload(upload_id).update(
+            actions=[Upload.file_etag.set(etag)],
+            condition=Upload.upload_id.exists() & Upload.file_etag.does_not_exist(),
+        )
+    )
 
 
 def progress(upload: Upload, *, total: int | None = None, done: int | None = None) -> None:

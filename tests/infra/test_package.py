@@ -38,12 +38,13 @@ FUNCTIONS = {
     "followups": "Followups",
     "weekly_digest": "WeeklyDigest",
     "alert_digest": "AlertDigest",
+    "stuck_uploads": "StuckUploads",
     "roster_upload_received": "RosterUploadReceived",
     "ses_events": "SesEvents",
     "job_worker": "JobWorker",
     "send_worker": "SendWorker",
 }
-SCHEDULED = ("DailyScan", "Dispatch", "Followups", "WeeklyDigest", "AlertDigest")
+SCHEDULED = ("DailyScan", "Dispatch", "Followups", "WeeklyDigest", "AlertDigest", "StuckUploads")
 
 
 def _tool(name: str) -> str:

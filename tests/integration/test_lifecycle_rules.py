@@ -7,7 +7,7 @@ Time travel with ``jobs run --today`` (10:00 in Paris): a mission-locale referra
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,7 @@ from icalendar import Calendar
 from chalicelib import jobs, tokens
 from chalicelib.ack import service as ack
 from chalicelib.domain import clock, ids
-from chalicelib.store.models import Message, Referral, Youth
+from chalicelib.store.models import Alert, Message, Referral, Youth
 from tests.support import events
 from tests.support import integration as s
 from tests.support import timeline as t
@@ -127,6 +127,32 @@ def test_withdrawn_consent_removes_the_youths_contact_from_pages_and_reminders_a
     assert "12 34 56 78" not in reminder["text"] + reminder["html"]
 
 
+def test_an_email_sent_again_after_a_soft_bounce_follows_the_consent_withdrawn_meanwhile(
+    timeline,
+):
+    contact = {"telephone": "06 12 34 56 78", "email": "jeune.consent@example.org"}
+    row = s.youth("SOFT", BIRTH, consentement="oui", **contact)
+    timeline.roster("59", kept(row), at(date(2031, 3, 3)))
+    sent_at = at(date(2031, 3, 4))
+    timeline.jobs(now=sent_at)
+    (sent,) = [m for m in timeline.new_messages() if m["to"] == LILLE_ML]
+    assert "jeune.consent@example.org" in sent["text"]
+    referral = t.referral_id("SOFT", "mission_locale", "ML59A")
+    # Given the youth's consent withdrawn after the email went out
+    timeline.roster("59", kept({**row, "consentement": "non"}), sent_at + timedelta(hours=1))
+    # When SES reports a soft bounce of that email, and it is sent again an hour later
+    message = Message.get(ids.message_id(referral, "initial"))
+    transient = {"bounceType": "Transient", "bounceSubType": "MailboxFull"}
+    bounced_at = sent_at + timedelta(hours=2)
+    events.publish(events.ses_event("Bounce", message, bounced_at, **transient), bounced_at)
+    timeline.jobs(now=bounced_at + timedelta(hours=1))
+    # Then the email sent again no longer shows the youth's phone or email
+    (again,) = [m for m in timeline.new_messages() if m["to"] == LILLE_ML]
+    assert again["ack_url"] == t.ack_link(referral)
+    assert "jeune.consent@example.org" not in again["text"] + again["html"]
+    assert "12 34 56 78" not in again["text"] + again["html"]
+
+
 def test_an_answer_wins_over_a_bounce_that_arrives_after_it(timeline):
     timeline.roster("59", kept(s.youth("LATE", BIRTH)), at(date(2031, 3, 3)))
     timeline.jobs(today=date(2031, 3, 4))
@@ -135,7 +161,9 @@ def test_an_answer_wins_over_a_bounce_that_arrives_after_it(timeline):
     assert timeline.answer(referral, "accepte", at(date(2031, 3, 5))) == 200
     # When SES reports a permanent bounce of that email, late
     bounce = {"bounceType": "Permanent", "bounceSubType": "General"}
-    events.publish(events.ses_event("Bounce", message, at(date(2031, 3, 6)), **bounce))
+    events.publish(
+        events.ses_event("Bounce", message, at(date(2031, 3, 6)), **bounce), at(date(2031, 3, 6))
+    )
     # Then the answer and the status stand, the link still opens, the event is on the message
     stored = Referral.get(referral)
     assert stored.status == "acknowledged" and stored.answer["reponse"] == "accepte"
@@ -159,6 +187,22 @@ def test_a_referral_and_its_messages_expire_with_the_youth_that_left(timeline):
     assert Referral.get(referral).expires_at == youth.expires_at
     about = [m for m in Message.scan() if m.youth_key == ids.youth_key("59", "TTL")]
     assert about and {m.expires_at for m in about} == {youth.expires_at}
+
+
+def test_the_alerts_naming_a_youth_and_their_digest_expire_with_the_youth_that_left(timeline):
+    timeline.roster("59", kept(s.youth("ALERTED", BIRTH)), at(date(2031, 3, 3)))
+    for day in (date(2031, 3, 4), date(2031, 3, 11), date(2031, 3, 18), date(2031, 3, 19)):
+        timeline.jobs(today=day)  # sent, reminded, escalated: the department is alerted
+    referral = t.referral_id("ALERTED", "mission_locale", "ML59A")
+    (alert,) = [a for a in Alert.scan() if a.referral_id == referral]
+    assert alert.kind == "escalated" and alert.digest_id
+    # When the youth leaves (kept retention_months from today, no longer from its 21st birthday)
+    timeline.roster("59", kept(), at(date(2031, 3, 20)))
+    youth = Youth.get("59", "ALERTED")
+    assert youth.expires_at < alert.expires_at
+    # Then the alert naming it, and the digest that listed it, go no later than the youth
+    assert Alert.get("59", alert.alert_id).expires_at == youth.expires_at
+    assert Message.get(alert.digest_id).expires_at <= youth.expires_at
 
 
 def test_every_message_about_a_youth_carries_its_key_for_erasure(timeline):

@@ -19,7 +19,7 @@ from chalicelib import jobs
 from chalicelib.delivery import events
 from chalicelib.domain import clock, ids
 from chalicelib.observability import BY_DEPARTMENT, METRICS, NAMESPACE
-from chalicelib.store.models import Referral
+from chalicelib.store.models import Message, Referral
 from tests.fixtures.privacy import leaks
 from tests.support import integration as s
 
@@ -64,10 +64,11 @@ def day(client, capsys, rows, today):
     )
     assert answer.status_code == 200
     housing = next(r for r in Referral.scan() if r.kind == "habitat_jeunes")
+    sent = Message.get(ids.message_id(housing.referral_id, "initial"))
     bounce = {
         "eventType": "Bounce",
         "bounce": {"bounceType": "Transient"},
-        "mail": {"tags": {"relais_message": [ids.message_id(housing.referral_id, "initial")]}},
+        "mail": {"messageId": sent.provider_id, "tags": {"relais_message": [sent.message_id]}},
     }
     assert events.handle(json.dumps(bounce)) == "retry"
     return capsys.readouterr().out.splitlines()

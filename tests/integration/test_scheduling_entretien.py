@@ -164,7 +164,9 @@ def test_an_email_carrying_its_invitation_that_bounces_leaves_neither_referral_s
     message = Message.get(ids.message_id(referral, "initial"))
     # When SES reports that the mission locale's address does not exist
     bounce = {"bounceType": "Permanent", "bounceSubType": "NoEmail"}
-    events.publish(events.ses_event("Bounce", message, at(date(2031, 3, 4)), **bounce))
+    events.publish(
+        events.ses_event("Bounce", message, at(date(2031, 3, 4)), **bounce), at(date(2031, 3, 4))
+    )
     # Then the invitation, which was in that email, did not arrive either: both are
     # undeliverable and nobody is reminded of them (the digest names the referral, once)
     for referral_id in (referral, invitation):
@@ -186,7 +188,9 @@ def test_a_bounced_referral_email_goes_on_by_sms_and_its_invitation_is_undeliver
     message = Message.get(ids.message_id(referral, "initial"))
     # When SES reports that the mission locale's address does not exist
     bounce = {"bounceType": "Permanent", "bounceSubType": "NoEmail"}
-    events.publish(events.ses_event("Bounce", message, at(date(2031, 3, 4)), **bounce))
+    events.publish(
+        events.ses_event("Bounce", message, at(date(2031, 3, 4)), **bounce), at(date(2031, 3, 4))
+    )
     timeline.jobs(now=at(date(2031, 3, 4)) + timedelta(minutes=5))
     # Then the referral goes on by SMS, with its own link: an SMS cannot carry the invitation
     fresh = timeline.new_messages()

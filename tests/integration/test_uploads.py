@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import timedelta
 
 import pytest
 import requests
 
 import app as application
-from chalicelib import aws, settings
+from chalicelib import aws, jobs, settings
 from chalicelib.domain import clock
 from chalicelib.domain.clock import iso, utcnow
 from chalicelib.local import pump
@@ -237,3 +238,58 @@ def test_exits_through_the_upload_route_need_the_confirmation_given_at_creation(
     assert body["report"]["error"]["code"] == "exits_need_confirmation"
     assert body["report"]["exited_ids"] == [f"UX{n:02d}" for n in range(2, 10)]
     assert remaining_objects() == []
+
+
+def a_run_dies_on(upload_id: str, claim_id: str, minutes_ago: int = 10) -> None:
+    """What a run killed mid-processing leaves: the upload claimed, its lease now over."""
+    item = Upload.get(upload_id)
+    assert upload_store.claim(item, claim_id, utcnow() - timedelta(minutes=minutes_ago))
+
+
+def an_upload_whose_event_was_consumed(client, key: str, rows: int) -> str:
+    """An upload whose S3 event came (and went) while a run held it: no event will come again."""
+    upload = create(client, key)
+    put_file(upload, big_roster(rows))
+    assert upload_store.claim(Upload.get(upload["upload_id"]), "req-live", utcnow())
+    pump.drain(application)  # the event finds it taken
+    assert status(client, key, upload["upload_id"]).json_body["status"] == "processing"
+    return upload["upload_id"]
+
+
+def test_an_upload_left_processing_by_a_run_that_died_is_taken_up_by_the_jobs(client, key):
+    upload_id = an_upload_whose_event_was_consumed(client, key, rows=4)
+    a_run_dies_on(upload_id, "req-live")
+    # When the scheduled jobs run (no S3 event will come again)
+    jobs.take_up_uploads(utcnow())
+    pump.drain(application)
+    # Then the upload was processed after all, and its file is gone
+    answer = status(client, key, upload_id).json_body
+    assert (answer["status"], answer["report"]["created"]) == ("done", 4)
+    assert remaining_objects() == []
+
+
+def test_an_upload_whose_runs_keep_dying_is_reported_failed_in_french(client, key):
+    upload_id = an_upload_whose_event_was_consumed(client, key, rows=2)
+    for claim_id, minutes_ago in (("req-live", 40), ("req-retry-1", 25), ("req-retry-2", 10)):
+        a_run_dies_on(upload_id, claim_id, minutes_ago)  # the event's run and its 2 retries
+    jobs.take_up_uploads(utcnow())
+    pump.drain(application)
+    answer = status(client, key, upload_id).json_body
+    assert answer["status"] == "failed"
+    assert "déposez-le à nouveau" in answer["report"]["error"]["message"]
+    assert remaining_objects() == []
+    assert not [y for y in Youth.scan() if y.department == "59"]
+    # and the jobs leave it alone from then on
+    assert jobs.take_up_uploads(utcnow()) == {}
+
+
+def test_an_upload_whose_file_vanished_under_a_dead_run_is_reported_failed(client, key):
+    upload_id = an_upload_whose_event_was_consumed(client, key, rows=2)
+    aws.client("s3").delete_object(
+        Bucket=settings.current().upload_bucket, Key=uploads.object_key("59", upload_id)
+    )
+    a_run_dies_on(upload_id, "req-live")
+    jobs.take_up_uploads(utcnow())
+    answer = status(client, key, upload_id).json_body
+    assert answer["status"] == "failed"
+    assert "Déposez-le à nouveau" in answer["report"]["error"]["message"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 
 import app as application
 from chalicelib import aws, settings
+from chalicelib.domain import clock
 from chalicelib.local import pump
 from chalicelib.store.models import Message
 
@@ -35,13 +37,15 @@ def ses_event(kind: str, message: Message, at: datetime, **section: object) -> d
     return {"eventType": kind, "mail": mail, kind.lower(): details}
 
 
-def publish(body: object) -> int:
-    """Publish a raw message on the SES events topic; the local pump hands it to the handler.
-    Returns how many events the pump handled."""
+def publish(body: object, now: datetime | None = None) -> int:
+    """Publish a raw message on the SES events topic; the local pump hands it to the handler,
+    at ``now`` when given (the handler judges an event's date against the clock). Returns how
+    many events the pump handled."""
     sns = aws.client("sns")
     topic = sns.create_topic(Name=settings.current().ses_events_topic)["TopicArn"]
     sns.publish(TopicArn=topic, Message=body if isinstance(body, str) else json.dumps(body))
-    return pump.drain(application)
+    with clock.stands_at(now) if now else contextlib.nullcontext():
+        return pump.drain(application)
 
 
 def queue_raw(queue: str, body: str) -> None:

@@ -53,3 +53,40 @@ def rows_by_expat_only(content: bytes) -> list[tuple[int, list[object]]]:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         workbook = read_workbook(archive)
         return list(sheet_rows(archive, workbook, fast=False))
+
+
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods_by_hand(rows: str, *, more: str = "") -> bytes:
+    """A minimal ODS whose first sheet holds ``rows`` (``<table:table-row>`` elements) and
+    ``more`` after it (other sheets)."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS}>'
+        f'<office:body><office:spreadsheet><table:table table:name="Feuille1">{rows}'
+        f"</table:table>{more}</office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("content.xml", content)
+    return buffer.getvalue()
+
+
+def ods_row(*cells: str, repeat: int = 1) -> str:
+    """A row of text cells (a cell given as raw XML, starting with ``<``, is kept as it is)."""
+    shown = "".join(
+        cell
+        if cell.startswith("<")
+        else f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p>'
+        "</table:table-cell>"
+        for cell in cells
+    )
+    repeated = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{repeated}>{shown}</table:table-row>"

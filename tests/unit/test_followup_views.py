@@ -10,7 +10,6 @@ from chalicelib.alerts import raising
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.reporting import views
-from chalicelib.roster import erasure
 from chalicelib.store import alerts as store_alerts
 
 RECORD = {
@@ -109,8 +108,7 @@ def test_a_csv_line_flattens_the_answer_and_names_the_partner():
 
 
 def test_erasure_looks_up_every_alert_a_youth_can_have():
-    referral = SimpleNamespace(referral_id="ref_1")
-    found = set(erasure.alert_ids("59", "A-1", [referral]))
+    found = set(raising.youth_alert_ids("59", "A-1", ["ref_1"]))
     for kind in ("mission_locale", "habitat_jeunes", "entretien"):
         subject = raising.no_partner_subject("A-1", kind)
         assert store_alerts.alert_id("59", AlertKind.NO_PARTNER, subject) in found

@@ -17,6 +17,7 @@ from chalicelib.messages import (
     to_gsm7,
 )
 from chalicelib.messages.render import render_template
+from chalicelib.messages.sms import shorten_first_name
 from tests.support.render_contexts import (
     ACK_URL,
     department,
@@ -145,3 +146,23 @@ def test_a_poisoned_sms_context_stays_gsm7() -> None:
     context["youth"]["prenom"] = "<script>alert(1)</script>\u200b\t«é»"
     text = render_sms("referral", context)
     assert is_gsm7(text) and '"é"' in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", SMS_TEMPLATES)
+@pytest.mark.parametrize("first_name", ["A" * 200, "Œ" * 200, "Jean-" * 40, "€" * 200])
+def test_a_first_name_too_long_for_two_segments_is_shortened_never_a_failure(
+    name: str, kind: str, first_name: str
+) -> None:
+    context = longest_sms_context(kind)
+    context["youth"]["prenom"] = first_name
+    text = render_sms(name, context)
+    assert is_gsm7(text) and gsm7_length(text) <= SMS_MAX
+    assert text.endswith(context["ack_url"])
+    shown = to_gsm7(first_name)[:4]
+    assert f" {shown}" in text and ". D." in text  # its start, marked shortened, then the initial
+
+
+def test_a_shortened_first_name_keeps_as_much_as_fits() -> None:
+    assert shorten_first_name("Marie-Bérénice", 6) == "Marie-B."
+    assert shorten_first_name("A" * 10, 50) == "A."

@@ -1,0 +1,35 @@
+"""API Gateway's own answers (infra/resources.yaml ``GatewayResponses``) are French and, for an
+unknown path, the very answers ``make run`` and the tests serve (chalicelib/api/platform.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.api import platform
+from tests.support.cfn import RESOURCES, load_template
+
+
+@pytest.fixture(scope="module")
+def responses() -> dict:
+    template = load_template(RESOURCES)
+    return template["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+
+
+def test_an_unknown_path_is_the_same_french_404_on_aws_as_locally(responses):
+    missing = responses["MISSING_AUTHENTICATION_TOKEN"]
+    assert missing["StatusCode"] == 404
+    templates = missing["ResponseTemplates"]
+    assert json.loads(templates["application/json"]) == platform.NOT_FOUND
+    assert templates["text/html"] == platform.NOT_FOUND_PAGE
+
+
+@pytest.mark.parametrize("kind", ["MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX"])
+def test_every_gateway_answer_is_french_for_a_browser_and_for_an_api_client(responses, kind):
+    templates = responses[kind]["ResponseTemplates"]
+    error = json.loads(templates["application/json"])["error"]
+    assert error["code"] and "Relais ASE" in templates["text/html"]
+    assert any(word in error["message"] for word in ("réessayez", "vérifiez"))
+    assert '<html lang="fr">' in templates["text/html"] and "<h1>" in templates["text/html"]
+    assert "$" not in templates["text/html"]  # gateway templates substitute $context variables
