@@ -12,6 +12,7 @@ from chalicelib.lazy import lazy
 fanout = lazy("chalicelib.fanout.schedule")
 workers = lazy("chalicelib.fanout.worker")
 ack = lazy("chalicelib.api.ack")
+partners = lazy("chalicelib.api.partners")
 departments = lazy("chalicelib.api.departments")
 directory = lazy("chalicelib.api.directory")
 reporting = lazy("chalicelib.api.reporting")
@@ -148,6 +149,29 @@ def get_ack(token):
 @app.route("/ack/{token}", methods=["POST"], content_types=FORM_TYPES)
 def post_ack(token):
     return ack.post_ack(app.current_request, token)
+
+
+# --- partners' space (HTML, French; SPEC §4c) ----------------------------------------------------
+@app.route("/partenaires/{token}", methods=["GET"])
+def get_partner_space(token):
+    return partners.get_space(app.current_request, token)
+
+
+@app.route("/partenaires/{token}/orientations.csv", methods=["GET"])
+def get_partner_export(token):
+    return partners.get_export(app.current_request, token)
+
+
+@app.route("/partenaires/{token}/orientations/{referral_id}", methods=["GET"])
+def get_partner_referral(token, referral_id):
+    return partners.get_referral(app.current_request, token, referral_id)
+
+
+@app.route(
+    "/partenaires/{token}/orientations/{referral_id}", methods=["POST"], content_types=FORM_TYPES
+)
+def post_partner_referral(token, referral_id):
+    return partners.post_referral(app.current_request, token, referral_id)
 
 
 # --- department console (HTML, French; SPEC §4b): its routes, one table -------------------------

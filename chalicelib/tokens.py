@@ -1,4 +1,5 @@
-"""Acknowledgement tokens: per referral, ≥ 256 bits, derived, stored only as a hash.
+"""Acknowledgement tokens (per referral) and partners' space tokens (per structure): ≥ 256 bits,
+derived, stored only as a hash.
 
 ``token = base64url(HMAC-SHA256(key, "ack:" + referral_id))``. The key lives in Secrets Manager;
 the referral stores ``sha256(token)`` only. Derivation lets a reminder carry the same link without
@@ -63,3 +64,15 @@ def is_well_formed(token: str) -> bool:
 
 def ack_url(referral_id: str) -> str:
     return f"{settings.current().public_base_url}/ack/{token_for(referral_id)}"
+
+
+def space_token(partner_key: str, nonce: str) -> str:
+    """A structure's space token (SPEC §4c): per structure and per ``nonce`` (128 random bits,
+    drawn anew after a revocation), derived like the acknowledgement tokens, so that every
+    referral email carries it while only its hash is stored."""
+    digest = hmac.new(_key(), f"space:{partner_key}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def space_url(token: str) -> str:
+    return f"{settings.current().public_base_url}/partenaires/{token}"

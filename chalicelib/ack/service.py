@@ -51,29 +51,39 @@ def view(token: str, now: datetime) -> Page:
     opened = _open(token, now)
     if isinstance(opened, Page):
         return opened
-    return Page(200, render_page("ack", _context(opened, token, now)))
+    return Page(200, render_page("ack", referral_context(opened, now, link=f"/ack/{token}")))
 
 
 def answer(token: str, form: dict[str, str], now: datetime, *, same_origin: bool) -> Page:
     if not same_origin:
-        return error_page(403, "Requête refusée (origine inconnue).")
+        return error_page(403, FOREIGN_ORIGIN)
     referral = _open(token, now)
     if isinstance(referral, Page):
         return referral
+    return respond(referral, form, now, referral_context(referral, now, link=f"/ack/{token}"))
+
+
+FOREIGN_ORIGIN = "Requête refusée (origine inconnue)."
+
+
+def respond(referral: Referral, form: dict[str, str], now: datetime, context: dict) -> Page:
+    """Validate and record a partner's answer to ``referral`` (its own page or the partners'
+    space: the same rules), then the confirmation page, or the form again with the problems.
+    ``context`` is the referral's page context (``referral_context``)."""
     values, problems = validate(
         form, today=clock.local_today(referral.department, now), department=referral.department
     )
     if problems:
-        context = _context(referral, token, now) | {"errors": problems, "values": values}
-        return Page(400, render_page("ack", context))
+        return Page(400, render_page("ack", context | {"errors": problems, "values": values}))
     stored = _store(referral, values, now)
     if isinstance(stored, Page):
         return stored
     if stored:
         _measure(referral, now)
         logger.info("answer recorded", extra={"referral_id": referral.referral_id})
-    context = _context(referral, token, now) | {"answer": values, "current_answer": values}
-    return Page(200, render_page("ack_done", context))
+    return Page(
+        200, render_page("ack_done", context | {"answer": values, "current_answer": values})
+    )
 
 
 def _store(referral: Referral, values: dict[str, str], now: datetime) -> bool | Page:
@@ -201,8 +211,8 @@ def _open(token: str, now: datetime) -> Referral | Page:
         referral = _find(token, now)
     except _MissingError:
         return not_found()
-    if _expired(referral, now):
-        return _expired_page(referral)
+    if link_expired(referral, now):
+        return expired_page(referral)
     return referral
 
 
@@ -215,22 +225,27 @@ def _find(token: str, now: datetime) -> Referral:
     return referral
 
 
-def _expired(referral: Referral, now: datetime) -> bool:
+def link_expired(referral: Referral, now: datetime) -> bool:
+    """Past its ``ack_ttl_days``: the referral can no longer be answered by a partner."""
     return bool(referral.token_expires_at) and parse_iso(referral.token_expires_at) <= now
 
 
-def _expired_page(referral: Referral) -> Page:
+def expired_page(referral: Referral) -> Page:
     return Page(410, render_page("expired", {"department": _department(referral)}))
 
 
-def _context(referral: Referral, token: str, now: datetime) -> dict[str, Any]:
+def referral_context(
+    referral: Referral, now: datetime, *, link: str, form_action: str = ""
+) -> dict[str, Any]:
+    """What the referral's page shows: ``link`` is its own (relative), ``form_action`` where its
+    form posts (empty: to the page itself)."""
     stored = {"referral_id": referral.referral_id, "snapshot": plain(referral.snapshot)}
     if referral.token_expires_at:
         stored["expires_on"] = referral.token_expires_at[:10]
     if referral.sent_at:
         stored["sent_at"] = referral.sent_at
-    context = partner_context(stored, now, ack_url=f"/ack/{token}")
-    context["form_action"] = ""
+    context = partner_context(stored, now, ack_url=link)
+    context["form_action"] = form_action
     context["current_answer"] = plain(referral.answer)
     return context
 

@@ -20,7 +20,7 @@ MALFORMED = "Formulaire illisible : rechargez la page de réponse et envoyez-la 
 
 def get_ack(request: Request, token: str) -> Response:
     base.correlate(request)
-    return _page(lambda: service.view(token, utcnow()))
+    return page(lambda: service.view(token, utcnow()))
 
 
 def post_ack(request: Request, token: str) -> Response:
@@ -35,7 +35,7 @@ def post_ack(request: Request, token: str) -> Response:
             return service.error_page(400, MALFORMED)
         return service.answer(token, form, utcnow(), same_origin=same_origin(request))
 
-    return _page(call)
+    return page(call)
 
 
 def read_form(raw: bytes) -> dict[str, str] | None:
@@ -69,10 +69,11 @@ def same_origin(request: Request) -> bool:
     return (found.scheme, found.netloc) in allowed
 
 
-def _page(call: Callable[[], service.Page]) -> Response:
+def page(call: Callable[[], service.Page]) -> Response:
+    """The page ``call`` gives, with the pages' headers; a French 500 page when it fails."""
     try:
-        page = call()
+        shown = call()
     except Exception as error:
-        log_failure("ack page failed", error)
+        log_failure("partner page failed", error)
         return base.page_response(service.render_page("error", {"message": "Erreur interne."}), 500)
-    return base.page_response(page.html, page.status)
+    return base.page_response(shown.html, shown.status)

@@ -89,7 +89,15 @@ def parser() -> argparse.ArgumentParser:
         action.add_argument("email")
 
     commands.add_parser("outbox").add_argument("--json", action="store_true")
+    _partner_parser(commands)
     return root
+
+
+def _partner_parser(commands: argparse._SubParsersAction) -> None:
+    partner = commands.add_parser("partner").add_subparsers(dest="action", required=True)
+    revoke = partner.add_parser("revoke", help="revoke a structure's space link")
+    revoke.add_argument("code", help="code_ml of a mission locale or id of a habitat jeunes")
+    revoke.add_argument("--type", choices=("mission_locale", "habitat_jeunes"), default=None)
 
 
 def main(argv: list[str]) -> int:
@@ -202,7 +210,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int | None]] = {
     "jobs": _jobs,
     "agent": lambda args, out: _agent(args.action, args.code, args.email, out),
     "outbox": _outbox,
+    "partner": lambda args, out: _partner(args.code, args.type, out),
 }
+
+
+def _partner(code: str, partner_type: str | None, out: TextIO) -> None:
+    from chalicelib.partners import revocation
+
+    _print(revocation.revoke(code, partner_type=partner_type, actor=CLI_ACTOR), out)
 
 
 def _agent(action: str, code: str, email: str, out: TextIO) -> None:

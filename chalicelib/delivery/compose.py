@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib import tokens
+from chalicelib.delivery import spaces
 from chalicelib.delivery.providers import Email
 from chalicelib.domain import clock, geo
 from chalicelib.domain.labels import KIND_LABELS, PART_LABELS, REFERRAL_TITLES
@@ -127,6 +128,8 @@ def email(template: str, stored: dict, recipients: list[str], now: datetime) -> 
         riding = stored["invitation"]
         context["invitation_url"] = tokens.ack_url(riding["referral_id"])
         attachments = (invitation(riding, {**context, "ack_url": context["invitation_url"]}),)
+    if template in spaces.SPACE_TEMPLATES and "snapshot" in stored:
+        context["space_url"] = spaces.renewed_url(stored["snapshot"], now)
     rendered = render.render_email(template, context, attachments)
     contact = (context.get("department") or {}).get("contact_email")
     return Email(

@@ -26,3 +26,8 @@ def message_id(*parts: object) -> str:
 
 def youth_key(department: str, id_externe: str) -> str:
     return f"{department}#{id_externe}"
+
+
+def partner_key(partner_type: str, partner_id: str) -> str:
+    """A structure of the directory (its partners' space): ``mission_locale#ML59A``."""
+    return f"{partner_type}#{partner_id}"

@@ -53,6 +53,27 @@ STATUS_LABELS: Mapping[str, str] = {
     ReferralStatus.CANCELLED: "Annulé",
 }
 
+# the partners' space (SPEC §4c): a referral as its structure sees it, in this order
+SPACE_GROUP_LABELS: Mapping[str, str] = {
+    "a_repondre": "En attente de votre réponse",
+    "acceptee": "Acceptées",
+    "refusee": "Refusées",
+    "reorientee": "Non compétent ou réorientées par le département",
+}
+SPACE_STATE_LABELS: Mapping[str, str] = {
+    "a_repondre": "En attente de votre réponse",
+    "acceptee": "Acceptée",
+    "refusee": "Refusée",
+    "reorientee": "Réorientée par le département",
+}
+SPACE_GROUPS: Mapping[str, str] = {
+    ReferralStatus.SENT: "a_repondre",
+    ReferralStatus.ESCALATED: "a_repondre",
+    ReferralStatus.ACKNOWLEDGED: "acceptee",
+    ReferralStatus.DECLINED: "refusee",
+    ReferralStatus.REDIRECTED: "reorientee",
+}
+
 REASON_LABELS: Mapping[str, str] = {
     "commune_inconnue": "Commune absente de la couverture des missions locales",
     "commune_partagee": "Commune partagée entre plusieurs missions locales (indiquer code_ml)",

@@ -8,16 +8,19 @@ acknowledgement link is a sample (the real one needs the key in Secrets Manager)
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from chalicelib.alerts import digest, links
-from chalicelib.delivery import compose
+from chalicelib.delivery import compose, spaces
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.routing import Route
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.messages import render
+from chalicelib.partners import views as space_views
 from chalicelib.pathway import content
 from chalicelib.referrals import snapshot
 from chalicelib.store import alerts as store_alerts
@@ -26,6 +29,7 @@ from chalicelib.store.departments import Department
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LINK = "https://relais-ase.example.fr/ack/EXEMPLE-de-lien-personnel-0123456789abcdef"
+SPACE = "https://relais-ase.example.fr/partenaires/EXEMPLE-espace-de-la-structure-0123456789a"
 ML = Route("mission_locale", "ML59A", "Mission locale de Lille", "accueil@ml-lille.example.fr",
            "+33320000000", False, "email")  # fmt: skip
 HJ = Route("habitat_jeunes", "HJ59", "Résidence Les Tilleuls", "accueil@fjt.example.fr", None,
@@ -58,6 +62,8 @@ def stored(
 
 def partner_email(name: str, template: str, data: dict, out: Path) -> None:
     context = compose.partner_context(data, NOW, ack_url=LINK)
+    if template in spaces.SPACE_TEMPLATES:
+        context["space_url"] = SPACE
     attachments: tuple = ()
     if "ics" in data:
         attachments = (compose.invitation(data, context),)
@@ -183,12 +189,48 @@ def pages(out: Path) -> None:
     (out / "page_merci.html").write_text(render.render_page("ack_done", done), encoding="utf-8")
 
 
+def space_pages(out: Path) -> None:
+    """The partners' space: a mission locale's referrals of two departments, one accepted."""
+    write_page = partial(_write_page, out)
+    pas_de_calais = {**snapshot.department_view(DEPARTMENT), "code": "62", "name": "Pas-de-Calais",
+                     "contact_email": "ase-orientation@pasdecalais.example.fr"}  # fmt: skip
+    waiting = stored(youth(date(2009, 12, 20)), sent_at="2026-11-30T09:00:00Z")
+    accepted = stored(replace(youth(date(2009, 2, 3)), prenom="Yanis", nom="Berger"),
+                      sent_at="2026-11-16T09:00:00Z")  # fmt: skip
+    accepted["snapshot"]["department"] = pas_de_calais
+    answer = {"reponse": "accepte", "conseiller_nom": "Mme Dupont", "date_rdv": "2026-12-08",
+              "conseiller_telephone": "+33320112233", "at": "2026-11-18T10:00:00Z"}  # fmt: skip
+    entries = [
+        _space_entry(waiting, None, "sent", 1),
+        _space_entry(accepted, answer, "acknowledged", 2),
+    ]
+    context = {"partner_name": ML.nom, "valid_until": "2027-02-28", "space_url": SPACE,
+               "csv_url": SPACE + "/orientations.csv", "groups": space_views.groups(entries),
+               "shown": 2, "next_url": None, "first_url": None}  # fmt: skip
+    write_page("page_espace_partenaire", "partner", context)
+    expired = {"department": snapshot.department_view(DEPARTMENT), "valid_until": "2026-11-28"}
+    write_page("page_espace_expire", "partner_expired", expired)
+
+
+def _space_entry(data: dict, answer: dict | None, status: str, number: int) -> dict:
+    link = f"{SPACE}/orientations/ref_exemple{number}"
+    context = compose.partner_context(data, NOW, ack_url=link)
+    context.update(form_action=link, current_answer=answer)
+    return space_views.listed(context, status=status, received=data["sent_at"], closed=False,
+                              number=number)  # fmt: skip
+
+
+def _write_page(out: Path, name: str, template: str, context: dict) -> None:
+    (out / f"{name}.html").write_text(render.render_page(template, context), encoding="utf-8")
+
+
 def main(folder: str = "artifacts/messages") -> int:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     partner_messages(out)
     department_messages(out)
     pages(out)
+    space_pages(out)
     print(f"{len(list(out.iterdir()))} fichiers dans {out}/", file=sys.stderr)
     return 0
 

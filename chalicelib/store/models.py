@@ -120,6 +120,15 @@ class FollowupIndex(GlobalSecondaryIndex):
     followup_at = UnicodeAttribute(range_key=True)
 
 
+class PartnerReferralsIndex(GlobalSecondaryIndex):
+    """A structure's referrals of every department, newest first (the partners' space). Keys only:
+    referral updates never write it; the space reads the items it lists by BatchGetItem."""
+
+    Meta = type("Meta", (), {"index_name": "partner-index", "projection": KeysOnlyProjection()})
+    partner_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class Referral(Model):
     Meta = table_meta("referrals")
     referral_id = UnicodeAttribute(hash_key=True)
@@ -149,6 +158,7 @@ class Referral(Model):
     youth_index = YouthReferralsIndex()
     department_index = DepartmentReferralsIndex()
     followup_index = FollowupIndex()
+    partner_index = PartnerReferralsIndex()
 
 
 class DispatchIndex(GlobalSecondaryIndex):
@@ -314,6 +324,30 @@ class ConsoleItem(Model):
     expires_at = TTLAttribute(null=True)
 
 
+class SpaceTokenIndex(GlobalSecondaryIndex):
+    Meta = _index_meta("token-index")
+    token_hash = UnicodeAttribute(hash_key=True)
+
+
+class PartnerSpace(Model):
+    """A structure's space (SPEC §4c): its token, stored hashed, and until when it is valid.
+
+    ``partner_key`` is ``{partner_type}#{partner_id}``; the token is derived from ``nonce`` (see
+    ``tokens.space_token``), so that each referral email carries it without storing it. Deleting
+    the item revokes the token; the next email brings a new one (a new nonce)."""
+
+    Meta = table_meta("partners")
+    partner_key = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute(null=True)  # the structure's name in the directory, as last sent
+    nonce = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+    renewed_at = UnicodeAttribute()  # the last referral email sent to the structure
+    valid_until = UnicodeAttribute()  # renewed_at + 90 days: then the link answers 410
+    department = PlainMapAttribute(default=dict)  # that email's department: whom the 410 page names
+    expires_at = TTLAttribute(null=True)  # the item goes a year after the link stopped working
+    token_index = SpaceTokenIndex()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     Department,
     ApiKey,
@@ -325,4 +359,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Upload,
     ConsoleItem,
     Alert,
+    PartnerSpace,
 )

@@ -210,6 +210,17 @@ def test_rest_api_is_named_per_stage_and_throttles_the_ack_routes(
     assert ack_methods == throttled == {"GET", "POST"}
 
 
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_throttled_path_is_a_route_of_the_api(templates: dict, stage: str) -> None:
+    api = templates[stage]["Resources"]["RestAPI"]["Properties"]
+    paths = api["DefinitionBody"]["paths"]
+    for setting in api["MethodSettings"]:
+        if setting["ResourcePath"] == "/*":
+            continue
+        path = setting["ResourcePath"][1:].replace("~1", "/")  # "/" + the path, "/" as "~1"
+        assert setting["HttpMethod"].lower() in paths[path], path
+
+
 # --- (b) cfn-lint, (c) checkov --------------------------------------------------------------------
 @pytest.mark.parametrize("stage", STAGES)
 def test_cfn_lint_finds_no_error(packaged: dict[str, Path], stage: str) -> None:

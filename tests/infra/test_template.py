@@ -39,6 +39,7 @@ MODEL_NAMES = (
     "Upload",
     "ConsoleItem",
     "Alert",
+    "PartnerSpace",
 )
 NO_SCAN_TABLES = ("youths", "referrals", "messages", "alerts")
 AUDIT_FORBIDDEN = (
@@ -347,6 +348,24 @@ def test_ack_routes_are_throttled_harder_than_the_stage(template: dict) -> None:
     log_format = template["Resources"]["RestAPI"]["Properties"]["AccessLogSetting"]["Format"]
     json.loads(log_format)
     assert "$context.path" not in log_format  # the path carries ack tokens
+
+
+SPACE_METHODS = {
+    ("/~1partenaires~1{token}", "GET"),
+    ("/~1partenaires~1{token}~1orientations.csv", "GET"),
+    ("/~1partenaires~1{token}~1orientations~1{referral_id}", "GET"),
+    ("/~1partenaires~1{token}~1orientations~1{referral_id}", "POST"),
+}
+
+
+def test_the_partners_space_routes_are_throttled_harder_than_the_stage(template: dict) -> None:
+    settings = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    default = next(s for s in settings if s["ResourcePath"] == "/*")
+    space = [s for s in settings if (s["ResourcePath"], s["HttpMethod"]) in SPACE_METHODS]
+    assert len(space) == len(SPACE_METHODS)
+    for method in space:
+        assert method["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
+        assert method["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]
 
 
 def test_upload_bucket_is_private_encrypted_and_short_lived(template: dict) -> None:

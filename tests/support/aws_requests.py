@@ -11,6 +11,7 @@ from typing import Any
 import botocore.session
 
 from chalicelib import aws
+from chalicelib.store import writes
 from chalicelib.store.tables import reset_connections
 
 WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
@@ -48,6 +49,7 @@ def dynamodb_writes(calls: Counter[str]) -> int:
 def _fresh_clients() -> None:
     reset_connections()
     aws._clients.clear()
+    writes._connections.clear()  # transactions go through the store's own cached connection
 
 
 @contextmanager
