@@ -18,7 +18,11 @@ from chalicelib.messages.filters import dept_label
 from chalicelib.messages.ics import build_invitation, invitation_attachment
 from chalicelib.referrals.invitations import calendar_uid
 
-SMS_TEMPLATES = {"referral": "referral", "reminder": "reminder"}
+SMS_TEMPLATES = {
+    "referral": "referral",
+    "reminder": "reminder",
+    "exit_notice": "exit_notice",
+}
 DATE_KEYS = {"majority_date", "date", "sent_on", "expires_on"}
 INTERVIEW_MINUTES = 60
 

@@ -113,6 +113,7 @@ EMAILS_WITHOUT_LINK = (
     "alert_digest",
     "placement_info",
     "risk_digest",
+    "exit_notice",
 )
 EMAILS = EMAILS_WITH_LINK + EMAILS_WITHOUT_LINK
 EMAILS_TO_PARTNERS = (*EMAILS_WITH_LINK, "entretien_cancel")
@@ -147,6 +148,11 @@ def email_context(name: str, variant: str = "full") -> dict:
             **({"id_externe": "D-2024-00123"} if full else {}),
         },
         "placement_info": {},
+        "exit_notice": {
+            "youth": {"prenom": youth["prenom"], "initiale": youth["initiale"]},
+            "partner": {"nom": partner(kind)["nom"]},
+            "requests": exit_requests(full),
+        },
     }
     if name == "alert_digest":
         alerts = sample_alerts.one_of_each()
@@ -174,6 +180,17 @@ def email_context(name: str, variant: str = "full") -> dict:
             ][: 2 if full else 1],
         }
     return {**base, **extras[name]}
+
+
+def exit_requests(full: bool) -> list[dict]:
+    """What the partner had of the youth who left: accepted, or sent and not answered."""
+    unanswered = {
+        "kind_label": REFERRAL_TITLES["entretien"],
+        "accepted": False,
+        "sent_on": date(2026, 4, 1) if full else None,
+    }
+    accepted = {"kind_label": REFERRAL_TITLES["mission_locale"], "accepted": True}
+    return [accepted, unanswered] if full else [unanswered]
 
 
 def digest_context(alerts: list) -> dict:
