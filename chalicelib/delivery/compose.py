@@ -22,7 +22,10 @@ SMS_TEMPLATES = {
     "referral": "referral",
     "reminder": "reminder",
     "exit_notice": "exit_notice",
+    "youth_informed": "youth_informed",
 }
+# SMS to a person's own number: its opt-out (STOP) is checked before each one
+CHECK_OPT_OUT = ("youth_informed",)
 DATE_KEYS = {"majority_date", "date", "sent_on", "expires_on"}
 INTERVIEW_MINUTES = 60
 

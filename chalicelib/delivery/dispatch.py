@@ -124,8 +124,12 @@ def _send(message: Message, now: datetime) -> str:
     stored = message.context.as_dict()
     if message.channel == Channel.SMS:
         text = compose.sms(message.purpose, stored, now)
+        number = str(message.recipients[0])
+        # a youth who answered STOP is not written to again (a partner's number is its office's)
+        if message.purpose in compose.CHECK_OPT_OUT and provider().sms_opted_out(number):
+            raise PermanentDeliveryError("OptedOut")
         rate.wait_turn(Channel.SMS)
-        return provider().send_sms(str(message.recipients[0]), text)
+        return provider().send_sms(number, text)
     recipients = [str(address) for address in message.recipients]
     email = compose.email(message.template, stored, recipients, now)
     rate.wait_turn(Channel.EMAIL)

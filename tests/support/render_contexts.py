@@ -114,6 +114,7 @@ EMAILS_WITHOUT_LINK = (
     "placement_info",
     "risk_digest",
     "exit_notice",
+    "youth_informed",
 )
 EMAILS = EMAILS_WITH_LINK + EMAILS_WITHOUT_LINK
 EMAILS_TO_PARTNERS = (*EMAILS_WITH_LINK, "entretien_cancel")
@@ -154,6 +155,8 @@ def email_context(name: str, variant: str = "full") -> dict:
             "requests": exit_requests(full),
         },
     }
+    if name == "youth_informed":
+        return youth_message_context(full, kind="mission_locale")
     if name == "alert_digest":
         alerts = sample_alerts.one_of_each()
         return digest_context(alerts if full else alerts[:1])
@@ -180,6 +183,21 @@ def email_context(name: str, variant: str = "full") -> dict:
             ][: 2 if full else 1],
         }
     return {**base, **extras[name]}
+
+
+def youth_message_context(full: bool = True, *, kind: str = "mission_locale", **extra) -> dict:
+    """What the youth is told once a partner accepted: with the advisor and the appointment
+    (``full``) or without them."""
+    structure = partner(kind)
+    return {
+        "department": department(),
+        "youth": {"prenom": "Maëlys", "minor": full},
+        "partner": {**structure, "telephone": structure["telephone"] or "+33320000000"},
+        "kind": kind,
+        "advisor": {"nom": "Mme Dupont", "telephone": "+33320112233"} if full else None,
+        "appointment": {"date": date(2026, 12, 8)} if full else None,
+        **extra,
+    }
 
 
 def exit_requests(full: bool) -> list[dict]:
