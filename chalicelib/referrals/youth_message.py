@@ -7,8 +7,9 @@ Never without consent, never when the roster says ``informer_jeune = non``, neve
 (a message still waiting is cancelled), at most one per referral, and one update when the
 appointment changes (a message still waiting is revised instead). Run by the follow-up of each
 answer (``followups.acknowledge``), with deterministic message ids: a run done twice queues
-nothing more. The message stands alone (no ``referral_id``): a failure, an SMS opt-out
-included, never touches the referral nor alerts about the partner.
+nothing more; it is checked again when it goes (``still_wanted``: consent, roster, address,
+exit). The message stands alone (no ``referral_id``): a failure, an SMS opt-out included (checked
+before each SMS, never retried), never touches the referral nor alerts about the partner.
 """
 
 from __future__ import annotations
@@ -55,6 +56,20 @@ def on_answer(department: Department, referral: Referral, now: datetime) -> str:
         return "none"
     context = message_context(referral, record, clock.local_today(department.code, now))
     return _queue_or_update(department, referral, record, address, context, now)
+
+
+def still_wanted(department: str, message: Any, now: datetime) -> bool:
+    """At sending: may the youth still be told, at this address? (the roster may have withdrawn
+    consent, said ``informer_jeune = non``, changed the number, or the youth left meanwhile)"""
+    department_code, _, id_externe = str(message.youth_key or "").partition("#")
+    youth = youth_store.get(department_code or department, id_externe, now)
+    if youth is None or youth.status != YouthStatus.ACTIVE:
+        return False
+    record = youth_store.record_of(youth)
+    if _address(record, clock.local_today(department, now)) is None:
+        return False
+    reachable = {record.telephone if record.telephone_mobile else None, record.email}
+    return str(message.recipients[0]) in reachable
 
 
 def _address(record: YouthRecord, today: date) -> tuple[Channel, str, Channel | None] | None:

@@ -140,6 +140,20 @@ def test_a_refusal_after_an_acceptance_holds_back_the_message_still_waiting(time
     assert [m for m in timeline.new_messages() if m["to"] == MOBILE_E164] == []
 
 
+def test_consent_withdrawn_while_the_sms_waits_for_its_window_holds_it_back(timeline):
+    row = youth("WITHDRAWN")
+    referral = referred(timeline, row)
+    assert timeline.answer(referral, "accepte", at(date(2031, 3, 8)).replace(hour=20)) == 200
+    timeline.jobs(now=at(date(2031, 3, 8)).replace(hour=20, minute=30))
+    # When the Sunday roster withdraws the consent, before Monday's window opens
+    upload({**row, "consentement": "non"}, at(date(2031, 3, 9)))
+    timeline.jobs(today=date(2031, 3, 10))
+
+    first, _ = youth_message.message_ids(referral)
+    assert Message.get(first).status == "cancelled"
+    assert [m for m in timeline.new_messages() if m["to"] == MOBILE_E164] == []
+
+
 def test_an_sms_opt_out_is_honoured_and_never_retried(timeline):
     referral = referred(timeline, youth("STOP", telephone=OPTED_OUT))
 
