@@ -84,7 +84,6 @@ def _notice(department: Department, youth: Youth, told: list[Referral], now: dat
     # a notice carries no .ics: the partner's own channel, whatever the referral's kind
     channel, fallback = factory.channels(route, Kind.MISSION_LOCALE)
     address = {Channel.EMAIL: route.email, Channel.SMS: route.telephone}
-    person = view.get("youth") or {}
     return message_store.new(
         message_id=message_id(department.code, youth.id_externe, route.partner_id),
         department=department.code,
@@ -95,15 +94,22 @@ def _notice(department: Department, youth: Youth, told: list[Referral], now: dat
         recipients=[address[channel] or ""],
         fallback_channel=fallback,
         fallback_recipients=[address[fallback] or ""] if fallback else None,
-        context={
-            "department": snapshot.department_view(department),
-            "youth": {"prenom": person.get("prenom"), "initiale": person.get("initiale")},
-            "partner": {"nom": route.nom},
-            "requests": [_request(referral) for referral in told],
-        },
+        context=notice_context(department, told),
         now=now,
         expires_at=youth.expires_at,
     )
+
+
+def notice_context(department: Department, told: list[Referral]) -> dict[str, Any]:
+    """The least the partner needs: who (first name, initial), what it had, whom to call."""
+    view = plain(told[0].snapshot) or {}
+    person = view.get("youth") or {}
+    return {
+        "department": snapshot.department_view(department),
+        "youth": {"prenom": person.get("prenom"), "initiale": person.get("initiale")},
+        "partner": {"nom": (view.get("partner") or {}).get("nom")},
+        "requests": [_request(referral) for referral in told],
+    }
 
 
 def _request(referral: Referral) -> dict[str, Any]:
