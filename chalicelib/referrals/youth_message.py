@@ -45,8 +45,10 @@ def on_answer(department: Department, referral: Referral, now: datetime) -> str:
     if referral.kind not in KINDS:
         return "none"
     if referral.status != ReferralStatus.ACKNOWLEDGED:
-        cancelled = [message_store.cancel(i, now) for i in message_ids(referral.referral_id)]
-        return "cancelled" if any(cancelled) else "none"
+        return "cancelled" if _hold_back(referral.referral_id, now) else "none"
+    shared = (plain(referral.snapshot) or {}).get("youth") or {}
+    if not (shared.get("telephone") or shared.get("email")):
+        return "none"  # no consent, or no contact: the youth's record need not be read
     youth = youth_store.get(department.code, referral.id_externe, now)
     if youth is None or youth.status != YouthStatus.ACTIVE:
         return "none"
@@ -56,6 +58,16 @@ def on_answer(department: Department, referral: Referral, now: datetime) -> str:
         return "none"
     context = message_context(referral, record, clock.local_today(department.code, now))
     return _queue_or_update(department, referral, record, address, context, now)
+
+
+def _hold_back(referral_id: str, now: datetime) -> bool:
+    """After a refusal: a message to the youth still waiting does not go (one read, usually)."""
+    waiting = [
+        message.message_id
+        for message in message_store.get_many(list(message_ids(referral_id)))
+        if message.status == MessageStatus.PENDING
+    ]
+    return any([message_store.cancel(message_id, now) for message_id in waiting])
 
 
 def still_wanted(department: str, message: Any, now: datetime) -> bool:
