@@ -33,6 +33,7 @@ from chalicelib.store.youths import Youth
 PURPOSE = TEMPLATE = "exit_notice"
 # the partner has the youth: it accepted, or it was sent the referral and has not answered
 TOLD = (ReferralStatus.ACKNOWLEDGED, *AWAITING_ANSWER)
+UNSENT = (ReferralStatus.PENDING, ReferralStatus.CANCELLED)
 
 
 def message_id(department: str, id_externe: str, partner_id: str) -> str:
@@ -49,11 +50,12 @@ def queue(
 ) -> int:
     """Queue the notices of this exit (read the referrals BEFORE the exit changes them); return
     how many were new."""
+    referrals = sorted(referrals, key=lambda r: r.referral_id)
     by_partner: dict[str, list[Referral]] = {}
-    for referral in sorted(referrals, key=lambda r: r.referral_id):
+    for referral in referrals:
         if referral.status in TOLD:
             by_partner.setdefault(referral.partner_id, []).append(referral)
-    cancelled = _partner_getting_a_cancel(invitation, by_partner, today)
+    cancelled = _partner_getting_a_cancel(invitation, referrals, today)
     queued = 0
     for partner_id, told in by_partner.items():
         if partner_id != cancelled:
@@ -62,20 +64,18 @@ def queue(
 
 
 def _partner_getting_a_cancel(
-    invitation: Invitation | None, by_partner: dict[str, list[Referral]], today: date
+    invitation: Invitation | None, referrals: list[Referral], today: date
 ) -> str | None:
-    """The partner this exit sends an interview CANCEL to (``lifecycle._cancel_invitation``):
-    a future event it was sent."""
+    """The partner this exit sends an interview CANCEL to, as ``lifecycle._cancel_invitation``
+    decides: a future event whose referral was neither pending (cancelled unsent) nor cancelled."""
     if invitation is None or invitation.cancelled or not invitation.event:
         return None
     if date.fromisoformat(str(invitation.event.get("date") or "0001-01-01")[:10]) < today:
         return None
-    told = by_partner.get(invitation.partner_id, [])
-    return (
-        invitation.partner_id
-        if any(r.referral_id == invitation.referral_id for r in told)
-        else None
-    )
+    for referral in referrals:
+        if referral.referral_id == invitation.referral_id and referral.status not in UNSENT:
+            return invitation.partner_id
+    return None
 
 
 def _notice(department: Department, youth: Youth, told: list[Referral], now: datetime) -> Any:
