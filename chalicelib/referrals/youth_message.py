@@ -52,11 +52,11 @@ def on_answer(department: Department, referral: Referral, now: datetime) -> str:
     youth = youth_store.get(department.code, referral.id_externe, now)
     if youth is None or youth.status != YouthStatus.ACTIVE:
         return "none"
-    record = youth_store.record_of(youth)
-    address = _address(record, clock.local_today(department.code, now))
+    record, today = youth_store.record_of(youth), clock.local_today(department.code, now)
+    address = _address(record, today)
     if address is None:
         return "none"
-    context = message_context(referral, record, clock.local_today(department.code, now))
+    context = message_context(referral, record, today)
     return _queue_or_update(department, referral, record, address, context, now)
 
 
