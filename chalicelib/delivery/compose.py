@@ -19,7 +19,14 @@ from chalicelib.messages.filters import dept_label
 from chalicelib.messages.ics import build_invitation, invitation_attachment
 from chalicelib.referrals.invitations import calendar_uid
 
-SMS_TEMPLATES = {"referral": "referral", "reminder": "reminder"}
+SMS_TEMPLATES = {
+    "referral": "referral",
+    "reminder": "reminder",
+    "exit_notice": "exit_notice",
+    "youth_informed": "youth_informed",
+}
+# SMS to a person's own number: its opt-out (STOP) is checked before each one
+CHECK_OPT_OUT = ("youth_informed",)
 DATE_KEYS = {"majority_date", "date", "sent_on", "expires_on"}
 INTERVIEW_MINUTES = 60
 

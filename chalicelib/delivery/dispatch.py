@@ -36,6 +36,7 @@ from chalicelib.delivery.providers import (
 from chalicelib.domain import clock
 from chalicelib.domain.enums import Channel, MessageStatus
 from chalicelib.observability import emit, logger
+from chalicelib.referrals import youth_message
 from chalicelib.store import messages as message_store
 from chalicelib.store.departments import Department
 from chalicelib.store.messages import Message
@@ -74,6 +75,11 @@ def send_one(department: Department, message: Message, now: datetime) -> str:
         return "skipped"
     if message.channel == Channel.SMS and not clock.sms_window_open(department.code, now):
         return _wait_for_window(message, department, now)
+    if message.purpose == youth_message.PURPOSE and not youth_message.still_wanted(
+        department.code, message, now
+    ):
+        message_store.finish(message, MessageStatus.CANCELLED, "held_back", now, claim_id=None)
+        return "held_back"
     claim = secrets.token_hex(8)
     if not message_store.claim(message, claim, now):
         return "claimed_elsewhere"
@@ -124,8 +130,12 @@ def _send(message: Message, now: datetime) -> str:
     stored = message.context.as_dict()
     if message.channel == Channel.SMS:
         text = compose.sms(message.purpose, stored, now)
+        number = str(message.recipients[0])
+        # a youth who answered STOP is not written to again (a partner's number is its office's)
+        if message.purpose in compose.CHECK_OPT_OUT and provider().sms_opted_out(number):
+            raise PermanentDeliveryError("OptedOut")
         rate.wait_turn(Channel.SMS)
-        return provider().send_sms(str(message.recipients[0]), text)
+        return provider().send_sms(number, text)
     recipients = [str(address) for address in message.recipients]
     email = compose.email(message.template, stored, recipients, now)
     rate.wait_turn(Channel.EMAIL)

@@ -69,6 +69,8 @@ class Provider(Protocol):
 
     def send_sms(self, number: str, text: str) -> str: ...
 
+    def sms_opted_out(self, number: str) -> bool: ...
+
 
 class AwsProvider:
     """SES ``SendRawEmail`` (text + HTML + attachments) and SNS ``Publish`` to a phone number."""
@@ -120,6 +122,11 @@ class AwsProvider:
             },
         )
         return response["MessageId"]
+
+    def sms_opted_out(self, number: str) -> bool:
+        """Has the number answered STOP to our SMS? (SNS keeps the opt-out list)"""
+        response = _call(aws.client("sns").check_if_phone_number_is_opted_out, phoneNumber=number)
+        return bool(response.get("isOptedOut"))
 
 
 def _call(operation: Callable[..., Any], **kwargs: Any) -> Any:

@@ -76,11 +76,15 @@ class YouthRecord:
     parcours: dict[str, str] = field(default_factory=dict)  # part -> state; absent part = unknown
     lieu_accueil_nom: str | None = None
     lieu_accueil_email: str | None = None
+    informer_jeune: bool = True  # the youth may be told of an accepted referral (SPEC §6)
 
     def as_attributes(self) -> dict[str, Any]:
-        """The record as plain JSON-able values (dates as ISO strings)."""
+        """The record as plain JSON-able values (dates as ISO strings). ``informer_jeune`` is
+        kept only when it says no: records stored before it existed keep their fingerprint."""
         data = asdict(self)
         data["date_naissance"] = self.date_naissance.isoformat()
+        if self.informer_jeune:
+            del data["informer_jeune"]
         return data
 
     def fingerprint(self) -> str:
@@ -95,6 +99,7 @@ class YouthRecord:
         values["parcours"] = dict(values.get("parcours") or {})
         for flag in ("telephone_mobile", "consentement", "besoin_logement"):
             values[flag] = bool(values.get(flag))
+        values["informer_jeune"] = values.get("informer_jeune") is not False
         return cls(**values)
 
     @property

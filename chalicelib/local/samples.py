@@ -22,10 +22,11 @@ from chalicelib.domain.youth import YouthRecord
 from chalicelib.messages import render
 from chalicelib.partners import views as space_views
 from chalicelib.pathway import content
-from chalicelib.referrals import snapshot
+from chalicelib.referrals import exit_notice, snapshot, youth_message
 from chalicelib.store import alerts as store_alerts
 from chalicelib.store.alerts import Alert
 from chalicelib.store.departments import Department
+from chalicelib.store.referrals import Referral
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LINK = "https://relais-ase.example.fr/ack/EXEMPLE-de-lien-personnel-0123456789abcdef"
@@ -107,6 +108,58 @@ def partner_messages(out: Path) -> None:
     sms = compose.partner_context(stored(minor), NOW, ack_url=LINK)
     (out / "sms_orientation.txt").write_text(render.render_sms("referral", sms), encoding="utf-8")
     return None
+
+
+def exit_messages(out: Path) -> None:
+    """A youth leaves the roster: the structure that accepted it, the one that never answered,
+    the mission locale whose interview is cancelled (the CANCEL says why)."""
+    record = youth(date(2009, 12, 20))
+    accepted = referral(record, ML, "mission_locale", "acknowledged", answer=ADVISOR)
+    silent = referral(record, HJ, "habitat_jeunes", "sent")
+    for name, told in (("sortie_ml_acceptee", accepted), ("sortie_hj_sans_reponse", silent)):
+        context = compose.template_context(exit_notice.notice_context(DEPARTMENT, [told]), NOW)
+        write(name, render.render_email("exit_notice", context), out)
+    sms = compose.template_context(exit_notice.notice_context(DEPARTMENT, [accepted]), NOW)
+    write_text(out / "sms_sortie_partenaire.txt", render.render_sms("exit_notice", sms))
+    event = {"date": "2026-12-15", "heure": "14:30", "lieu": "MDS Lille-Sud"}
+    cancel = {"sequence": 2, "method": "CANCEL", "event": event}
+    partner_email("annulation_sortie", "entretien_cancel", stored(record, kind="entretien",
+                  ics=cancel, reason="youth_exited"), out)  # fmt: skip
+
+
+ADVISOR = {"reponse": "accepte", "conseiller_nom": "Mme Dupont",
+           "conseiller_telephone": "+33320112233", "date_rdv": "2026-12-08"}  # fmt: skip
+
+
+def youth_messages(out: Path) -> None:
+    """The youth told, by SMS (and its one update), by email when it has no mobile."""
+    record = youth(date(2009, 12, 20), telephone="+33611223344", telephone_mobile=True,
+                   email="ines.durand@example.fr", consentement=True)  # fmt: skip
+    today = NOW.date()
+    accepted = referral(record, ML, "mission_locale", "acknowledged", answer=ADVISOR)
+    told = compose.template_context(youth_message.message_context(accepted, record, today), NOW)
+    write_text(out / "sms_jeune_informe.txt", render.render_sms("youth_informed", told))
+    moved = {**told, "update": True, "appointment": {"date": date(2026, 12, 15)}}
+    write_text(out / "sms_jeune_rdv_modifie.txt", render.render_sms("youth_informed", moved))
+    write("jeune_informe", render.render_email("youth_informed", told), out)
+    housing = referral(record, HJ, "habitat_jeunes", "acknowledged", answer={"reponse": "accepte"})
+    context = compose.template_context(youth_message.message_context(housing, record, today), NOW)
+    write_text(out / "sms_jeune_informe_logement.txt", render.render_sms("youth_informed", context))
+
+
+def referral(record: YouthRecord, route: Route, kind: str, status: str, **extra: Any) -> Referral:
+    """A referral as the store keeps it (no I/O: the messages are built from it)."""
+    return Referral(
+        f"ref_exemple_{kind}", department="59", id_externe=record.id_externe,
+        youth_key=f"59#{record.id_externe}", kind=kind, partner_type=route.partner_type,
+        partner_id=route.partner_id, channel="email", status=status,
+        created_at="2026-11-16T09:00:00Z", sent_at="2026-11-16T09:00:00Z",
+        snapshot=stored(record, route, kind)["snapshot"], **extra,
+    )  # fmt: skip
+
+
+def write_text(path: Path, text: str) -> None:
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def department_messages(out: Path) -> None:
@@ -228,6 +281,8 @@ def main(folder: str = "artifacts/messages") -> int:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     partner_messages(out)
+    exit_messages(out)
+    youth_messages(out)
     department_messages(out)
     pages(out)
     space_pages(out)

@@ -18,6 +18,7 @@ from chalicelib.messages.sms import (
 SMS_COMPACT_LEVELS = 4
 
 _BLANK_LINES = re.compile(r"\n{3,}")
+_LAYOUT_BREAKS = re.compile(r"[ \t]*\r?\n[ \t]*")
 _TRAILING_SPACES = re.compile(r"[ \t]+\n")
 
 
@@ -39,18 +40,24 @@ class RenderedEmail:
 def render_email(
     name: str, context: dict, attachments: tuple[Attachment, ...] = ()
 ) -> RenderedEmail:
-    """``templates/email/<name>``: ``.subject.j2``, ``.txt.j2`` and ``.html.j2`` with ``context``.
+    """``templates/email/<name>``: ``.subject.j2``, and ``.body.j2`` rendered twice (HTML and
+    text parts from one source, see ``environment``).
 
     The subject is one line (whitespace collapsed: no header injection); the text part has no
     trailing spaces and at most one blank line in a row.
     """
+    from chalicelib.messages import environment
+
     subject = render_template("email", name, "subject.j2", context)
-    text = render_template("email", name, "txt.j2", context)
-    html = render_template("email", name, "html.j2", context)
+    path = environment.template_path("email", name, "body.j2")
+    parts = {
+        html: environment.email_environment(html=html).get_template(path).render(context)
+        for html in (True, False)
+    }
     return RenderedEmail(
         subject=" ".join(subject.split()),
-        text=_tidy_text(text),
-        html=html,
+        text=_text_part(parts[False]),
+        html=parts[True].strip() + "\n",
         attachments=tuple(attachments),
     )
 
@@ -107,6 +114,12 @@ def render_template(folder: str, name: str, suffix: str, context: dict) -> str:
     return environment.environment().get_template(path).render(context)
 
 
-def _tidy_text(text: str) -> str:
-    text = _TRAILING_SPACES.sub("\n", text.replace("\r\n", "\n"))
+def _text_part(rendered: str) -> str:
+    """The text body's layout line breaks go; its blocks' breaks become a blank line (paragraph)
+    or a line break; no trailing spaces, at most one blank line in a row."""
+    from chalicelib.messages.environment import LINE_BREAK, PARAGRAPH_BREAK
+
+    text = _LAYOUT_BREAKS.sub("", rendered)
+    text = text.replace(PARAGRAPH_BREAK, "\n\n").replace(LINE_BREAK, "\n")
+    text = _TRAILING_SPACES.sub("\n", text)
     return _BLANK_LINES.sub("\n\n", text).strip() + "\n"

@@ -89,7 +89,7 @@ def partner_message(
 ) -> Message:
     """A message to the partner about a referral, on its channel, with the other as fallback."""
     carries_ics = bool(route.email and (extra or {}).get("invitation"))
-    channel, fallback = _channels(route, Kind(referral.kind), carries_ics=carries_ics)
+    channel, fallback = channels(route, Kind(referral.kind), carries_ics=carries_ics)
     address = {Channel.EMAIL: route.email, Channel.SMS: route.telephone}
     return message_store.new(
         message_id=ids.message_id(referral.referral_id, key),
@@ -109,7 +109,9 @@ def partner_message(
     )
 
 
-def _channels(route: Route, kind: Kind, *, carries_ics: bool) -> tuple[Channel, Channel | None]:
+def channels(
+    route: Route, kind: Kind, *, carries_ics: bool = False
+) -> tuple[Channel, Channel | None]:
     """The partner's channel first, the other as fallback; an invitation needs its .ics: email.
     A referral carrying an invitation goes by email first, but keeps the partner's SMS as its
     fallback (SPEC §6: the other channel is tried): the invitation, which cannot ride in an SMS,

@@ -17,7 +17,7 @@ from chalicelib.domain.labels import KIND_LABELS
 from chalicelib.domain.routing import Route
 from chalicelib.observability import emit
 from chalicelib.pathway import content as pathway
-from chalicelib.referrals import factory, scan
+from chalicelib.referrals import factory, scan, youth_message
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
@@ -152,9 +152,11 @@ def escalation_message_id(department: str, referral_id: str) -> str:
 
 
 def acknowledge(department: Department, referral: Referral, now: datetime) -> None:
-    """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest, and
-    an acceptance counts the part the partner takes on as in progress (weekly risk digest)."""
+    """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest, an
+    acceptance counts the part the partner takes on as in progress (weekly risk digest), and the
+    youth is told (or, after a refusal, not: ``youth_message``)."""
     raising.answered(referral, now)
+    youth_message.on_answer(department, referral, now)
     accepted = referral.status == ReferralStatus.ACKNOWLEDGED
     event = pathway.answer_event(referral.kind, accepted, iso(now))
     if event is not None:

@@ -71,12 +71,17 @@ def cancel(
     view: dict[str, Any],
     state: Invitation,
     now: datetime,
+    *,
+    reason: str | None = None,
 ) -> Invitation:
     """The interview is off (date removed, youth left): the partner receives a CANCEL of the very
-    event it was sent, with that event's own date and time."""
+    event it was sent, with that event's own date and time, and why (``reason``: the youth
+    left, ``lifecycle.EXITED``; none when only the date was removed)."""
     sent = _sent_event(state)
     cancelled_view = {**view, "youth": {**view["youth"], "entretien": sent}}
-    sequence = _send(department, youth, route, cancelled_view, state, now, method="CANCEL")
+    sequence = _send(
+        department, youth, route, cancelled_view, state, now, method="CANCEL", reason=reason
+    )
     referral_store.reschedule_invitation(
         state.referral_id, sequence, cancelled_view, now, cancel=True
     )
@@ -127,6 +132,7 @@ def _send(
     now: datetime,
     *,
     method: str,
+    reason: str | None = None,
 ) -> int:
     sequence = state.sequence + 1
     referral = factory.ReferralRef(
@@ -148,6 +154,7 @@ def _send(
             # a CANCEL carries the event it cancels (its own DTSTART/DTEND)
             "ics": {"sequence": sequence, "method": method, "event": _event(view)},
             "is_update": True,
+            **({"reason": reason} if reason else {}),
         },
     )
     message_store.enqueue(message)

@@ -2,8 +2,9 @@
 
 * exit (absent from a full roster): unsent referrals are cancelled (and their messages), sent ones
   stay answerable but their reminders and escalation stop, a future interview invitation is
-  cancelled (the partner receives the ``.ics`` CANCEL); what was cancelled is forgotten by the
-  youth's schedule, whose generation goes up, so that a return refers the youth anew (new ids);
+  cancelled (the partner receives the ``.ics`` CANCEL, which says why); partners who have the
+  youth hear of it once (``exit_notice``); what was cancelled is forgotten by the youth's
+  schedule, whose generation goes up, so that a return refers the youth anew (new ids);
 * return: the follow-ups stopped by the exit go on; the scan creates what is due again;
 * erasure: like an exit for the interview, whose CANCEL is queued without the youth's data
   (``invitations.cancel_erased``) before ``roster.erasure`` deletes the rest;
@@ -22,7 +23,7 @@ from chalicelib.domain import clock, ids
 from chalicelib.domain.enums import AWAITING_ANSWER, Kind, ReferralStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.youth import YouthRecord
-from chalicelib.referrals import invitations
+from chalicelib.referrals import exit_notice, invitations
 from chalicelib.referrals.followups import partner_route
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
@@ -33,6 +34,7 @@ from chalicelib.store.referrals import Referral
 from chalicelib.store.youths import Youth
 
 CLOSED = (ReferralStatus.CANCELLED,)
+EXITED = "youth_exited"  # why an interview is cancelled, as its CANCEL says
 # the partner never had the event, or was already told it is off
 NOT_IN_CALENDAR = (ReferralStatus.CANCELLED, ReferralStatus.UNDELIVERABLE, ReferralStatus.FAILED)
 
@@ -40,8 +42,10 @@ NOT_IN_CALENDAR = (ReferralStatus.CANCELLED, ReferralStatus.UNDELIVERABLE, Refer
 def on_exit(department: Department, youth: Youth, today: date, now: datetime) -> int:
     """Apply the exit to the youth's referrals; return how many were cancelled."""
     schedule = youth_store.schedule_of(youth)
-    cancelled = 0
     referrals = referral_store.of_youth(department.code, youth.id_externe)
+    # partners who have the youth hear of it once (read before the exit changes anything)
+    exit_notice.queue(department, youth, referrals, schedule.invitation, today, now)
+    cancelled = 0
     _alerts_follow(youth, referrals)
     for referral in referrals:
         if referral.status == ReferralStatus.PENDING:
@@ -77,7 +81,9 @@ def _cancel_invitation(
         referral = referral_store.get(state.referral_id, now)
         if referral is not None and referral.status != ReferralStatus.CANCELLED:
             view = plain(referral.snapshot) or {}
-            invitations.cancel(department, youth, partner_route(view), view, state, now)
+            invitations.cancel(
+                department, youth, partner_route(view), view, state, now, reason=EXITED
+            )
     schedule.invitation = None  # a return invites anew, as a new event
     return 1
 

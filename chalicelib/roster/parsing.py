@@ -209,6 +209,7 @@ class _RowReader:
             "telephone_mobile": bool(phone and phone.mobile),
             "email": optional("email", cells.email),
             "consentement": bool(optional("consentement", cells.flag)),
+            "informer_jeune": optional("informer_jeune", cells.flag) is not False,  # default oui
             "besoin_logement": besoin_logement,
             "date_entretien": optional("date_entretien", cells.day_and_time),
             "lieu_entretien": share(optional("lieu_entretien", cells.free_text)),

@@ -345,6 +345,24 @@ def _expire_by(message_id: str, expires_at: datetime) -> bool:
     )
 
 
+def revise_unsent(message_id: str, context: dict[str, Any], now: datetime) -> bool:
+    """A message not sent yet (waiting, or cancelled before it went) says what is true now and
+    goes at the next dispatch; False once a dispatcher took it."""
+    return applied(
+        lambda: Message(message_id).update(
+            actions=[
+                Message.context.set(context),
+                Message.status.set(MessageStatus.PENDING),
+                Message.dispatch_at.set(iso(now)),
+                Message.history.set(
+                    Message.history.append([history_entry(MessageStatus.PENDING, now, "revised")])
+                ),
+            ],
+            condition=Message.status.is_in(MessageStatus.PENDING, MessageStatus.CANCELLED),
+        )
+    )
+
+
 def set_context(message: Message, context: dict[str, Any]) -> bool:
     return applied(
         lambda: message.update(

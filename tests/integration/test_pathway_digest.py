@@ -96,7 +96,7 @@ def digests() -> dict[str, list[dict]]:
 def listed(message: dict) -> list[str]:
     """The file numbers a digest lists, in its order."""
     return [
-        line.split()[2] for line in message["text"].splitlines() if line.startswith("- Dossier")
+        line.split()[3] for line in message["text"].splitlines() if line.startswith("- Dossier :")
     ]
 
 
@@ -124,8 +124,8 @@ def test_each_referent_gets_their_youths_once_a_week_and_the_department_everyone
     ra1 = next(line for line in received[REFERENT_1][0]["text"].splitlines() if "RA1" in line)
     majority = today + timedelta(days=60)
     assert ra1 == (
-        f"- Dossier RA1 – Prenomrab N. – majorité le {majority:%d/%m/%Y} – "
-        "à traiter : Logement et Santé"
+        f"- Dossier : RA1 – Jeune : Prenomrab N. – Majorité : {majority:%d/%m/%Y} – "
+        "À traiter : Logement et Santé"
     )
     assert "Bonjour Paul Martin," in received[REFERENT_1][0]["text"]
     # And no last name anywhere, no name nor file number in any subject, no answer link

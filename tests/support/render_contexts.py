@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from chalicelib.alerts import digest
+from chalicelib.delivery.compose import template_context
+from chalicelib.domain.labels import REFERRAL_TITLES
+from tests.support import alerts as sample_alerts
+
 XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
 
 
@@ -94,3 +99,119 @@ def poison(value: object, payload: str) -> object:
     if isinstance(value, str):
         return payload
     return value
+
+
+EMAILS_WITH_LINK = (
+    "referral_mission_locale",
+    "referral_habitat_jeunes",
+    "entretien_invitation",
+    "reminder",
+)
+EMAILS_WITHOUT_LINK = (
+    "entretien_cancel",
+    "escalation",
+    "alert_digest",
+    "placement_info",
+    "risk_digest",
+    "exit_notice",
+    "youth_informed",
+)
+EMAILS = EMAILS_WITH_LINK + EMAILS_WITHOUT_LINK
+EMAILS_TO_PARTNERS = (*EMAILS_WITH_LINK, "entretien_cancel")
+
+
+def email_context(name: str, variant: str = "full") -> dict:
+    """Context of ``name``: ``full``, ``minimal`` (optional keys None) or ``absent`` (omitted)."""
+    full = variant == "full"
+    needs_entretien = name == "entretien_invitation"
+    youth = (
+        full_youth()
+        if full
+        else minimal_youth(absent=variant == "absent", entretien=needs_entretien)
+    )
+    kind = "habitat_jeunes" if name == "referral_habitat_jeunes" else "mission_locale"
+    base = {"department": department(), "youth": youth, "partner": partner(kind)}
+    link = {"ack_url": ACK_URL, "expires_on": date(2026, 7, 1), "answer_by": date(2026, 4, 8)}
+    extras: dict[str, dict] = {
+        "referral_mission_locale": link,
+        "referral_habitat_jeunes": link,
+        "entretien_invitation": {**link, **({"is_update": True} if full else {})},
+        "entretien_cancel": {"event": full_youth()["entretien"] if full else None},
+        "reminder": {
+            **link,
+            "kind": kind,
+            "kind_label": REFERRAL_TITLES[kind],
+            "sent_on": date(2026, 4, 1),
+        },
+        "escalation": {
+            "referral": {"kind_label": REFERRAL_TITLES[kind], "sent_on": date(2026, 4, 1)},
+            "console_url": "http://127.0.0.1:8000/console/alertes/al_0123",
+            **({"id_externe": "D-2024-00123"} if full else {}),
+        },
+        "placement_info": {},
+        "exit_notice": {
+            "youth": {"prenom": youth["prenom"], "initiale": youth["initiale"]},
+            "partner": {"nom": partner(kind)["nom"]},
+            "requests": exit_requests(full),
+        },
+    }
+    if name == "youth_informed":
+        return youth_message_context(full, kind="mission_locale")
+    if name == "alert_digest":
+        alerts = sample_alerts.one_of_each()
+        return digest_context(alerts if full else alerts[:1])
+    if name == "risk_digest":
+        return {
+            "department": department(),
+            "recipient_label": "Paul Martin",
+            "week_label": "semaine du 3 mai 2027",
+            "items": [
+                {
+                    "id_externe": "D-1",
+                    "prenom": "Maëlys",
+                    "initiale": "D.",
+                    "majority_date": date(2027, 5, 12),
+                    "parts": ["Ressources", "Logement"],
+                },
+                {
+                    "id_externe": "D-2",
+                    "prenom": "Yanis",
+                    "initiale": "B.",
+                    "majority_date": date(2027, 8, 1),
+                    "parts": ["Santé"],
+                },
+            ][: 2 if full else 1],
+        }
+    return {**base, **extras[name]}
+
+
+def youth_message_context(full: bool = True, *, kind: str = "mission_locale", **extra) -> dict:
+    """What the youth is told once a partner accepted: with the advisor and the appointment
+    (``full``) or without them."""
+    structure = partner(kind)
+    return {
+        "department": department(),
+        "youth": {"prenom": "Maëlys", "minor": full},
+        "partner": {**structure, "telephone": structure["telephone"] or "+33320000000"},
+        "kind": kind,
+        "advisor": {"nom": "Mme Dupont", "telephone": "+33320112233"} if full else None,
+        "appointment": {"date": date(2026, 12, 8)} if full else None,
+        **extra,
+    }
+
+
+def exit_requests(full: bool) -> list[dict]:
+    """What the partner had of the youth who left: accepted, or sent and not answered."""
+    unanswered = {
+        "kind_label": REFERRAL_TITLES["entretien"],
+        "accepted": False,
+        "sent_on": date(2026, 4, 1) if full else None,
+    }
+    accepted = {"kind_label": REFERRAL_TITLES["mission_locale"], "accepted": True}
+    return [accepted, unanswered] if full else [unanswered]
+
+
+def digest_context(alerts: list) -> dict:
+    """The digest's context as the job stores it, then as dispatch hands it to the templates."""
+    stored = digest.context(sample_alerts.department(), alerts, [], date(2026, 11, 30))
+    return template_context(stored, sample_alerts.RAISED)

@@ -7,113 +7,31 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.alerts import digest
-from chalicelib.delivery.compose import template_context
-from chalicelib.domain.labels import REFERRAL_TITLES
 from chalicelib.messages import (
     RenderedEmail,
     render_email,
 )
 from chalicelib.messages.environment import environment
-from tests.support import alerts as sample_alerts
 from tests.support.messages import assert_proof_read as proof_read
 from tests.support.render_contexts import (
     ACK_URL,
+    EMAILS,
+    EMAILS_TO_PARTNERS,
+    EMAILS_WITH_LINK,
+    EMAILS_WITHOUT_LINK,
     XSS,
-    department,
-    full_youth,
-    minimal_youth,
-    partner,
+    email_context,
     poison,
 )
 
-EMAILS_WITH_LINK = (
-    "referral_mission_locale",
-    "referral_habitat_jeunes",
-    "entretien_invitation",
-    "reminder",
-)
-EMAILS_WITHOUT_LINK = (
-    "entretien_cancel",
-    "escalation",
-    "alert_digest",
-    "placement_info",
-    "risk_digest",
-)
-EMAILS = EMAILS_WITH_LINK + EMAILS_WITHOUT_LINK
-EMAILS_TO_PARTNERS = (*EMAILS_WITH_LINK, "entretien_cancel")
 
-
-def email_context(name: str, variant: str = "full") -> dict:
-    """Context of ``name``: ``full``, ``minimal`` (optional keys None) or ``absent`` (omitted)."""
-    full = variant == "full"
-    needs_entretien = name == "entretien_invitation"
-    youth = (
-        full_youth()
-        if full
-        else minimal_youth(absent=variant == "absent", entretien=needs_entretien)
-    )
-    kind = "habitat_jeunes" if name == "referral_habitat_jeunes" else "mission_locale"
-    base = {"department": department(), "youth": youth, "partner": partner(kind)}
-    link = {"ack_url": ACK_URL, "expires_on": date(2026, 7, 1), "answer_by": date(2026, 4, 8)}
-    extras: dict[str, dict] = {
-        "referral_mission_locale": link,
-        "referral_habitat_jeunes": link,
-        "entretien_invitation": {**link, **({"is_update": True} if full else {})},
-        "entretien_cancel": {"event": full_youth()["entretien"] if full else None},
-        "reminder": {
-            **link,
-            "kind": kind,
-            "kind_label": REFERRAL_TITLES[kind],
-            "sent_on": date(2026, 4, 1),
-        },
-        "escalation": {
-            "referral": {"kind_label": REFERRAL_TITLES[kind], "sent_on": date(2026, 4, 1)},
-            "console_url": "http://127.0.0.1:8000/console/alertes/al_0123",
-            **({"id_externe": "D-2024-00123"} if full else {}),
-        },
-        "placement_info": {},
-    }
-    if name == "alert_digest":
-        alerts = sample_alerts.one_of_each()
-        return digest_context(alerts if full else alerts[:1])
-    if name == "risk_digest":
-        return {
-            "department": department(),
-            "recipient_label": "Paul Martin",
-            "week_label": "semaine du 3 mai 2027",
-            "items": [
-                {
-                    "id_externe": "D-1",
-                    "prenom": "Maëlys",
-                    "initiale": "D.",
-                    "majority_date": date(2027, 5, 12),
-                    "parts": ["Ressources", "Logement"],
-                },
-                {
-                    "id_externe": "D-2",
-                    "prenom": "Yanis",
-                    "initiale": "B.",
-                    "majority_date": date(2027, 8, 1),
-                    "parts": ["Santé"],
-                },
-            ][: 2 if full else 1],
-        }
-    return {**base, **extras[name]}
-
-
-def digest_context(alerts: list) -> dict:
-    """The digest's context as the job stores it, then as dispatch hands it to the templates."""
-    stored = digest.context(sample_alerts.department(), alerts, [], date(2026, 11, 30))
-    return template_context(stored, sample_alerts.RAISED)
-
-
-def test_every_email_has_a_subject_a_text_and_an_html_template() -> None:
+def test_every_email_has_a_subject_and_one_body_for_both_parts() -> None:
     folder = Path(environment().loader.searchpath[0]) / "email"  # type: ignore[union-attr]
     assert folder == Path(__file__).resolve().parents[2] / "templates" / "email"
     for name in EMAILS:
-        for suffix in ("subject.j2", "txt.j2", "html.j2"):
+        for suffix in ("subject.j2", "body.j2"):
             assert (folder / f"{name}.{suffix}").is_file()
+        assert not list(folder.glob(f"{name}.*html*")) and not list(folder.glob(f"{name}.txt*"))
     listed = {path.name.split(".")[0] for path in folder.glob("*.j2")}
     assert {name for name in listed if not name.startswith("_")} == set(EMAILS)
 

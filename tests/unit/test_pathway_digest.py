@@ -205,7 +205,7 @@ def test_the_stored_context_renders_ids_first_names_dates_and_parts_and_no_name_
     entry = content.risk_entry(record("D-2026-042", date(2026, 5, 2), parcours), TODAY)
     (mine, _) = digest.digest_messages(department(), [entry], TODAY, NOW)
     email = compose.email(mine.template, mine.context.as_dict(), mine.recipients, NOW)
-    assert "Dossier D-2026-042 – Maëlys D. – majorité le 02/05/2026" in email.text
+    assert "- Dossier : D-2026-042 – Jeune : Maëlys D. – Majorité : 02/05/2026" in email.text
     assert "Santé et Accompagnement socio-éducatif" in email.text
     assert "D-2026-042" in email.html and "Delacroix" not in email.text + email.html
     assert email.subject == (
