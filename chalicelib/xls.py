@@ -17,15 +17,15 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import datetime, time
-from typing import IO
-
-import xlrd
+from typing import IO, Any
 
 from chalicelib import limits, xlsx
 from chalicelib.errors import UnreadableFileError
 
 MAX_XLS_BYTES = 20 * 1024 * 1024  # a full 65,000-row roster sheet is ~17 MB
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# xlrd's cell types (XL_CELL_*), here so that importing this module does not import xlrd
+_EMPTY, _TEXT, _NUMBER, _DATE, _BOOLEAN, _ERROR, _BLANK = range(7)
 
 
 def first_sheet_rows(source: IO[bytes]) -> Iterator[tuple[int, list[object]]]:
@@ -41,7 +41,9 @@ def first_sheet_rows(source: IO[bytes]) -> Iterator[tuple[int, list[object]]]:
     return _rows(sheet, datemode)
 
 
-def _first_sheet(data: bytes) -> tuple[xlrd.sheet.Sheet, int]:
+def _first_sheet(data: bytes) -> tuple[Any, int]:
+    import xlrd  # 28 ms: only the uploads of an XLS pay it
+
     try:
         book = xlrd.open_workbook(
             file_contents=data, on_demand=True, formatting_info=False, logfile=io.StringIO()
@@ -60,7 +62,8 @@ def _first_sheet(data: bytes) -> tuple[xlrd.sheet.Sheet, int]:
         raise UnreadableFileError(f"Classeur XLS endommagé : {xlsx.FORMATS}.") from None
 
 
-def _rows(sheet: xlrd.sheet.Sheet, datemode: int) -> Iterator[tuple[int, list[object]]]:
+def _rows(sheet: Any, datemode: int) -> Iterator[tuple[int, list[object]]]:
+    """``sheet``: xlrd's first sheet."""
     for index in range(sheet.nrows):
         types = sheet.row_types(index)
         values = sheet.row_values(index)
@@ -74,25 +77,29 @@ def _rows(sheet: xlrd.sheet.Sheet, datemode: int) -> Iterator[tuple[int, list[ob
 
 
 def _value(kind: int, value: object, datemode: int, row: int) -> object:
-    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+    if kind in (_EMPTY, _BLANK):
         return None
-    if kind == xlrd.XL_CELL_TEXT:
+    if kind == _TEXT:
         if len(value) > limits.MAX_CELL_CHARS:  # type: ignore[arg-type]
             raise limits.cell_too_long(row)
         return value
-    if kind == xlrd.XL_CELL_NUMBER:
+    if kind == _NUMBER:
         number = float(value)  # type: ignore[arg-type]
         return int(number) if number.is_integer() and abs(number) < 1e15 else number
-    if kind == xlrd.XL_CELL_DATE:
+    if kind == _DATE:
         return _date(float(value), datemode)  # type: ignore[arg-type]
-    if kind == xlrd.XL_CELL_BOOLEAN:
+    if kind == _BOOLEAN:
         return bool(value)
-    if kind == xlrd.XL_CELL_ERROR:
-        return xlrd.error_text_from_code.get(value, "#VALUE!")
+    if kind == _ERROR:
+        from xlrd import error_text_from_code
+
+        return error_text_from_code.get(value, "#VALUE!")
     return value
 
 
 def _date(serial: float, datemode: int) -> object:
+    import xlrd
+
     try:
         found: datetime = xlrd.xldate.xldate_as_datetime(serial, datemode)
     except (ValueError, OverflowError, xlrd.xldate.XLDateError):

@@ -109,14 +109,7 @@ def no_partner(details: Mapping) -> tuple[str, str, list[str]]:
             [f"Missions locales possibles : {liste_fr(candidates)}."] if candidates else [],
         )
     if reason == "commune_inconnue":
-        return (
-            nothing_sent + f"le code commune {(details.get('youth') or {}).get('commune_code')} "
-            "ne figure pas dans la couverture des missions locales (code postal au lieu du code "
-            "INSEE ? commune mal saisie ?).",
-            f"Corrigez le code commune dans votre prochain fichier, ou {choose[0].lower()}"
-            f"{choose[1:]}.",
-            [],
-        )
+        return _unknown_commune(details, nothing_sent, choose)
     if reason == "ml_inconnue":
         return _unknown_mission_locale(details, nothing_sent, place, candidates)
     if reason == "partenaire_injoignable":
@@ -127,6 +120,27 @@ def no_partner(details: Mapping) -> tuple[str, str, list[str]]:
             [f"Partenaire compétent : {liste_fr(candidates)}."] if candidates else [],
         )
     return _no_housing_partner(details, nothing_sent, place)
+
+
+def _unknown_commune(
+    details: Mapping, nothing_sent: str, choose: str
+) -> tuple[str, str, list[str]]:
+    code = (details.get("youth") or {}).get("commune_code")
+    if not code:  # the roster named a commune that matched none or several (SPEC §5.1)
+        return (
+            nothing_sent + "la commune de résidence écrite dans le fichier n'a pas été reconnue "
+            "(introuvable dans le département, ou plusieurs communes possibles).",
+            f"{choose}, ou indiquez le code INSEE de sa commune dans votre prochain fichier "
+            "(colonne « Code INSEE »).",
+            [],
+        )
+    return (
+        nothing_sent + f"le code commune {code} ne figure pas dans la couverture des missions "
+        "locales (code postal au lieu du code INSEE ? commune mal saisie ?).",
+        f"Corrigez le code commune dans votre prochain fichier, ou {choose[0].lower()}"
+        f"{choose[1:]}.",
+        [],
+    )
 
 
 def _unknown_mission_locale(
