@@ -72,7 +72,7 @@ def department_budgets(department: dict[str, Any]) -> list[Budget]:
         Budget("20,000 youths through make run: upload, scan, sends (minutes)",
                department["minutes"], 10, le, "≤"),
         Budget("20,000 youths through make run: peak RSS of the process tree (MB)",
-               department["peak_rss_tree_mb"], 1536, le, "≤"),
+               department["peak_rss_run_mb"], 1536, le, "≤"),
         Budget(f"Console youths list at 20,000: items read ({page['rows_shown']} rows shown)",
                page["items_read"], page["items_budget"], le, "≤"),
         Budget("Console youths list at 20,000: render time (s)", page["seconds"], 1, le, "≤"),
@@ -163,12 +163,14 @@ def department_figures(department: dict[str, Any]) -> list[tuple[str, str]]:
          f"{department['dynamodb_requests']:,}, {department['referrals']}, "
          f"{department['emails_sent']} / {department['sms_sent']}"),
         ("20,000 youths through make run: RSS resting / after the run / after a quiet turn / peak"
-         " of the tree (MB)",
+         " of the run / peak with the console page (MB)",
          f"{department['rss_resting_mb']} / {department['rss_after_run_mb']} / "
-         f"{department['rss_after_quiet_turn_mb']} / {department['peak_rss_tree_mb']}"),
-        ("Console youths list at 20,000: rows shown, DynamoDB requests, items read, seconds",
+         f"{department['rss_after_quiet_turn_mb']} / {department['peak_rss_run_mb']} / "
+         f"{department['peak_rss_tree_mb']}"),
+        ("Console youths list at 20,000: rows shown, DynamoDB requests, items read, seconds, "
+         "HTTP statuses",
          f"{page['rows_shown']}, {page['dynamodb_requests']}, {page['items_read']} "
-         f"(budget {page['items_budget']}), {page['seconds']} s"),
+         f"(budget {page['items_budget']}), {page['seconds']} s, {page['statuses']}"),
     ]  # fmt: skip
 
 
