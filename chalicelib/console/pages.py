@@ -28,28 +28,27 @@ def home(agent: Agent) -> web.Page:
 
 
 def youths_list(agent: Agent, request: Request) -> web.Page:
-    """GET: the filters only (none is personal data); POST: the search text too, in the body."""
+    """POST: the search is saved, then 303 to its opaque GET (``console.youths``)."""
     if request.method == "POST":
         fields = web.checked_form(request, agent)
-    else:
-        fields = {k: v for k, v in (request.query_params or {}).items() if k != "recherche"}
-    filters = youths.Filters.from_fields(fields)
-    context = youths.search(agent.department, filters, utcnow())
+        return web.Page(redirect=youths.search_redirect(agent.department, fields, utcnow()))
+    params = dict(request.query_params or {})
+    context = youths.listing(agent.department, params, utcnow())
     done = DONE_MESSAGES.get(base.query_param(request, "fait"))
     return web.Page("youths.html.j2", {**context, "current": "/console/jeunes", "done": done})
 
 
 def youth_page(agent: Agent, ref: str, request: Request) -> web.Page:
-    found, referrals, messages = youth.load(agent.department, ref, utcnow())
+    found = youth.load(agent.department, ref, utcnow())
     done = DONE_MESSAGES.get(base.query_param(request, "fait"))
     return web.Page(
         "youth.html.j2",
         {
-            "youth": youths.row(found, referrals),
-            "record": youth.record_view(found),
-            "referrals": [youth.referral_view(r) for r in referrals],
-            "timeline": youth.timeline(found, referrals, messages),
-            "decision": actions.decision(found, referrals),
+            "youth": found.line,
+            "record": youth.record_view(found.youth),
+            "referrals": [youth.referral_view(r) for r in found.referrals],
+            "timeline": youth.timeline(found),
+            "decision": actions.decision(found.youth, found.referrals),
             "current": "/console/jeunes",
             "done": done,
         },
@@ -59,35 +58,36 @@ def youth_page(agent: Agent, ref: str, request: Request) -> web.Page:
 def youth_decide(agent: Agent, ref: str, request: Request) -> web.Page:
     fields = web.checked_form(request, agent)
     now = utcnow()
-    found, referrals, _ = youth.load(agent.department, ref, now)
+    found = youth.load(agent.department, ref, now)
     if fields.get("action") == "garder":
-        actions.keep(found, referrals, actor=agent.actor, now=now)
+        actions.keep(found.youth, found.referrals, actor=agent.actor, now=now)
         return web.Page(redirect=f"/console/jeunes/{ref}?fait=gardee")
     if fields.get("action") == "choisir":
-        actions.choose(found, referrals, fields.get("code_ml", ""), actor=agent.actor, now=now)
+        code_ml = fields.get("code_ml", "")
+        actions.choose(found.youth, found.referrals, code_ml, actor=agent.actor, now=now)
         return web.Page(redirect=f"/console/jeunes/{ref}?fait=choisie")
     raise BadRequestError("Action inconnue.")
 
 
 def youth_erase_confirm(agent: Agent, ref: str) -> web.Page:
-    found, _, _ = youth.load(agent.department, ref, utcnow())
-    return web.Page("erase.html.j2", {"youth": youths.row(found, []), "current": "/console/jeunes"})
+    found = youth.load(agent.department, ref, utcnow())
+    return web.Page("erase.html.j2", {"youth": found.line, "current": "/console/jeunes"})
 
 
 def youth_erase(agent: Agent, ref: str, request: Request) -> web.Page:
     fields = web.checked_form(request, agent)
-    found, _, _ = youth.load(agent.department, ref, utcnow())
+    found = youth.load(agent.department, ref, utcnow())
     if fields.get("confirmation") != "oui":
         return web.Page(
             "erase.html.j2",
             {
-                "youth": youths.row(found, []),
+                "youth": found.line,
                 "current": "/console/jeunes",
                 "errors": [("confirmation", "Cochez la case pour confirmer l'effacement.")],
             },
             status=400,
         )
-    actions.erase(found, actor=agent.actor, now=utcnow())
+    actions.erase(found.youth, actor=agent.actor, now=utcnow())
     return web.Page(redirect="/console/jeunes?fait=efface")
 
 

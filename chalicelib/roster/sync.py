@@ -18,7 +18,6 @@ from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.youth import YouthRecord, birthday, majority_date
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
-from chalicelib.store import audit
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
@@ -201,4 +200,4 @@ def log_outcome(
     if rejected_rows:
         emit("RosterRowsRejected", rejected_rows, department=department)
     logger.info("roster synced", extra={"department": department, "counts": counts})
-    audit.record(department, "roster_uploaded", actor, counts={**counts, "rows": rows})
+    youth_store.record_upload(department, actor, {**counts, "rows": rows}, utcnow())

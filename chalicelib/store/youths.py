@@ -18,6 +18,7 @@ from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.domain.youth import YouthRecord
+from chalicelib.store import audit, listing
 from chalicelib.store.base import live, live_page, plain
 from chalicelib.store.models import Youth
 from chalicelib.store.writes import applied
@@ -140,8 +141,9 @@ def roster_index(department: str, now: datetime) -> Iterator[Youth]:
 
 
 def writer() -> Any:
-    """A batch writer (25 items a request) for a roster's created, changed and exited youths."""
-    return Youth.batch_write()
+    """A batch writer (25 items a request) for a roster's created, changed and exited youths;
+    it writes the console list's keys on each (``store.listing``)."""
+    return listing.writer()
 
 
 def fetch(department: str, ids: Iterable[str]) -> dict[str, Youth]:
@@ -163,6 +165,13 @@ def note(department: str, id_externe: str, event: dict[str, Any]) -> bool:
 
 def erase(youth: Youth) -> None:
     youth.delete()
+    listing.uncount(youth)
+
+
+def record_upload(department: str, actor: str, counts: dict[str, int], now: datetime) -> None:
+    """The upload's audit event, with the console list's totals counted again (one request)."""
+    event = audit.new_event(department, "roster_uploaded", actor, counts=counts)
+    listing.recount_with_event(department, event, now)
 
 
 def page(
