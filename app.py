@@ -219,6 +219,11 @@ def console_alerts():
     return console.alerts(app.current_request)
 
 
+@app.route("/console/alertes/commune", methods=["POST"], content_types=FORM_TYPES)
+def console_alerts_commune():
+    return console.alerts_commune(app.current_request)
+
+
 @app.route("/console/alertes/{alert_id}", methods=["GET"])
 def console_alert(alert_id):
     return console.alert(app.current_request, alert_id)

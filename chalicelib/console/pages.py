@@ -63,8 +63,8 @@ def youth_decide(agent: Agent, ref: str, request: Request) -> web.Page:
         actions.keep(found.youth, found.referrals, actor=agent.actor, now=now)
         return web.Page(redirect=f"/console/jeunes/{ref}?fait=gardee")
     if fields.get("action") == "choisir":
-        code_ml = fields.get("code_ml", "")
-        actions.choose(found.youth, found.referrals, code_ml, actor=agent.actor, now=now)
+        chosen = fields.get("partenaire") or fields.get("code_ml", "")
+        actions.choose(found.youth, found.referrals, chosen, actor=agent.actor, now=now)
         return web.Page(redirect=f"/console/jeunes/{ref}?fait=choisie")
     raise BadRequestError("Action inconnue.")
 
@@ -93,10 +93,31 @@ def youth_erase(agent: Agent, ref: str, request: Request) -> web.Page:
 
 def alerts_page(agent: Agent, request: Request) -> web.Page:
     done = DONE_MESSAGES.get(base.query_param(request, "fait"))
-    found = alerts.open_alerts(agent.department, utcnow())
-    return web.Page(
-        "alerts.html.j2", {"alerts": found, "current": "/console/alertes", "done": done}
+    if base.query_param(request, "fait") == "commune":
+        count = base.query_param(request, "jeunes")
+        done = f"Mission locale choisie pour {count if count.isdigit() else 0} jeune(s)."
+    kind = base.query_param(request, "type")
+    number = base.query_param(request, "page")
+    context = alerts.page(
+        agent.department,
+        utcnow(),
+        kind=kind if kind in alerts.KINDS else "",
+        number=int(number) if number.isdigit() and len(number) < 6 else 1,
     )
+    return web.Page("alerts.html.j2", {**context, "current": "/console/alertes", "done": done})
+
+
+def alerts_commune(agent: Agent, request: Request) -> web.Page:
+    """One mission locale for every youth of a shared commune (``actions.choose_for_commune``)."""
+    fields = web.checked_form(request, agent)
+    now = utcnow()
+    waiting = alerts.waiting_in_commune(agent.department, fields.get("commune", ""), now)
+    if not waiting:
+        raise BadRequestError("Plus aucun jeune n'attend de choix pour cette commune.")
+    done, _ = actions.choose_for_commune(
+        agent.department, waiting, fields.get("code_ml", ""), actor=agent.actor, now=now
+    )
+    return web.Page(redirect=f"/console/alertes?fait=commune&jeunes={done}")
 
 
 def alert_page(agent: Agent, alert_id: str) -> web.Page:

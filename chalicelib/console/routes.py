@@ -105,6 +105,10 @@ def personal_data(request: Request) -> Response:
     return web.respond(lambda: pages.statement("personal_data.html.j2", request))
 
 
+def alerts_commune(request: Request) -> Response:
+    return web.signed_in(request, lambda agent: pages.alerts_commune(agent, request))
+
+
 def alert(request: Request, alert_id: str) -> Response:
     return web.signed_in(request, lambda agent: pages.alert_page(agent, alert_id))
 
