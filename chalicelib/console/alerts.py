@@ -66,7 +66,9 @@ def view(code: str, alert: Any) -> OpenAlert:
         line=wording.line(alert.alert_id, kind.value, details, alert.id_externe),
         youth_ref=refs.youth_ref(code, alert.id_externe) if alert.id_externe else None,
         action=ACTIONS.get(kind, "Voir le jeune"),
-        closes_on_youth_page=kind in ROUTING,
+        # a "non compétent" already routed elsewhere only informs: the agent marks it dealt with
+        closes_on_youth_page=kind in ROUTING
+        and not (kind is AlertKind.REDIRECTED and details.get("rerouted_to")),
         open_since=alert.open_since or alert.raised_at,
     )
 

@@ -14,6 +14,7 @@ from chalicelib.api import base
 from chalicelib.console import imports, web
 from chalicelib.console.sessions import Agent
 from chalicelib.errors import BadRequestError
+from chalicelib.reporting import youth_file
 from chalicelib.roster import columns, uploads
 
 MAX_FORM_FILE = 6 * 1024 * 1024
@@ -90,6 +91,7 @@ def report_page(agent: Agent, upload_id: str) -> web.Page:
             "error": error,
             "dry_run": _is_dry_run(state),
             "described": described,
+            "exits": youth_file.names_of(agent.department, list(report.get("exited_ids") or [])),
             "targets": columns.LABELS,
             "current": "/console/import",
         },

@@ -17,10 +17,12 @@ from chalicelib.departments import service as departments
 from chalicelib.domain import ids
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.labels import KIND_LABELS
+from chalicelib.domain.youth import initial
 from chalicelib.reporting import views
-from chalicelib.reporting.youth_view import YouthRow, row
+from chalicelib.reporting.youth_view import YouthRow, plain, row
 from chalicelib.reporting.youths import get_live
 from chalicelib.store import alerts as alert_store
+from chalicelib.store import listing
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 
@@ -73,3 +75,20 @@ def youth_detail(code: str, id_externe: str, now: datetime) -> dict[str, Any]:
         **views.youth_detail(found.youth, found.referrals),
         "situation": sorted(found.line.flags),
     }
+
+
+def names_of(code: str, file_numbers: list[str]) -> list[dict[str, str]]:
+    """How the console names youths in a list (an import's exits): file number, first name,
+    last name's initial; a youth erased since keeps its file number only."""
+    found = listing.youths(code, file_numbers)
+    named = []
+    for file_number in file_numbers:
+        record = plain(found[file_number].record) if file_number in found else {}
+        named.append(
+            {
+                "id_externe": file_number,
+                "prenom": str((record or {}).get("prenom") or ""),
+                "initiale": initial(str((record or {}).get("nom") or "")),
+            }
+        )
+    return named

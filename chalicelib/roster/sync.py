@@ -194,10 +194,17 @@ def report_counts(sync: SyncPlan) -> dict[str, int]:
 
 
 def log_outcome(
-    department: str, counts: dict[str, int], rows: int, rejected_rows: int, actor: str
+    department: str,
+    counts: dict[str, int],
+    rows: int,
+    rejected_rows: int,
+    actor: str,
+    upload_id: str | None = None,
 ) -> None:
     emit("RosterRowsReceived", rows, department=department)
     if rejected_rows:
         emit("RosterRowsRejected", rejected_rows, department=department)
     logger.info("roster synced", extra={"department": department, "counts": counts})
-    youth_store.record_upload(department, actor, {**counts, "rows": rows}, utcnow())
+    youth_store.record_upload(
+        department, actor, {**counts, "rows": rows, "rejected": rejected_rows}, utcnow(), upload_id
+    )

@@ -168,9 +168,12 @@ def erase(youth: Youth) -> None:
     listing.uncount(youth)
 
 
-def record_upload(department: str, actor: str, counts: dict[str, int], now: datetime) -> None:
-    """The upload's audit event, with the console list's totals counted again (one request)."""
-    event = audit.new_event(department, "roster_uploaded", actor, counts=counts)
+def record_upload(
+    department: str, actor: str, counts: dict[str, int], now: datetime, upload_id: str | None
+) -> None:
+    """The upload's audit event (naming the upload, whose report the console's history links),
+    with the console list's totals counted again: one request."""
+    event = audit.new_event(department, "roster_uploaded", actor, counts=counts, subject=upload_id)
     listing.recount_with_event(department, event, now)
 
 
