@@ -10,9 +10,9 @@ from chalice.app import Request, Response
 from chalicelib.api import base
 from chalicelib.console import actions, alerts, dashboard, exports, sessions, web, youth, youths
 from chalicelib.console.sessions import Agent
+from chalicelib.departments import journal
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError
-from chalicelib.store import audit
 
 DONE_MESSAGES = {
     "choisie": "Mission locale choisie : l'orientation part avec le prochain envoi.",
@@ -141,7 +141,7 @@ def exports_page(agent: Agent) -> web.Page:
 def export_download(agent: Agent, name: str) -> web.Page:
     """To the file through a presigned link valid one minute (see ``console.exports``)."""
     link = exports.download_link(agent.department, name, utcnow())
-    audit.record(agent.department, "console_export", agent.actor, subject=name)
+    journal.record(agent.department, "console_export", agent.actor, subject=name)
     return web.Page(redirect=link)
 
 
