@@ -182,30 +182,64 @@ def _counts_key(department: str) -> tuple[str, str]:
     return f"youth-counts#{department}", department
 
 
-def _counted(department: str, now: datetime) -> ConsoleItem:
-    """The department's live youths counted by status and by (status, majority month): one
-    projected Query of its partition."""
-    found = Youth.query(department, attributes_to_get=["status", "majority_date", "expires_at"])
+BACKFILL_PER_UPLOAD = 2_000  # youths stored before the list keys existed, keyed per upload
+
+
+def _counted(department: str, now: datetime) -> tuple[ConsoleItem, list[str]]:
+    """The department's live youths counted by status and by (status, majority month), and the
+    youths still without list keys (stored by an older version): one projected Query."""
+    found = Youth.query(
+        department,
+        attributes_to_get=["id_externe", "status", "majority_date", "expires_at", "list_status"],
+    )
     counts: Counter[str] = Counter()
+    unkeyed: list[str] = []
     for youth in found:
         if live(youth, now):
             counts[youth.status] += 1
             counts[f"{youth.status}#{youth.majority_date[:7]}"] += 1
+            if not youth.list_status:
+                unkeyed.append(youth.id_externe)
     pk, sk = _counts_key(department)
-    return ConsoleItem(pk, sk, department=department, counts=dict(counts), version=0)
+    return ConsoleItem(pk, sk, department=department, counts=dict(counts), version=0), unkeyed
 
 
 def recount(department: str, now: datetime) -> None:
     """Count the youths again and keep the counts."""
-    _counted(department, now).save()
+    counted, unkeyed = _counted(department, now)
+    counted.save()
+    add_list_keys(department, unkeyed[:BACKFILL_PER_UPLOAD])
+
+
+def add_list_keys(department: str, ids: list[str]) -> int:
+    """Give youths stored before the list existed their list keys (an UpdateItem each,
+    conditional on the fingerprint and status read: a youth changed meanwhile got them from its
+    own write). How many were keyed."""
+    return sum(_key_one(youth) for youth in youths(department, ids).values())
+
+
+def _key_one(youth: Youth) -> bool:
+    list_keys(youth)
+    return applied(
+        lambda: youth.update(
+            actions=[
+                Youth.list_name.set(youth.list_name),
+                Youth.list_first.set(youth.list_first),
+                Youth.list_status.set(youth.list_status),
+            ],
+            condition=(Youth.fingerprint == youth.fingerprint) & (Youth.status == youth.status),
+        )
+    )
 
 
 def recount_with_event(department: str, event: AuditEvent, now: datetime) -> None:
     """After a roster upload (the only writer of statuses and majority dates): the counts and
     the upload's audit event in one TransactWriteItems, the one request the audit took alone."""
+    counted, unkeyed = _counted(department, now)
     with transaction() as batch:
         batch.save(event, condition=AuditEvent.at_id.does_not_exist())
-        batch.save(_counted(department, now))
+        batch.save(counted)
+    add_list_keys(department, unkeyed[:BACKFILL_PER_UPLOAD])
 
 
 def youth_counts(department: str) -> dict[str, int] | None:

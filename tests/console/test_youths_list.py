@@ -4,14 +4,15 @@ filtered from indexes made for it, its URL free of personal data."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
 
 from chalicelib.domain import clock
+from chalicelib.store import listing
 from chalicelib.store.listing import fold
-from chalicelib.store.models import Referral
+from chalicelib.store.models import Referral, Youth
 from tests.support import big_department
 from tests.support import console as support
 from tests.support.aws_requests import items_read
@@ -131,3 +132,15 @@ def test_list_pages_and_the_dashboard_read_bounded_items_whatever_the_department
     with items_read() as read:
         assert console.get("/console", session).status_code == 200
     assert read["items"] < SIZE // 2, read  # 18 months of 60, projected, and 6 months' files
+
+
+def test_youths_stored_before_the_list_keys_get_them_at_the_next_upload(console, today):
+    big_department.write_youths("59", 30, today)
+    with Youth.batch_write() as batch:  # as an older version stored them: no list keys
+        for youth in Youth.query("59"):
+            youth.list_name = youth.list_first = youth.list_status = None
+            batch.save(youth)
+    session = console.sign_in()
+    assert not numbers(console.get("/console/jeunes?tri=nom", session).body.decode())
+    listing.recount("59", datetime.now(UTC))  # what each roster upload does
+    assert len(numbers(console.get("/console/jeunes?tri=nom", session).body.decode())) == 30
