@@ -185,8 +185,14 @@ def _by_file_number(
 def _rows(
     code: str, items: list[Any], criteria: Criteria, now: datetime, late_days: int
 ) -> list[YouthRow]:
-    """Each item's youth and its placed referrals (an item is a youth, a referral or an alert)."""
-    known = {i.referral_id: i for i in items if hasattr(i, "referral_id") and hasattr(i, "sent_at")}
+    """Each item's youth and its referrals: those its schedule names, and the one the item
+    names (an item is a youth, a referral, or an alert whose refused referral the schedule
+    may have forgotten when it routed the youth again)."""
+    known = {i.referral_id: i for i in items if hasattr(i, "sent_at")}
+    named: dict[str, set[str]] = {}
+    for item in items:
+        if getattr(item, "referral_id", None) and not hasattr(item, "majority_date"):
+            named.setdefault(str(item.id_externe), set()).add(str(item.referral_id))
     if items and not hasattr(items[0], "majority_date"):
         ordered = list(dict.fromkeys(str(i.id_externe) for i in items if i.id_externe))
         fetched = listing.youths(code, ordered)
@@ -194,12 +200,13 @@ def _rows(
     else:
         youths = list(items)
     youths = [y for y in youths if live(y, now)]
-    wanted = [r for y in youths for r in placed_referral_ids(y) if r not in known]
+    ids = {y.id_externe: [*placed_referral_ids(y), *named.get(y.id_externe, ())] for y in youths}
+    wanted = [r for found in ids.values() for r in found if r not in known]
     referrals = {**known, **listing.referrals(wanted)}
     rows = [
         row(
             y,
-            [referrals[r] for r in placed_referral_ids(y) if r in referrals],
+            [referrals[r] for r in ids[y.id_externe] if r in referrals],
             now=now,
             late_days=late_days,
         )

@@ -54,6 +54,8 @@ def test_a_habitat_jeunes_non_competent_can_be_dealt_with(console):
     closed = console.post(f"/console/alertes/{rerouted.alert_id}/traitee", session)
     assert closed.status_code == 303
     answer_non_competent("UDHAJ59")  # nobody else: the department decides
+    to_reroute = console.get("/console/jeunes?filtre=a_reorienter", session).body.decode()
+    assert "<td>H59-1</td>" in to_reroute and "À réorienter" in to_reroute
     ref = refs.youth_ref("59", "H59-1")
     page = console.get(f"/console/jeunes/{ref}", session).body.decode()
     assert "L&#39;habitat jeunes a refusé" in page or "L'habitat jeunes a refusé" in page
