@@ -1,6 +1,6 @@
 """The console's dashboard figures (SPEC §4b, §9) from bounded reads, whatever the department's
-size (SPEC §10 v3): the youths turning 18 in the chart's months (one ``majority-index`` range,
-projected to the date and status), the next six months' youths and the referrals their
+size (SPEC §10 v3): the youths turning 18 in the chart's months (the counts kept at each
+upload), the next six months' youths and the referrals their
 schedules name (BatchGetItem), never the whole department.
 
 The indicators are ``indicators.department_report`` over that cohort: the six months' figures
@@ -23,7 +23,17 @@ from chalicelib.store import youths as youth_store
 
 
 def majority_months(code: str, first: date, last: date) -> dict[str, int]:
-    """Active youths turning 18 each month from ``first`` to ``last`` ("AAAA-MM" → count)."""
+    """Active youths turning 18 each month from ``first`` to ``last`` ("AAAA-MM" → count): the
+    counts kept at each upload, or (before the first) one projected range of the index."""
+    counts = listing.youth_counts(code)
+    if counts is not None:
+        prefix = f"{YouthStatus.ACTIVE}#"
+        return {
+            key.removeprefix(prefix): value
+            for key, value in sorted(counts.items())
+            if key.startswith(prefix)
+            and first.isoformat()[:7] <= key[len(prefix) :] <= last.isoformat()[:7]
+        }
     found = listing.majority_dates(code, first.isoformat(), last.isoformat())
     return dict(
         Counter(day[:7] for day, status in found if status == YouthStatus.ACTIVE).most_common()

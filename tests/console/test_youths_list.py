@@ -130,8 +130,15 @@ def test_list_pages_and_the_dashboard_read_bounded_items_whatever_the_department
         assert read["items"] <= 3 * rows + 20, (address, read)
     assert f"{SIZE * 9 // 10} jeunes" in page
     with items_read() as read:
-        assert console.get("/console", session).status_code == 200
-    assert read["items"] < SIZE // 2, read  # 18 months of 60, projected, and 6 months' files
+        dashboard = console.get("/console", session)
+    assert read["items"] < SIZE // 2, read  # the kept counts, and 6 months' files
+    month = today.isoformat()[:7]
+    turning = sum(
+        1 for y in Youth.query("59") if y.status == "active" and y.majority_date[:7] == month
+    )
+    assert (
+        f"<td>{turning}</td>" in dashboard.body.decode().split("Jeunes atteignant 18 ans</th>")[1]
+    )
 
 
 def test_youths_stored_before_the_list_keys_get_them_at_the_next_upload(console, today):
