@@ -228,15 +228,15 @@ EXPORT_BATCH = 100  # youths whose referrals are read in one BatchGetItem
 
 
 def every_row(code: str, now: datetime) -> Iterator[YouthRow]:
-    """Every live youth's line, by majority date, for the exports: the youths in pages of the
-    ``majority-index``, each hundred's referrals in one BatchGetItem (never the whole
-    department in memory)."""
+    """Every live youth's line, by file number, for the exports: the department's partition
+    streamed (one paginated Query), each hundred's referrals in one BatchGetItem (never the
+    whole department in memory)."""
     late_days = int(departments.get(code).relance_jours)
-    source = listing.youths_by(code, "majorite")
-    cursor: list[str] | None = None
-    while True:
-        items, more = listing.read(source, cursor, backwards=False, size=EXPORT_BATCH)
-        yield from _rows(code, items, Criteria(), now, late_days)
-        if not more or not items:
-            return
-        cursor = listing.cursor_of(source, items[-1])
+    batch: list[Any] = []
+    for youth in listing.department_youths(code):
+        batch.append(youth)
+        if len(batch) == EXPORT_BATCH:
+            yield from _rows(code, batch, Criteria(), now, late_days)
+            batch = []
+    if batch:
+        yield from _rows(code, batch, Criteria(), now, late_days)

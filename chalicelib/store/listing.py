@@ -276,6 +276,11 @@ def _uncount_once(youth: Youth) -> bool:
     )
 
 
+def department_youths(department: str) -> Iterator[Youth]:
+    """Every youth of the department, by file number, streamed (the exports)."""
+    return iter(Youth.query(department))
+
+
 def youths(department: str, ids: Iterable[str]) -> dict[str, Youth]:
     keys = [(department, each) for each in dict.fromkeys(ids)]
     return {y.id_externe: y for y in Youth.batch_get(keys)} if keys else {}
