@@ -42,9 +42,37 @@ def provision() -> dict[str, object]:
 
 def _ensure_table(model: Any) -> bool:
     if model.exists():
+        _ensure_indexes(model)
         return False
     model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
     return True
+
+
+def _ensure_indexes(model: Any) -> None:
+    """A table made by an older version gets the indexes added since (one per update, as
+    DynamoDB allows)."""
+    client = aws.client("dynamodb")
+    name = model.Meta.table_name
+    table = client.describe_table(TableName=name)["Table"]
+    present = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
+    schema = model._get_schema()
+    for index in schema["global_secondary_indexes"]:
+        if index["index_name"] in present:
+            continue
+        client.update_table(
+            TableName=name,
+            AttributeDefinitions=schema["attribute_definitions"],
+            GlobalSecondaryIndexUpdates=[
+                {
+                    "Create": {
+                        "IndexName": index["index_name"],
+                        "KeySchema": index["key_schema"],
+                        "Projection": index["projection"],
+                    }
+                }
+            ],
+        )
+        client.get_waiter("table_exists").wait(TableName=name)
 
 
 def _ensure_bucket(name: str, region: str) -> None:

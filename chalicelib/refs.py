@@ -26,12 +26,25 @@ def _cipher() -> AESSIV:
 
 
 def youth_ref(department: str, id_externe: str) -> str:
-    sealed = _cipher().encrypt(id_externe.encode("utf-8"), [department.encode("ascii")])
-    return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
+    return seal(department, id_externe)
 
 
 def youth_id(department: str, ref: str) -> str:
     """The ``id_externe`` behind ``ref``; a malformed, tampered or foreign reference is a 404."""
+    found = unseal(department, ref)
+    if found is None:
+        raise NotFoundError("Jeune inconnu dans ce département.")
+    return found
+
+
+def seal(department: str, text: str) -> str:
+    """``text`` (a file number, a list cursor) made opaque for a URL of this department."""
+    sealed = _cipher().encrypt(text.encode("utf-8"), [department.encode("ascii")])
+    return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
+
+
+def unseal(department: str, ref: str) -> str | None:
+    """What ``seal`` sealed; None for a malformed, tampered or foreign reference."""
     text = (ref or "").strip()
     try:
         if not text or len(text) > MAX_REF_CHARS:
@@ -39,4 +52,4 @@ def youth_id(department: str, ref: str) -> str:
         sealed = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
         return _cipher().decrypt(sealed, [department.encode("ascii")]).decode("utf-8")
     except (ValueError, binascii.Error, InvalidTag, UnicodeDecodeError):
-        raise NotFoundError("Jeune inconnu dans ce département.") from None
+        return None

@@ -15,7 +15,7 @@ from chalicelib.api import base
 from chalicelib.auth import keys
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError, RelaisError
-from chalicelib.reporting import coverage, referrals, report, youths
+from chalicelib.reporting import coverage, referrals, report, youth_file, youths
 from chalicelib.roster import erasure
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -41,7 +41,7 @@ def list_youths(request: Request, code: str) -> Response:
 def get_youth(request: Request, code: str, id_externe: str) -> Response:
     def call() -> dict:
         keys.require_department(base.caller(request), code)
-        return youths.youth_detail(code, _id(id_externe), utcnow())
+        return youth_file.youth_detail(code, _id(id_externe), utcnow())
 
     return base.handle(call)
 

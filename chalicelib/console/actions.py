@@ -1,116 +1,49 @@
-"""What an agent decides on a youth's page: the mission locale of a shared or unknown commune,
-another mission locale after a refusal (or keeping things as they are), the erasure.
-
-A choice is recorded on the youth, then the youth is routed at once (as the follow-ups do after a
-"non compétent" answer): the referral leaves with the next dispatch, not at tomorrow's scan.
-"""
+"""What an agent decides on a youth's page (``referrals.decisions``: the partner of a shared or
+unknown commune, another partner after a refusal or keeping things as they are), for a whole
+shared commune at once from the alerts page, and the erasure."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from chalicelib.console import alerts
-from chalicelib.departments import service as departments
-from chalicelib.domain import clock
-from chalicelib.domain.enums import Kind, ReferralStatus, YouthStatus
-from chalicelib.errors import BadRequestError, ConflictError
-from chalicelib.referrals import scan
+from chalicelib.errors import RelaisError
+from chalicelib.referrals import decisions
+from chalicelib.referrals.decisions import Decision
+from chalicelib.reporting.youth_file import youth_file
 from chalicelib.roster import erasure
-from chalicelib.store import audit
-from chalicelib.store import youths as youth_store
-from chalicelib.store.base import plain
-from chalicelib.store.directory import DirectorySnapshot
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
 
-MISSION_LOCALE = Kind.MISSION_LOCALE
-REFUSED = (ReferralStatus.DECLINED, ReferralStatus.REDIRECTED)
+__all__ = ["Decision", "choose", "choose_for_commune", "decision", "erase", "keep"]
 
 
-@dataclass(frozen=True)
-class Candidate:
-    code_ml: str
-    nom: str
+def decision(youth: Any, referrals: list[Any]) -> Decision:
+    return decisions.decision(youth, referrals)
 
 
-@dataclass(frozen=True)
-class Decision:
-    """What the youth's page offers: why a choice is needed and the missions locales to pick."""
-
-    reason: str  # "" (nothing to decide), "blocked" or "refused"
-    refused_referral: str | None
-    refused_partner: str | None
-    candidates: tuple[Candidate, ...]
+def choose(youth: Any, referrals: list[Any], code: str, *, actor: str, now: datetime) -> None:
+    decisions.choose(youth, referrals, code, actor=actor, now=now)
 
 
-def latest_ml(referrals: list[Referral]) -> Referral | None:
-    found = [r for r in referrals if r.kind == MISSION_LOCALE]
-    return max(found, key=lambda r: r.created_at) if found else None
+def keep(youth: Any, referrals: list[Any], *, actor: str, now: datetime) -> None:
+    decisions.keep(youth, referrals, actor=actor, now=now)
 
 
-def decision(youth: Youth, referrals: list[Referral]) -> Decision:
-    schedule = youth_store.schedule_of(youth)
-    latest = latest_ml(referrals)
-    seen = schedule.refusal_seen.get(Kind.MISSION_LOCALE)
-    if youth.status != YouthStatus.ACTIVE:
-        return Decision("", None, None, ())
-    if latest is not None and latest.status in REFUSED and seen != latest.referral_id:
-        return Decision(
-            "refused", latest.referral_id, latest.partner_id, _candidates(youth, latest.partner_id)
-        )
-    if Kind.MISSION_LOCALE in schedule.blocked:
-        return Decision("blocked", None, None, _candidates(youth, None))
-    return Decision("", None, None, ())
+def choose_for_commune(
+    code: str, file_numbers: list[str], code_ml: str, *, actor: str, now: datetime
+) -> tuple[int, int]:
+    """The same mission locale for every youth of a shared commune, each through the youth's
+    own decision (its checks, its audit, its alerts closed, its referral created): (decided,
+    left) — a youth whose file changed meanwhile is left for its own page."""
+    done = 0
+    for file_number in file_numbers:
+        try:
+            found = youth_file(code, file_number, now, messages=False)
+            decisions.choose(found.youth, found.referrals, code_ml, actor=actor, now=now)
+        except RelaisError:
+            continue
+        done += 1
+    return done, len(file_numbers) - done
 
 
-def _candidates(youth: Youth, refused: str | None) -> tuple[Candidate, ...]:
-    directory = DirectorySnapshot()
-    commune = str((plain(youth.record) or {}).get("code_commune") or "")
-    entry = directory.coverage(commune)
-    excluded = set(youth_store.schedule_of(youth).excluded_for(Kind.MISSION_LOCALE))
-    codes = set(entry.code_mls) if entry and entry.shared else set()
-    if not codes:
-        codes = directory.ml_codes_of_department(youth.department)
-    codes -= excluded | ({refused} if refused else set())
-    found = [directory.mission_locale(code) for code in sorted(codes)]
-    return tuple(Candidate(ml.code_ml, ml.nom) for ml in found if ml is not None)
-
-
-def choose(
-    youth: Youth, referrals: list[Referral], code_ml: str, *, actor: str, now: datetime
-) -> None:
-    offer = decision(youth, referrals)
-    if not offer.reason:
-        raise ConflictError("Plus rien à décider pour ce jeune : la page a été mise à jour.")
-    if code_ml not in {candidate.code_ml for candidate in offer.candidates}:
-        raise BadRequestError("Choisissez une mission locale dans la liste.", code="invalid_choice")
-    today = clock.local_today(youth.department, now)
-    if not youth_store.choose_partner(
-        youth, Kind.MISSION_LOCALE, code_ml, refused=offer.refused_partner, due_at=today.isoformat()
-    ):
-        raise ConflictError("Le fichier de ce jeune vient de changer : rechargez la page.")
-    audit.record(youth.department, "console_partner_chosen", actor, subject=offer.refused_referral)
-    alerts.close_routing(
-        youth.department, youth.id_externe, offer.refused_referral, by=actor, now=now
-    )
-    department = departments.get(youth.department)
-    fresh = youth_store.get(youth.department, youth.id_externe, now, consistent=True)
-    if fresh is not None:
-        scan.process(department, fresh, today, now, DirectorySnapshot())
-
-
-def keep(youth: Youth, referrals: list[Referral], *, actor: str, now: datetime) -> None:
-    offer = decision(youth, referrals)
-    if offer.reason != "refused" or not offer.refused_referral:
-        raise ConflictError("Plus rien à décider pour ce jeune : la page a été mise à jour.")
-    if not youth_store.keep_refusal(youth, Kind.MISSION_LOCALE, offer.refused_referral):
-        raise ConflictError("Le fichier de ce jeune vient de changer : rechargez la page.")
-    audit.record(youth.department, "console_refusal_kept", actor, subject=offer.refused_referral)
-    alerts.close_routing(
-        youth.department, youth.id_externe, offer.refused_referral, by=actor, now=now
-    )
-
-
-def erase(youth: Youth, *, actor: str, now: datetime) -> dict[str, int]:
+def erase(youth: Any, *, actor: str, now: datetime) -> dict[str, int]:
     return erasure.erase(youth.department, youth.id_externe, actor=actor, now=now)

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib.alerts import wording
-from chalicelib.console import alerts, youths
+from chalicelib.console import alerts
 from chalicelib.domain import clock
 from chalicelib.domain.alerts import DIGEST_ORDER
 from chalicelib.messages.filters import mois_fr
-from chalicelib.reporting import report
+from chalicelib.reporting import dashboard
+from chalicelib.reporting.youth_view import FLAG_LABELS
 
 CHART_MONTHS = 18  # a referral leaves 13 months before majority: show what is coming
 BAR_AREA = 120  # px of height for the tallest bar
@@ -55,7 +56,7 @@ def percent(share: float | None) -> int | None:
 
 
 def figures(code: str, now: datetime) -> dict:
-    indicators = report.report(code, now)
+    indicators = dashboard.figures(code, now, chart_months=CHART_MONTHS)
     today = clock.local_today(code, now)
     months = months_ahead(today, CHART_MONTHS)
     found = alerts.open_alerts(code, now)
@@ -71,5 +72,5 @@ def figures(code: str, now: datetime) -> dict:
             for kind in DIGEST_ORDER
             if kind.actionable
         },
-        "youths_flag_labels": youths.FLAG_LABELS,
+        "youths_flag_labels": FLAG_LABELS,
     }

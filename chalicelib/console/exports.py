@@ -2,7 +2,8 @@
 
 French column names and statuses, times in the department's time zone, spreadsheet-safe: in the
 CSV a cell that a spreadsheet could read as a formula gets a leading quote (``reports.export``);
-in the XLSX every text cell is typed as text, so no formula can exist, let alone run.
+in the XLSX every text cell is typed as text, so no formula can exist, let alone run, and dates
+and times are real date cells (``JJ/MM/AAAA``, ``JJ/MM/AAAA HH:MM``) that sort and filter.
 
 The file is written to the upload bucket (``exports/``, deleted by the bucket's lifecycle after a
 day) and the browser is sent to a presigned link valid one minute: no size limit of a Lambda
@@ -13,23 +14,23 @@ from __future__ import annotations
 
 import io
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from chalicelib import aws, settings
 from chalicelib.console import youth as youth_page
-from chalicelib.console import youths
 from chalicelib.domain import clock
 from chalicelib.domain.clock import parse_iso
 from chalicelib.domain.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, answer_label, label
 from chalicelib.errors import NotFoundError
+from chalicelib.reporting import referrals as referral_reports
+from chalicelib.reporting import youth_list
 from chalicelib.reporting.export import safe_csv
-from chalicelib.store.base import plain
-from chalicelib.store.referrals import Referral
-from chalicelib.store.referrals import of_department as live_referrals
+from chalicelib.reporting.youth_view import FLAG_LABELS, STATUS_FILTERS, YouthRow, plain
 from chalicelib.validation import strip_controls
 
 PREFIX = "exports/"
@@ -70,48 +71,59 @@ EXPORTS = {
 }
 
 
-def local_time(code: str, text: str | None) -> str:
-    """``30/11/2026 18:42`` in the department's time zone; empty when unknown."""
+Cell = str | date | datetime | None
+DAY_FORMAT, TIME_FORMAT = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
+
+
+def local_time(code: str, text: str | None) -> datetime | None:
+    """The moment in the department's time zone (naive: a spreadsheet has no zones)."""
     if not text:
-        return ""
+        return None
     try:
         moment = parse_iso(text)
     except ValueError:
-        return ""
-    return moment.astimezone(clock.zone_of(code)).strftime("%d/%m/%Y %H:%M")
+        return None
+    return moment.astimezone(clock.zone_of(code)).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def french_day(text: str | None) -> str:
+def day(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(str(text)[:10]).strftime("%d/%m/%Y") if text else ""
+        return date.fromisoformat(str(text)[:10]) if text else None
     except ValueError:
-        return ""
+        return None
 
 
-def youth_rows(rows: Iterable[youths.YouthRow]) -> list[dict[str, str]]:
-    return [
-        {
+def csv_text(value: Cell) -> str:
+    """``30/11/2026 18:42``, ``30/11/2026``: the CSV shows dates as a French reader expects."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value or ""
+
+
+def youth_rows(rows: Iterable[YouthRow]) -> Iterator[dict[str, Cell]]:
+    for row in rows:
+        yield {
             "N° de dossier": row.id_externe,
             "Nom": row.nom,
             "Prénom": row.prenom,
-            "Date de majorité": row.majority_date.strftime("%d/%m/%Y"),
-            "Statut": youths.STATUS_FILTERS.get(row.status, row.status),
+            "Date de majorité": row.majority_date,
+            "Statut": STATUS_FILTERS.get(row.status, row.status),
             "Mission locale": _state(row, "mission_locale"),
             "Entretien de préparation": _state(row, "entretien"),
             "Habitat jeunes": _state(row, "habitat_jeunes"),
-            "Situation": ", ".join(youths.FLAG_LABELS[flag] for flag in sorted(row.flags)),
+            "Situation": ", ".join(FLAG_LABELS[flag] for flag in sorted(row.flags)),
         }
-        for row in rows
-    ]
 
 
-def _state(row: youths.YouthRow, kind: str) -> str:
+def _state(row: YouthRow, kind: str) -> str:
     if kind in row.states:
         return label(STATUS_LABELS, row.states[kind])
     return "Sans partenaire" if kind in row.blocked else ""
 
 
-def referral_row(code: str, referral: Referral) -> dict[str, str]:
+def referral_row(code: str, referral: Any) -> dict[str, Cell]:
     answer = plain(referral.answer) or {}
     return {
         "N° de dossier": referral.id_externe,
@@ -124,27 +136,34 @@ def referral_row(code: str, referral: Referral) -> dict[str, str]:
         "Réponse le": local_time(code, referral.answered_at),
         "Réponse": answer_label(referral.kind, answer.get("reponse"), short=True),
         "Conseiller ou conseillère": str(answer.get("conseiller_nom") or ""),
-        "Date de rendez-vous": french_day(answer.get("date_rdv")),
+        "Date de rendez-vous": day(answer.get("date_rdv")),
         "Motif": str(answer.get("motif") or ""),
         "Commentaire": str(answer.get("commentaire") or ""),
     }
 
 
-def xlsx(rows: Iterable[Mapping[str, str]], columns: Sequence[str], title: str) -> bytes:
-    """Every cell a text cell (``data_type = "s"``): a value starting with ``=`` stays text; a
-    control character (which openpyxl refuses) is dropped, a line break kept."""
+def xlsx(rows: Iterable[Mapping[str, Cell]], columns: Sequence[str], title: str) -> bytes:
+    """Every text cell typed as text (``data_type = "s"``: a value starting with ``=`` stays
+    text); dates and times as date cells with a French format."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
-    for values in ([*columns], *([row.get(c, "") for c in columns] for row in rows)):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=strip_controls(str(value or "")))
-            cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+    sheet.append([_xlsx_cell(sheet, column) for column in columns])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, row.get(column)) for column in columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Cell) -> WriteOnlyCell:
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = TIME_FORMAT if isinstance(value, datetime) else DAY_FORMAT
+        return cell
+    # a control character (which openpyxl refuses) is dropped, a line break kept
+    cell = WriteOnlyCell(sheet, value=strip_controls(str(value or "")))
+    cell.data_type = "s"
+    return cell
 
 
 def build(code: str, name: str, now: datetime) -> tuple[bytes, str]:
@@ -153,13 +172,15 @@ def build(code: str, name: str, now: datetime) -> tuple[bytes, str]:
         raise NotFoundError("Export inconnu.")
     subject, kind = EXPORTS[name]
     columns: tuple[str, ...]
+    rows: Iterable[dict[str, Cell]]
     if subject == "jeunes":
-        rows, columns = youth_rows(youths.all_rows(code, now)), YOUTH_COLUMNS
+        rows, columns = youth_rows(youth_list.every_row(code, now)), YOUTH_COLUMNS
     else:
-        found = sorted(live_referrals(code, now), key=lambda r: (r.id_externe, r.created_at))
-        rows, columns = [referral_row(code, r) for r in found], REFERRAL_COLUMNS
+        found = referral_reports.live_of_department(code, now)
+        rows, columns = (referral_row(code, r) for r in found), REFERRAL_COLUMNS
     if kind == "csv":
-        return safe_csv(rows, columns).encode("utf-8"), CSV_TYPE
+        texts = ({k: csv_text(v) for k, v in row.items()} for row in rows)
+        return safe_csv(texts, columns).encode("utf-8"), CSV_TYPE
     return xlsx(rows, columns, subject.capitalize()), XLSX_TYPE
 
 

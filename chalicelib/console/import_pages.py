@@ -10,6 +10,7 @@ from chalice.app import Request, Response
 from chalicelib.console import imports, web
 from chalicelib.console.sessions import Agent
 from chalicelib.errors import BadRequestError
+from chalicelib.reporting import youth_file
 from chalicelib.roster import columns, uploads
 
 SKIP = ""  # the select's "do not import" choice
@@ -64,6 +65,7 @@ def report_page(agent: Agent, upload_id: str) -> web.Page:
             "error": error,
             "dry_run": _is_dry_run(state),
             "described": described,
+            "exits": youth_file.names_of(agent.department, list(report.get("exited_ids") or [])),
             "targets": columns.LABELS,
             "current": "/console/import",
         },

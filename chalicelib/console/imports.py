@@ -16,12 +16,12 @@ import tempfile
 from datetime import timedelta
 
 from chalicelib import aws, limits, settings
+from chalicelib.departments import journal
 from chalicelib.domain import clock
 from chalicelib.domain.clock import parse_iso
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError, RelaisError
 from chalicelib.roster import columns, uploads
 from chalicelib.roster import service as roster
-from chalicelib.store import audit
 from chalicelib.tabular import read_table
 
 PREFIX = "console/"
@@ -173,6 +173,6 @@ def history(code: str) -> list[dict]:
     zone = clock.zone_of(code)
     return [
         {**event, "at": parse_iso(event["at"]).astimezone(zone)}
-        for event in audit.events(code, limit=200)
+        for event in journal.events(code, limit=200)
         if event["action"] in HISTORY_ACTIONS
     ]

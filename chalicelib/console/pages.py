@@ -10,9 +10,9 @@ from chalice.app import Request, Response
 from chalicelib.api import base
 from chalicelib.console import actions, alerts, dashboard, exports, sessions, web, youth, youths
 from chalicelib.console.sessions import Agent
+from chalicelib.departments import journal
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError
-from chalicelib.store import audit
 
 DONE_MESSAGES = {
     "choisie": "Mission locale choisie : l'orientation part avec le prochain envoi.",
@@ -28,28 +28,27 @@ def home(agent: Agent) -> web.Page:
 
 
 def youths_list(agent: Agent, request: Request) -> web.Page:
-    """GET: the filters only (none is personal data); POST: the search text too, in the body."""
+    """POST: the search is saved, then 303 to its opaque GET (``console.youths``)."""
     if request.method == "POST":
         fields = web.form(request)
-    else:
-        fields = {k: v for k, v in (request.query_params or {}).items() if k != "recherche"}
-    filters = youths.Filters.from_fields(fields)
-    context = youths.search(agent.department, filters, utcnow())
+        return web.Page(redirect=youths.search_redirect(agent.department, fields, utcnow()))
+    params = dict(request.query_params or {})
+    context = youths.listing(agent.department, params, utcnow())
     done = DONE_MESSAGES.get(base.query_param(request, "fait"))
     return web.Page("youths.html.j2", {**context, "current": "/console/jeunes", "done": done})
 
 
 def youth_page(agent: Agent, ref: str, request: Request) -> web.Page:
-    found, referrals, messages = youth.load(agent.department, ref, utcnow())
+    found = youth.load(agent.department, ref, utcnow())
     done = DONE_MESSAGES.get(base.query_param(request, "fait"))
     return web.Page(
         "youth.html.j2",
         {
-            "youth": youths.row(found, referrals),
-            "record": youth.record_view(found),
-            "referrals": [youth.referral_view(r) for r in referrals],
-            "timeline": youth.timeline(found, referrals, messages),
-            "decision": actions.decision(found, referrals),
+            "youth": found.line,
+            "record": youth.record_view(found.youth),
+            "referrals": [youth.referral_view(r) for r in found.referrals],
+            "timeline": youth.timeline(found),
+            "decision": actions.decision(found.youth, found.referrals),
             "current": "/console/jeunes",
             "done": done,
         },
@@ -59,44 +58,66 @@ def youth_page(agent: Agent, ref: str, request: Request) -> web.Page:
 def youth_decide(agent: Agent, ref: str, request: Request) -> web.Page:
     fields = web.form(request)
     now = utcnow()
-    found, referrals, _ = youth.load(agent.department, ref, now)
+    found = youth.load(agent.department, ref, now)
     if fields.get("action") == "garder":
-        actions.keep(found, referrals, actor=agent.actor, now=now)
+        actions.keep(found.youth, found.referrals, actor=agent.actor, now=now)
         return web.Page(redirect=f"/console/jeunes/{ref}?fait=gardee")
     if fields.get("action") == "choisir":
-        actions.choose(found, referrals, fields.get("code_ml", ""), actor=agent.actor, now=now)
+        chosen = fields.get("partenaire") or fields.get("code_ml", "")
+        actions.choose(found.youth, found.referrals, chosen, actor=agent.actor, now=now)
         return web.Page(redirect=f"/console/jeunes/{ref}?fait=choisie")
     raise BadRequestError("Action inconnue.")
 
 
 def youth_erase_confirm(agent: Agent, ref: str) -> web.Page:
-    found, _, _ = youth.load(agent.department, ref, utcnow())
-    return web.Page("erase.html.j2", {"youth": youths.row(found, []), "current": "/console/jeunes"})
+    found = youth.load(agent.department, ref, utcnow())
+    return web.Page("erase.html.j2", {"youth": found.line, "current": "/console/jeunes"})
 
 
 def youth_erase(agent: Agent, ref: str, request: Request) -> web.Page:
     fields = web.form(request)
-    found, _, _ = youth.load(agent.department, ref, utcnow())
+    found = youth.load(agent.department, ref, utcnow())
     if fields.get("confirmation") != "oui":
         return web.Page(
             "erase.html.j2",
             {
-                "youth": youths.row(found, []),
+                "youth": found.line,
                 "current": "/console/jeunes",
                 "errors": [("confirmation", "Cochez la case pour confirmer l'effacement.")],
             },
             status=400,
         )
-    actions.erase(found, actor=agent.actor, now=utcnow())
+    actions.erase(found.youth, actor=agent.actor, now=utcnow())
     return web.Page(redirect="/console/jeunes?fait=efface")
 
 
 def alerts_page(agent: Agent, request: Request) -> web.Page:
     done = DONE_MESSAGES.get(base.query_param(request, "fait"))
-    found = alerts.open_alerts(agent.department, utcnow())
-    return web.Page(
-        "alerts.html.j2", {"alerts": found, "current": "/console/alertes", "done": done}
+    if base.query_param(request, "fait") == "commune":
+        count = base.query_param(request, "jeunes")
+        done = f"Mission locale choisie pour {count if count.isdigit() else 0} jeune(s)."
+    kind = base.query_param(request, "type")
+    number = base.query_param(request, "page")
+    context = alerts.page(
+        agent.department,
+        utcnow(),
+        kind=kind if kind in alerts.KINDS else "",
+        number=int(number) if number.isdigit() and len(number) < 6 else 1,
     )
+    return web.Page("alerts.html.j2", {**context, "current": "/console/alertes", "done": done})
+
+
+def alerts_commune(agent: Agent, request: Request) -> web.Page:
+    """One mission locale for every youth of a shared commune (``actions.choose_for_commune``)."""
+    fields = web.form(request)
+    now = utcnow()
+    waiting = alerts.waiting_in_commune(agent.department, fields.get("commune", ""), now)
+    if not waiting:
+        raise BadRequestError("Plus aucun jeune n'attend de choix pour cette commune.")
+    done, _ = actions.choose_for_commune(
+        agent.department, waiting, fields.get("code_ml", ""), actor=agent.actor, now=now
+    )
+    return web.Page(redirect=f"/console/alertes?fait=commune&jeunes={done}")
 
 
 def alert_page(agent: Agent, alert_id: str) -> web.Page:
@@ -119,7 +140,7 @@ def exports_page(agent: Agent) -> web.Page:
 def export_download(agent: Agent, name: str) -> web.Page:
     """To the file through a presigned link valid one minute (see ``console.exports``)."""
     link = exports.download_link(agent.department, name, utcnow())
-    audit.record(agent.department, "console_export", agent.actor, subject=name)
+    journal.record(agent.department, "console_export", agent.actor, subject=name)
     return web.Page(redirect=link)
 
 

@@ -141,6 +141,12 @@ def alerts() -> Response:
     return web.signed_in(request, lambda agent: pages.alerts_page(agent, request))
 
 
+@console.route("/console/alertes/commune", methods=["POST"], content_types=FORM)
+def alerts_commune() -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: pages.alerts_commune(agent, request))
+
+
 @console.route("/console/alertes/{alert_id}", methods=["GET"])
 def alert(alert_id: str) -> Response:
     return web.signed_in(_request(), lambda agent: pages.alert_page(agent, alert_id))

@@ -14,8 +14,6 @@ from chalicelib.departments import service as departments
 from chalicelib.errors import BadRequestError
 from chalicelib.inputs.phones import InvalidPhoneError, normalize_phone
 from chalicelib.messages.filters import telephone_fr
-from chalicelib.store import audit
-from chalicelib.store import departments as department_store
 from chalicelib.validation import is_email
 
 
@@ -117,14 +115,13 @@ def save(agent: Agent, request: Request) -> web.Page:
     values, errors = validate(web.form(request), agent.department)
     if errors:
         return web.Page("settings.html.j2", context(agent, errors, values), status=400)
-    departments.get(agent.department)  # still there
-    department_store.change_settings(
+    departments.change_settings(
         agent.department,
         contact_email=str(values["contact_email"]).lower(),
         contact_phone=str(values.get("contact_phone_e164") or "") or None,
         numbers={field.name: int(values[field.name]) for field in NUMBERS},  # type: ignore[call-overload]
+        actor=agent.actor,
     )
-    audit.record(agent.department, "settings_changed", agent.actor)
     return web.Page(redirect="/console/parametres?fait=enregistre")
 
 

@@ -9,29 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from chalicelib import refs
 from chalicelib.alerts import wording
-from chalicelib.alerts.raising import no_partner_subject
-from chalicelib.domain import clock, ids
+from chalicelib.domain import clock
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.clock import parse_iso
 from chalicelib.domain.labels import (
     KIND_LABELS,
     PART_LABELS,
+    REFERRAL_EVENT_LABELS,
     STATE_LABELS,
     STATUS_LABELS,
+    YOUTH_EVENT_LABELS,
     answer_label,
     label,
 )
-from chalicelib.reporting import youths as followup_youths
-from chalicelib.store import alerts as alert_store
-from chalicelib.store import messages as message_store
-from chalicelib.store import referrals as referral_store
-from chalicelib.store.base import plain
-from chalicelib.store.messages import Message
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
+from chalicelib.reporting.youth_file import YouthFile, youth_file
+from chalicelib.reporting.youth_view import plain
 
 PURPOSE_LABELS = {
     "referral": "Orientation envoyée au partenaire",
@@ -41,8 +37,7 @@ PURPOSE_LABELS = {
     "placement": "Information envoyée au lieu d'accueil",
     "digest": "Synthèse envoyée",
 }
-YOUTH_EVENTS = {"exited": "Sorti du fichier", "returned": "Revenu dans le fichier"}
-BATCH_GET = 100
+UNKNOWN_EVENT = "Suivi mis à jour"  # never an internal code on screen
 
 
 @dataclass(frozen=True)
@@ -51,21 +46,6 @@ class Event:
     title: str
     detail: str = ""
     alert: bool = False
-
-
-def alerts_of(code: str, id_externe: str, referrals: list[Referral]) -> list:
-    """The youth's alerts, open or closed (their ids are derived: one BatchGetItem)."""
-    wanted = [
-        alert_store.alert_id(code, AlertKind.NO_PARTNER, no_partner_subject(id_externe, kind))
-        for kind in KIND_LABELS
-    ]
-    wanted += [
-        alert_store.alert_id(code, kind, referral.referral_id)
-        for referral in referrals
-        for kind in AlertKind
-        if kind is not AlertKind.NO_PARTNER
-    ]
-    return alert_store.get_many(code, wanted)
 
 
 def alert_events(alerts: list) -> list[Event]:
@@ -81,12 +61,9 @@ def alert_events(alerts: list) -> list[Event]:
     return found
 
 
-def load(code: str, ref: str, now: datetime) -> tuple[Youth, list[Referral], list[Message]]:
-    id_externe = refs.youth_id(code, ref)
-    youth = followup_youths.get_live(code, id_externe, now)
-    referrals = referral_store.live_of_youth(code, id_externe, now)
-    messages = message_store.live_of_youth(ids.youth_key(code, id_externe), now)
-    return youth, referrals, messages
+def load(code: str, ref: str, now: datetime) -> YouthFile:
+    """The youth behind the opaque reference, and its file (404 when unknown or expired)."""
+    return youth_file(code, refs.youth_id(code, ref), now)
 
 
 def _local(department: str, text: str | None) -> datetime | None:
@@ -101,18 +78,18 @@ def _when(text: str | None) -> datetime | None:
         return None
 
 
-def partner_name(referral: Referral) -> str:
+def partner_name(referral: Any) -> str:
     partner = (plain(referral.snapshot) or {}).get("partner") or {}
     return str(partner.get("nom") or referral.partner_id)
 
 
-def referral_events(referral: Referral) -> list[Event]:
+def referral_events(referral: Any) -> list[Event]:
     kind = label(KIND_LABELS, referral.kind)
     found = []
     for entry in plain(referral.history) or []:
         at = _when(entry.get("at"))
         if at is not None and entry.get("status") != "partner":
-            status = label(STATUS_LABELS, str(entry.get("status")))
+            status = REFERRAL_EVENT_LABELS.get(str(entry.get("status")), UNKNOWN_EVENT)
             found.append(Event(at, f"{kind} : {status}", partner_name(referral)))
     answer = plain(referral.answer) or {}
     answered = _when(answer.get("at"))
@@ -142,7 +119,7 @@ def _day_fr(text: str) -> str:
         return text
 
 
-def message_events(messages: list[Message]) -> list[Event]:
+def message_events(messages: list[Any]) -> list[Event]:
     found = []
     for message in messages:
         at = _when(message.sent_at)
@@ -154,20 +131,31 @@ def message_events(messages: list[Message]) -> list[Event]:
     return found
 
 
-def youth_events(youth: Youth) -> list[Event]:
+def youth_events(youth: Any) -> list[Event]:
     found = []
     for entry in plain(youth.history) or []:
         at = _when(entry.get("at"))
-        if at is not None and entry.get("event") in YOUTH_EVENTS:
-            found.append(Event(at, YOUTH_EVENTS[entry["event"]]))
+        if at is not None:
+            title = YOUTH_EVENT_LABELS.get(str(entry.get("event")), UNKNOWN_EVENT)
+            found.append(Event(at, title, _pathway_detail(entry)))
     return found
 
 
-def timeline(youth: Youth, referrals: list[Referral], messages: list[Message]) -> list[Event]:
+def _pathway_detail(entry: dict) -> str:
+    if not entry.get("part"):
+        return ""
+    part = label(PART_LABELS, str(entry["part"]))
+    if entry.get("event") != "pathway":
+        return part
+    before = label(STATE_LABELS, str(entry.get("from") or "inconnu"))
+    return f"{part} : {before} → {label(STATE_LABELS, str(entry.get('to') or 'inconnu'))}"
+
+
+def timeline(found: YouthFile) -> list[Event]:
     """Newest first, each time in the department's time zone."""
-    alerts = alerts_of(youth.department, youth.id_externe, referrals)
-    events = youth_events(youth) + message_events(messages) + alert_events(alerts)
-    for referral in referrals:
+    youth = found.youth
+    events = youth_events(youth) + message_events(found.messages) + alert_events(found.alerts)
+    for referral in found.referrals:
         events += referral_events(referral)
     zone = clock.zone_of(youth.department)
     local = [replace(event, at=event.at.astimezone(zone)) for event in events]
@@ -178,7 +166,7 @@ def _yes_no(value: object) -> str:
     return "oui" if value else "non"
 
 
-def record_view(youth: Youth) -> list[tuple[str, str]]:
+def record_view(youth: Any) -> list[tuple[str, str]]:
     """The roster row as the department wrote it, with French labels (empty values left out)."""
     record = plain(youth.record) or {}
     referent = " – ".join(
@@ -220,7 +208,7 @@ def _interview(record: dict) -> str:
     )
 
 
-def pathway_view(youth: Youth) -> list[tuple[str, str]]:
+def pathway_view(youth: Any) -> list[tuple[str, str]]:
     parcours = (plain(youth.record) or {}).get("parcours") or {}
     return [
         (label(PART_LABELS, part), label(STATE_LABELS, str(parcours.get(part) or "inconnu")))
@@ -228,7 +216,7 @@ def pathway_view(youth: Youth) -> list[tuple[str, str]]:
     ]
 
 
-def referral_view(referral: Referral) -> dict:
+def referral_view(referral: Any) -> dict:
     answer = plain(referral.answer) or {}
     return {
         "kind": label(KIND_LABELS, referral.kind),

@@ -118,5 +118,21 @@ def get(code: str) -> Department:
     return department
 
 
+def change_settings(
+    code: str,
+    *,
+    contact_email: str,
+    contact_phone: str | None,
+    numbers: dict[str, int],
+    actor: str,
+) -> None:
+    """The department's contacts and delays, changed in its console (audited)."""
+    get(code)  # still there
+    department_store.change_settings(
+        code, contact_email=contact_email, contact_phone=contact_phone, numbers=numbers
+    )
+    audit.record(code, "settings_changed", actor)
+
+
 def all_departments() -> list[Department]:
     return department_store.all_departments()

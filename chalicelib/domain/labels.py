@@ -74,6 +74,28 @@ SPACE_GROUPS: Mapping[str, str] = {
     ReferralStatus.REDIRECTED: "reorientee",
 }
 
+# A referral's history entries that are not a status (``store.referrals``): what happened.
+REFERRAL_EVENT_LABELS: Mapping[str, str] = {
+    **STATUS_LABELS,
+    "reminder": "Relance envoyée au partenaire",
+    "answered": "Réponse transmise au département",
+    "reroute": "Nouvelle orientation recherchée",
+    "followups_stopped": "Relances arrêtées (sortie du fichier)",
+    "followups_resumed": "Relances reprises (retour dans le fichier)",
+    "rescheduled": "Entretien modifié",
+    "erased": "Données effacées",
+}
+
+# A youth's history entries (``Youth.history``).
+YOUTH_EVENT_LABELS: Mapping[str, str] = {
+    "exited": "Sorti du fichier",
+    "reactivated": "Revenu dans le fichier",
+    "returned": "Revenu dans le fichier",
+    "pathway": "Parcours mis à jour",
+    "partner_accepted": "Prise en charge par le partenaire",
+    "partner_withdrew": "Le partenaire ne prend plus en charge",
+}
+
 REASON_LABELS: Mapping[str, str] = {
     "commune_inconnue": "Commune absente de la couverture des missions locales",
     "commune_partagee": "Commune partagée entre plusieurs missions locales (indiquer code_ml)",

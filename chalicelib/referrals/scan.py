@@ -182,6 +182,11 @@ def route_for(
 ) -> Route | NoRoute:
     if kind == Kind.HABITAT_JEUNES:
         excluded = schedule.excluded_for(kind)
+        chosen = schedule.chosen.get(kind)  # the department's choice in the console
+        if chosen:
+            department = geo.department_of_commune(record.code_commune)
+            others = directory.habitat_jeunes_of_department(department)
+            excluded = excluded | {entry.id for entry in others if entry.id != chosen}
         return route_habitat_jeunes(record.code_commune, directory, exclude=excluded)
     # an interview goes to the youth's mission locale: one not competent for either is excluded
     excluded = schedule.excluded_for(kind, Kind.MISSION_LOCALE)

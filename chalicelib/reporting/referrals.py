@@ -5,7 +5,7 @@ Reads the ``department-index`` (department / created_at) only: one department, o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -43,3 +43,8 @@ def export_csv(code: str, query: Mapping[str, str], now: datetime) -> str:
     """Every live referral of the department matching the filters, one CSV line each."""
     found = referral_store.of_department(code, now, **filters(query))
     return safe_csv((views.referral_row(referral) for referral in found), views.CSV_COLUMNS)
+
+
+def live_of_department(code: str, now: datetime) -> Iterator[Any]:
+    """Every live referral of the department, oldest first, streamed (the console's exports)."""
+    return referral_store.of_department(code, now)

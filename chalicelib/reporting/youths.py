@@ -14,7 +14,6 @@ from typing import Any
 from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
 from chalicelib.reporting import params, views
-from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.youths import Youth
 
@@ -62,8 +61,3 @@ def get_live(code: str, id_externe: str, now: datetime) -> Youth:
     if youth is None:
         raise NotFoundError("Jeune inconnu dans ce département.")
     return youth
-
-
-def youth_detail(code: str, id_externe: str, now: datetime) -> dict[str, Any]:
-    youth = get_live(code, id_externe, now)
-    return views.youth_detail(youth, referral_store.live_of_youth(code, id_externe, now))

@@ -94,6 +94,7 @@ def apply_parsed(
     actor: str,
     now: datetime,
     progress: Callable[[int], None] | None = None,
+    upload_id: str | None = None,
 ) -> dict:
     existing = sync.existing_index(department.code)
     plan = sync.plan(parsed.records, existing, keep=set(parsed.rejected_ids))
@@ -104,7 +105,9 @@ def apply_parsed(
     sync.apply(department, plan, now=now, progress=progress)
     report["applied"] = True
     counts = sync.report_counts(plan)
-    sync.log_outcome(department.code, counts, parsed.rows, parsed.rejected_rows, actor)
+    sync.log_outcome(
+        department.code, counts, parsed.rows, parsed.rejected_rows, actor, upload_id=upload_id
+    )
     if counts["created"] or counts["updated"]:
         # Prompt start (SPEC §6): the department's scan runs within minutes, not at 05:00.
         schedule.enqueue_department("scan", department.code)

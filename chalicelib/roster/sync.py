@@ -23,7 +23,6 @@ from chalicelib.domain.youth import YouthRecord, birthday, majority_date
 from chalicelib.errors import ConflictError
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
-from chalicelib.store import audit
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
@@ -215,10 +214,17 @@ def report_counts(sync: SyncPlan) -> dict[str, int]:
 
 
 def log_outcome(
-    department: str, counts: dict[str, int], rows: int, rejected_rows: int, actor: str
+    department: str,
+    counts: dict[str, int],
+    rows: int,
+    rejected_rows: int,
+    actor: str,
+    upload_id: str | None = None,
 ) -> None:
     emit("RosterRowsReceived", rows, department=department)
     if rejected_rows:
         emit("RosterRowsRejected", rejected_rows, department=department)
     logger.info("roster synced", extra={"department": department, "counts": counts})
-    audit.record(department, "roster_uploaded", actor, counts={**counts, "rows": rows})
+    youth_store.record_upload(
+        department, actor, {**counts, "rows": rows, "rejected": rejected_rows}, utcnow(), upload_id
+    )

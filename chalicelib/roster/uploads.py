@@ -291,6 +291,7 @@ def _run(upload: Upload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, Any]
         actor=upload.actor,
         now=now,
         progress=progress,
+        upload_id=upload.upload_id,
     )
     upload_store.progress(upload, done=parsed.rows)  # every row was dealt with
     return UploadStatus.DONE, report

@@ -33,6 +33,7 @@ def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> 
         Referral.answer.set(item),
         Referral.answers.set(Referral.answers.append([item]) if count else [item]),
         Referral.answered_at.set(iso(now)),
+        Referral.awaiting_since.remove(),
         history_action(status, now, "partner"),
         *_followup_after(status, now),
     ]

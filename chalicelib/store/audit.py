@@ -18,7 +18,22 @@ def record(
     counts: dict[str, int] | None = None,
     subject: str | None = None,
 ) -> None:
-    event = AuditEvent(
+    new_event(scope, action, actor, counts=counts, subject=subject).save(condition=IS_NEW)
+
+
+IS_NEW = AuditEvent.at_id.does_not_exist()
+
+
+def new_event(
+    scope: str,
+    action: str,
+    actor: str,
+    *,
+    counts: dict[str, int] | None = None,
+    subject: str | None = None,
+) -> AuditEvent:
+    """The event ``record`` writes (a transaction may write it with something else)."""
+    return AuditEvent(
         scope,
         f"{iso(utcnow())}#{secrets.token_hex(6)}",
         action=action,
@@ -26,7 +41,6 @@ def record(
         counts=dict(counts or {}),
         subject=subject,
     )
-    event.save(condition=AuditEvent.at_id.does_not_exist())
 
 
 def events(scope: str, limit: int = 100) -> list[dict]:

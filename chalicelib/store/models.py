@@ -70,6 +70,30 @@ class MajorityIndex(GlobalSecondaryIndex):
     majority_date = UnicodeAttribute(range_key=True)
 
 
+class NameIndex(GlobalSecondaryIndex):
+    """The console's youths list by name (``list_name``: folded "nom prénom", then the id)."""
+
+    Meta = _index_meta("name-index")
+    department = UnicodeAttribute(hash_key=True)
+    list_name = UnicodeAttribute(range_key=True)
+
+
+class FirstNameIndex(GlobalSecondaryIndex):
+    """The console's search by first name (``list_first``: folded "prénom nom", then the id)."""
+
+    Meta = _index_meta("first-name-index")
+    department = UnicodeAttribute(hash_key=True)
+    list_first = UnicodeAttribute(range_key=True)
+
+
+class StatusIndex(GlobalSecondaryIndex):
+    """The console's youths list by status (``list_status``: status, majority date, id)."""
+
+    Meta = _index_meta("status-index")
+    department = UnicodeAttribute(hash_key=True)
+    list_status = UnicodeAttribute(range_key=True)
+
+
 class Youth(Model):
     Meta = table_meta("youths")
     department = UnicodeAttribute(hash_key=True)
@@ -88,8 +112,14 @@ class Youth(Model):
     # +1 by every write of ``scheduled`` or ``due_at``: a roster's write is conditional on the one
     # it read, so that it never overwrites a schedule saved meanwhile (store.youths)
     version = NumberAttribute(null=True)
+    list_name = UnicodeAttribute(null=True)  # store.listing.list_keys, at each roster write
+    list_status = UnicodeAttribute(null=True)
+    list_first = UnicodeAttribute(null=True)
     due_index = DueIndex()
     majority_index = MajorityIndex()
+    name_index = NameIndex()
+    first_name_index = FirstNameIndex()
+    status_index = StatusIndex()
 
     def schedule(self) -> Schedule:
         return Schedule.from_item(plain(self.scheduled))
@@ -129,6 +159,15 @@ class PartnerReferralsIndex(GlobalSecondaryIndex):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class AwaitingIndex(GlobalSecondaryIndex):
+    """Referrals sent and not answered, by sending time (sparse: ``awaiting_since`` is removed
+    when the answer, a failure or a redirection ends the wait): "sans réponse" in the console."""
+
+    Meta = _index_meta("awaiting-index")
+    department = UnicodeAttribute(hash_key=True)
+    awaiting_since = UnicodeAttribute(range_key=True)
+
+
 class Referral(Model):
     Meta = table_meta("referrals")
     referral_id = UnicodeAttribute(hash_key=True)
@@ -153,12 +192,14 @@ class Referral(Model):
     snapshot = PlainMapAttribute(default=dict)
     sequence = NumberAttribute(default=0)
     answers = PlainListAttribute(null=True)  # every answer, whole: [{reponse, date_rdv, …, at}]
+    awaiting_since = UnicodeAttribute(null=True)  # sent_at while no answer came
     expires_at = TTLAttribute(null=True)
     token_index = TokenIndex()
     youth_index = YouthReferralsIndex()
     department_index = DepartmentReferralsIndex()
     followup_index = FollowupIndex()
     partner_index = PartnerReferralsIndex()
+    awaiting_index = AwaitingIndex()
 
 
 class DispatchIndex(GlobalSecondaryIndex):
@@ -321,6 +362,9 @@ class ConsoleItem(Model):
     added_by = UnicodeAttribute(null=True)
     allowed = UnicodeAttribute(null=True)  # a session: the departments open to it, comma-joined
     id_token = UnicodeAttribute(null=True)  # a session: the provider's ID token, for sign-out
+    criteria = PlainMapAttribute(null=True)  # a saved youths search (store.searches)
+    counts = PlainMapAttribute(null=True)  # a department's youths by status and month (listing)
+    version = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)
 
 

@@ -22,12 +22,7 @@ from pynamodb.pagination import ResultIterator
 
 from chalicelib.domain import ids
 from chalicelib.domain.clock import iso
-from chalicelib.domain.enums import (
-    ANSWERED,
-    AWAITING_ANSWER,
-    FollowupStage,
-    ReferralStatus,
-)
+from chalicelib.domain.enums import ANSWERED, AWAITING_ANSWER, FollowupStage, ReferralStatus
 from chalicelib.domain.routing import Route
 from chalicelib.store.base import history_entry, live, live_page, plain
 from chalicelib.store.models import Message, Referral
@@ -192,6 +187,7 @@ def sent_actions(
         Referral.token_expires_at.set(iso(now + timedelta(days=ack_ttl_days))),
         Referral.followup_at.set(iso(followup_at)),
         Referral.followup_stage.set(FollowupStage.REMINDER),
+        Referral.awaiting_since.set(iso(now)),
         history_action(ReferralStatus.SENT, now),
     ]
 
@@ -213,6 +209,10 @@ def mark_riding_sent(
     return applied(lambda: Referral(referral_id).update(actions=actions, condition=SENT_CONDITION))
 
 
+def _no_longer_awaited() -> list[Any]:
+    return [Referral.followup_at.remove(), Referral.awaiting_since.remove()]
+
+
 def give_up(referral_id: str, status: ReferralStatus, code: str, now: datetime) -> bool:
     """Its message will not arrive (``undeliverable``, ``failed``). An answer always wins: a
     referral once answered keeps its status whatever event comes late (SPEC §6)."""
@@ -220,7 +220,7 @@ def give_up(referral_id: str, status: ReferralStatus, code: str, now: datetime) 
         lambda: Referral(referral_id).update(
             actions=[
                 Referral.status.set(status),
-                Referral.followup_at.remove(),
+                *_no_longer_awaited(),
                 history_action(status, now, code),
             ],
             condition=Referral.status.is_in(*FAILABLE) & Referral.answered_at.does_not_exist(),
@@ -305,7 +305,7 @@ def redirect(referral: Referral, now: datetime, note: str) -> bool:
         lambda: referral.update(
             actions=[
                 Referral.status.set(ReferralStatus.REDIRECTED),
-                Referral.followup_at.remove(),
+                *_no_longer_awaited(),
                 Referral.followup_stage.remove(),
                 history_action(ReferralStatus.REDIRECTED, now, note),
             ],
@@ -324,7 +324,7 @@ def reschedule_invitation(
         history_action(ReferralStatus.CANCELLED if cancel else "rescheduled", now),
     ]
     if cancel:
-        actions += [Referral.status.set(ReferralStatus.CANCELLED), Referral.followup_at.remove()]
+        actions += [Referral.status.set(ReferralStatus.CANCELLED), *_no_longer_awaited()]
     return applied(
         lambda: Referral(referral_id).update(
             actions=actions, condition=Referral.referral_id.exists()

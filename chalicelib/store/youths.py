@@ -24,6 +24,7 @@ from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.domain.youth import YouthRecord
+from chalicelib.store import audit, listing
 from chalicelib.store.base import live, live_page, plain
 from chalicelib.store.models import Youth
 from chalicelib.store.writes import applied
@@ -172,7 +173,7 @@ def create_many(department: str, changes: Iterable[tuple[str, RecordChange]]) ->
             youth.status, youth.updated_at = YouthStatus.ACTIVE, change.stamp
             youth.majority_date, youth.due_at = change.majority_date, change.due_at
             youth.expires_at, youth.history, youth.version = change.expires_at, change.history, 0
-            batch.save(youth)
+            batch.save(listing.list_keys(youth))
             yield 1
 
 
@@ -189,6 +190,7 @@ def take_record(youth: Youth, change: RecordChange) -> bool:
         Youth.due_at.set(change.due_at) if change.due_at else Youth.due_at.remove(),
         Youth.expires_at.set(change.expires_at),
         Youth.history.set(change.history),
+        *_list_keys(youth, change.record, YouthStatus.ACTIVE, change.majority_date),
         BUMP,
     ]
     return applied(lambda: youth.update(actions=actions, condition=_as_read(youth)))
@@ -204,6 +206,7 @@ def mark_exited(youth: Youth, stamp: str, expires_at: datetime) -> bool:
         Youth.due_at.remove(),
         Youth.history.set(Youth.history.append([{"at": stamp, "event": "exited"}])),
         Youth.expires_at.set(expires_at),
+        *_list_keys(youth, youth.record, YouthStatus.EXITED, youth.majority_date),
         BUMP,
     ]
     condition = _as_read(youth) & (Youth.status == YouthStatus.ACTIVE)
@@ -215,6 +218,24 @@ def _as_read(youth: Youth) -> Any:
     if youth.version is None:
         return Youth.id_externe.exists() & Youth.version.does_not_exist()
     return Youth.version == youth.version
+
+
+def _list_keys(youth: Youth, record: Any, status: str, majority_date: str) -> list[Any]:
+    """The console list's keys (``store.listing``) as the write leaves the youth."""
+    after = listing.list_keys(
+        Youth(
+            youth.department,
+            youth.id_externe,
+            record=record,
+            status=status,
+            majority_date=majority_date,
+        )
+    )
+    return [
+        Youth.list_name.set(after.list_name),
+        Youth.list_first.set(after.list_first),
+        Youth.list_status.set(after.list_status),
+    ]
 
 
 def fetch(department: str, ids: Iterable[str]) -> dict[str, Youth]:
@@ -236,6 +257,16 @@ def note(department: str, id_externe: str, event: dict[str, Any]) -> bool:
 
 def erase(youth: Youth) -> None:
     youth.delete()
+    listing.uncount(youth)
+
+
+def record_upload(
+    department: str, actor: str, counts: dict[str, int], now: datetime, upload_id: str | None
+) -> None:
+    """The upload's audit event (naming the upload, whose report the console's history links),
+    with the console list's totals counted again: one request."""
+    event = audit.new_event(department, "roster_uploaded", actor, counts=counts, subject=upload_id)
+    listing.recount_with_event(department, event, now)
 
 
 def page(

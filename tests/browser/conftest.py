@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from chalicelib.local.endpoint import EmbeddedAws
+from tests.support import console as support
+from tests.support import integration as s
 from tests.support.static_site import StaticSite, serving
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
@@ -112,3 +114,19 @@ def other_site() -> Iterator[StaticSite]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def agent_page(api, oidc_provider, browser):
+    """A fresh browser context on the local API, departments with their agents, the directory."""
+    from chalicelib.console import oidc
+    from chalicelib.directory import service as directory
+
+    oidc.forget()
+    support.add_departments()
+    for kind, body in (("missions-locales", s.ML_CSV), ("coverage", s.COVERAGE_CSV)):
+        directory.load(kind, body, actor="test")
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()

@@ -12,55 +12,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from chalicelib import jobs
-from chalicelib.directory import service as directory
 from chalicelib.domain import clock
 from chalicelib.store.models import Youth
 from tests.support import console as support
 from tests.support import integration as s
+from tests.support.browser import Checker, sign_in
 
 pytestmark = pytest.mark.browser
-
-WIDTHS = (390, 1280)
-BLOCKING = ("serious", "critical")
-
-
-@pytest.fixture
-def agent_page(api, oidc_provider, browser):
-    """A fresh browser context on the local API, departments with their agents, the directory."""
-    from chalicelib.console import oidc
-
-    oidc.forget()
-    support.add_departments()
-    for kind, body in (("missions-locales", s.ML_CSV), ("coverage", s.COVERAGE_CSV)):
-        directory.load(kind, body, actor="test")
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
-class Checker:
-    """axe-core and the two screenshots for each page of the journey."""
-
-    def __init__(self, page, artifacts: Path) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.page, self.artifacts, self.axe = page, artifacts, Axe()
-        self.seen: list[str] = []
-
-    def check(self, name: str) -> None:
-        for width in WIDTHS:
-            self.page.set_viewport_size({"width": width, "height": 900})
-            path = self.artifacts / f"console-{name}-{width}.png"
-            self.page.screenshot(path=str(path), full_page=True)
-            overflow = self.page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{name} scrolls sideways at {width} px"
-        results = self.axe.run(self.page).response
-        blocking = [v["id"] for v in results["violations"] if v["impact"] in BLOCKING]
-        assert not blocking, f"{name}: {blocking}"
-        self.seen.append(name)
 
 
 def youths_rows(today) -> list[dict]:
@@ -69,14 +27,6 @@ def youths_rows(today) -> list[dict]:
     later = s.youth("CHR-3", s.birth_for(today, years=17, days=200))
     soon = s.youth("CHR-4", s.birth_for(today, years=18, days=60), commune="59512")
     return [due, shared, later, soon]
-
-
-def sign_in(page, api) -> None:
-    page.goto(api.url + "/")
-    assert urlsplit(page.url).path == "/console/connexion"
-    page.get_by_role("link", name="S'identifier avec ProConnect").click()
-    page.get_by_role("button", name=support.AGENT_59).click()  # the mock provider's page
-    page.wait_for_url(f"{api.url}/console")
 
 
 def import_file(page, checker: Checker, api, tmp_path: Path, today) -> None:
@@ -144,7 +94,7 @@ def test_an_agent_works_the_whole_journey_in_chromium(
     page.get_by_role("link", name="Choisir le partenaire").first.click()
     checker.check("youth-decision")
     page.get_by_label("Mission locale de Roubaix").check()
-    page.get_by_role("button", name="Envoyer l'orientation à cette mission locale").click()
+    page.get_by_role("button", name="Envoyer l'orientation à ce partenaire").click()
     page.get_by_text("Mission locale choisie").wait_for()
     checker.check("youth")
     page.get_by_role("link", name="Alertes").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
 import requests
@@ -43,13 +44,26 @@ def test_the_youths_export_is_an_xlsx_in_french(console, world):
     assert by_id["D59-1"][5] == "Envoyé" and by_id["D59-2"][5] == "Sans partenaire"
 
 
+def test_xlsx_exports_write_dates_and_times_as_date_cells(console, world):
+    session = console.sign_in()
+    youths = load_workbook(io.BytesIO(download(console, session, "jeunes.xlsx"))).active
+    majority = youths.cell(row=2, column=4)
+    assert isinstance(majority.value, datetime) and majority.number_format == "DD/MM/YYYY"
+    referrals = load_workbook(io.BytesIO(download(console, session, "orientations.xlsx"))).active
+    header = [cell.value for cell in referrals[1]]
+    sent = referrals.cell(row=2, column=header.index("Envoyée le") + 1)
+    [referral] = [r for r in Referral.scan() if r.department == "59"]
+    assert sent.value == exports.local_time("59", referral.sent_at)
+    assert sent.number_format == "DD/MM/YYYY HH:MM"
+
+
 def test_the_referrals_export_is_a_csv_with_local_times(console, world):
     session = console.sign_in()
     text = download(console, session, "orientations.csv").decode("utf-8-sig")
     header, line = text.splitlines()[:2]
     assert header.startswith("N° de dossier;Type;Partenaire;Canal;État;Créée le")
     [referral] = [r for r in Referral.scan() if r.department == "59"]
-    assert exports.local_time("59", referral.sent_at) in line
+    assert exports.csv_text(exports.local_time("59", referral.sent_at)) in line
     assert "Mission locale de Lille" in line and "Envoyé" in line
 
 

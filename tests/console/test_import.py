@@ -13,6 +13,7 @@ from chalicelib.domain import clock
 from chalicelib.store.models import Youth
 from tests.support import console as support
 from tests.support import integration as s
+from tests.support.console_import import map_referent_column, rows, send_form
 
 UPLOAD = re.compile(r"/console/import/(upl_[0-9a-f]{24})")
 
@@ -22,32 +23,6 @@ def today(console) -> date:
     for kind, body in (("missions-locales", s.ML_CSV), ("coverage", s.COVERAGE_CSV)):
         directory.load(kind, body, actor="test")
     return clock.local_today("59", clock.clock_from(None, None))
-
-
-def rows(today: date, count: int) -> list[dict]:
-    return [
-        s.youth(f"IMP-{n}", s.birth_for(today, years=17, days=30 + n), nom=f"Durand{chr(97 + n)}")
-        for n in range(count)
-    ]
-
-
-def send_form(console, session, data: bytes):
-    body, kind = support.multipart({"csrf": session.csrf}, "export.xlsx", data)
-    headers = {"Cookie": session.cookie, "Content-Type": kind, "Origin": "http://127.0.0.1:8000"}
-    return console.client.http.post("/console/import", body=body, headers=headers)
-
-
-def map_referent_column(console, session, report_path: str) -> str:
-    page = console.get(report_path, session).body.decode()
-    assert "Colonne obligatoire introuvable" in page and "E-mail du référent" in page
-    index = re.search(r'name="entete-(\d+)" value="Courriel TS"', page).group(1)
-    mapped = console.post(
-        report_path + "/colonnes",
-        session,
-        {f"entete-{index}": "Courriel TS", f"colonne-{index}": "referent_email"},
-    )
-    assert mapped.status_code == 303
-    return mapped.headers["Location"]
 
 
 def test_a_file_is_checked_mapped_once_then_applied(console, today):
@@ -81,7 +56,8 @@ def test_a_file_that_would_exit_many_youths_asks_for_confirmation(console, today
     smaller = send_form(console, session, support.export_xlsx(rows(today, 1)))
     report = smaller.headers["Location"]
     page = console.get(report, session).body.decode()
-    assert "Je confirme la sortie du suivi des 7 jeune(s)" in page and "IMP-7" in page
+    assert "Je confirme la sortie du suivi des 7 jeune(s)" in page
+    assert "Prenomimpxh D. (IMP-7)" in page  # first name, last name's initial, file number
     refused = console.post(report + "/appliquer", session)
     assert refused.status_code == 400 and "Cochez la case" in refused.body.decode()
     assert all(y.status == "active" for y in Youth.query("59"))

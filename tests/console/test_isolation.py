@@ -37,6 +37,7 @@ ROUTES = [
     ("GET", "/console/alertes", {}),
     ("GET", "/console/alertes/{alert_id}", {}),
     ("POST", "/console/alertes/{alert_id}/traitee", {}),
+    ("POST", "/console/alertes/commune", {"commune": "59599", "code_ml": "ML59B"}),
     ("GET", "/console/import", {}),
     ("POST", "/console/import", {"multipart": "yes"}),
     ("POST", "/console/import/depot", {}),

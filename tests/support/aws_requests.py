@@ -82,3 +82,36 @@ def before_first_write(table_part: str, action: Callable[[], object]) -> Iterato
     finally:
         botocore.session.Session.create_client = original  # type: ignore[method-assign]
         _fresh_clients()
+
+
+@contextmanager
+def items_read() -> Iterator[Counter[str]]:
+    """``with items_read() as read:`` — ``read["items"]``: the DynamoDB items the product read
+    (Query/Scan: what DynamoDB evaluated, ``ScannedCount``; GetItem/BatchGetItem: the items
+    returned); ``read["requests"]``: the DynamoDB requests. From botocore's ``after-call``."""
+    read: Counter[str] = Counter()
+    original = botocore.session.Session.create_client
+
+    def create_client(session: Any, *args: Any, **kwargs: Any) -> Any:
+        client = original(session, *args, **kwargs)
+        if client.meta.service_model.service_name == "dynamodb":
+            client.meta.events.register("after-call", lambda **event: _count_items(read, **event))
+        return client
+
+    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+    _fresh_clients()
+    try:
+        yield read
+    finally:
+        botocore.session.Session.create_client = original  # type: ignore[method-assign]
+        _fresh_clients()
+
+
+def _count_items(read: Counter[str], parsed: dict, model: Any, **_: Any) -> None:
+    read["requests"] += 1
+    if model.name in ("Query", "Scan"):
+        read["items"] += int(parsed.get("ScannedCount", 0))
+    elif model.name == "GetItem":
+        read["items"] += 1 if parsed.get("Item") else 0
+    elif model.name == "BatchGetItem":
+        read["items"] += sum(len(found) for found in parsed.get("Responses", {}).values())
