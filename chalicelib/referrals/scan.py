@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib import runs
 from chalicelib.alerts import raising
-from chalicelib.domain import clock, scheduling
+from chalicelib.domain import clock, geo, scheduling
 from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.routing import NoRoute, Route, route_habitat_jeunes, route_mission_locale
 from chalicelib.domain.schedule import Placed, Schedule

@@ -111,13 +111,14 @@ def test_sending_a_referral_with_its_notice_takes_two_dynamodb_requests(loaded, 
     # jobs fan out, the scan's own send item and the schedule's both run, and the second one
     # finds the notice the first queued
     summary = jobs.dispatch_messages(now)
-    # Then each referral's send cost one claim and one transaction, and the notice was never put
-    # on its own: it rode in the transaction of its referral; sending it later cost its claim and
-    # one conditional update. The other requests are reads (the departments, the schedule's
-    # probe, each work item's department and due messages).
+    # Then each referral's send cost one claim, one transaction and the renewal of its structure's
+    # space link (SPEC §4c: renewed by each referral email; 3 requests, §10's budget), and the
+    # notice was never put on its own: it rode in the transaction of its referral; sending it
+    # later cost its claim and one conditional update. The other requests are reads (the
+    # departments, the schedule's probe, each work item's department and due messages).
     assert summary == {"sent": 4}
     assert calls["TransactWriteItems"] == 3
-    assert calls["UpdateItem"] == 4 + 1
+    assert calls["UpdateItem"] == 4 + 1 + 3
     assert set(calls) - {"UpdateItem", "TransactWriteItems"} <= {"Scan", "Query", "GetItem"}
     print(f"DynamoDB requests per send: {(calls['UpdateItem'] + calls['TransactWriteItems']) / 4}")
     assert Message.get(notices_id(pending)).status == "sent"
