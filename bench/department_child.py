@@ -185,6 +185,8 @@ def main(now_iso: str) -> dict[str, Any]:
         seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_before
         after_run = rss_mb()
         idle = run_until_idle(now)  # a quiet turn of the loop: nothing should grow
+        # read before the bench's own counting (the whole outbox, every referral)
+        after_quiet_turn, peak_run = rss_mb(), rss_mb(field="VmHWM")
         result = {
             "youths": YOUTHS,
             "due": DUE,
@@ -196,10 +198,10 @@ def main(now_iso: str) -> dict[str, Any]:
             **outcome(upload_id),
             "rss_resting_mb": resting,
             "rss_after_run_mb": after_run,
-            "rss_after_quiet_turn_mb": rss_mb(),
+            "rss_after_quiet_turn_mb": after_quiet_turn,
             # the process holds all of make run (no child process): its high-water mark is the
             # tree's, before the console page's own reads
-            "peak_rss_run_mb": rss_mb(field="VmHWM"),
+            "peak_rss_run_mb": peak_run,
             "quiet_turn_items": idle["events_and_work_items"],
             "youths_page": youths_page(running.api_url, meter),
         }
