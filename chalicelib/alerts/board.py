@@ -4,6 +4,7 @@ the store."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -28,12 +29,12 @@ def close_by_agent(code: str, alert_id: str, *, by: str, actor: str, now: dateti
 
 
 def close_routing(
-    code: str, id_externe: str, kind: str, referral_id: str | None, *, by: str, now: datetime
+    code: str, id_externe: str, kind: str, referral_ids: Iterable[str], *, by: str, now: datetime
 ) -> None:
     """The agent decided on the youth's routing for ``kind``: its routing alerts have nothing
-    left (no partner for the kind, the refusal or "non compétent" of ``referral_id``)."""
+    left (no partner for the kind, the refusals or "non compétent" of ``referral_ids``)."""
     subject = no_partner_subject(id_externe, kind)
     store.close_subject(code, AlertKind.NO_PARTNER, subject, now, by=by, action=CLOSED_BY_AGENT)
-    for refusal in (AlertKind.REFUSED, AlertKind.REDIRECTED):
-        if referral_id:
+    for referral_id in referral_ids:
+        for refusal in (AlertKind.REFUSED, AlertKind.REDIRECTED):
             store.close_subject(code, refusal, referral_id, now, by=by, action=CLOSED_BY_AGENT)

@@ -52,6 +52,12 @@ def latest_of(referrals: list[Any], kind: Kind) -> Any | None:
     return max(found, key=lambda r: r.created_at) if found else None
 
 
+def refused_of(referrals: list[Any], kind: Kind) -> list[str]:
+    """Every refused referral of ``kind``: two created in the same second leave ``latest_of``
+    unsure which is the latest, and the agent's decision answers them all."""
+    return [r.referral_id for r in referrals if r.kind == kind and r.status in REFUSED]
+
+
 def decision(youth: Any, referrals: list[Any]) -> Decision:
     """The first kind that waits for the department: a refusal not dealt with, or no partner
     (the mission locale first)."""
@@ -108,7 +114,7 @@ def choose(youth: Any, referrals: list[Any], code: str, *, actor: str, now: date
         raise ConflictError("Le fichier de ce jeune vient de changer : rechargez la page.")
     audit.record(youth.department, "console_partner_chosen", actor, subject=offer.refused_referral)
     board.close_routing(
-        youth.department, youth.id_externe, kind, offer.refused_referral, by=actor, now=now
+        youth.department, youth.id_externe, kind, refused_of(referrals, kind), by=actor, now=now
     )
     department = departments.get(youth.department)
     fresh = youth_store.get(youth.department, youth.id_externe, now, consistent=True)
@@ -125,5 +131,5 @@ def keep(youth: Any, referrals: list[Any], *, actor: str, now: datetime) -> None
         raise ConflictError("Le fichier de ce jeune vient de changer : rechargez la page.")
     audit.record(youth.department, "console_refusal_kept", actor, subject=offer.refused_referral)
     board.close_routing(
-        youth.department, youth.id_externe, kind, offer.refused_referral, by=actor, now=now
+        youth.department, youth.id_externe, kind, refused_of(referrals, kind), by=actor, now=now
     )

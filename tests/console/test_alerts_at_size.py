@@ -4,7 +4,7 @@ filtered and paged; the mission locale of a shared commune chosen once for all i
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from chalicelib import jobs
 from chalicelib.domain import clock
@@ -13,6 +13,7 @@ from chalicelib.roster import service as roster
 from chalicelib.store import alerts as alert_store
 from chalicelib.store.models import Referral
 from tests.support import alerts as samples
+from tests.support import big_department
 from tests.support import integration as s
 
 SECTION = re.compile(r"<h2>([^<]+)</h2>")
@@ -29,6 +30,9 @@ def raise_escalations(count: int) -> None:
 
 
 def test_alerts_are_grouped_most_urgent_first_filtered_and_paged(console):
+    # an alert names a youth only while it exists (SPEC §6 v3): the youths first
+    ids = [f"E{n:03d}" for n in range(30)] + ["D-2024-00123"]
+    big_department.write_youths("59", len(ids), date(2026, 12, 6), exited_every=1000, ids=ids)
     raise_escalations(30)
     shared = {**samples.one_of_each()[0].details.as_dict()}
     alert_store.raise_alert(

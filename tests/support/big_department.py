@@ -23,19 +23,23 @@ def file_number(n: int) -> str:
     return f"B{n:06d}"
 
 
-def write_youths(code: str, count: int, today: date, *, exited_every: int = 10) -> None:
+def write_youths(
+    code: str, count: int, today: date, *, exited_every: int = 10, ids: list[str] | None = None
+) -> None:
     """``count`` youths aged 16 to 21 (every ``exited_every``-th one exited), nothing due, and
-    the list's totals counted as an upload counts them."""
+    the list's totals counted as an upload counts them; ``ids``: their file numbers (else
+    ``file_number(n)``)."""
     rng = random.Random(count)
     with youth_store.writer() as batch:
         for n in range(count):
+            number = ids[n] if ids else file_number(n)
             birth = today - timedelta(days=int(rng.uniform(16.01, 20.95) * 365.25))
             batch.save(
                 Youth(
                     code,
-                    file_number(n),
+                    number,
                     record={
-                        "id_externe": file_number(n),
+                        "id_externe": number,
                         "nom": rng.choice(SURNAMES),
                         "prenom": rng.choice(FIRST_NAMES),
                         "date_naissance": birth.isoformat(),
