@@ -29,3 +29,12 @@ def without_controls(text: str, *, multiline: bool = False) -> str:
 def strip_controls(text: str) -> str:
     """``text`` without its control characters, tab and line breaks kept (an export's cell)."""
     return _CONTROLS.sub("", text)
+
+
+def whole_number(text: str, max_digits: int) -> int | None:
+    """``text`` as a number of at most ``max_digits`` ASCII digits, else None: "²".isdigit() is
+    True and int("²") raises; int() of 5,000 digits raises too. For numbers from a URL or a form."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= max_digits:
+        return int(text)
+    return None

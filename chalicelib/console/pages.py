@@ -13,6 +13,7 @@ from chalicelib.console.sessions import Agent
 from chalicelib.departments import journal
 from chalicelib.domain.clock import utcnow
 from chalicelib.errors import BadRequestError
+from chalicelib.validation import whole_number
 
 DONE_MESSAGES = {
     "choisie": "Mission locale choisie : l'orientation part avec le prochain envoi.",
@@ -95,14 +96,14 @@ def alerts_page(agent: Agent, request: Request) -> web.Page:
     done = DONE_MESSAGES.get(base.query_param(request, "fait"))
     if base.query_param(request, "fait") == "commune":
         count = base.query_param(request, "jeunes")
-        done = f"Mission locale choisie pour {count if count.isdigit() else 0} jeune(s)."
+        done = f"Mission locale choisie pour {whole_number(count, 6) or 0} jeune(s)."
     kind = base.query_param(request, "type")
     number = base.query_param(request, "page")
     context = alerts.page(
         agent.department,
         utcnow(),
         kind=kind if kind in alerts.KINDS else "",
-        number=int(number) if number.isdigit() and len(number) < 6 else 1,
+        number=whole_number(number, 5) or 1,
     )
     return web.Page("alerts.html.j2", {**context, "current": "/console/alertes", "done": done})
 

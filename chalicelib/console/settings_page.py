@@ -14,7 +14,7 @@ from chalicelib.departments import service as departments
 from chalicelib.errors import BadRequestError
 from chalicelib.inputs.phones import InvalidPhoneError, normalize_phone
 from chalicelib.messages.filters import telephone_fr
-from chalicelib.validation import is_email
+from chalicelib.validation import is_email, whole_number
 
 
 @dataclass(frozen=True)
@@ -98,14 +98,12 @@ def validate(fields: dict[str, str], code: str) -> tuple[dict[str, object], list
             errors.append(("contact_phone", "Numéro de téléphone de contact invalide."))
     for field in NUMBERS:
         text = (fields.get(field.name) or "").strip()
-        # ASCII digits only, a few of them: "²".isdigit() is True and int() of 5,000 digits raises
-        if not (text.isascii() and text.isdigit() and len(text) <= 4) or not (
-            field.low <= int(text) <= field.high
-        ):
+        number = whole_number(text, 4)
+        if number is None or not field.low <= number <= field.high:
             errors.append((field.name, f"{field.label} : un nombre de {field.low} à {field.high}."))
             values[field.name] = text
         else:
-            values[field.name] = int(text)
+            values[field.name] = number
     if not errors and int(values["escalade_jours"]) <= int(values["relance_jours"]):  # type: ignore[call-overload]
         errors.append(("escalade_jours", "L'escalade doit venir après la relance."))
     return values, errors

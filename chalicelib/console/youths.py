@@ -17,6 +17,7 @@ from chalicelib.departments import service as departments
 from chalicelib.reporting import youth_list
 from chalicelib.reporting.youth_list import Criteria
 from chalicelib.reporting.youth_view import FLAG_LABELS, KIND_ORDER, STATUS_FILTERS
+from chalicelib.validation import whole_number
 
 URL_FIELDS = ("statut", "mois", "filtre")  # never "recherche"
 
@@ -51,7 +52,7 @@ def listing(code: str, params: Mapping[str, str], now: datetime) -> dict:
         criteria,
         after=params.get("apres", ""),
         before=params.get("avant", ""),
-        number=int(number) if number.isdigit() and len(number) < 7 else 1,
+        number=whole_number(number, 6) or 1,
         now=now,
         late_days=late_days,
     )

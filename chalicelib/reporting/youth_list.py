@@ -68,7 +68,8 @@ class Criteria:
 
 
 def _is_month(text: str) -> bool:
-    return len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit()
+    ok = len(text) == 7 and text.isascii() and text[4] == "-"
+    return ok and text[:4].isdigit() and text[5:].isdigit()
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,7 @@ def writer() -> Any:
     (``store.listing``): for callers that store many youths at once (tests, the bench)."""
     return listing.writer()
 
+
 def _list_keys(youth: Youth, record: Any, status: str, majority_date: str) -> list[Any]:
     """The console list's keys (``store.listing``) as the write leaves the youth."""
     after = listing.list_keys(

@@ -43,7 +43,7 @@ def import_roster(page, api, tmp_path: Path, today) -> None:
     page.get_by_role("link", name="Import").click()
     path = tmp_path / "roster.csv"
     path.write_bytes(roster(today))
-    page.get_by_label("Fichier (.xlsx ou .csv").set_input_files(str(path))
+    page.get_by_label("Fichier (.xlsx, .xls, .ods ou .csv").set_input_files(str(path))
     page.get_by_role("button", name="Vérifier le fichier").click()
     page.get_by_role("heading", name="Ce qui changerait").wait_for(timeout=120_000)
     page.get_by_role("button", name="Appliquer ce fichier").click()

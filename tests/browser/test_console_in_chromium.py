@@ -39,7 +39,7 @@ def import_file(page, checker: Checker, api, tmp_path: Path, today) -> None:
         "request",
         lambda r: to_s3.append(r.url) if r.method == "POST" and api.url not in r.url else None,
     )
-    page.get_by_label("Fichier (.xlsx ou .csv").set_input_files(str(path))
+    page.get_by_label("Fichier (.xlsx, .xls, .ods ou .csv").set_input_files(str(path))
     page.get_by_role("button", name="Vérifier le fichier").click()
     page.wait_for_url(f"{api.url}/console/import/upl_*")
     assert page.locator("progress").count() == 0  # the report page, after the bar
