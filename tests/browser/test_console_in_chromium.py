@@ -86,6 +86,8 @@ def test_an_agent_works_the_whole_journey_in_chromium(
     checker.check("youths")
     page.get_by_role("searchbox").fill("eloise")
     page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**/console/jeunes?q=*")  # the search is saved, then its opaque address
+    page.wait_for_load_state()
     assert "Éloïse LEFEBVRE" in page.content() and "CHR-2" not in page.content()
     assert "eloise" not in page.url
 
