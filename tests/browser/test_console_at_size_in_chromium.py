@@ -52,12 +52,14 @@ def import_roster(page, api, tmp_path: Path, today) -> None:
 
 
 def header(page) -> tuple[int, int, int]:
+    page.wait_for_load_state()  # a search or a sort answers 303, then its page
     found = TOTAL.search(page.content())
     assert found, "no total on the page"
     return int(found.group(1)), int(found.group(2) or 1), int(found.group(3) or 1)
 
 
 def file_numbers(page) -> list[str]:
+    page.wait_for_load_state()
     return re.findall(r"<td>([GT]\d{5})</td>", page.content())
 
 
