@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.domain.youth import majority_date
 from chalicelib.store import listing
-from chalicelib.store import youths as youth_store
 from chalicelib.store.models import Youth
 
 SURNAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
@@ -27,7 +26,7 @@ def write_youths(code: str, count: int, today: date, *, exited_every: int = 10) 
     """``count`` youths aged 16 to 21 (every ``exited_every``-th one exited), nothing due, and
     the list's totals counted as an upload counts them."""
     rng = random.Random(count)
-    with youth_store.writer() as batch:
+    with listing.writer() as batch:
         for n in range(count):
             birth = today - timedelta(days=int(rng.uniform(16.01, 20.95) * 365.25))
             batch.save(
