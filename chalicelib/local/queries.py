@@ -56,6 +56,14 @@ class _Partition:
     keys: list[tuple]
     ranges: list[Any]
     stamp: int
+    sizes: list[int] = field(default_factory=list)  # moto's Item.size, measured once (-1: not yet)
+
+    def size(self, position: int) -> int:
+        if not self.sizes:
+            self.sizes = [-1] * len(self.items)
+        if self.sizes[position] < 0:
+            self.sizes[position] = self.items[position].size()
+        return self.sizes[position]
 
 
 @dataclass
@@ -286,13 +294,13 @@ def _read(
     results: list[Item] = []
     size = 0
     for position in order:
-        item = partition.items[position]
-        if len(results) == limit or size + item.size() > RESULT_SIZE_LIMIT:
+        item, item_size = partition.items[position], partition.size(position)
+        if len(results) == limit or size + item_size > RESULT_SIZE_LIMIT:
             last_key = table._get_last_evaluated_key(results[-1], plan.index_name)
             return _Found(results, len(results), last_key)
         if comparison is None or _matches(item, plan, comparison, bounds):
             results.append(item)
-            size += item.size()
+            size += item_size
         elif (headless or results) and size <= RESULT_SIZE_LIMIT - MAX_ITEM_SIZE:
             break  # past the key condition's items: nothing further is kept or stops the page
     return _Found(results, len(results), None)
