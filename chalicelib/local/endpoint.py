@@ -23,7 +23,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from chalicelib.local import item_reads, queries, transactions
+from chalicelib.local import heap, item_reads, queries, transactions
 from chalicelib.local.outbox import OUTBOX_PATH
 
 OUTBOX_PAGE_PATH = "/_relais/outbox.html"
@@ -177,6 +177,7 @@ class EmbeddedAws(ThreadedMotoServer):
             finally:
                 if _may_send(environ):
                     outbox.collect()
+                heap.settle()
 
         return app
 
