@@ -1,5 +1,4 @@
-"""DynamoDB Query for the embedded endpoint: one partition, sorted once, read from where the page
-starts.
+"""DynamoDB Query for the embedded endpoint: a partition sorted once, read from where pages start.
 
 moto (5.2) answers every Query by sorting every item of the table (``Table.all_items``), walking
 them all for the partition, sorting that again and walking it from its start to the
@@ -263,9 +262,7 @@ def _members(table: Table, plan: _Plan) -> list[Item]:
 
 
 def _range_value(item: Item, plan: _Plan) -> Any:
-    if plan.range_attr is None:
-        return None
-    value = item.attrs.get(plan.range_attr)
+    value = item.attrs.get(plan.range_attr) if plan.range_attr else None
     return None if value is None else value.cast_value
 
 
