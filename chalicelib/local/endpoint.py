@@ -23,7 +23,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from chalicelib.local import item_reads, transactions
+from chalicelib.local import heap, item_reads, queries, transactions
 from chalicelib.local.outbox import OUTBOX_PATH
 
 OUTBOX_PAGE_PATH = "/_relais/outbox.html"
@@ -135,6 +135,7 @@ class EmbeddedAws(ThreadedMotoServer):
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         transactions.install()  # not moto's whole-table copies (see the module)
         item_reads.install()  # items answered as JSON, not walked through moto's serializer
+        queries.install()  # a partition sorted once, not the whole table on every Query
         self.outbox = _Outbox()
 
     def _server_entry(self) -> None:
@@ -176,6 +177,7 @@ class EmbeddedAws(ThreadedMotoServer):
             finally:
                 if _may_send(environ):
                     outbox.collect()
+                heap.settle()
 
         return app
 

@@ -28,6 +28,8 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 
+from chalicelib.local import queries
+
 MAX_ITEMS = 100
 _OPERATIONS = frozenset({"ConditionCheck", "Put", "Delete", "Update"})
 _ItemKey = tuple[str, DynamoType, DynamoType | None]
@@ -153,7 +155,8 @@ def _restore(saved: dict[_ItemKey, tuple[Table, Item | None]]) -> None:
             position: DynamoType = hash_key
         else:
             items, position = table.items[hash_key], range_key
-        if item is None:
-            items.pop(position, None)
-        else:
-            items[position] = item
+        with queries.changing(table):
+            if item is None:
+                items.pop(position, None)
+            else:
+                items[position] = item

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.domain.youth import majority_date
 from chalicelib.store import listing
-from chalicelib.store import youths as youth_store
 from chalicelib.store.models import Youth
 
 SURNAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
@@ -30,7 +29,7 @@ def write_youths(
     the list's totals counted as an upload counts them; ``ids``: their file numbers (else
     ``file_number(n)``)."""
     rng = random.Random(count)
-    with youth_store.writer() as batch:
+    with listing.writer() as batch:
         for n in range(count):
             number = ids[n] if ids else file_number(n)
             birth = today - timedelta(days=int(rng.uniform(16.01, 20.95) * 365.25))
