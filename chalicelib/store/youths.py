@@ -220,11 +220,6 @@ def _as_read(youth: Youth) -> Any:
     return Youth.version == youth.version
 
 
-def writer() -> Any:
-    """A batch writer (25 items a request) that writes the console list's keys on each youth
-    (``store.listing``): for callers that store many youths at once (tests, the bench)."""
-    return listing.writer()
-
 
 def _list_keys(youth: Youth, record: Any, status: str, majority_date: str) -> list[Any]:
     """The console list's keys (``store.listing``) as the write leaves the youth."""
