@@ -4,6 +4,7 @@ form, the confirmation of exits, the result and the history."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from chalice.app import Request, Response
 
@@ -28,13 +29,25 @@ def upload_form(agent: Agent, request: Request) -> web.Page:
     data = web.multipart(request).get("fichier", b"")
     upload_id = imports.stage_bytes(agent.department, data, agent.actor)
     imports.run(agent.department, upload_id)
-    return web.Page(redirect=f"/console/import/{upload_id}")
+    return web.Page(redirect=imports.page_path(upload_id))
 
 
 def presign(agent: Agent, request: Request) -> web.Page:
     """JSON for the page's script: where to POST the file (straight to S3)."""
     body = imports.presigned_post(agent.department, agent.actor)
     return web.Page(response=_json(body, 201))
+
+
+def direct_form(agent: Agent, request: Request) -> web.Page:
+    """Without JavaScript, a file of any size: an HTML form that posts it straight to S3 (the
+    presigned POST's fields as hidden inputs); S3 then sends the browser to the report page."""
+    target = imports.presigned_post(agent.department, agent.actor, back_to_console=True)
+    address = urlsplit(target["url"])
+    return web.Page(
+        "import_direct.html.j2",
+        {"target": target, "current": "/console/import"},
+        form_targets=(f"{address.scheme}://{address.netloc}",),
+    )
 
 
 def staged(agent: Agent, upload_id: str, request: Request) -> web.Page:
@@ -50,6 +63,7 @@ def progress(agent: Agent, upload_id: str) -> web.Page:
 
 
 def report_page(agent: Agent, upload_id: str) -> web.Page:
+    imports.run_arrived(agent.department, upload_id)  # S3 sent the form's browser here
     state = uploads.status(agent.department, upload_id)
     report = state["report"] or {}
     error = report.get("error") or {}

@@ -6,8 +6,10 @@ copied to ``uploads/{department}/{upload_id}`` of a new upload (dry run, then th
 processed by the same code as the S3 event. A file of at most 4 MB is processed within the
 request, a larger one by the S3 event (the page follows its progress).
 
-The browser sends large files straight to S3 with a presigned POST (capped at 50 MB); without
-JavaScript the form posts the file to the console (API Gateway's limit, about 4 MB, applies).
+The browser sends large files straight to S3 with a presigned POST (capped at 50 MB). Without
+JavaScript the form posts a file of at most 4 MB to the console (API Gateway's limit); a larger
+one goes to S3 through a plain HTML form carrying the same presigned POST, whose
+``success_action_redirect`` brings the browser back to the console page that checks it.
 """
 
 from __future__ import annotations
@@ -47,13 +49,29 @@ def new_dry_run(code: str, actor: str) -> str:
     return str(uploads.create(code, mode=MODE, dry_run=True, actor=actor)["upload_id"])
 
 
-def presigned_post(code: str, actor: str) -> dict:
-    """A dry-run upload and the presigned POST that puts the file in its staging place."""
+def page_path(upload_id: str) -> str:
+    """The console page of an upload: its progress, then its report."""
+    return f"/console/import/{upload_id}"
+
+
+def presigned_post(code: str, actor: str, *, back_to_console: bool = False) -> dict:
+    """A dry-run upload and the presigned POST that puts the file in its staging place.
+    ``back_to_console``: for an HTML form (no script), S3 then redirects the browser to the
+    upload's console page (a script's request must not follow a redirect to a page)."""
     upload_id = new_dry_run(code, actor)
+    fields: dict[str, str] = {}
+    if back_to_console:
+        fields["success_action_redirect"] = settings.current().public_base_url + page_path(
+            upload_id
+        )
     post = aws.client("s3").generate_presigned_post(
         Bucket=_bucket(),
         Key=staged_key(code, upload_id),
-        Conditions=[["content-length-range", 1, limits.MAX_UPLOAD_BYTES]],
+        Fields=fields,
+        Conditions=[
+            ["content-length-range", 1, limits.MAX_UPLOAD_BYTES],
+            *([fields] if fields else []),
+        ],
         ExpiresIn=int(POST_LIFETIME.total_seconds()),
     )
     return {"upload_id": upload_id, "url": post["url"], "fields": post["fields"]}
@@ -94,6 +112,13 @@ def run(code: str, upload_id: str) -> None:
         return  # another run of the same upload (a double click) copied it first
     if size <= SYNC_BYTES:
         uploads.process_object(_bucket(), target)
+
+
+def run_arrived(code: str, upload_id: str) -> None:
+    """Check the file the form without script sent to S3 (S3 redirected the browser to its
+    page), once: a page reloaded while a large file is processed does not copy it again."""
+    if _owned(code, upload_id)["status"] == "waiting" and not uploads.file_etag(code, upload_id):
+        run(code, upload_id)
 
 
 def apply(code: str, dry_run_id: str, *, confirm_exits: bool, actor: str) -> str:

@@ -176,6 +176,12 @@ def import_presign() -> Response:
     return web.signed_in(request, lambda agent: import_pages.presign(agent, request))
 
 
+@console.route("/console/import/envoi-direct", methods=["POST"], content_types=FORM)
+def import_direct() -> Response:
+    request = _request()
+    return web.signed_in(request, lambda agent: import_pages.direct_form(agent, request))
+
+
 @console.route("/console/import/{upload_id}", methods=["GET"])
 def import_report(upload_id: str) -> Response:
     return web.signed_in(_request(), lambda agent: import_pages.report_page(agent, upload_id))

@@ -2,7 +2,7 @@
 
 Pages carry the acknowledgement pages' security headers; the console's Content-Security-Policy
 adds only our own stylesheet and script (``'self'``) and, for the upload progress bar, the
-upload bucket's origin.
+upload bucket's origin; a page may name more form targets (the import's HTML form to S3).
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ FORM_EXPIRED = (
     "Ce formulaire a expiré ou ne vient pas de Relais ASE : rechargez la page et recommencez."
 )
 TOO_LARGE_WITHOUT_SCRIPT = (
-    "Fichier de plus de 4 Mo : sans JavaScript, le formulaire n'envoie que 4 Mo au plus. "
-    "Activez JavaScript dans votre navigateur puis déposez à nouveau le fichier : il partira "
+    "Fichier de plus de 4 Mo : sans JavaScript, ce formulaire n'envoie que 4 Mo au plus. "
+    "Revenez à la page d'import et choisissez « Préparer l'envoi direct » : le fichier partira "
     "directement vers notre stockage (50 Mo au plus). Votre logiciel peut aussi l'envoyer par "
     "l'API (POST /departments/{code}/roster-uploads)."
 )
@@ -67,6 +67,7 @@ class Page:
     status: int = 200
     redirect: str | None = None
     response: Response | None = None
+    form_targets: tuple[str, ...] = ()  # origins its forms post to, besides ours
 
 
 def secure_cookies() -> bool:
@@ -171,11 +172,11 @@ def refused(request: Request, *, check_form: bool) -> Response | None:
     return None
 
 
-def content_security_policy() -> str:
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
     upload = settings.current().endpoint_url or (
         f"https://{settings.current().upload_bucket}.s3.{settings.current().region}.amazonaws.com"
     )
-    form_action = " ".join(["'self'", *oidc.form_action_origins()])
+    form_action = " ".join(["'self'", *oidc.form_action_origins(), *form_targets])
     return (
         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
         f"connect-src 'self' {upload}; form-action {form_action}; frame-ancestors 'none'; "
@@ -183,10 +184,12 @@ def content_security_policy() -> str:
     )
 
 
-def headers(extra: Mapping[str, str | list[str]] | None = None) -> dict[str, str | list[str]]:
+def headers(
+    extra: Mapping[str, str | list[str]] | None = None, form_targets: tuple[str, ...] = ()
+) -> dict[str, str | list[str]]:
     return {
         **base.PAGE_HEADERS,
-        "Content-Security-Policy": content_security_policy(),
+        "Content-Security-Policy": content_security_policy(form_targets),
         **(extra or {}),
     }
 
@@ -197,8 +200,12 @@ def render(template: str, context: Mapping[str, Any]) -> str:
     return page.render(**{**defaults, **context})
 
 
-def html(template: str, context: Mapping[str, Any], status: int = 200) -> Response:
-    return Response(body=render(template, context), status_code=status, headers=headers())
+def html(
+    template: str, context: Mapping[str, Any], status: int = 200, form_targets: tuple[str, ...] = ()
+) -> Response:
+    return Response(
+        body=render(template, context), status_code=status, headers=headers(None, form_targets)
+    )
 
 
 def redirect(location: str, extra: Mapping[str, str | list[str]] | None = None) -> Response:
@@ -236,7 +243,7 @@ def signed_in(request: Request, view: Callable[[sessions.Agent], Page]) -> Respo
             return page.response
         if page.redirect:
             return redirect(page.redirect)
-        return html(page.template, {**page.context, "agent": agent}, page.status)
+        return html(page.template, {**page.context, "agent": agent}, page.status, page.form_targets)
 
     return respond(call)
 

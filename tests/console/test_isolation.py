@@ -41,6 +41,7 @@ ROUTES = [
     ("GET", "/console/import", {}),
     ("POST", "/console/import", {"multipart": "yes"}),
     ("POST", "/console/import/depot", {}),
+    ("POST", "/console/import/envoi-direct", {}),
     ("GET", "/console/import/{upload_id}", {}),
     ("GET", "/console/import/{upload_id}/etat", {}),
     ("POST", "/console/import/{upload_id}/verifier", {}),
