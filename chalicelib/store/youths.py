@@ -220,7 +220,6 @@ def _as_read(youth: Youth) -> Any:
     return Youth.version == youth.version
 
 
-
 def _list_keys(youth: Youth, record: Any, status: str, majority_date: str) -> list[Any]:
     """The console list's keys (``store.listing``) as the write leaves the youth."""
     after = listing.list_keys(
