@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.local.endpoint import EmbeddedAws
+from tests.support.tables import create_table
 
 TABLE = "reads-every-type"
 EVERY_TYPE = {
@@ -32,18 +33,7 @@ EVERY_TYPE = {
 @pytest.fixture
 def dynamodb(aws: EmbeddedAws) -> Any:
     client = boto3.client("dynamodb", endpoint_url=aws.url)
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_table(client, TABLE, "pk", "sk")
     client.put_item(TableName=TABLE, Item=EVERY_TYPE)
     for n in range(1, 6):
         client.put_item(TableName=TABLE, Item={"pk": {"S": "p"}, "sk": {"S": str(n)}})

@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.local.endpoint import EmbeddedAws
+from tests.support.tables import create_table
 
 PEOPLE, VISITS = "tx-people", "tx-visits"
 
@@ -19,24 +20,8 @@ PEOPLE, VISITS = "tx-people", "tx-visits"
 @pytest.fixture
 def dynamodb(aws: EmbeddedAws) -> Any:
     client = boto3.client("dynamodb", endpoint_url=aws.url)
-    client.create_table(
-        TableName=PEOPLE,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    client.create_table(
-        TableName=VISITS,
-        KeySchema=[
-            {"AttributeName": "person", "KeyType": "HASH"},
-            {"AttributeName": "at", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "person", "AttributeType": "S"},
-            {"AttributeName": "at", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_table(client, PEOPLE, "id")
+    create_table(client, VISITS, "person", "at")
     for n in range(5):
         client.put_item(
             TableName=PEOPLE,

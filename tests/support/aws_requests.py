@@ -18,28 +18,40 @@ WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWrit
 
 
 @contextmanager
-def counted() -> Iterator[Counter[str]]:
-    """``with counted() as calls:`` — ``calls["dynamodb.BatchWriteItem"]`` etc."""
-    calls: Counter[str] = Counter()
+def hooked(hook: Callable[[Any], None]) -> Iterator[None]:
+    """Inside the block, ``hook(client)`` runs on every new botocore client (to register its event
+    handlers); the clients made before are dropped, so the product makes new ones."""
     original = botocore.session.Session.create_client
 
     def create_client(session: Any, *args: Any, **kwargs: Any) -> Any:
         client = original(session, *args, **kwargs)
+        hook(client)
+        return client
+
+    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+    _fresh_clients()
+    try:
+        yield
+    finally:
+        botocore.session.Session.create_client = original  # type: ignore[method-assign]
+        _fresh_clients()
+
+
+@contextmanager
+def counted() -> Iterator[Counter[str]]:
+    """``with counted() as calls:`` — ``calls["dynamodb.BatchWriteItem"]`` etc."""
+    calls: Counter[str] = Counter()
+
+    def hook(client: Any) -> None:
         service = client.meta.service_model.service_name
 
         def count(model: Any, **_: Any) -> None:
             calls[f"{service}.{model.name}"] += 1
 
         client.meta.events.register("before-call", count)
-        return client
 
-    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
-    _fresh_clients()
-    try:
+    with hooked(hook):
         yield calls
-    finally:
-        botocore.session.Session.create_client = original  # type: ignore[method-assign]
-        _fresh_clients()
 
 
 def dynamodb_writes(calls: Counter[str]) -> int:
@@ -59,29 +71,20 @@ def before_first_write(table_part: str, action: Callable[[], object]) -> Iterato
     replaced, the request then goes as it was). Yields the operations seen (the first: the one
     the action ran before)."""
     seen: list[str] = []
-    original = botocore.session.Session.create_client
 
-    def create_client(session: Any, *args: Any, **kwargs: Any) -> Any:
-        client = original(session, *args, **kwargs)
+    def maybe_act(params: dict[str, Any], model: Any, **_: Any) -> None:
+        tables = [params.get("TableName") or "", *(params.get("RequestItems") or {})]
+        if model.name in WRITES and any(table_part in str(t) for t in tables):
+            seen.append(model.name)
+            if len(seen) == 1:
+                action()
 
-        def maybe_act(params: dict[str, Any], model: Any, **_: Any) -> None:
-            tables = [params.get("TableName") or "", *(params.get("RequestItems") or {})]
-            if model.name in WRITES and any(table_part in str(t) for t in tables):
-                seen.append(model.name)
-                if len(seen) == 1:
-                    action()
-
+    def hook(client: Any) -> None:
         if client.meta.service_model.service_name == "dynamodb":
             client.meta.events.register("before-parameter-build.dynamodb", maybe_act)
-        return client
 
-    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
-    _fresh_clients()
-    try:
+    with hooked(hook):
         yield seen
-    finally:
-        botocore.session.Session.create_client = original  # type: ignore[method-assign]
-        _fresh_clients()
 
 
 @contextmanager
@@ -90,21 +93,13 @@ def items_read() -> Iterator[Counter[str]]:
     (Query/Scan: what DynamoDB evaluated, ``ScannedCount``; GetItem/BatchGetItem: the items
     returned); ``read["requests"]``: the DynamoDB requests. From botocore's ``after-call``."""
     read: Counter[str] = Counter()
-    original = botocore.session.Session.create_client
 
-    def create_client(session: Any, *args: Any, **kwargs: Any) -> Any:
-        client = original(session, *args, **kwargs)
+    def hook(client: Any) -> None:
         if client.meta.service_model.service_name == "dynamodb":
             client.meta.events.register("after-call", lambda **event: _count_items(read, **event))
-        return client
 
-    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
-    _fresh_clients()
-    try:
+    with hooked(hook):
         yield read
-    finally:
-        botocore.session.Session.create_client = original  # type: ignore[method-assign]
-        _fresh_clients()
 
 
 def _count_items(read: Counter[str], parsed: dict, model: Any, **_: Any) -> None:
