@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,9 +30,9 @@ from urllib.parse import urlencode
 
 import requests
 from authlib.oidc.core.util import create_half_hash
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from chalicelib.local.background import BackgroundServer
 from tests.support import console
 from tests.support.proconnect_keys import Keys, b64
 
@@ -107,11 +106,6 @@ def _agent_claims(email: str) -> dict[str, Any]:
     }
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args: object, **kwargs: object) -> None:
-        return  # the test's output stays the test's
-
-
 def _json(body: dict[str, Any], status: int = 200) -> Response:
     return Response(json.dumps(body), status, content_type="application/json; charset=utf-8")
 
@@ -133,8 +127,7 @@ class StrictProvider:
         self.last_token: dict[str, Any] = {}  # the token endpoint's last answer
         self._grants: dict[str, _Grant] = {}
         self._access: dict[str, tuple[dict[str, Any], float]] = {}
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._background = BackgroundServer(self._wsgi)
 
     # --- what a test sets ---------------------------------------------------------------------
     def sign_in_as(self, email: str) -> None:
@@ -156,31 +149,18 @@ class StrictProvider:
     # --- serving ------------------------------------------------------------------------------
     @property
     def origin(self) -> str:
-        if self._server is None:
-            raise RuntimeError("provider not started")
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return f"http://127.0.0.1:{self._background.port}"
 
     @property
     def issuer(self) -> str:
         return self.origin + PREFIX
 
     def start(self) -> StrictProvider:
-        self._server = make_server(
-            "127.0.0.1", 0, self._wsgi, threaded=True, request_handler=_QuietHandler
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
+        self._background.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+        self._background.stop()
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
