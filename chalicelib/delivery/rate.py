@@ -57,8 +57,13 @@ class Pacer:
             self._next = max(self._next, self._clock()) + seconds
 
 
-class _Rates:
-    """The pacers of this container, rebuilt when the quota is re-read."""
+class _Rates(threading.local):
+    """The pacers of this container, rebuilt when the quota is re-read.
+
+    One per thread: a Lambda container runs one invocation at a time, so on AWS that is one per
+    container. ``make run`` runs its ``SEND_WORKERS`` send workers as threads of one process:
+    each is a container of its own with its own share, as on AWS. Shared, the two local workers
+    sent at half the account's rate."""
 
     def __init__(self) -> None:
         self.read_at = -QUOTA_SECONDS

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from chalicelib.delivery import rate
+from chalicelib.fanout import SEND_WORKERS
 
 
 class FakeClock:
@@ -64,3 +67,23 @@ def test_the_email_rate_is_the_accounts_ses_quota(aws, monkeypatch):
     assert rate.email_rate() == 1.0  # moto's account: MaxSendRate 1
     monkeypatch.setenv("RELAIS_SMS_PER_SECOND", "5")
     assert rate.sms_rate() == 5.0
+
+
+def test_each_send_worker_thread_paces_its_own_share_as_a_lambda_container_does(monkeypatch):
+    monkeypatch.setenv("RELAIS_SEND_RATE", "14")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    rate._RATES.read_at = -rate.QUOTA_SECONDS
+    shares: list[tuple[int, float]] = []
+
+    def worker() -> None:
+        pacer = rate._RATES.pacer("email")
+        shares.append((id(pacer), pacer.per_second))
+
+    threads = [threading.Thread(target=worker) for _ in range(SEND_WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({pacer for pacer, _ in shares}) == SEND_WORKERS  # not one pacer for both
+    assert sum(per_second for _, per_second in shares) == pytest.approx(14.0)
+    rate._RATES.read_at = -rate.QUOTA_SECONDS
