@@ -57,3 +57,41 @@ def test_a_steady_heap_freezes_the_survivors_and_still_collects_later_cycles():
 
 def test_without_a_steady_heap_nothing_is_frozen():
     assert run_child(steady=False)["frozen"] == 0
+
+
+LET_GO = """
+import gc, json, urllib.request
+from chalicelib.local import heap
+from chalicelib.local.endpoint import EmbeddedAws
+
+aws = EmbeddedAws(port=0)
+aws.start()
+heap.keep_steady()
+
+
+class Node:
+    pass
+
+
+a, b = Node(), Node()
+a.other, b.other = b, a  # a cycle alive while frozen
+gc.collect()
+urllib.request.urlopen(aws.url + "/moto-api/").read()
+frozen = gc.get_freeze_count()
+del a, b
+heap.let_go()
+gc.collect()
+urllib.request.urlopen(aws.url + "/moto-api/").read()
+aws.stop()
+print(json.dumps({"frozen": frozen, "after": gc.get_freeze_count(),
+                  "nodes": sum(isinstance(o, Node) for o in gc.get_objects())}))
+"""
+
+
+def test_letting_go_unfreezes_the_heap_and_stops_freezing_so_dropped_cycles_are_freed():
+    done = subprocess.run(
+        [sys.executable, "-c", LET_GO], capture_output=True, text=True, timeout=120, check=True
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["frozen"] > 10_000
+    assert found["after"] == 0 and found["nodes"] == 0
