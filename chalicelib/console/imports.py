@@ -194,10 +194,12 @@ def remap(code: str, dry_run_id: str, choices: dict[str, str], *, actor: str) ->
 
 
 def history(code: str) -> list[dict]:
-    """The department's applied files and saved mappings, newest first, in local time."""
-    zone = clock.zone_of(code)
-    return [
-        {**event, "at": parse_iso(event["at"]).astimezone(zone)}
-        for event in journal.events(code, limit=200)
-        if event["action"] in HISTORY_ACTIONS
-    ]
+    """The department's applied files and saved mappings, newest first, in local time; each
+    upload's report is linked while it is kept (``uploads.REPORT_KEPT``), never a dead link."""
+    zone, kept_since = clock.zone_of(code), clock.utcnow() - uploads.REPORT_KEPT
+    events = []
+    for event in journal.events(code, limit=200):
+        if event["action"] in HISTORY_ACTIONS:
+            at = parse_iso(event["at"])
+            events.append({**event, "at": at.astimezone(zone), "report_kept": at > kept_since})
+    return events

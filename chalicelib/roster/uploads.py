@@ -36,7 +36,9 @@ from chalicelib.errors import BadRequestError, NotFoundError, RelaisError
 from chalicelib.observability import log_failure, logger
 from chalicelib.roster import service as roster
 from chalicelib.store import uploads as upload_store
-from chalicelib.store.uploads import Upload, UploadStatus
+from chalicelib.store.uploads import UPLOAD_TTL, Upload, UploadStatus
+
+REPORT_KEPT = UPLOAD_TTL  # an upload and its report are erased together (TTL)
 
 UPLOAD_ID = re.compile(r"^upl_[0-9a-f]{24}$")
 URL_LIFETIME = timedelta(minutes=15)

@@ -4,12 +4,13 @@ confirmation asked exactly when it is enforced, each upload's report one click a
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock
+from chalicelib.roster.uploads import REPORT_KEPT
 from chalicelib.store.models import Youth
 from tests.support import console as support
 from tests.support import integration as s
@@ -60,3 +61,14 @@ def test_rejected_rows_are_counted_as_rows_and_the_report_stays_one_click_away(c
     assert link == result
     again = console.get(link, session).body.decode()
     assert "Lignes rejetées" in again and "IMP-1" in again and "IMP-2" in again
+
+
+def test_an_upload_older_than_its_reports_lifetime_is_listed_without_a_dead_link(console, today):
+    session = console.sign_in()
+    long_ago = clock.utcnow() - REPORT_KEPT - timedelta(days=1)
+    with clock.stands_at(long_ago):
+        apply_file(console, session, support.export_xlsx(rows(today, 3)), mapped=False)
+    recent = apply_file(console, session, support.export_xlsx(rows(today, 4)), mapped=True)
+    history = console.get("/console/import", session).body.decode()
+    assert REPORT_LINK.findall(history) == [recent]
+    assert history.count("Effacé après 30 jours") == 1
