@@ -13,6 +13,7 @@ from typing import Any
 
 from chalicelib.domain.answers import AnswerEntry
 from chalicelib.domain.enums import Kind, known
+from chalicelib.domain.snapshot import PartnerView, SharedYouth
 
 ANSWER_KEYS = (
     "reponse",
@@ -43,6 +44,20 @@ class YouthMention:
     def to_item(self) -> dict[str, str | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    @classmethod
+    def of_youth(cls, youth: SharedYouth | None) -> YouthMention:
+        """What a referral's snapshot shows of the youth, as an alert names it."""
+        if youth is None:
+            return cls()
+        return cls(
+            youth.id_externe,
+            youth.prenom,
+            youth.initiale,
+            youth.majority_date,
+            youth.commune_code,
+            youth.commune_nom,
+        )
+
 
 @dataclass(frozen=True)
 class PartnerMention:
@@ -58,6 +73,16 @@ class PartnerMention:
     def to_item(self) -> dict[str, str | None]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    @classmethod
+    def of_partner(cls, partner: PartnerView) -> PartnerMention:
+        contact = partner.contact
+        return cls(
+            partner.id or None,
+            partner.nom,
+            contact.email if contact else None,
+            contact.telephone if contact else None,
+        )
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -68,7 +93,7 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class NoRoute:
+class NoPartner:
     reason: str
     code_ml: str | None = None
     candidates: tuple[Candidate, ...] = ()
@@ -84,7 +109,7 @@ class Delivery:
 class AlertDetails:
     youth: YouthMention
     referral_kind: Kind | str  # "" when a message's snapshot did not say
-    route: NoRoute | None = None
+    route: NoPartner | None = None
     partner: PartnerMention | None = None
     sent_at: str | None = None  # with ``partner``
     answer: AnswerEntry | None = None
@@ -128,12 +153,12 @@ class AlertDetails:
         return item
 
 
-def _route(data: Mapping[str, Any]) -> NoRoute:
+def _route(data: Mapping[str, Any]) -> NoPartner:
     candidates = tuple(
         Candidate(str(c.get("code") or ""), _text(c.get("nom")))
         for c in data.get("candidates") or []
     )
-    return NoRoute(str(data.get("reason") or ""), _text(data.get("code_ml")), candidates)
+    return NoPartner(str(data.get("reason") or ""), _text(data.get("code_ml")), candidates)
 
 
 def _answer(data: Mapping[str, Any] | None) -> AnswerEntry | None:

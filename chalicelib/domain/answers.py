@@ -42,9 +42,9 @@ class AnswerEntry:
         return cls(reponse=Answer(str(data["reponse"])), **values)
 
     @classmethod
-    def of_form(cls, values: Mapping[str, str], at: str) -> AnswerEntry:
-        """The validated form (``ack.service.validate``), recorded at ``at``."""
-        return cls.from_item({**values, "at": at})
+    def of_form(cls, values: Mapping[str, str]) -> AnswerEntry:
+        """The validated form (``ack.service.validate``): every field, blank when not given."""
+        return cls.from_item({key: values.get(key) or "" for key in FORM_FIELDS})
 
     def to_item(self) -> dict[str, str]:
         """The stored map: absent fields (``None``) are left out."""

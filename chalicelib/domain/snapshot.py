@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from chalicelib.domain.enums import Kind, known
+from chalicelib.domain.enums import Channel, Kind, known
+from chalicelib.domain.routing import Route
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class Interview:
     @classmethod
     def from_item(cls, data: Mapping[str, Any]) -> Interview:
         return cls(str(data.get("date") or ""), _text(data.get("heure")), _text(data.get("lieu")))
+
+    def to_item(self) -> dict[str, Any]:
+        return _item(self)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,9 @@ class DepartmentView:
             escalade_jours=_number(data.get("escalade_jours")),
         )
 
+    def to_item(self) -> dict[str, Any]:
+        return _item(self)
+
 
 @dataclass(frozen=True)
 class PartnerContact:
@@ -166,6 +173,19 @@ class PartnerView:
         item = {"type": self.type, "id": self.id, "nom": self.nom}
         return {**item, **_item(self.contact)} if self.contact is not None else item
 
+    def route(self) -> Route:
+        """The partner as routing chose it (its channel: email unless the directory said)."""
+        contact = self.contact or PartnerContact()
+        return Route(
+            partner_type=self.type,
+            partner_id=self.id,
+            nom=self.nom or "",
+            email=contact.email,
+            telephone=contact.telephone,
+            telephone_mobile=contact.telephone_mobile,
+            canal=contact.canal or Channel.EMAIL,
+        )
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -192,9 +212,25 @@ class Snapshot:
         if self.youth is not None:
             item["youth"] = self.youth.to_item()
         if self.department is not None:
-            item["department"] = _item(self.department)
+            item["department"] = self.department.to_item()
         item["partner"] = self.partner.to_item()
         return item
+
+    def interview(self) -> Interview | None:
+        return self.youth.entretien if self.youth is not None else None
+
+    def with_interview(self, interview: Interview | None) -> Snapshot:
+        """The same, showing ``interview`` (a CANCEL shows the event it cancels)."""
+        if self.youth is None:
+            return self
+        return replace(self, youth=replace(self.youth, entretien=interview))
+
+    def with_contact(self, telephone: str | None, email: str | None) -> Snapshot | None:
+        """The youth's own phone and email as its record shares them now (consent); None for a
+        snapshot that shows no youth (an erased referral's copy)."""
+        if self.youth is None:
+            return None
+        return replace(self, youth=self.youth.with_contact(telephone, email))
 
     def anonymous(self) -> Snapshot:
         """What an erased referral's copy keeps: who the partner was."""

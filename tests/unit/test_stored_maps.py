@@ -13,7 +13,7 @@ from chalicelib.domain.alert_details import (
     AlertDetails,
     Candidate,
     Delivery,
-    NoRoute,
+    NoPartner,
     PartnerMention,
     YouthMention,
 )
@@ -30,6 +30,7 @@ from chalicelib.domain.snapshot import (
     SharedYouth,
     Snapshot,
 )
+from tests.support import messages
 
 TEXT = st.text(max_size=12)
 MAYBE = st.none() | TEXT
@@ -88,7 +89,7 @@ def alert_details(draw: Any) -> AlertDetails:
     return AlertDetails(
         youth=draw(MENTIONS),
         referral_kind=draw(KIND),
-        route=draw(st.none() | st.builds(NoRoute, TEXT, MAYBE, candidates)),
+        route=draw(st.none() | st.builds(NoPartner, TEXT, MAYBE, candidates)),
         partner=partner,
         sent_at=draw(MAYBE) if partner is not None else None,
         answer=answer,
@@ -179,6 +180,17 @@ def test_a_stored_snapshot_reads_back_to_its_values_and_its_map() -> None:
     assert snapshot.department is not None and snapshot.department.relance_jours == 7
     assert snapshot.partner.contact is not None and snapshot.partner.contact.canal == "email"
     assert snapshot.to_item() == STORED_SNAPSHOT
+
+
+def test_a_referral_is_created_with_the_snapshot_shape_stored_until_now() -> None:
+    youth = messages.record(
+        messages.SIXTEEN,
+        date_entretien="2026-12-03T14:30",
+        lieu_entretien="Maison du Département",
+        lieu_accueil_nom="Foyer Saint-Jean",
+        lieu_accueil_email="foyer@example.fr",
+    )
+    assert messages.stored(youth)["snapshot"] == STORED_SNAPSHOT
 
 
 def test_an_erased_referrals_snapshot_keeps_the_partners_name_alone() -> None:
@@ -288,7 +300,7 @@ STORED_DETAILS = [
 
 def test_stored_alert_details_read_back_to_their_values_and_maps() -> None:
     found = [AlertDetails.from_item(item) for item in STORED_DETAILS]
-    assert found[0].route == NoRoute(
+    assert found[0].route == NoPartner(
         "commune_partagee", None, (Candidate("ML59A", "Lille"), Candidate("ML59B", None))
     )
     assert found[1].answer is not None and found[1].answer.motif == "Complet"
