@@ -307,3 +307,47 @@ def test_stored_alert_details_read_back_to_their_values_and_maps() -> None:
     assert found[2].delivery == Delivery("email", "hard_bounce") and found[2].referral_kind == ""
     assert found[3].partner == PartnerMention("ML59A", "Mission locale de Lille")
     assert [details.to_item() for details in found] == STORED_DETAILS
+
+
+def test_an_alert_names_the_youth_and_partner_of_a_snapshot_as_it_always_stored_them() -> None:
+    snapshot = Snapshot.from_item(STORED_SNAPSHOT)
+    details = AlertDetails(
+        YouthMention.of_youth(snapshot.youth),
+        Kind.MISSION_LOCALE,
+        partner=PartnerMention.of_partner(snapshot.partner),
+        sent_at="2026-11-30T09:00:00Z",
+    )
+    assert details.to_item() == {
+        "youth": {
+            "id_externe": "59-0012",
+            "prenom": "Inès",
+            "initiale": "D.",
+            "majority_date": "2028-05-12",
+            "commune_code": "59350",
+            "commune_nom": "Lille",
+        },
+        "referral_kind": "mission_locale",
+        "partner": {
+            "id": "ML59A",
+            "nom": "Mission locale de Lille",
+            "email": "accueil@ml-lille.example.fr",
+            "telephone": "+33320000000",
+        },
+        "sent_at": "2026-11-30T09:00:00Z",
+    }
+
+
+def test_a_snapshot_gives_back_the_route_it_was_built_from() -> None:
+    route = Snapshot.from_item(STORED_SNAPSHOT).partner.route()
+    assert route == messages.ML
+    erased = Snapshot.from_item({"partner": {"type": "mission_locale", "id": "ML59A", "nom": "ML"}})
+    assert erased.partner.route().email is None and erased.partner.route().canal == "email"
+
+
+def test_a_withdrawn_consent_clears_the_youths_contact_and_nothing_else() -> None:
+    stored = {**STORED_SNAPSHOT, "youth": {**STORED_SNAPSHOT["youth"], "telephone": "+33612345678"}}
+    cleared = Snapshot.from_item(stored).with_contact(None, None)
+    assert cleared is not None and cleared.to_item() == STORED_SNAPSHOT
+    assert (
+        Snapshot.from_item({"partner": {"type": "x", "id": "y"}}).with_contact(None, None) is None
+    )
