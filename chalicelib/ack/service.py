@@ -18,6 +18,7 @@ from typing import Any
 from chalicelib import tokens
 from chalicelib.delivery.compose import partner_context
 from chalicelib.domain import clock
+from chalicelib.domain.answers import FORM_FIELDS, AnswerEntry
 from chalicelib.domain.clock import add_months, parse_iso
 from chalicelib.domain.enums import ANSWERABLE
 from chalicelib.domain.labels import ANSWERS
@@ -34,7 +35,6 @@ VISIBLE = ANSWERABLE
 SETTLE_READS = 5
 MAX_COMMENT, MAX_MOTIF, MAX_NAME = 500, 200, 100
 RDV_PAST, RDV_FUTURE_YEARS = timedelta(days=60), 2  # date_rdv: 60 days ago to 2 years ahead
-FIELDS = ("reponse", "date_rdv", "motif", "commentaire", "conseiller_nom", "conseiller_telephone")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _store(referral: Referral, values: dict[str, str], now: datetime) -> bool | 
         return False
     if len(answer_store.answers_of(referral)) >= answer_store.MAX_ANSWERS:
         return error_page(409, TOO_MANY_CHANGES, department=_department(referral))
-    if answer_store.record_answer(referral, values, now):
+    if answer_store.record_answer(referral, AnswerEntry.of_form(values), now):
         return True
     # someone else answered at the same moment: the same answer is a success for both
     latest = _settled(referral.referral_id, values, now)
@@ -126,8 +126,9 @@ CHANGED_MEANWHILE = (
 
 
 def _same(referral: Referral, values: dict[str, str]) -> bool:
-    current = plain(referral.answer) or {}
-    return all((current.get(key) or "") == (values.get(key) or "") for key in FIELDS)
+    current = referral.current_answer()
+    shown = current.form_values() if current is not None else {}
+    return all((shown.get(key) or "") == (values.get(key) or "") for key in FORM_FIELDS)
 
 
 def validate(
@@ -137,7 +138,7 @@ def validate(
     problems: list[str] = []
     values = {
         key: without_controls(form.get(key) or "", multiline=key == "commentaire").strip()
-        for key in FIELDS
+        for key in FORM_FIELDS
     }
     if values["reponse"] not in ANSWERS:
         problems.append("Choisissez une réponse.")
@@ -202,7 +203,8 @@ def error_page(status: int, message: str, *, department: dict[str, Any] | None =
 
 
 def _department(referral: Referral) -> dict[str, Any] | None:
-    return (plain(referral.snapshot) or {}).get("department")
+    department = referral.snapshot_view().department
+    return department.to_item() if department is not None else None
 
 
 def _open(token: str, now: datetime) -> Referral | Page:

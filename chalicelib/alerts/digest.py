@@ -74,7 +74,7 @@ def context(
     order = {kind: rank for rank, kind in enumerate(DIGEST_ORDER)}
     fresh = sorted(fresh, key=lambda a: (order[AlertKind(a.kind)], a.raised_at))
     items = [
-        wording.line(a.alert_id, a.kind, a.details.as_dict(), a.id_externe).as_dict()
+        wording.line(a.alert_id, a.kind, a.details_view(), a.id_externe).as_dict()
         for a in fresh[:MAX_LINES]
     ]
     counts = Counter(AlertKind(a.kind) for a in fresh)

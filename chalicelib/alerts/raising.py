@@ -8,9 +8,18 @@ delivery and escalation alerts; (youth, kind) for ``no_partner``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from chalicelib.domain import scheduling
+from chalicelib.domain.alert_details import (
+    AlertDetails,
+    Candidate,
+    Delivery,
+    NoPartner,
+    PartnerMention,
+    YouthMention,
+)
 from chalicelib.domain.alerts import CLOSED_PARTNER_ANSWERED, CLOSED_ROUTED, AlertKind
 from chalicelib.domain.directory import CoverageEntry
 from chalicelib.domain.enums import Kind, ReferralStatus
@@ -20,6 +29,7 @@ from chalicelib.domain.routing import (
     NoRoute,
     city_of_arrondissement,
 )
+from chalicelib.domain.snapshot import Snapshot
 from chalicelib.domain.youth import YouthRecord, initial, majority_date
 from chalicelib.store import alerts as store
 from chalicelib.store.referrals import Referral
@@ -56,12 +66,6 @@ def follow_youth(
     return sorted({alert.digest_id for alert in found if alert.digest_id})
 
 
-def youth_details(youth: dict) -> dict:
-    """How an alert names a youth to its own department (file number, first name, initial)."""
-    keys = ("id_externe", "prenom", "initiale", "majority_date", "commune_code", "commune_nom")
-    return {key: youth.get(key) for key in keys}
-
-
 def no_partner(
     department: str,
     record: YouthRecord,
@@ -78,23 +82,20 @@ def no_partner(
     if route.reason == PARTENAIRE_EXCLU:
         return False
     entry = coverage_of(record.code_commune, directory)
-    youth = {
-        "id_externe": record.id_externe,
-        "prenom": record.prenom,
-        "initiale": initial(record.nom),
-        "majority_date": majority_date(record.date_naissance).isoformat(),
-        "commune_code": record.code_commune,
-        "commune_nom": entry.nom_commune if entry else directory.commune_name(record.code_commune),
-    }
-    details = {
-        "youth": youth_details(youth),
-        "referral_kind": kind,
-        "reason": route.reason,
-        "code_ml": record.code_ml or None,
-        "candidates": candidates(entry, directory, route.candidates)
-        if kind != Kind.HABITAT_JEUNES
-        else [],
-    }
+    youth = YouthMention(
+        id_externe=record.id_externe,
+        prenom=record.prenom,
+        initiale=initial(record.nom),
+        majority_date=majority_date(record.date_naissance).isoformat(),
+        commune_code=record.code_commune,
+        commune_nom=entry.nom_commune if entry else directory.commune_name(record.code_commune),
+    )
+    found = candidates(entry, directory, route.candidates) if kind != Kind.HABITAT_JEUNES else ()
+    details = AlertDetails(
+        youth=youth,
+        referral_kind=kind,
+        route=NoPartner(route.reason, record.code_ml or None, found),
+    )
     return store.raise_alert(
         department,
         AlertKind.NO_PARTNER,
@@ -125,16 +126,16 @@ def coverage_of(code_commune: str, directory: DirectoryView) -> CoverageEntry | 
 
 def candidates(
     entry: CoverageEntry | None, directory: DirectoryView, codes: tuple[str, ...] = ()
-) -> list[dict]:
+) -> tuple[Candidate, ...]:
     """The missions locales the coverage names for the commune (or, for Paris, Lyon or Marseille
     given as a whole, those of its arrondissements: the route's ``codes``), with their names."""
     if not codes and entry is None:
-        return []
+        return ()
     found = []
     for code in dict.fromkeys(codes or entry.code_mls):  # type: ignore[union-attr]
         mission_locale = directory.mission_locale(code)
-        found.append({"code": code, "nom": mission_locale.nom if mission_locale else None})
-    return found
+        found.append(Candidate(code, mission_locale.nom if mission_locale else None))
+    return tuple(found)
 
 
 def answered(referral: Referral, now: datetime, *, rerouted_to: str | None = None) -> bool:
@@ -143,13 +144,12 @@ def answered(referral: Referral, now: datetime, *, rerouted_to: str | None = Non
     kind = ANSWER_ALERTS.get(ReferralStatus(referral.status))
     if kind is None:
         return False
-    snapshot = referral.snapshot.as_dict()
-    answer = referral.answer.as_dict() if referral.answer else {}
-    details = {
-        **_referral_details(referral, snapshot),
-        "answer": {key: answer.get(key) for key in ANSWER_KEYS},
-        "rerouted_to": rerouted_to,
-    }
+    answer = referral.current_answer()
+    details = replace(
+        _referral_details(referral, referral.snapshot_view()),
+        answer=answer,
+        rerouted_to=rerouted_to,
+    )
     for other in (AlertKind.ESCALATED, *ANSWER_ALERTS.values()):
         if other is not kind:
             store.close_subject(
@@ -160,24 +160,14 @@ def answered(referral: Referral, now: datetime, *, rerouted_to: str | None = Non
                 by=SYSTEM,
                 action=CLOSED_PARTNER_ANSWERED,
             )
-    return _raise_for_referral(referral, kind, now, details, fingerprint=answer.get("at") or "")
-
-
-ANSWER_KEYS = (
-    "reponse",
-    "date_rdv",
-    "motif",
-    "commentaire",
-    "conseiller_nom",
-    "conseiller_telephone",
-    "at",
-)
+    fingerprint = (answer.at if answer is not None else None) or ""
+    return _raise_for_referral(referral, kind, now, details, fingerprint=fingerprint)
 
 
 def delivery_failed(
     department: str,
     referral_id: str,
-    snapshot: dict,
+    snapshot: Snapshot,
     kind: AlertKind,
     now: datetime,
     *,
@@ -188,12 +178,9 @@ def delivery_failed(
 ) -> bool:
     """A message to a partner will not be delivered (``undeliverable`` or ``failed``); the
     alert expires with the youth (``expires_at``: the message's, which follows the youth's)."""
-    youth = snapshot.get("youth") or {}
-    details = {
-        **_details(snapshot.get("kind") or "", snapshot, None),
-        "channel": channel,
-        "error_code": code,
-    }
+    details = replace(
+        _details(snapshot.kind or "", snapshot, None), delivery=Delivery(channel, code)
+    )
     return store.raise_alert(
         department,
         kind,
@@ -201,14 +188,14 @@ def delivery_failed(
         now,
         details=details,
         fingerprint=message_id,
-        id_externe=youth.get("id_externe"),
+        id_externe=snapshot.youth.id_externe if snapshot.youth is not None else None,
         referral_id=referral_id,
         expires_at=expires_at,
     )
 
 
 def escalated(referral: Referral, now: datetime) -> bool:
-    details = _referral_details(referral, referral.snapshot.as_dict())
+    details = _referral_details(referral, referral.snapshot_view())
     return _raise_for_referral(referral, AlertKind.ESCALATED, now, details)
 
 
@@ -216,22 +203,26 @@ def escalation_alert_id(referral: Referral) -> str:
     return store.alert_id(referral.department, AlertKind.ESCALATED, referral.referral_id)
 
 
-def _referral_details(referral: Referral, snapshot: dict) -> dict:
+def _referral_details(referral: Referral, snapshot: Snapshot) -> AlertDetails:
     return _details(referral.kind, snapshot, referral.sent_at)
 
 
-def _details(referral_kind: str, snapshot: dict, sent_at: str | None) -> dict:
-    partner = snapshot.get("partner") or {}
-    return {
-        "youth": youth_details(snapshot.get("youth") or {}),
-        "referral_kind": referral_kind,
-        "partner": {key: partner.get(key) for key in ("id", "nom", "email", "telephone")},
-        "sent_at": sent_at,
-    }
+def _details(referral_kind: str, snapshot: Snapshot, sent_at: str | None) -> AlertDetails:
+    return AlertDetails(
+        youth=YouthMention.of_youth(snapshot.youth),
+        referral_kind=referral_kind,
+        partner=PartnerMention.of_partner(snapshot.partner),
+        sent_at=sent_at,
+    )
 
 
 def _raise_for_referral(
-    referral: Referral, kind: AlertKind, now: datetime, details: dict, *, fingerprint: str = ""
+    referral: Referral,
+    kind: AlertKind,
+    now: datetime,
+    details: AlertDetails,
+    *,
+    fingerprint: str = "",
 ) -> bool:
     return store.raise_alert(
         referral.department,

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from chalicelib.alerts import links
+from chalicelib.domain.alert_details import AlertDetails, Delivery, PartnerMention, YouthMention
 from chalicelib.domain.alerts import AlertKind
+from chalicelib.domain.answers import AnswerEntry
 from chalicelib.messages.filters import commune, date_fr, liste_fr, telephone_fr
 
 SECTIONS: Mapping[AlertKind, str] = {
@@ -55,13 +57,15 @@ class AlertLine:
         return asdict(self)
 
 
-def line(alert_id: str, kind: str, details: Mapping, id_externe: str | None = None) -> AlertLine:
+def line(
+    alert_id: str, kind: str, details: AlertDetails, id_externe: str | None = None
+) -> AlertLine:
     alert_kind = AlertKind(kind)
     what, todo, facts = WORDING[alert_kind](details)
     return AlertLine(
         alert_id=alert_id,
         kind=alert_kind.value,
-        youth=youth_label(details.get("youth") or {}),
+        youth=youth_label(details.youth),
         what=what,
         todo=todo,
         url=links.alert_url(alert_id),
@@ -70,33 +74,35 @@ def line(alert_id: str, kind: str, details: Mapping, id_externe: str | None = No
     )
 
 
-def youth_label(youth: Mapping) -> str:
-    parts = [f"{youth.get('prenom') or ''} {youth.get('initiale') or ''}".strip()]
-    if youth.get("id_externe"):
-        parts.append(f"dossier {youth['id_externe']}")
-    if youth.get("majority_date"):
-        parts.append(f"majorité le {date_fr(youth['majority_date'])}")
-    if youth.get("commune_code"):
-        parts.append(commune(youth))
+def youth_label(youth: YouthMention) -> str:
+    parts = [f"{youth.prenom or ''} {youth.initiale or ''}".strip()]
+    if youth.id_externe:
+        parts.append(f"dossier {youth.id_externe}")
+    if youth.majority_date:
+        parts.append(f"majorité le {date_fr(youth.majority_date)}")
+    if youth.commune_code:
+        parts.append(commune(youth.to_item()))
     return " – ".join(part for part in parts if part)
 
 
-def _commune_name(details: Mapping) -> str:
-    youth = details.get("youth") or {}
-    return youth.get("commune_nom") or f"la commune {youth.get('commune_code') or ''}".strip()
+def _commune_name(details: AlertDetails) -> str:
+    youth = details.youth
+    return youth.commune_nom or f"la commune {youth.commune_code or ''}".strip()
 
 
-def _candidates(details: Mapping) -> list[str]:
-    return [
-        f"{c.get('nom') or 'mission locale absente de l’annuaire'} (code {c.get('code')})"
-        for c in details.get("candidates") or []
-    ]
+def _candidates(details: AlertDetails) -> list[str]:
+    found = details.route.candidates if details.route is not None else ()
+    return [f"{c.nom or 'mission locale absente de l’annuaire'} (code {c.code})" for c in found]
 
 
-def no_partner(details: Mapping) -> tuple[str, str, list[str]]:
-    reason = details.get("reason") or ""
+def _referral_name(details: AlertDetails) -> str:
+    return REFERRAL_NAMES.get(details.referral_kind, "l'orientation")
+
+
+def no_partner(details: AlertDetails) -> tuple[str, str, list[str]]:
+    reason = details.route.reason if details.route is not None else ""
     place = _commune_name(details)
-    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
+    referral = _referral_name(details)
     candidates = _candidates(details)
     nothing_sent = f"Relais ASE n'a pas pu envoyer {referral} : "
     choose = "Choisissez la mission locale dans la console"
@@ -123,9 +129,9 @@ def no_partner(details: Mapping) -> tuple[str, str, list[str]]:
 
 
 def _unknown_commune(
-    details: Mapping, nothing_sent: str, choose: str
+    details: AlertDetails, nothing_sent: str, choose: str
 ) -> tuple[str, str, list[str]]:
-    code = (details.get("youth") or {}).get("commune_code")
+    code = details.youth.commune_code
     if not code:  # the roster named a commune that matched none or several (SPEC §5.1)
         return (
             nothing_sent + "la commune de résidence écrite dans le fichier n'a pas été reconnue "
@@ -144,11 +150,12 @@ def _unknown_commune(
 
 
 def _unknown_mission_locale(
-    details: Mapping, nothing_sent: str, place: str, candidates: list[str]
+    details: AlertDetails, nothing_sent: str, place: str, candidates: list[str]
 ) -> tuple[str, str, list[str]]:
-    if details.get("code_ml"):
+    code_ml = details.route.code_ml if details.route is not None else None
+    if code_ml:
         return (
-            nothing_sent + f"le code de mission locale {details['code_ml']} indiqué dans votre "
+            nothing_sent + f"le code de mission locale {code_ml} indiqué dans votre "
             "fichier ne correspond à aucune mission locale de l'annuaire.",
             "Corrigez ce code dans votre prochain fichier, ou choisissez la mission locale dans "
             "la console.",
@@ -163,9 +170,9 @@ def _unknown_mission_locale(
 
 
 def _no_housing_partner(
-    details: Mapping, nothing_sent: str, place: str
+    details: AlertDetails, nothing_sent: str, place: str
 ) -> tuple[str, str, list[str]]:
-    if details.get("reason") == "partenaire_exclu":
+    if details.route is not None and details.route.reason == "partenaire_exclu":
         what = "toutes les structures habitat jeunes compétentes se sont déclarées non compétentes."
     else:
         what = f"aucune résidence habitat jeunes ni contact départemental n'est connu pour {place}."
@@ -177,43 +184,45 @@ def _no_housing_partner(
     )
 
 
-def _partner(details: Mapping) -> Mapping:
-    return details.get("partner") or {}
+def _partner(details: AlertDetails) -> PartnerMention:
+    return details.partner or PartnerMention()
 
 
-def _contact(partner: Mapping) -> str:
+def _contact(partner: PartnerMention) -> str:
     ways = []
-    if partner.get("telephone"):
-        ways.append(f"au {telephone_fr(partner['telephone'])}")
-    if partner.get("email"):
-        ways.append(f"à {partner['email']}")
+    if partner.telephone:
+        ways.append(f"au {telephone_fr(partner.telephone)}")
+    if partner.email:
+        ways.append(f"à {partner.email}")
     return " ou ".join(ways)
 
 
-def _answer_facts(answer: Mapping) -> list[str]:
+def _answer_facts(answer: AnswerEntry | None) -> list[str]:
+    if answer is None:
+        return []
     facts = []
-    if answer.get("motif"):
-        facts.append(f"Motif : {answer['motif']}")
-    if answer.get("commentaire"):
-        facts.append(f"Commentaire : {answer['commentaire']}")
-    if answer.get("conseiller_nom") or answer.get("conseiller_telephone"):
-        who = answer.get("conseiller_nom") or "conseiller ou conseillère"
-        phone = telephone_fr(answer.get("conseiller_telephone"))
+    if answer.motif:
+        facts.append(f"Motif : {answer.motif}")
+    if answer.commentaire:
+        facts.append(f"Commentaire : {answer.commentaire}")
+    if answer.conseiller_nom or answer.conseiller_telephone:
+        who = answer.conseiller_nom or "conseiller ou conseillère"
+        phone = telephone_fr(answer.conseiller_telephone)
         facts.append(f"Conseiller ou conseillère : {who}{f', {phone}' if phone else ''}")
-    if answer.get("date_rdv"):
-        facts.append(f"Rendez-vous proposé le {date_fr(answer['date_rdv'])}")
+    if answer.date_rdv:
+        facts.append(f"Rendez-vous proposé le {date_fr(answer.date_rdv)}")
     return facts
 
 
-def _answered(details: Mapping, verb: str) -> str:
-    answer = details.get("answer") or {}
-    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
-    when = f" le {date_fr(answer['at'])}" if answer.get("at") else ""
-    return f"{_partner(details).get('nom') or 'Le partenaire'} a {verb} {referral}{when}."
+def _answered(details: AlertDetails, verb: str) -> str:
+    at = details.answer.at if details.answer is not None else None
+    when = f" le {date_fr(at)}" if at else ""
+    name = _partner(details).nom or "Le partenaire"
+    return f"{name} a {verb} {_referral_name(details)}{when}."
 
 
-def refused(details: Mapping) -> tuple[str, str, list[str]]:
-    kind = details.get("referral_kind")
+def refused(details: AlertDetails) -> tuple[str, str, list[str]]:
+    kind = details.referral_kind
     if kind == "mission_locale":
         todo = (
             "Ce ou cette jeune est « à réorienter » : choisissez une autre mission locale dans la "
@@ -230,50 +239,48 @@ def refused(details: Mapping) -> tuple[str, str, list[str]]:
             "Cherchez une autre solution de logement, puis indiquez dans la console que l'alerte "
             "est traitée."
         )
-    answer = details.get("answer") or {}
-    return _answered(details, "refusé"), todo, _answer_facts(answer)
+    return _answered(details, "refusé"), todo, _answer_facts(details.answer)
 
 
-def redirected(details: Mapping) -> tuple[str, str, list[str]]:
+def redirected(details: AlertDetails) -> tuple[str, str, list[str]]:
     what = _answered(details, "répondu « non compétent » à")
     partner = _partner(details)
-    if details.get("rerouted_to"):
-        what += f" Relais ASE a transmis l'orientation à {details['rerouted_to']}."
+    if details.rerouted_to:
+        what += f" Relais ASE a transmis l'orientation à {details.rerouted_to}."
         todo = "Vérifiez ce nouveau choix dans la console ; rien d'autre à faire s'il convient."
     else:
         what += f" Aucun autre partenaire ne couvre {_commune_name(details)} dans l'annuaire."
         contact = _contact(partner)
-        name = partner.get("nom") or "ce partenaire"
+        name = partner.nom or "ce partenaire"
         todo = (
             f"Demandez à {name}{f' ({contact})' if contact else ''} qui est compétent, puis "
             "choisissez le partenaire dans la console."
         )
-    return what, todo, _answer_facts(details.get("answer") or {})
+    return what, todo, _answer_facts(details.answer)
 
 
-def accepted(details: Mapping) -> tuple[str, str, list[str]]:
-    return _answered(details, "accepté"), "", _answer_facts(details.get("answer") or {})
+def accepted(details: AlertDetails) -> tuple[str, str, list[str]]:
+    return _answered(details, "accepté"), "", _answer_facts(details.answer)
 
 
-def undeliverable(details: Mapping) -> tuple[str, str, list[str]]:
+def undeliverable(details: AlertDetails) -> tuple[str, str, list[str]]:
     partner = _partner(details)
-    channel = "Le SMS" if details.get("channel") == "sms" else "Le courriel"
-    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
-    reason = DELIVERY_ERRORS.get(details.get("error_code") or "", "il a été refusé")
+    delivery = details.delivery or Delivery("", "")
+    channel = "Le SMS" if delivery.channel == "sms" else "Le courriel"
+    reason = DELIVERY_ERRORS.get(delivery.error_code, "il a été refusé")
     return (
-        f"{channel} portant {referral} n'a pas pu être remis à "
-        f"{partner.get('nom') or 'ce partenaire'} : {reason}.",
+        f"{channel} portant {_referral_name(details)} n'a pas pu être remis à "
+        f"{partner.nom or 'ce partenaire'} : {reason}.",
         "Contactez le partenaire directement et signalez ses bonnes coordonnées à l'équipe "
         "Relais ASE ; puis indiquez dans la console que l'alerte est traitée.",
         [],
     )
 
 
-def failed(details: Mapping) -> tuple[str, str, list[str]]:
+def failed(details: AlertDetails) -> tuple[str, str, list[str]]:
     partner = _partner(details)
-    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
     return (
-        f"L'envoi de {referral} à {partner.get('nom') or 'ce partenaire'} a échoué après "
+        f"L'envoi de {_referral_name(details)} à {partner.nom or 'ce partenaire'} a échoué après "
         "plusieurs tentatives ; Relais ASE ne réessaiera plus.",
         "Transmettez-lui l'orientation directement, puis indiquez dans la console que l'alerte "
         "est traitée.",
@@ -281,14 +288,13 @@ def failed(details: Mapping) -> tuple[str, str, list[str]]:
     )
 
 
-def escalated(details: Mapping) -> tuple[str, str, list[str]]:
+def escalated(details: AlertDetails) -> tuple[str, str, list[str]]:
     partner = _partner(details)
-    referral = REFERRAL_NAMES.get(details.get("referral_kind") or "", "l'orientation")
-    sent = f", envoyée le {date_fr(details['sent_at'])}" if details.get("sent_at") else ""
+    sent = f", envoyée le {date_fr(details.sent_at)}" if details.sent_at else ""
     contact = _contact(partner)
     return (
-        f"{partner.get('nom') or 'Le partenaire'} n'a pas répondu à {referral}{sent}, malgré "
-        "un rappel. Le référent ou la référente ASE a été prévenu(e).",
+        f"{partner.nom or 'Le partenaire'} n'a pas répondu à {_referral_name(details)}{sent}, "
+        "malgré un rappel. Le référent ou la référente ASE a été prévenu(e).",
         f"Appelez ou écrivez au partenaire{f' ({contact})' if contact else ''} ; il peut toujours "
         "répondre avec son lien, et l'alerte se fermera d'elle-même.",
         [],

@@ -18,9 +18,10 @@ from typing import Any
 
 from chalicelib import refs
 from chalicelib.alerts import board, wording
+from chalicelib.domain.alert_details import AlertDetails, Candidate
 from chalicelib.domain.alerts import DIGEST_ORDER, AlertKind
+from chalicelib.domain.enums import Kind
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.reporting.youth_view import plain
 
 ROUTING = (AlertKind.NO_PARTNER, AlertKind.REFUSED, AlertKind.REDIRECTED)
 ACTIONS = {
@@ -58,7 +59,7 @@ class SharedCommune:
 
 def view(code: str, alert: Any) -> OpenAlert:
     kind = AlertKind(alert.kind)
-    details = plain(alert.details) or {}
+    details = alert.details_view()
     return OpenAlert(
         alert_id=alert.alert_id,
         kind=kind.value,
@@ -68,7 +69,7 @@ def view(code: str, alert: Any) -> OpenAlert:
         action=ACTIONS.get(kind, "Voir le jeune"),
         # a "non compétent" already routed elsewhere only informs: the agent marks it dealt with
         closes_on_youth_page=kind in ROUTING
-        and not (kind is AlertKind.REDIRECTED and details.get("rerouted_to")),
+        and not (kind is AlertKind.REDIRECTED and details.rerouted_to),
         open_since=alert.open_since or alert.raised_at,
     )
 
@@ -81,32 +82,33 @@ def open_alerts(code: str, now: datetime) -> list[OpenAlert]:
 
 def shared_communes(code: str, now: datetime) -> list[SharedCommune]:
     """The communes whose youths wait for the department to choose their mission locale."""
-    by_commune: dict[str, list[dict]] = {}
+    by_commune: dict[str, list[AlertDetails]] = {}
     for alert in board.list_open(code, now):
-        details = plain(alert.details) or {}
+        details = alert.details_view()
         if _is_shared_commune(alert, details):
-            commune = str((details.get("youth") or {}).get("commune_code") or "")
-            by_commune.setdefault(commune, []).append(details)
+            by_commune.setdefault(details.youth.commune_code or "", []).append(details)
     return [
         SharedCommune(
             code=commune,
-            name=str((found[0].get("youth") or {}).get("commune_nom") or commune),
+            name=found[0].youth.commune_nom or commune,
             youths=len(found),
-            candidates=tuple(
-                (str(c.get("code")), str(c.get("nom") or c.get("code")))
-                for c in found[0].get("candidates") or []
-            ),
+            candidates=tuple((c.code, c.nom or c.code) for c in _candidates(found[0])),
         )
         for commune, found in sorted(by_commune.items())
         if commune
     ]
 
 
-def _is_shared_commune(alert: Any, details: dict) -> bool:
+def _candidates(details: AlertDetails) -> tuple[Candidate, ...]:
+    return details.route.candidates if details.route is not None else ()
+
+
+def _is_shared_commune(alert: Any, details: AlertDetails) -> bool:
     return (
         alert.kind == AlertKind.NO_PARTNER
-        and details.get("reason") == SHARED_COMMUNE
-        and details.get("referral_kind") == "mission_locale"
+        and details.route is not None
+        and details.route.reason == SHARED_COMMUNE
+        and details.referral_kind == Kind.MISSION_LOCALE
     )
 
 
@@ -114,9 +116,8 @@ def waiting_in_commune(code: str, commune: str, now: datetime) -> list[str]:
     """The file numbers of the youths of ``commune`` waiting for their mission locale."""
     found = []
     for alert in board.list_open(code, now):
-        details = plain(alert.details) or {}
-        youth = details.get("youth") or {}
-        if _is_shared_commune(alert, details) and youth.get("commune_code") == commune:
+        details = alert.details_view()
+        if _is_shared_commune(alert, details) and details.youth.commune_code == commune:
             found.append(str(alert.id_externe))
     return found
 

@@ -24,13 +24,14 @@ from openpyxl.cell import WriteOnlyCell
 from chalicelib import aws, settings
 from chalicelib.console import youth as youth_page
 from chalicelib.domain import clock
+from chalicelib.domain.answers import AnswerEntry
 from chalicelib.domain.clock import parse_iso
 from chalicelib.domain.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, answer_label, label
 from chalicelib.errors import NotFoundError
 from chalicelib.reporting import referrals as referral_reports
 from chalicelib.reporting import youth_list
 from chalicelib.reporting.export import safe_csv
-from chalicelib.reporting.youth_view import FLAG_LABELS, STATUS_FILTERS, YouthRow, plain
+from chalicelib.reporting.youth_view import FLAG_LABELS, STATUS_FILTERS, YouthRow
 from chalicelib.validation import strip_controls
 
 PREFIX = "exports/"
@@ -124,7 +125,6 @@ def _state(row: YouthRow, kind: str) -> str:
 
 
 def referral_row(code: str, referral: Any) -> dict[str, Cell]:
-    answer = plain(referral.answer) or {}
     return {
         "N° de dossier": referral.id_externe,
         "Type": label(KIND_LABELS, referral.kind),
@@ -134,12 +134,29 @@ def referral_row(code: str, referral: Any) -> dict[str, Cell]:
         "Créée le": local_time(code, referral.created_at),
         "Envoyée le": local_time(code, referral.sent_at),
         "Réponse le": local_time(code, referral.answered_at),
-        "Réponse": answer_label(referral.kind, answer.get("reponse"), short=True),
-        "Conseiller ou conseillère": str(answer.get("conseiller_nom") or ""),
-        "Date de rendez-vous": day(answer.get("date_rdv")),
-        "Motif": str(answer.get("motif") or ""),
-        "Commentaire": str(answer.get("commentaire") or ""),
+        **_answer_cells(referral.current_answer()),
     }
+
+
+def _answer_cells(answer: AnswerEntry | None) -> dict[str, Cell]:
+    if answer is None:
+        return dict.fromkeys(ANSWER_COLUMNS, "") | {"Date de rendez-vous": None}
+    return {
+        "Réponse": answer_label("", answer.reponse, short=True),
+        "Conseiller ou conseillère": answer.conseiller_nom or "",
+        "Date de rendez-vous": day(answer.date_rdv),
+        "Motif": answer.motif or "",
+        "Commentaire": answer.commentaire or "",
+    }
+
+
+ANSWER_COLUMNS = (
+    "Réponse",
+    "Conseiller ou conseillère",
+    "Date de rendez-vous",
+    "Motif",
+    "Commentaire",
+)
 
 
 def xlsx(rows: Iterable[Mapping[str, Cell]], columns: Sequence[str], title: str) -> bytes:

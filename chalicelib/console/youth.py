@@ -15,7 +15,10 @@ from chalicelib import refs
 from chalicelib.alerts import wording
 from chalicelib.domain import clock
 from chalicelib.domain.alerts import AlertKind
+from chalicelib.domain.answers import AnswerEntry
 from chalicelib.domain.clock import parse_iso
+from chalicelib.domain.enums import YouthEvent
+from chalicelib.domain.history import YouthHistoryEntry
 from chalicelib.domain.labels import (
     KIND_LABELS,
     PART_LABELS,
@@ -26,6 +29,7 @@ from chalicelib.domain.labels import (
     answer_label,
     label,
 )
+from chalicelib.domain.youth import UNKNOWN_STATE
 from chalicelib.reporting.youth_file import YouthFile, youth_file
 from chalicelib.reporting.youth_view import plain
 
@@ -79,36 +83,33 @@ def _when(text: str | None) -> datetime | None:
 
 
 def partner_name(referral: Any) -> str:
-    partner = (plain(referral.snapshot) or {}).get("partner") or {}
-    return str(partner.get("nom") or referral.partner_id)
+    return referral.snapshot_view().partner.nom or referral.partner_id
 
 
 def referral_events(referral: Any) -> list[Event]:
     kind = label(KIND_LABELS, referral.kind)
     found = []
-    for entry in plain(referral.history) or []:
-        at = _when(entry.get("at"))
-        if at is not None and entry.get("status") != "partner":
-            status = REFERRAL_EVENT_LABELS.get(str(entry.get("status")), UNKNOWN_EVENT)
+    for change in referral.status_changes():
+        at = _when(change.at)
+        if at is not None and change.status != "partner":
+            status = REFERRAL_EVENT_LABELS.get(change.status, UNKNOWN_EVENT)
             found.append(Event(at, f"{kind} : {status}", partner_name(referral)))
-    answer = plain(referral.answer) or {}
-    answered = _when(answer.get("at"))
-    if answered is not None:
+    answer = referral.current_answer()
+    answered = _when(answer.at) if answer is not None else None
+    if answer is not None and answered is not None:
         found.append(Event(answered, f"{kind} : réponse du partenaire", answer_text(answer)))
     return found
 
 
-def answer_text(answer: dict) -> str:
-    parts = [answer_label("", str(answer.get("reponse") or ""), short=True)]
-    if answer.get("conseiller_nom"):
-        parts.append(f"conseiller ou conseillère : {answer['conseiller_nom']}")
-    if answer.get("conseiller_telephone"):
-        parts.append(f"tél. {answer['conseiller_telephone']}")
-    if answer.get("date_rdv"):
-        parts.append(f"rendez-vous le {_day_fr(str(answer['date_rdv']))}")
-    for key in ("motif", "commentaire"):
-        if answer.get(key):
-            parts.append(str(answer[key]))
+def answer_text(answer: AnswerEntry) -> str:
+    parts = [answer_label("", answer.reponse, short=True)]
+    if answer.conseiller_nom:
+        parts.append(f"conseiller ou conseillère : {answer.conseiller_nom}")
+    if answer.conseiller_telephone:
+        parts.append(f"tél. {answer.conseiller_telephone}")
+    if answer.date_rdv:
+        parts.append(f"rendez-vous le {_day_fr(answer.date_rdv)}")
+    parts += [text for text in (answer.motif, answer.commentaire) if text]
     return " – ".join(parts)
 
 
@@ -133,22 +134,22 @@ def message_events(messages: list[Any]) -> list[Event]:
 
 def youth_events(youth: Any) -> list[Event]:
     found = []
-    for entry in plain(youth.history) or []:
-        at = _when(entry.get("at"))
+    for entry in youth.events():
+        at = _when(entry.at)
         if at is not None:
-            title = YOUTH_EVENT_LABELS.get(str(entry.get("event")), UNKNOWN_EVENT)
+            title = YOUTH_EVENT_LABELS.get(entry.event, UNKNOWN_EVENT)
             found.append(Event(at, title, _pathway_detail(entry)))
     return found
 
 
-def _pathway_detail(entry: dict) -> str:
-    if not entry.get("part"):
+def _pathway_detail(entry: YouthHistoryEntry) -> str:
+    if not entry.part:
         return ""
-    part = label(PART_LABELS, str(entry["part"]))
-    if entry.get("event") != "pathway":
+    part = label(PART_LABELS, entry.part)
+    if entry.event != YouthEvent.PATHWAY:
         return part
-    before = label(STATE_LABELS, str(entry.get("from") or "inconnu"))
-    return f"{part} : {before} → {label(STATE_LABELS, str(entry.get('to') or 'inconnu'))}"
+    before = label(STATE_LABELS, entry.before or UNKNOWN_STATE)
+    return f"{part} : {before} → {label(STATE_LABELS, entry.after or UNKNOWN_STATE)}"
 
 
 def timeline(found: YouthFile) -> list[Event]:
@@ -217,12 +218,12 @@ def pathway_view(youth: Any) -> list[tuple[str, str]]:
 
 
 def referral_view(referral: Any) -> dict:
-    answer = plain(referral.answer) or {}
+    answer = referral.current_answer()
     return {
         "kind": label(KIND_LABELS, referral.kind),
         "partner": partner_name(referral),
         "status": referral.status,
         "status_label": label(STATUS_LABELS, referral.status),
         "sent_at": _local(referral.department, referral.sent_at),
-        "answer": answer_text(answer) if answer else "",
+        "answer": answer_text(answer) if answer is not None else "",
     }

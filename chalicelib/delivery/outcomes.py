@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from chalicelib.alerts import raising
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.enums import Channel, MessageStatus, ReferralStatus
+from chalicelib.domain.snapshot import Snapshot
 from chalicelib.observability import emit, logger
 from chalicelib.pathway import placement
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
-from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
 from chalicelib.store.messages import Message
 
@@ -93,7 +93,7 @@ def _invitation_left_behind(
     raising.delivery_failed(
         department.code,
         invitation.referral_id,
-        plain(invitation.snapshot) or {},
+        invitation.snapshot_view(),
         AlertKind.UNDELIVERABLE,
         now,
         channel=Channel.EMAIL,
@@ -170,7 +170,7 @@ def give_up(
     raising.delivery_failed(
         department.code,
         message.referral_id,
-        message.context.as_dict()["snapshot"],
+        Snapshot.from_item(message.context.as_dict()["snapshot"]),
         AlertKind(status),
         now,
         channel=message.channel,

@@ -4,6 +4,9 @@ written before the enums existed read back unchanged and JSON/Jinja see plain st
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class Kind(StrEnum):
@@ -88,6 +91,17 @@ class YouthStatus(StrEnum):
     EXITED = "exited"
 
 
+class YouthEvent(StrEnum):
+    """What a youth's history records (``Youth.history``, labels in ``domain.labels``)."""
+
+    EXITED = "exited"
+    REACTIVATED = "reactivated"
+    RETURNED = "returned"  # labelled in domain.labels, not written by this version
+    PATHWAY = "pathway"  # a pathway part changed state in the roster
+    PARTNER_ACCEPTED = "partner_accepted"  # a partner took on a part (its answer ``accepte``)
+    PARTNER_WITHDREW = "partner_withdrew"  # then changed its answer
+
+
 class FollowupStage(StrEnum):
     """What the hourly follow-up job does next with a referral: a reminder, then an escalation
     when nobody answers; after an answer, telling the department (``answered``), or a new route
@@ -105,3 +119,12 @@ class PathwayState(StrEnum):
     SECURISE = "securise"
     EN_COURS = "en_cours"
     A_TRAITER = "a_traiter"
+
+
+def known(enum: type[E], value: str) -> E | str:
+    """``value`` as a member of ``enum``, or as stored when this version does not know it (an
+    item written by another version reads back, and is written back, unchanged)."""
+    try:
+        return enum(value)
+    except ValueError:
+        return value

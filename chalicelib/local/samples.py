@@ -58,7 +58,7 @@ def stored(
         record, department=snapshot.department_view(DEPARTMENT),
         partner=snapshot.partner_view(route), kind=kind, commune_nom="Lille",
     )  # fmt: skip
-    return {"referral_id": "ref_exemple", "snapshot": view, **extra}
+    return {"referral_id": "ref_exemple", "snapshot": view.to_item(), **extra}
 
 
 def partner_email(name: str, template: str, data: dict, out: Path) -> None:
@@ -168,15 +168,16 @@ def department_messages(out: Path) -> None:
     write("recapitulatif_alertes", render.render_email(
         "alert_digest", compose.template_context(stored_digest, NOW)), out)  # fmt: skip
     entries = [content.risk_entry(youth(date(2009, 3, 2)), date(2026, 11, 30))]
-    risk = content.digest_context(snapshot.department_view(DEPARTMENT), "Paul Martin",
+    risk = content.digest_context(snapshot.department_view(DEPARTMENT).to_item(), "Paul Martin",
                                   [e for e in entries if e], date(2026, 11, 30))  # fmt: skip
     write("parcours_hebdomadaire", render.render_email(
         "risk_digest", compose.template_context(risk, NOW)), out)  # fmt: skip
     escalation = {
-        "department": snapshot.department_view(DEPARTMENT),
+        "department": snapshot.department_view(DEPARTMENT).to_item(),
         "youth": {"prenom": "Inès", "initiale": "D.", "majority_date": "2027-05-12",
                   "commune_code": "59350", "commune_nom": "Lille"},
-        "id_externe": "59-0012", "partner": snapshot.partner_view(ML), "kind": "mission_locale",
+        "id_externe": "59-0012", "partner": snapshot.partner_view(ML).to_item(),
+        "kind": "mission_locale",
         "referral": {"kind": "mission_locale", "kind_label": "Orientation vers la mission locale",
                      "sent_on": "2026-11-16"},
         "console_url": links.alert_url("al_exemple"),
@@ -245,7 +246,8 @@ def pages(out: Path) -> None:
 def space_pages(out: Path) -> None:
     """The partners' space: a mission locale's referrals of two departments, one accepted."""
     write_page = partial(_write_page, out)
-    pas_de_calais = {**snapshot.department_view(DEPARTMENT), "code": "62", "name": "Pas-de-Calais",
+    pas_de_calais = {**snapshot.department_view(DEPARTMENT).to_item(), "code": "62",
+                     "name": "Pas-de-Calais",
                      "contact_email": "ase-orientation@pasdecalais.example.fr"}  # fmt: skip
     waiting = stored(youth(date(2009, 12, 20)), sent_at="2026-11-30T09:00:00Z")
     accepted = stored(replace(youth(date(2009, 2, 3)), prenom="Yanis", nom="Berger"),
@@ -261,7 +263,10 @@ def space_pages(out: Path) -> None:
                "csv_url": SPACE + "/orientations.csv", "groups": space_views.groups(entries),
                "shown": 2, "next_url": None, "first_url": None}  # fmt: skip
     write_page("page_espace_partenaire", "partner", context)
-    expired = {"department": snapshot.department_view(DEPARTMENT), "valid_until": "2026-11-28"}
+    expired = {
+        "department": snapshot.department_view(DEPARTMENT).to_item(),
+        "valid_until": "2026-11-28",
+    }
     write_page("page_espace_expire", "partner_expired", expired)
 
 

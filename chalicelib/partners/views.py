@@ -17,7 +17,7 @@ from chalicelib.domain.labels import (
     SPACE_STATE_LABELS,
     answer_label,
 )
-from chalicelib.store.base import live, plain
+from chalicelib.store.base import live
 from chalicelib.store.referrals import Referral
 
 CSV_COLUMNS = (
@@ -45,7 +45,7 @@ def shown(referral: Referral, partner_type: str, now: datetime) -> bool:
         referral.partner_type == partner_type
         and referral.status in ANSWERABLE
         and bool(referral.token_hash)
-        and "youth" in (plain(referral.snapshot) or {})
+        and referral.snapshot_view().youth is not None
         and live(referral, now)
     )
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from chalicelib.domain.enums import PathwayState
+from chalicelib.domain.enums import PathwayState, YouthEvent
+from chalicelib.domain.history import YouthHistoryEntry
 from chalicelib.domain.labels import part_label
 from chalicelib.domain.youth import YouthRecord, initial, majority_date, risk_parts
 from chalicelib.messages.filters import MONTHS
@@ -48,36 +49,38 @@ class RiskEntry:
 # A partner that accepts takes on a part of the pathway (SPEC §6, issue 13): housing for a
 # habitat-jeunes residence, employment / training for a mission locale.
 PART_OF_KIND = {"habitat_jeunes": "logement", "mission_locale": "emploi"}
-ACCEPTED, WITHDRAWN = "partner_accepted", "partner_withdrew"
 EN_COURS = "en_cours"
+# the history events that say a part's state (the last one of a part wins)
+PART_EVENTS = (YouthEvent.PARTNER_ACCEPTED, YouthEvent.PARTNER_WITHDREW, YouthEvent.PATHWAY)
 
 
 def effective_parcours(
-    parcours: Mapping[str, str], history: Iterable[Mapping[str, object]]
+    parcours: Mapping[str, str], history: Iterable[YouthHistoryEntry]
 ) -> dict[str, str]:
     """The roster's pathway, where a part a partner accepted counts as ``en_cours`` until the
     next roster says otherwise (a later change of that part in the history wins)."""
     last: dict[str, str] = {}
     for item in history:
-        if item.get("part") and item.get("event") in (ACCEPTED, WITHDRAWN, "pathway"):
-            last[str(item["part"])] = str(item["event"])
+        if item.part and item.event in PART_EVENTS:
+            last[item.part] = item.event
     effective: dict[str, str] = dict(parcours)
     for part, event in last.items():
-        if event == ACCEPTED and effective.get(part) == PathwayState.A_TRAITER:
+        if event == YouthEvent.PARTNER_ACCEPTED and effective.get(part) == PathwayState.A_TRAITER:
             effective[part] = EN_COURS
     return effective
 
 
-def answer_event(kind: str, accepted: bool, at: str) -> dict | None:
+def answer_event(kind: str, accepted: bool, at: str) -> YouthHistoryEntry | None:
     """The youth's history entry for a partner's answer on the part it takes on (or gives up)."""
     part = PART_OF_KIND.get(kind)
     if part is None:
         return None
-    return {"at": at, "event": ACCEPTED if accepted else WITHDRAWN, "part": part}
+    event = YouthEvent.PARTNER_ACCEPTED if accepted else YouthEvent.PARTNER_WITHDREW
+    return YouthHistoryEntry(at, event, part)
 
 
 def risk_entry(
-    record: YouthRecord, today: date, history: Iterable[Mapping] = ()
+    record: YouthRecord, today: date, history: Iterable[YouthHistoryEntry] = ()
 ) -> RiskEntry | None:
     """The youth's digest entry when it is at risk on ``today``, else None."""
     majority = majority_date(record.date_naissance)

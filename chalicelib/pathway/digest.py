@@ -43,7 +43,7 @@ def run_department(department: Department, now: datetime) -> Counter:
         counts["youths_read"] += 1
         if youth.status != YouthStatus.ACTIVE:
             continue
-        entry = content.risk_entry(youth_store.record_of(youth), today, youth.history or [])
+        entry = content.risk_entry(youth_store.record_of(youth), today, youth.events())
         if entry is not None:
             entries.append(entry)
     counts["at_risk"] += len(entries)

@@ -14,42 +14,49 @@ from datetime import datetime
 
 from chalicelib.domain import ids
 from chalicelib.domain.enums import Channel, Kind
+from chalicelib.domain.snapshot import Placement, SharedYouth, Snapshot
 from chalicelib.store import messages as message_store
 from chalicelib.store.messages import Message
 
 PURPOSE, TEMPLATE, KIND = "placement", "placement_info", Kind.MISSION_LOCALE
-YOUTH_KEYS = ("prenom", "initiale", "majority_date", "commune_code", "commune_nom")
-PARTNER_KEYS = ("type", "nom", "email", "telephone")
-REFERENT_KEYS = ("nom", "email", "telephone")
 DEPARTMENT_KEYS = ("code", "name", "contact_email")
+PARTNER_KEYS = ("type", "nom", "email", "telephone")
 
 
 def message_id(referral_id: str) -> str:
     return ids.message_id(referral_id, PURPOSE)
 
 
-def placement_address(snapshot: dict) -> str | None:
+def placement_address(snapshot: Snapshot) -> str | None:
     """The placement structure's address when this referral calls for its notice, else None."""
-    if snapshot.get("kind") != KIND:
+    if snapshot.kind != KIND or snapshot.youth is None:
         return None
-    lieu = (snapshot.get("youth") or {}).get("lieu_accueil") or {}
-    return lieu.get("email") or None
+    lieu = snapshot.youth.lieu_accueil
+    return (lieu.email if lieu is not None else None) or None
 
 
-def notice_context(snapshot: dict) -> dict:
+def notice_context(snapshot: Snapshot, youth: SharedYouth) -> dict:
     """The least the structure needs: the youth as it knows them, the mission locale, the referent.
     Never the youth's own phone or email, nor the partner's answer link."""
-    youth = snapshot["youth"]
-    lieu = youth.get("lieu_accueil") or {}
-    referent = youth.get("referent") or {}
+    department = snapshot.department.to_item() if snapshot.department is not None else {}
+    partner = snapshot.partner.to_item()
+    lieu = youth.lieu_accueil or Placement()
     return {
-        "department": {key: snapshot["department"].get(key) for key in DEPARTMENT_KEYS},
+        "department": {key: department.get(key) for key in DEPARTMENT_KEYS},
         "youth": {
-            **{key: youth.get(key) for key in YOUTH_KEYS},
-            "lieu_accueil": {"nom": lieu.get("nom"), "email": lieu.get("email")},
-            "referent": {key: referent.get(key) for key in REFERENT_KEYS},
+            "prenom": youth.prenom,
+            "initiale": youth.initiale,
+            "majority_date": youth.majority_date,
+            "commune_code": youth.commune_code,
+            "commune_nom": youth.commune_nom,
+            "lieu_accueil": {"nom": lieu.nom, "email": lieu.email},
+            "referent": {
+                "nom": youth.referent.nom,
+                "email": youth.referent.email,
+                "telephone": youth.referent.telephone,
+            },
         },
-        "partner": {key: snapshot["partner"].get(key) for key in PARTNER_KEYS},
+        "partner": {key: partner.get(key) for key in PARTNER_KEYS},
     }
 
 
@@ -57,9 +64,9 @@ def notice_for(message: Message, now: datetime) -> Message | None:
     """The notice that goes with the first send of ``message`` (a referral message), or None."""
     if message.purpose != "referral" or not message.referral_id:
         return None
-    snapshot = message.context.as_dict().get("snapshot") or {}
+    snapshot = Snapshot.from_item(message.context.as_dict().get("snapshot"))
     address = placement_address(snapshot)
-    if not address:
+    if not address or snapshot.youth is None:
         return None
     return message_store.new(
         message_id=message_id(message.referral_id),
@@ -70,6 +77,6 @@ def notice_for(message: Message, now: datetime) -> Message | None:
         template=TEMPLATE,
         channel=Channel.EMAIL,
         recipients=[address],
-        context=notice_context(snapshot),
+        context=notice_context(snapshot, snapshot.youth),
         now=now,
     )

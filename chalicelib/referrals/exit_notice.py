@@ -23,9 +23,7 @@ from chalicelib.domain.enums import AWAITING_ANSWER, Channel, Kind, ReferralStat
 from chalicelib.domain.labels import REFERRAL_TITLES
 from chalicelib.domain.schedule import Invitation
 from chalicelib.referrals import factory, snapshot
-from chalicelib.referrals.followups import partner_route
 from chalicelib.store import messages as message_store
-from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
 from chalicelib.store.referrals import Referral
 from chalicelib.store.youths import Youth
@@ -79,8 +77,7 @@ def _partner_getting_a_cancel(
 
 
 def _notice(department: Department, youth: Youth, told: list[Referral], now: datetime) -> Any:
-    view = plain(told[0].snapshot) or {}
-    route = partner_route(view)
+    route = told[0].snapshot_view().partner.route()
     # a notice carries no .ics: the partner's own channel, whatever the referral's kind
     channel, fallback = factory.channels(route, Kind.MISSION_LOCALE)
     address = {Channel.EMAIL: route.email, Channel.SMS: route.telephone}
@@ -102,12 +99,15 @@ def _notice(department: Department, youth: Youth, told: list[Referral], now: dat
 
 def notice_context(department: Department, told: list[Referral]) -> dict[str, Any]:
     """The least the partner needs: who (first name, initial), what it had, whom to call."""
-    view = plain(told[0].snapshot) or {}
-    person = view.get("youth") or {}
+    view = told[0].snapshot_view()
+    person = view.youth
     return {
-        "department": snapshot.department_view(department),
-        "youth": {"prenom": person.get("prenom"), "initiale": person.get("initiale")},
-        "partner": {"nom": (view.get("partner") or {}).get("nom")},
+        "department": snapshot.department_view(department).to_item(),
+        "youth": {
+            "prenom": person.prenom if person else None,
+            "initiale": person.initiale if person else None,
+        },
+        "partner": {"nom": view.partner.nom},
         "requests": [_request(referral) for referral in told],
     }
 

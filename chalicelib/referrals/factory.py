@@ -10,6 +10,7 @@ from chalicelib import tokens
 from chalicelib.domain import ids
 from chalicelib.domain.enums import Channel, Kind
 from chalicelib.domain.routing import Route
+from chalicelib.domain.snapshot import Snapshot
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store.departments import Department
@@ -29,7 +30,7 @@ def open_referral(
     youth: Youth,
     kind: Kind,
     route: Route,
-    view: dict[str, Any],
+    view: Snapshot,
     now: datetime,
     *,
     generation: int = 0,
@@ -78,7 +79,7 @@ def partner_message(
     department: Department,
     referral: Referral | ReferralRef,
     route: Route,
-    view: dict[str, Any],
+    view: Snapshot,
     now: datetime,
     *,
     key: object,
@@ -102,7 +103,7 @@ def partner_message(
         recipients=[address[channel] or ""],
         fallback_channel=fallback,
         fallback_recipients=[address[fallback] or ""] if fallback else None,
-        context={"referral_id": referral.referral_id, "snapshot": view, **(extra or {})},
+        context={"referral_id": referral.referral_id, "snapshot": view.to_item(), **(extra or {})},
         now=now,
         expires_at=referral.expires_at,
         held=held,

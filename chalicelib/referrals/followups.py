@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib import runs
 from chalicelib.alerts import links, raising
 from chalicelib.domain import clock, ids
+from chalicelib.domain.alert_details import YouthMention
 from chalicelib.domain.clock import iso, parse_iso
 from chalicelib.domain.enums import Channel, FollowupStage, Kind, ReferralStatus, YouthStatus
 from chalicelib.domain.labels import KIND_LABELS
@@ -21,7 +22,6 @@ from chalicelib.referrals import factory, scan, youth_message
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
-from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
 from chalicelib.store.directory import DirectorySnapshot
 from chalicelib.store.referrals import Referral
@@ -77,26 +77,13 @@ def _advance(
     )
 
 
-def partner_route(snapshot: dict[str, Any]) -> Route:
-    partner = snapshot["partner"]
-    return Route(
-        partner_type=partner["type"],
-        partner_id=partner["id"],
-        nom=partner["nom"],
-        email=partner.get("email"),
-        telephone=partner.get("telephone"),
-        telephone_mobile=bool(partner.get("telephone_mobile")),
-        canal=partner.get("canal") or Channel.EMAIL,
-    )
-
-
 def remind(department: Department, referral: Referral, now: datetime) -> None:
-    snapshot = plain(referral.snapshot)
+    view = referral.snapshot_view()
     message = factory.partner_message(
         department,
         referral,
-        partner_route(snapshot),
-        snapshot,
+        view.partner.route(),
+        view,
         now,
         key="reminder",
         template="reminder",
@@ -113,8 +100,10 @@ def remind(department: Department, referral: Referral, now: datetime) -> None:
 def escalate(department: Department, referral: Referral, now: datetime) -> None:
     """No answer after ``escalade_jours``: the referent gets an email of its own; the department
     gets the escalation in its next digest (and on the console's alerts page)."""
-    snapshot = plain(referral.snapshot)
-    youth = snapshot["youth"]
+    view = referral.snapshot_view()
+    youth = view.youth
+    if youth is None:  # an erased referral's copy: no follow-up is ever due on it
+        return
     queued = message_store.enqueue(
         message_store.new(
             message_id=escalation_message_id(department.code, referral.referral_id),
@@ -124,12 +113,12 @@ def escalate(department: Department, referral: Referral, now: datetime) -> None:
             purpose="escalation",
             template="escalation",
             channel=Channel.EMAIL,
-            recipients=[youth["referent"]["email"]],
+            recipients=[youth.referent.email or ""],
             context={
                 "department": snapshot_department(department),
-                "youth": raising.youth_details(youth),
-                "id_externe": youth["id_externe"],
-                "partner": snapshot["partner"],
+                "youth": YouthMention.of_youth(youth).to_item(),
+                "id_externe": youth.id_externe,
+                "partner": view.partner.to_item(),
                 "kind": referral.kind,
                 "referral": {
                     "kind": referral.kind,

@@ -11,10 +11,10 @@ from chalicelib.domain import ids
 from chalicelib.domain.enums import Channel, Kind
 from chalicelib.domain.routing import Route
 from chalicelib.domain.schedule import Invitation
+from chalicelib.domain.snapshot import Interview, Snapshot
 from chalicelib.referrals import factory, snapshot
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
-from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
 from chalicelib.store.referrals import Referral
 from chalicelib.store.youths import Youth
@@ -28,7 +28,7 @@ def schedule(
     department: Department,
     youth: Youth,
     route: Route,
-    view: dict[str, Any],
+    view: Snapshot,
     state: Invitation | None,
     operation: str,
     now: datetime,
@@ -68,7 +68,7 @@ def cancel(
     department: Department,
     youth: Youth,
     route: Route,
-    view: dict[str, Any],
+    view: Snapshot,
     state: Invitation,
     now: datetime,
     *,
@@ -78,7 +78,7 @@ def cancel(
     event it was sent, with that event's own date and time, and why (``reason``: the youth
     left, ``lifecycle.EXITED``; none when only the date was removed)."""
     sent = _sent_event(state)
-    cancelled_view = {**view, "youth": {**view["youth"], "entretien": sent}}
+    cancelled_view = view.with_interview(Interview.from_item(sent) if sent else None)
     sequence = _send(
         department, youth, route, cancelled_view, state, now, method="CANCEL", reason=reason
     )
@@ -100,7 +100,7 @@ def cancel_erased(
     backstop. The referral is cancelled first, so its anonymous copy counts as cancelled."""
     sequence = state.sequence + 1
     event = _sent_event(state)
-    view = plain(referral.snapshot) or {}
+    view = referral.snapshot_view()
     message = message_store.new(
         message_id=ids.message_id(referral.referral_id, ("invite", sequence)),
         department=department.code,
@@ -110,8 +110,8 @@ def cancel_erased(
         recipients=[email],
         context={
             "referral_id": referral.referral_id,  # the calendar UID, nothing else
-            "department": snapshot.department_view(department),
-            "partner": view.get("partner") or {},
+            "department": snapshot.department_view(department).to_item(),
+            "partner": view.partner.to_item(),
             "ics": {"sequence": sequence, "method": "CANCEL", "event": event},
         },
         now=now,
@@ -127,7 +127,7 @@ def _send(
     department: Department,
     youth: Youth,
     route: Route,
-    view: dict[str, Any],
+    view: Snapshot,
     state: Invitation,
     now: datetime,
     *,
@@ -161,9 +161,9 @@ def _send(
     return sequence
 
 
-def _event(view: dict[str, Any]) -> dict[str, Any] | None:
-    entretien = (view.get("youth") or {}).get("entretien")
-    return dict(entretien) if entretien else None
+def _event(view: Snapshot) -> dict[str, Any] | None:
+    interview = view.interview()
+    return interview.to_item() if interview is not None else None
 
 
 def _sent_event(state: Invitation) -> dict[str, Any] | None:
@@ -172,7 +172,7 @@ def _sent_event(state: Invitation) -> dict[str, Any] | None:
     if state.event is not None:
         return dict(state.event)
     referral = referral_store.get(state.referral_id, now=None)
-    return _event(plain(referral.snapshot) or {}) if referral is not None else None
+    return _event(referral.snapshot_view()) if referral is not None else None
 
 
 def _state(

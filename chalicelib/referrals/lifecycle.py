@@ -22,9 +22,9 @@ from chalicelib.alerts import raising
 from chalicelib.domain import clock, ids
 from chalicelib.domain.enums import AWAITING_ANSWER, Kind, ReferralStatus
 from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.snapshot import Snapshot
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.referrals import exit_notice, invitations
-from chalicelib.referrals.followups import partner_route
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
@@ -80,9 +80,9 @@ def _cancel_invitation(
     if not state.cancelled and _is_future(state.event, today):
         referral = referral_store.get(state.referral_id, now)
         if referral is not None and referral.status != ReferralStatus.CANCELLED:
-            view = plain(referral.snapshot) or {}
+            view = referral.snapshot_view()
             invitations.cancel(
-                department, youth, partner_route(view), view, state, now, reason=EXITED
+                department, youth, view.partner.route(), view, state, now, reason=EXITED
             )
     schedule.invitation = None  # a return invites anew, as a new event
     return 1
@@ -100,7 +100,7 @@ def on_erasure(department: Department, youth: Youth, now: datetime) -> int:
     referral = referral_store.get(state.referral_id, now, consistent=True)
     if referral is None or not referral.sent_at or referral.status in NOT_IN_CALENDAR:
         return 0
-    email = partner_route(plain(referral.snapshot) or {}).email
+    email = referral.snapshot_view().partner.route().email
     if not email:
         return 0
     return int(invitations.cancel_erased(department, referral, state, email, now))
@@ -138,12 +138,13 @@ def on_record_change(
     if before is not None and expires_before != youth.expires_at:
         _alerts_follow(youth, referrals)  # a new youth has no alert yet
     for referral in referrals:
-        snapshot = _with_contact(referral, record) if contact_changed else None
+        snapshot = _with_contact(referral.snapshot_view(), record) if contact_changed else None
         changed += int(
             referral_store.follow_youth(referral, snapshot=snapshot, expires_at=youth.expires_at)
         )
     for message in _messages_of(youth):
-        snapshot = _with_contact(message.context.as_dict().get("snapshot"), record)
+        stored = (plain(message.context) or {}).get("snapshot")
+        snapshot = _with_contact(Snapshot.from_item(stored), record) if stored else None
         message_store.follow_youth(message, snapshot=snapshot, expires_at=youth.expires_at)
     return changed
 
@@ -160,14 +161,8 @@ def _contact(record: YouthRecord) -> tuple[str | None, str | None]:
     return record.shared_phone, record.shared_email
 
 
-def _with_contact(
-    source: Referral | dict[str, Any] | None, record: YouthRecord
-) -> dict[str, Any] | None:
-    snapshot = plain(source.snapshot) if isinstance(source, Referral) else plain(source)
-    if not snapshot or "youth" not in snapshot:
-        return None
-    youth = {**snapshot["youth"], "telephone": record.shared_phone, "email": record.shared_email}
-    return {**snapshot, "youth": youth}
+def _with_contact(snapshot: Snapshot, record: YouthRecord) -> Snapshot | None:
+    return snapshot.with_contact(record.shared_phone, record.shared_email)
 
 
 def _messages_of(youth: Youth) -> list[Any]:

@@ -18,6 +18,7 @@ from chalicelib.domain import clock, geo, scheduling
 from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.routing import NoRoute, Route, route_habitat_jeunes, route_mission_locale
 from chalicelib.domain.schedule import Placed, Schedule
+from chalicelib.domain.snapshot import Snapshot
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import factory, invitations, snapshot
@@ -132,7 +133,7 @@ def _no_partner(step: _Pass, kind: Kind, route: NoRoute, version: str | None) ->
     step.counts["no_partner"] += 1
 
 
-def _invite(step: _Pass, action: scheduling.Action, route: Route, view: dict[str, Any]) -> None:
+def _invite(step: _Pass, action: scheduling.Action, route: Route, view: Snapshot) -> None:
     rides = step.together and bool(route.email)  # an .ics rides only in an email
     step.schedule.invitation = invitations.schedule(
         step.department,
@@ -164,7 +165,7 @@ def rides_together(due_today: list[scheduling.Action], schedule: Schedule) -> bo
     )
 
 
-def _view(step: _Pass, kind: Kind, route: Route) -> dict[str, Any]:
+def _view(step: _Pass, kind: Kind, route: Route) -> Snapshot:
     commune = step.directory.coverage(step.record.code_commune)
     return snapshot.build(
         step.record,

@@ -9,6 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib.domain.enums import Kind
+from chalicelib.domain.snapshot import (
+    DepartmentView,
+    Interview,
+    PartnerContact,
+    PartnerView,
+    Placement,
+    Referent,
+    SharedYouth,
+    Snapshot,
+)
 from chalicelib.domain.youth import (
     PATHWAY_PARTS,
     YouthRecord,
@@ -26,62 +37,53 @@ if TYPE_CHECKING:
 def build(
     record: YouthRecord,
     *,
-    department: dict,
-    partner: dict,
-    kind: str,
+    department: DepartmentView,
+    partner: PartnerView,
+    kind: Kind | str,
     commune_nom: str | None,
-) -> dict:
-    youth: dict = {
-        "id_externe": record.id_externe,
-        "prenom": record.prenom,
-        "initiale": initial(record.nom),
-        "majority_date": majority_date(record.date_naissance).isoformat(),
-        "commune_code": record.code_commune,
-        "commune_nom": commune_nom,
-        "besoin_logement": housing_needed(record),
-        "parts_not_secured": parts_not_secured(record.parcours),
-        # each part under its true state (``en_cours`` is never shown as ``a_traiter``)
-        "parcours": {p: record.parcours[p] for p in PATHWAY_PARTS if record.parcours.get(p)},
-        "telephone": record.shared_phone,
-        "email": record.shared_email,
-        "referent": {
-            "nom": record.referent_nom,
-            "email": record.referent_email,
-            "telephone": record.referent_telephone,
-        },
-        "entretien": None,
-        "lieu_accueil": None,
-    }
+) -> Snapshot:
+    interview = None
     if record.date_entretien:
-        youth["entretien"] = {
-            "date": record.date_entretien[:10],
-            "heure": record.date_entretien[11:16] or None,
-            "lieu": record.lieu_entretien,
-        }
+        interview = Interview(
+            date=record.date_entretien[:10],
+            heure=record.date_entretien[11:16] or None,
+            lieu=record.lieu_entretien,
+        )
+    placement = None
     if record.lieu_accueil_nom or record.lieu_accueil_email:
-        youth["lieu_accueil"] = {"nom": record.lieu_accueil_nom, "email": record.lieu_accueil_email}
-    return {"kind": kind, "youth": youth, "department": department, "partner": partner}
+        placement = Placement(record.lieu_accueil_nom, record.lieu_accueil_email)
+    youth = SharedYouth(
+        id_externe=record.id_externe,
+        prenom=record.prenom,
+        initiale=initial(record.nom),
+        majority_date=majority_date(record.date_naissance).isoformat(),
+        commune_code=record.code_commune,
+        commune_nom=commune_nom,
+        besoin_logement=housing_needed(record),
+        parts_not_secured=tuple(parts_not_secured(record.parcours)),
+        # each part under its true state (``en_cours`` is never shown as ``a_traiter``)
+        parcours={p: record.parcours[p] for p in PATHWAY_PARTS if record.parcours.get(p)},
+        telephone=record.shared_phone,
+        email=record.shared_email,
+        referent=Referent(record.referent_nom, record.referent_email, record.referent_telephone),
+        entretien=interview,
+        lieu_accueil=placement,
+    )
+    return Snapshot(partner=partner, kind=kind, youth=youth, department=department)
 
 
-def department_view(department: Department) -> dict:
-    return {
-        "code": department.code,
-        "name": department.name,
-        "contact_email": department.contact_email,
-        "contact_phone": department.contact_phone,
-        "ack_ttl_days": int(department.ack_ttl_days),
-        "relance_jours": int(department.relance_jours),
-        "escalade_jours": int(department.escalade_jours),
-    }
+def department_view(department: Department) -> DepartmentView:
+    return DepartmentView(
+        code=department.code,
+        name=department.name,
+        contact_email=department.contact_email,
+        contact_phone=department.contact_phone,
+        ack_ttl_days=int(department.ack_ttl_days),
+        relance_jours=int(department.relance_jours),
+        escalade_jours=int(department.escalade_jours),
+    )
 
 
-def partner_view(route: Route) -> dict:
-    return {
-        "type": route.partner_type,
-        "id": route.partner_id,
-        "nom": route.nom,
-        "email": route.email,
-        "telephone": route.telephone,
-        "telephone_mobile": route.telephone_mobile,
-        "canal": route.canal,
-    }
+def partner_view(route: Route) -> PartnerView:
+    contact = PartnerContact(route.email, route.telephone, route.telephone_mobile, route.canal)
+    return PartnerView(route.partner_type, route.partner_id, route.nom, contact)

@@ -46,8 +46,8 @@ def on_answer(department: Department, referral: Referral, now: datetime) -> str:
         return "none"
     if referral.status != ReferralStatus.ACKNOWLEDGED:
         return "cancelled" if _hold_back(referral.referral_id, now) else "none"
-    shared = (plain(referral.snapshot) or {}).get("youth") or {}
-    if not (shared.get("telephone") or shared.get("email")):
+    shared = referral.snapshot_view().youth
+    if shared is None or not (shared.telephone or shared.email):
         return "none"  # no consent, or no contact: the youth's record need not be read
     youth = youth_store.get(department.code, referral.id_externe, now)
     if youth is None or youth.status != YouthStatus.ACTIVE:
@@ -99,16 +99,22 @@ def _address(record: YouthRecord, today: date) -> tuple[Channel, str, Channel | 
 
 def message_context(referral: Referral, record: YouthRecord, today: date) -> dict[str, Any]:
     """What the youth reads: its first name, the structure, the advisor and the appointment."""
-    view = plain(referral.snapshot) or {}
-    answer = plain(referral.answer) or {}
-    advisor = {"nom": answer.get("conseiller_nom"), "telephone": answer.get("conseiller_telephone")}
+    view = referral.snapshot_view()
+    department = view.department.to_item() if view.department is not None else {}
+    partner = view.partner.to_item()
+    answer = referral.current_answer()
+    advisor = {
+        "nom": answer.conseiller_nom if answer else None,
+        "telephone": answer.conseiller_telephone if answer else None,
+    }
+    rdv = answer.date_rdv if answer else None
     return {
-        "department": {key: (view.get("department") or {}).get(key) for key in DEPARTMENT_KEYS},
+        "department": {key: department.get(key) for key in DEPARTMENT_KEYS},
         "youth": {"prenom": record.prenom, "minor": today < record.majority_date},
-        "partner": {key: (view.get("partner") or {}).get(key) for key in PARTNER_KEYS},
+        "partner": {key: partner.get(key) for key in PARTNER_KEYS},
         "kind": referral.kind,
         "advisor": advisor if advisor["nom"] or advisor["telephone"] else None,
-        "appointment": {"date": answer["date_rdv"]} if answer.get("date_rdv") else None,
+        "appointment": {"date": rdv} if rdv else None,
     }
 
 

@@ -28,14 +28,14 @@ def youth_facts(youth: Youth) -> YouthFacts:
 
 
 def referral_facts(referral: Referral) -> ReferralFacts:
-    answer = plain(referral.answer) or {}
+    answer = referral.current_answer()
     return ReferralFacts(
         id_externe=referral.id_externe,
         kind=referral.kind,
         status=referral.status,
         sent_at=parse_iso(referral.sent_at) if referral.sent_at else None,
         answered_at=parse_iso(referral.answered_at) if referral.answered_at else None,
-        answer=answer.get("reponse"),
+        answer=answer.reponse if answer is not None else None,
     )
 
 

@@ -60,14 +60,14 @@ def youth_detail(youth: Any, referrals: list[Any]) -> dict:
         "updated_at": youth.updated_at,
         "exited_at": youth.exited_at,
         "blocked": blocked,
-        "history": plain(youth.history) or [],
+        "history": [event.to_item() for event in youth.events()],
         "referrals": [referral_view(referral) for referral in referrals],
     }
 
 
 def referral_view(referral: Any) -> dict:
-    partner = (plain(referral.snapshot) or {}).get("partner") or {}
-    answer = plain(referral.answer)
+    answer = referral.current_answer()
+    stored = answer.to_item() if answer is not None else {}
     return {
         "referral_id": referral.referral_id,
         "id_externe": referral.id_externe,
@@ -75,15 +75,15 @@ def referral_view(referral: Any) -> dict:
         "partner": {
             "type": referral.partner_type,
             "id": referral.partner_id,
-            "nom": partner.get("nom"),
+            "nom": referral.snapshot_view().partner.nom,
         },
         "channel": referral.channel,
         "status": referral.status,
-        "history": plain(referral.history) or [],
+        "history": [change.to_item() for change in referral.status_changes()],
         "created_at": referral.created_at,
         "sent_at": referral.sent_at,
         "answered_at": referral.answered_at,
-        "answer": {k: answer[k] for k in ANSWER_FIELDS if k in answer} if answer else None,
+        "answer": {k: stored[k] for k in ANSWER_FIELDS if k in stored} if stored else None,
     }
 
 

@@ -17,9 +17,10 @@ from typing import Any
 
 from chalicelib.domain import clock, scheduling
 from chalicelib.domain.clock import add_months, iso, start_of_day_utc, utcnow
-from chalicelib.domain.enums import YouthStatus
+from chalicelib.domain.enums import YouthEvent, YouthStatus
+from chalicelib.domain.history import YouthHistoryEntry
 from chalicelib.domain.schedule import Schedule
-from chalicelib.domain.youth import YouthRecord, birthday, majority_date
+from chalicelib.domain.youth import UNKNOWN_STATE, YouthRecord, birthday, majority_date
 from chalicelib.errors import ConflictError
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
@@ -186,22 +187,18 @@ def change(
 
 def _history(youth: Youth, record: YouthRecord, stamp: str) -> list[dict[str, Any]]:
     """Keep the pathway's changes of state (no personal data) and returns in the history."""
-    events = list(youth.history or [])
+    events = youth.events()
     if youth.status != YouthStatus.ACTIVE:
-        events.append({"at": stamp, "event": "reactivated"})
+        events.append(YouthHistoryEntry(stamp, YouthEvent.REACTIVATED))
     before = dict((plain(youth.record) or {}).get("parcours") or {})
     for part in sorted(set(before) | set(record.parcours)):
         if before.get(part) != record.parcours.get(part):
-            events.append(
-                {
-                    "at": stamp,
-                    "event": "pathway",
-                    "part": part,
-                    "from": before.get(part) or "inconnu",
-                    "to": record.parcours.get(part) or "inconnu",
-                }
+            was, after = (
+                before.get(part) or UNKNOWN_STATE,
+                record.parcours.get(part) or UNKNOWN_STATE,
             )
-    return events[-200:]
+            events.append(YouthHistoryEntry(stamp, YouthEvent.PATHWAY, part, was, after))
+    return [event.to_item() for event in events[-200:]]
 
 
 def report_counts(sync: SyncPlan) -> dict[str, int]:

@@ -17,6 +17,7 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.alert_details import AlertDetails
 from chalicelib.domain.alerts import AlertKind, AlertState
 from chalicelib.domain.clock import iso
 from chalicelib.store.base import live
@@ -40,7 +41,7 @@ def raise_alert(
     subject: str,
     now: datetime,
     *,
-    details: dict,
+    details: AlertDetails,
     fingerprint: str = "",
     id_externe: str | None = None,
     referral_id: str | None = None,
@@ -53,7 +54,7 @@ def raise_alert(
         Alert.kind.set(kind.value),
         Alert.state.set(state.value),
         Alert.fingerprint.set(fingerprint),
-        Alert.details.set(details),
+        Alert.details.set(details.to_item()),
         Alert.raised_at.set(iso(now)),
         Alert.digest_due.set(iso(now)),
         Alert.expires_at.set(expires_at or now + DEFAULT_TTL),

@@ -6,14 +6,15 @@ sent | escalated | answered ──record_answer──► acknowledged | declined
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from pynamodb.expressions.condition import size
 
+from chalicelib.domain.answers import AnswerEntry
 from chalicelib.domain.clock import iso
-from chalicelib.domain.enums import ANSWERABLE, Answer, FollowupStage, ReferralStatus
-from chalicelib.store.base import plain
+from chalicelib.domain.enums import ANSWERABLE, FollowupStage, ReferralStatus
 from chalicelib.store.models import AuditEvent, Referral
 from chalicelib.store.referrals import history_action
 from chalicelib.store.writes import applied, transaction
@@ -21,12 +22,12 @@ from chalicelib.store.writes import applied, transaction
 MAX_ANSWERS = 20  # changes of answer kept per referral (SPEC §6)
 
 
-def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> bool:
+def record_answer(referral: Referral, answer: AnswerEntry, now: datetime) -> bool:
     """The partner's answer, whole, appended to ``answers`` (at most ``MAX_ANSWERS``), with the
     audit event, in one transaction. Conditional on the number of answers read: of two posts at
     once, the second finds the first's answer (the caller shows it)."""
-    status = Answer(answer["reponse"]).status
-    item = {**answer, "at": iso(now)}
+    status = answer.reponse.status
+    item = replace(answer, at=iso(now)).to_item()
     count = len(referral.answers or [])
     actions = [
         Referral.status.set(status),
@@ -41,7 +42,7 @@ def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> 
     event = AuditEvent(
         referral.department,
         f"{iso(now)}#{referral.referral_id[-12:]}#{count}#{secrets.token_hex(3)}",
-        action=f"ack_{answer['reponse']}",
+        action=f"ack_{answer.reponse.value}",
         actor="partner",
         counts={},
         subject=referral.referral_id,
@@ -68,9 +69,6 @@ def _followup_after(status: ReferralStatus, now: datetime) -> list[Any]:
     return [Referral.followup_at.set(iso(now)), Referral.followup_stage.set(stage)]
 
 
-def answers_of(referral: Referral) -> list[dict[str, Any]]:
+def answers_of(referral: Referral) -> list[AnswerEntry]:
     """Every answer, oldest first (a referral answered before the list existed has one)."""
-    found = plain(referral.answers) or []
-    if not found and referral.answer:
-        found = [plain(referral.answer)]
-    return list(found)
+    return referral.every_answer()

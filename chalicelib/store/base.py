@@ -15,6 +15,7 @@ from pynamodb.attributes import ListAttribute, MapAttribute
 
 from chalicelib import settings
 from chalicelib.domain.clock import iso, utcnow
+from chalicelib.domain.history import StatusChange
 
 
 class _SettingsBound(type):
@@ -50,10 +51,7 @@ def table_meta(suffix: str) -> Any:
 
 def history_entry(status: str, at: datetime, note: str | None = None) -> dict[str, str]:
     """One line of a referral's or a message's history: what it became, when, and why."""
-    item = {"at": iso(at), "status": str(status)}
-    if note:
-        item["note"] = note
-    return item
+    return StatusChange(iso(at), str(status), note).to_item()
 
 
 def live(item: Any, now: datetime | None = None) -> bool:

@@ -20,6 +20,7 @@ from pynamodb.pagination import ResultIterator
 
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import MessageStatus
+from chalicelib.domain.snapshot import Snapshot
 from chalicelib.store.base import history_entry, live, plain
 from chalicelib.store.models import Message
 from chalicelib.store.writes import applied
@@ -316,7 +317,7 @@ def cancel(message_id: str, now: datetime) -> bool:
 
 
 def follow_youth(
-    message: Message, *, snapshot: dict[str, Any] | None, expires_at: datetime | None
+    message: Message, *, snapshot: Snapshot | None, expires_at: datetime | None
 ) -> bool:
     """A message shows what the youth's record says now (consent withdrawn) and expires with the
     youth. A ``sent`` one too: a soft bounce or a hard bounce with another channel sends it again,
@@ -324,7 +325,7 @@ def follow_youth(
     actions: list[Any] = [Message.expires_at.set(expires_at)] if expires_at else []
     context = plain(message.context) or {}
     if snapshot is not None and message.status in FOLLOWING_THE_YOUTH and "snapshot" in context:
-        actions.append(Message.context.set({**context, "snapshot": snapshot}))
+        actions.append(Message.context.set({**context, "snapshot": snapshot.to_item()}))
     if not actions:
         return False
     return applied(lambda: message.update(actions=actions, condition=Message.message_id.exists()))

@@ -19,8 +19,17 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
+from chalicelib.domain.alert_details import AlertDetails
+from chalicelib.domain.answers import AnswerEntry, answer_entries
 from chalicelib.domain.enums import MessageStatus, YouthStatus
+from chalicelib.domain.history import (
+    StatusChange,
+    YouthHistoryEntry,
+    status_changes,
+    youth_history,
+)
 from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.snapshot import Snapshot
 from chalicelib.store.base import PlainListAttribute, PlainMapAttribute, plain, table_meta
 from chalicelib.store.indexes import (
     AwaitingIndex,
@@ -80,7 +89,8 @@ class Youth(Model):
     majority_date = UnicodeAttribute()
     due_at = UnicodeAttribute(null=True)  # ISO date; absent when nothing is left to schedule
     scheduled = PlainMapAttribute(default=dict)  # domain.schedule.Schedule.to_item()
-    history = PlainListAttribute(default=list)  # [{at, event, detail}] without personal data
+    # [{at, event, part?, from?, to?}] without personal data (domain.history.YouthHistoryEntry)
+    history = PlainListAttribute(default=list)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     exited_at = UnicodeAttribute(null=True)
@@ -100,6 +110,10 @@ class Youth(Model):
     def schedule(self) -> Schedule:
         return Schedule.from_item(plain(self.scheduled))
 
+    def events(self) -> list[YouthHistoryEntry]:
+        """``history``, oldest first."""
+        return youth_history(plain(self.history))
+
 
 class Referral(Model):
     Meta = table_meta("referrals")
@@ -112,16 +126,18 @@ class Referral(Model):
     partner_id = UnicodeAttribute()
     channel = UnicodeAttribute()
     status = UnicodeAttribute()
-    history = PlainListAttribute(default=list)  # [{at, status, note}]
+    history = PlainListAttribute(
+        default=list
+    )  # [{at, status, note?}] (domain.history.StatusChange)
     created_at = UnicodeAttribute()
     sent_at = UnicodeAttribute(null=True)
     token_hash = UnicodeAttribute(null=True)
     token_expires_at = UnicodeAttribute(null=True)
-    answer = PlainMapAttribute(null=True)
+    answer = PlainMapAttribute(null=True)  # the last of ``answers`` (domain.answers.AnswerEntry)
     answered_at = UnicodeAttribute(null=True)
     followup_at = UnicodeAttribute(null=True)
     followup_stage = UnicodeAttribute(null=True)  # reminder | escalation
-    # what messages and pages show (minimal personal data)
+    # what messages and pages show (minimal personal data): domain.snapshot.Snapshot
     snapshot = PlainMapAttribute(default=dict)
     sequence = NumberAttribute(default=0)
     answers = PlainListAttribute(null=True)  # every answer, whole: [{reponse, date_rdv, …, at}]
@@ -133,6 +149,25 @@ class Referral(Model):
     followup_index = FollowupIndex()
     partner_index = PartnerReferralsIndex()
     awaiting_index = AwaitingIndex()
+
+    def snapshot_view(self) -> Snapshot:
+        """``snapshot``: what messages and pages show of the youth, its department and partner."""
+        return Snapshot.from_item(plain(self.snapshot))
+
+    def current_answer(self) -> AnswerEntry | None:
+        """``answer``: the partner's last answer, if any."""
+        item = plain(self.answer) or {}
+        return AnswerEntry.from_item(item) if item.get("reponse") else None
+
+    def every_answer(self) -> list[AnswerEntry]:
+        """``answers``, oldest first (a referral answered before the list existed has one)."""
+        found = answer_entries(plain(self.answers))
+        current = self.current_answer()
+        return found or ([current] if current is not None else [])
+
+    def status_changes(self) -> list[StatusChange]:
+        """``history``, oldest first."""
+        return status_changes(plain(self.history))
 
 
 class Message(Model):
@@ -223,7 +258,7 @@ class Alert(Model):
     fingerprint = UnicodeAttribute(default="")  # what was alerted: a change raises it again
     id_externe = UnicodeAttribute(null=True)
     referral_id = UnicodeAttribute(null=True)
-    details = PlainMapAttribute(default=dict)  # what the digest and the console show
+    details = PlainMapAttribute(default=dict)  # what the digest and console show: AlertDetails
     raised_at = UnicodeAttribute()
     open_since = UnicodeAttribute(null=True)
     digest_due = UnicodeAttribute(null=True)
@@ -235,6 +270,10 @@ class Alert(Model):
     expires_at = TTLAttribute(null=True)
     open_index = OpenAlertsIndex()
     digest_index = DigestDueIndex()
+
+    def details_view(self) -> AlertDetails:
+        """``details``: what the digest and the console say of the alert."""
+        return AlertDetails.from_item(plain(self.details) or {})
 
 
 class ConsoleItem(Model):

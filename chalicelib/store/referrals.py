@@ -21,10 +21,13 @@ from typing import Any
 from pynamodb.pagination import ResultIterator
 
 from chalicelib.domain import ids
+from chalicelib.domain.answers import AnswerEntry
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import ANSWERED, AWAITING_ANSWER, FollowupStage, ReferralStatus
+from chalicelib.domain.history import StatusChange
 from chalicelib.domain.routing import Route
-from chalicelib.store.base import history_entry, live, live_page, plain
+from chalicelib.domain.snapshot import Snapshot
+from chalicelib.store.base import history_entry, live, live_page
 from chalicelib.store.models import Message, Referral
 from chalicelib.store.writes import applied, transaction
 
@@ -124,7 +127,7 @@ def new(
     kind: str,
     route: Route,
     token_hash: str,
-    snapshot: dict[str, Any],
+    snapshot: Snapshot,
     now: datetime,
     expires_at: datetime | None,
 ) -> Referral:
@@ -142,7 +145,7 @@ def new(
         history=[history_entry(ReferralStatus.PENDING, now)],
         created_at=iso(now),
         token_hash=token_hash,
-        snapshot=snapshot,
+        snapshot=snapshot.to_item(),
         expires_at=expires_at,
     )
 
@@ -315,12 +318,12 @@ def redirect(referral: Referral, now: datetime, note: str) -> bool:
 
 
 def reschedule_invitation(
-    referral_id: str, sequence: int, view: dict[str, Any], now: datetime, *, cancel: bool
+    referral_id: str, sequence: int, view: Snapshot, now: datetime, *, cancel: bool
 ) -> bool:
     """The interview moved (or was cancelled): a new calendar sequence and what it shows."""
     actions = [
         Referral.sequence.set(sequence),
-        Referral.snapshot.set(view),
+        Referral.snapshot.set(view.to_item()),
         history_action(ReferralStatus.CANCELLED if cancel else "rescheduled", now),
     ]
     if cancel:
@@ -333,13 +336,13 @@ def reschedule_invitation(
 
 
 def follow_youth(
-    referral: Referral, *, snapshot: dict[str, Any] | None, expires_at: datetime | None
+    referral: Referral, *, snapshot: Snapshot | None, expires_at: datetime | None
 ) -> bool:
     """The referral shows what the youth's record says now (consent withdrawn, contact removed)
     and expires with the youth."""
     actions: list[Any] = [Referral.expires_at.set(expires_at)] if expires_at else []
     if snapshot is not None:
-        actions.append(Referral.snapshot.set(snapshot))
+        actions.append(Referral.snapshot.set(snapshot.to_item()))
     if not actions:
         return False
     return applied(
@@ -361,14 +364,11 @@ def erase(referral: Referral, now: datetime) -> bool:
     the answer code): no snapshot, token, comment, note or file number. A pending referral
     becomes ``cancelled``. True when it was cancelled on the way."""
     cancel = referral.status in UNSENT
-    history = [
-        {"at": entry.get("at"), "status": entry.get("status")}
-        for entry in (plain(referral.history) or [])
-    ]
+    history = [StatusChange(change.at, change.status) for change in referral.status_changes()]
     if cancel:
-        history.append(history_entry(ReferralStatus.CANCELLED, now))
-    answer = plain(referral.answer) or {}
-    partner = (plain(referral.snapshot) or {}).get("partner") or {}
+        history.append(StatusChange(iso(now), ReferralStatus.CANCELLED))
+    history.append(StatusChange(iso(now), "erased"))
+    answer = referral.current_answer()
     new_id = "ref_" + secrets.token_hex(16)
     copy = Referral(
         new_id,
@@ -380,12 +380,12 @@ def erase(referral: Referral, now: datetime) -> bool:
         partner_id=referral.partner_id,
         channel=referral.channel,
         status=ReferralStatus.CANCELLED if cancel else referral.status,
-        history=[*history, {"at": iso(now), "status": "erased"}],
+        history=[change.to_item() for change in history],
         created_at=referral.created_at,
         sent_at=referral.sent_at,
         answered_at=referral.answered_at,
-        answer={"reponse": answer["reponse"]} if answer.get("reponse") else None,
-        snapshot={"partner": {k: partner.get(k) for k in ("type", "id", "nom")}},
+        answer=AnswerEntry(answer.reponse).to_item() if answer is not None else None,
+        snapshot=referral.snapshot_view().anonymous().to_item(),
         sequence=int(referral.sequence or 0),
         expires_at=referral.expires_at,
     )

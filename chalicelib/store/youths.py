@@ -20,7 +20,8 @@ from typing import Any
 
 from pynamodb.pagination import ResultIterator
 
-from chalicelib.domain.enums import Kind, YouthStatus
+from chalicelib.domain.enums import Kind, YouthEvent, YouthStatus
+from chalicelib.domain.history import YouthHistoryEntry
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.domain.youth import YouthRecord
@@ -204,7 +205,9 @@ def mark_exited(youth: Youth, stamp: str, expires_at: datetime) -> bool:
         Youth.exited_at.set(stamp),
         Youth.updated_at.set(stamp),
         Youth.due_at.remove(),
-        Youth.history.set(Youth.history.append([{"at": stamp, "event": "exited"}])),
+        Youth.history.set(
+            Youth.history.append([YouthHistoryEntry(stamp, YouthEvent.EXITED).to_item()])
+        ),
         Youth.expires_at.set(expires_at),
         *_list_keys(youth, youth.record, YouthStatus.EXITED, youth.majority_date),
         BUMP,
@@ -245,11 +248,11 @@ def fetch(department: str, ids: Iterable[str]) -> dict[str, Youth]:
     return {y.id_externe: y for y in Youth.batch_get(keys)}
 
 
-def note(department: str, id_externe: str, event: dict[str, Any]) -> bool:
+def note(department: str, id_externe: str, event: YouthHistoryEntry) -> bool:
     """Append an event (no personal data) to the youth's history; False for an erased youth."""
     return applied(
         lambda: Youth(department, id_externe).update(
-            actions=[Youth.history.set(Youth.history.append([event]))],
+            actions=[Youth.history.set(Youth.history.append([event.to_item()]))],
             condition=Youth.id_externe.exists(),
         )
     )

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from chalicelib import jobs
 from chalicelib.domain import clock
+from chalicelib.domain.alert_details import AlertDetails
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.roster import service as roster
 from chalicelib.store import alerts as alert_store
@@ -25,7 +26,7 @@ def raise_escalations(count: int) -> None:
         details = samples.referral_details(youth=samples.youth(f"E{n:03d}"))
         alert_store.raise_alert(
             "59", AlertKind.ESCALATED, f"ref_{n}", start + timedelta(hours=n),
-            details=details, id_externe=f"E{n:03d}",
+            details=AlertDetails.from_item(details), id_externe=f"E{n:03d}",
         )  # fmt: skip
 
 
@@ -34,7 +35,7 @@ def test_alerts_are_grouped_most_urgent_first_filtered_and_paged(console):
     ids = [f"E{n:03d}" for n in range(30)] + ["D-2024-00123"]
     big_department.write_youths("59", len(ids), date(2026, 12, 6), exited_every=1000, ids=ids)
     raise_escalations(30)
-    shared = {**samples.one_of_each()[0].details.as_dict()}
+    shared = samples.one_of_each()[0].details_view()
     alert_store.raise_alert(
         "59", AlertKind.NO_PARTNER, "X|mission_locale", datetime(2026, 11, 30, tzinfo=UTC),
         details=shared, id_externe="D-2024-00123",

@@ -9,6 +9,8 @@ from chalicelib import jobs, refs
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock
 from chalicelib.domain.alerts import AlertKind
+from chalicelib.domain.answers import AnswerEntry
+from chalicelib.domain.enums import Answer
 from chalicelib.roster import service as roster
 from chalicelib.store import alerts as alert_store
 from chalicelib.store import answers
@@ -35,7 +37,7 @@ def answer_non_competent(partner: str) -> None:
     [referral] = [
         r for r in Referral.scan() if r.kind == "habitat_jeunes" and r.partner_id == partner
     ]
-    assert answers.record_answer(referral, {"reponse": "non_competent"}, datetime.now(UTC))
+    assert answers.record_answer(referral, AnswerEntry(Answer.NON_COMPETENT), datetime.now(UTC))
     jobs.run_all(clock.clock_from(None, None))
 
 

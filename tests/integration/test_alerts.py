@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chalicelib.domain import clock
+from chalicelib.domain.alert_details import AlertDetails, YouthMention
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.store import alerts
 from tests.support import integration as s
 from tests.support import timeline as t
 
 NOW = datetime(2031, 3, 4, 9, 0, tzinfo=UTC)
-DETAILS = {"youth": {"id_externe": "A-1", "prenom": "Zoé", "initiale": "L."}}
+DETAILS = AlertDetails(YouthMention("A-1", "Zoé", "L."), "mission_locale")
 TOURCOING, UNKNOWN = "59599", "59999"
 
 

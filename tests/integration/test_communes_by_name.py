@@ -96,7 +96,7 @@ def test_a_commune_that_cannot_be_told_keeps_the_youth_and_asks_the_department(c
     assert referred == {"U02"}
     alerts = [a for a in Alert.query("59") if a.id_externe == "U01"]
     assert [a.kind for a in alerts] == [AlertKind.NO_PARTNER]
-    what, action, _ = wording.no_partner(alerts[0].details.as_dict())
+    what, action, _ = wording.no_partner(alerts[0].details_view())
     assert "n'a pas été reconnue" in what and "code INSEE" in action
     # And a commune outside the coverage is named in its alert by La Poste's base
     (named,) = [a for a in Alert.query("59") if a.id_externe == "U03"]

@@ -62,7 +62,11 @@ def stored(youth: YouthRecord, route: Route = ML, kind: str = "mission_locale", 
         kind=kind,
         commune_nom=COMMUNES.get(youth.code_commune),
     )
-    return {"referral_id": "ref_0123456789abcdef0123456789abcdef", "snapshot": view, **extra}
+    return {
+        "referral_id": "ref_0123456789abcdef0123456789abcdef",
+        "snapshot": view.to_item(),
+        **extra,
+    }
 
 
 ADULT = date(2007, 10, 21)  # 18 on 21 October 2025: already adult on 30 November 2026

@@ -1,16 +1,15 @@
-"""What the follow-up routes show of stored youths and referrals. Pure: stand-in items, no
-storage. (Which messages an erasure finds: every message about a youth carries its key, see
+"""What the follow-up routes show of stored youths and referrals. Pure: items built in memory,
+no storage. (Which messages an erasure finds: every message about a youth carries its key, see
 tests/integration/test_erasure.py.)"""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 from chalicelib.alerts import raising
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.reporting import views
 from chalicelib.store import alerts as store_alerts
+from chalicelib.store.models import Referral, Youth
 
 RECORD = {
     "id_externe": "A-1",
@@ -23,8 +22,9 @@ RECORD = {
 }
 
 
-def youth(**overrides: object) -> SimpleNamespace:
+def youth(**overrides: object) -> Youth:
     values: dict = {
+        "department": "59",
         "id_externe": "A-1",
         "record": RECORD,
         "majority_date": "2026-07-15",
@@ -37,10 +37,10 @@ def youth(**overrides: object) -> SimpleNamespace:
         "exited_at": None,
     }
     values.update(overrides)
-    return SimpleNamespace(**values)
+    return Youth(**values)
 
 
-def referral(**overrides: object) -> SimpleNamespace:
+def referral(**overrides: object) -> Referral:
     values: dict = {
         "referral_id": "ref_1",
         "id_externe": "A-1",
@@ -58,7 +58,7 @@ def referral(**overrides: object) -> SimpleNamespace:
         "token_hash": "secret-hash",
     }
     values.update(overrides)
-    return SimpleNamespace(**values)
+    return Referral(**values)
 
 
 def test_a_list_line_has_the_names_dates_status_and_pathway_of_the_youth():

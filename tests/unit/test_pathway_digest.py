@@ -9,6 +9,8 @@ import pytest
 
 from chalicelib.delivery import compose
 from chalicelib.domain.clock import add_months
+from chalicelib.domain.enums import YouthEvent
+from chalicelib.domain.history import YouthHistoryEntry
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.pathway import content, digest
 from chalicelib.store.models import Department
@@ -73,8 +75,9 @@ def test_an_accepted_housing_referral_counts_housing_as_in_progress_until_the_ro
     entry = content.risk_entry(youth, TODAY, [accepted])
     assert entry is not None and entry.parts == ("sante",)  # housing no longer "à traiter"
     # a later roster saying "à traiter" again for housing wins over the partner's answer
-    later = {"at": "2026-03-09T05:00:00Z", "event": "pathway", "part": "logement",
-             "from": "a_traiter", "to": "a_traiter"}  # fmt: skip
+    later = YouthHistoryEntry(
+        "2026-03-09T05:00:00Z", YouthEvent.PATHWAY, "logement", "a_traiter", "a_traiter"
+    )
     again = content.risk_entry(youth, TODAY, [accepted, later])
     assert again is not None and again.parts == ("logement", "sante")
 
