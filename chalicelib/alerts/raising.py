@@ -20,9 +20,9 @@ from chalicelib.domain.routing import (
     NoRoute,
     city_of_arrondissement,
 )
+from chalicelib.domain.stored import StoredReferral
 from chalicelib.domain.youth import YouthRecord, initial, majority_date
 from chalicelib.store import alerts as store
-from chalicelib.store.referrals import Referral
 
 SYSTEM = "relais"
 ANSWER_ALERTS = {
@@ -137,7 +137,7 @@ def candidates(
     return found
 
 
-def answered(referral: Referral, now: datetime, *, rerouted_to: str | None = None) -> bool:
+def answered(referral: StoredReferral, now: datetime, *, rerouted_to: str | None = None) -> bool:
     """A partner answered: the answer goes to the digest (``accepted`` as a summary line); an
     escalation waiting for that answer, and an earlier answer's alert, have nothing left."""
     kind = ANSWER_ALERTS.get(ReferralStatus(referral.status))
@@ -207,16 +207,16 @@ def delivery_failed(
     )
 
 
-def escalated(referral: Referral, now: datetime) -> bool:
+def escalated(referral: StoredReferral, now: datetime) -> bool:
     details = _referral_details(referral, referral.snapshot.as_dict())
     return _raise_for_referral(referral, AlertKind.ESCALATED, now, details)
 
 
-def escalation_alert_id(referral: Referral) -> str:
+def escalation_alert_id(referral: StoredReferral) -> str:
     return store.alert_id(referral.department, AlertKind.ESCALATED, referral.referral_id)
 
 
-def _referral_details(referral: Referral, snapshot: dict) -> dict:
+def _referral_details(referral: StoredReferral, snapshot: dict) -> dict:
     return _details(referral.kind, snapshot, referral.sent_at)
 
 
@@ -231,7 +231,12 @@ def _details(referral_kind: str, snapshot: dict, sent_at: str | None) -> dict:
 
 
 def _raise_for_referral(
-    referral: Referral, kind: AlertKind, now: datetime, details: dict, *, fingerprint: str = ""
+    referral: StoredReferral,
+    kind: AlertKind,
+    now: datetime,
+    details: dict,
+    *,
+    fingerprint: str = "",
 ) -> bool:
     return store.raise_alert(
         referral.department,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib.domain.stored import StoredDepartment
 from chalicelib.domain.youth import (
     PATHWAY_PARTS,
     YouthRecord,
@@ -20,7 +21,6 @@ from chalicelib.domain.youth import (
 
 if TYPE_CHECKING:
     from chalicelib.domain.routing import Route
-    from chalicelib.store.departments import Department
 
 
 def build(
@@ -63,7 +63,7 @@ def build(
     return {"kind": kind, "youth": youth, "department": department, "partner": partner}
 
 
-def department_view(department: Department) -> dict:
+def department_view(department: StoredDepartment) -> dict:
     return {
         "code": department.code,
         "name": department.name,

@@ -13,7 +13,8 @@ from pynamodb.expressions.condition import size
 
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import ANSWERABLE, Answer, FollowupStage, ReferralStatus
-from chalicelib.store.base import plain
+from chalicelib.domain.stored import StoredReferral
+from chalicelib.store.base import own, plain
 from chalicelib.store.models import AuditEvent, Referral
 from chalicelib.store.referrals import history_action
 from chalicelib.store.writes import applied, transaction
@@ -21,7 +22,7 @@ from chalicelib.store.writes import applied, transaction
 MAX_ANSWERS = 20  # changes of answer kept per referral (SPEC §6)
 
 
-def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> bool:
+def record_answer(referral: StoredReferral, answer: dict[str, str], now: datetime) -> bool:
     """The partner's answer, whole, appended to ``answers`` (at most ``MAX_ANSWERS``), with the
     audit event, in one transaction. Conditional on the number of answers read: of two posts at
     once, the second finds the first's answer (the caller shows it)."""
@@ -50,7 +51,7 @@ def record_answer(referral: Referral, answer: dict[str, str], now: datetime) -> 
     def write() -> None:
         with transaction() as batch:
             batch.update(
-                referral,
+                own(referral, Referral),
                 actions=actions,
                 condition=Referral.status.is_in(*ANSWERABLE)
                 & (Referral.token_expires_at > iso(now))
@@ -68,7 +69,7 @@ def _followup_after(status: ReferralStatus, now: datetime) -> list[Any]:
     return [Referral.followup_at.set(iso(now)), Referral.followup_stage.set(stage)]
 
 
-def answers_of(referral: Referral) -> list[dict[str, Any]]:
+def answers_of(referral: StoredReferral) -> list[dict[str, Any]]:
     """Every answer, oldest first (a referral answered before the list existed has one)."""
     found = plain(referral.answers) or []
     if not found and referral.answer:

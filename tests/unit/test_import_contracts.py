@@ -3,6 +3,8 @@ that names a model class breaks it, however it imports it; the product keeps it.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import grimp
 import pytest
 
 from tools.import_contracts import ModelsStayInStoreContract
+
+ROOT = Path(__file__).resolve().parents[2]
 
 STORE = {
     "__init__.py": "",
@@ -77,3 +81,28 @@ def test_store_functions_and_other_names_keep_the_contract(tmp_path, monkeypatch
             return youths.get() or get()
         """
     assert _check(tmp_path, monkeypatch, sync) == []
+
+
+def test_the_product_keeps_the_contract():
+    contract = ModelsStayInStoreContract(
+        "models stay in the store",
+        {},
+        {"store": "chalicelib.store", "models": "chalicelib.store.models"},
+    )
+    check = contract.check(grimp.build_graph("chalicelib"), verbose=False)
+    assert check.metadata["uses"] == []
+    assert check.kept
+
+
+def test_lint_imports_loads_the_contract_from_pyproject():
+    """``make lint`` runs ``lint-imports`` from the repository root: the contract type is found
+    on sys.path there and its contract is checked (and kept)."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No model class leaves the store" in done.stdout
