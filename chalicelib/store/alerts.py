@@ -145,12 +145,14 @@ def get_many(department: str, alert_ids: list[str]) -> list[StoredAlert]:
 
 def list_open(department: str, now: datetime | None = None) -> list[StoredAlert]:
     """The department's open alerts, oldest first (what the console's alerts page shows)."""
-    return [cast(StoredAlert, a) for a in Alert.open_index.query(department) if live(a, now)]
+    return cast(list[StoredAlert], [a for a in Alert.open_index.query(department) if live(a, now)])
 
 
 def pending_digest(department: str, now: datetime | None = None) -> list[StoredAlert]:
     """Alerts raised since the last digest, oldest first (what the next digest lists)."""
-    return [cast(StoredAlert, a) for a in Alert.digest_index.query(department) if live(a, now)]
+    return cast(
+        list[StoredAlert], [a for a in Alert.digest_index.query(department) if live(a, now)]
+    )
 
 
 def delete_all(department: str, alert_ids: list[str]) -> None:

@@ -284,13 +284,15 @@ def department_youths(department: str) -> Iterator[StoredYouth]:
 
 def youths(department: str, ids: Iterable[str]) -> dict[str, StoredYouth]:
     keys = [(department, each) for each in dict.fromkeys(ids)]
-    return {y.id_externe: cast(StoredYouth, y) for y in Youth.batch_get(keys)} if keys else {}
+    return cast(
+        dict[str, StoredYouth], {y.id_externe: y for y in Youth.batch_get(keys)} if keys else {}
+    )
 
 
 def referrals(referral_ids: Iterable[str]) -> dict[str, StoredReferral]:
     keys = list(dict.fromkeys(referral_ids))
     found = Referral.batch_get(keys) if keys else ()
-    return {r.referral_id: cast(StoredReferral, r) for r in found}
+    return cast(dict[str, StoredReferral], {r.referral_id: r for r in found})
 
 
 def youth(department: str, id_externe: str) -> StoredYouth | None:

@@ -46,4 +46,4 @@ def of_department(
     department: str, now: datetime, *, status: str | None = None, kind: str | None = None
 ) -> Iterator[StoredReferral]:
     found = Referral.department_index.query(department, filter_condition=_filters(status, kind))
-    return (cast(StoredReferral, referral) for referral in found if live(referral, now))
+    return cast(Iterator[StoredReferral], (referral for referral in found if live(referral, now)))

@@ -94,7 +94,7 @@ def majority_between(
     found = Youth.majority_index.query(
         department, Youth.majority_date.between(first.isoformat(), last.isoformat())
     )
-    return (cast(StoredYouth, youth) for youth in found if live(youth, now))
+    return cast(Iterator[StoredYouth], (youth for youth in found if live(youth, now)))
 
 
 def save_schedule(youth: StoredYouth, schedule: Schedule, due_at: str | None) -> bool:
@@ -168,7 +168,7 @@ def roster_index(department: str, now: datetime) -> Iterator[StoredYouth]:
     found = Youth.query(
         department, attributes_to_get=["id_externe", "fingerprint", "status", "expires_at"]
     )
-    return (cast(StoredYouth, item) for item in found if live(item, now))
+    return cast(Iterator[StoredYouth], (item for item in found if live(item, now)))
 
 
 def create_many(department: str, changes: Iterable[tuple[str, RecordChange]]) -> Iterator[int]:
@@ -250,7 +250,7 @@ def fetch(department: str, ids: Iterable[str]) -> dict[str, StoredYouth]:
     keys = [(department, i) for i in ids]
     if not keys:
         return {}
-    return {y.id_externe: cast(StoredYouth, y) for y in Youth.batch_get(keys)}
+    return cast(dict[str, StoredYouth], {y.id_externe: y for y in Youth.batch_get(keys)})
 
 
 def note(department: str, id_externe: str, event: dict[str, Any]) -> bool:
@@ -320,4 +320,4 @@ def of_department(
     """Every live youth of the department (reports, coverage gaps: one Query)."""
     condition = (Youth.status == status) if status else None
     found = Youth.query(department, filter_condition=condition)
-    return (cast(StoredYouth, y) for y in found if live(y, now))
+    return cast(Iterator[StoredYouth], (y for y in found if live(y, now)))
