@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import typing
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+import mypy.api
 import pytest
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -20,6 +22,8 @@ from pynamodb.attributes import (
 from chalicelib.domain import stored
 from chalicelib.store import alerts, departments, messages, models, referrals
 from chalicelib.store.base import PlainListAttribute, PlainMapAttribute, own
+
+ROOT = Path(__file__).resolve().parents[2]
 
 VIEWS = {
     models.Department: stored.StoredDepartment,
@@ -99,3 +103,28 @@ def test_unsaved_items_are_the_stores_own_models_never_written():
     )
     assert isinstance(department, models.Department) and department.name == "Nord"
     assert isinstance(message, models.Message) and message.status == "pending"
+
+
+def test_mypy_refuses_a_write_through_a_view(tmp_path, monkeypatch):
+    """What the views are for: outside the store, mypy (``make lint``) refuses any write."""
+    monkeypatch.chdir(ROOT)  # where mypy finds ``chalicelib``
+    workflow = tmp_path / "workflow.py"
+    workflow.write_text(
+        "from chalicelib.domain.stored import StoredYouth\n"
+        "\n"
+        "\n"
+        "def leave(youth: StoredYouth) -> str:\n"
+        '    youth.status = "exited"\n'
+        "    youth.save()\n"
+        "    return youth.status\n",
+        encoding="utf-8",
+    )
+    report, _, status = mypy.api.run(
+        [str(workflow), "--config-file", str(ROOT / "pyproject.toml"), "--no-incremental"]
+    )
+    errors = [line.split(" error: ")[1] for line in report.splitlines() if " error: " in line]
+    assert status == 1
+    assert errors == [
+        'Property "status" defined in "StoredYouth" is read-only  [misc]',
+        '"StoredYouth" has no attribute "save"  [attr-defined]',
+    ]
