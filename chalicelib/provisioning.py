@@ -10,12 +10,11 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from typing import Any
 
 from botocore.exceptions import ClientError
 
 from chalicelib import aws, settings
-from chalicelib.store.tables import ALL_MODELS
+from chalicelib.store import tables
 
 LOCAL_S3_QUEUE = "s3-events"
 LOCAL_SES_QUEUE = "ses-events"
@@ -27,7 +26,10 @@ MAX_RECEIVES = 5  # then the dead-letter queue
 
 def provision() -> dict[str, object]:
     current = settings.current()
-    created_tables = [model.Meta.table_name for model in ALL_MODELS if _ensure_table(model)]
+    created_tables = tables.create_missing()
+    for table in tables.schemas():
+        if table.name not in created_tables:
+            _ensure_indexes(table)
     _ensure_bucket(current.upload_bucket, current.region)
     topic_arn = aws.client("sns").create_topic(Name=current.ses_events_topic)["TopicArn"]
     _ensure_ses(current.ses_sender, current.ses_configuration_set, topic_arn)
@@ -40,22 +42,13 @@ def provision() -> dict[str, object]:
     return {"tables_created": created_tables, "bucket": current.upload_bucket, "topic": topic_arn}
 
 
-def _ensure_table(model: Any) -> bool:
-    if model.exists():
-        _ensure_indexes(model)
-        return False
-    model.create_table(billing_mode="PAY_PER_REQUEST", wait=True)
-    return True
-
-
-def _ensure_indexes(model: Any) -> None:
+def _ensure_indexes(table: tables.TableSchema) -> None:
     """A table made by an older version gets the indexes added since (one per update, as
     DynamoDB allows)."""
     client = aws.client("dynamodb")
-    name = model.Meta.table_name
-    table = client.describe_table(TableName=name)["Table"]
-    present = {index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])}
-    schema = model._get_schema()
+    name, schema = table.name, table.schema
+    described = client.describe_table(TableName=name)["Table"]
+    present = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
     for index in schema["global_secondary_indexes"]:
         if index["index_name"] in present:
             continue

@@ -22,13 +22,13 @@ from chalicelib.domain.answers import FORM_FIELDS, AnswerEntry
 from chalicelib.domain.clock import add_months, parse_iso
 from chalicelib.domain.enums import ANSWERABLE
 from chalicelib.domain.labels import ANSWERS
+from chalicelib.domain.stored import StoredReferral
 from chalicelib.inputs.phones import InvalidPhoneError, normalize_phone
 from chalicelib.messages.render import render_page
 from chalicelib.observability import emit, logger
 from chalicelib.store import answers as answer_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store.base import plain
-from chalicelib.store.referrals import Referral
 from chalicelib.validation import without_controls
 
 VISIBLE = ANSWERABLE
@@ -66,7 +66,7 @@ def answer(token: str, form: dict[str, str], now: datetime, *, same_origin: bool
 FOREIGN_ORIGIN = "Requête refusée (origine inconnue)."
 
 
-def respond(referral: Referral, form: dict[str, str], now: datetime, context: dict) -> Page:
+def respond(referral: StoredReferral, form: dict[str, str], now: datetime, context: dict) -> Page:
     """Validate and record a partner's answer to ``referral`` (its own page or the partners'
     space: the same rules), then the confirmation page, or the form again with the problems.
     ``context`` is the referral's page context (``referral_context``)."""
@@ -86,7 +86,7 @@ def respond(referral: Referral, form: dict[str, str], now: datetime, context: di
     )
 
 
-def _store(referral: Referral, values: dict[str, str], now: datetime) -> bool | Page:
+def _store(referral: StoredReferral, values: dict[str, str], now: datetime) -> bool | Page:
     """Record the answer: True when written, False when it was already the current one (a double
     click, a second tab); a page when it cannot be recorded."""
     if _same(referral, values):
@@ -104,7 +104,7 @@ def _store(referral: Referral, values: dict[str, str], now: datetime) -> bool | 
     return error_page(409, CHANGED_MEANWHILE, department=_department(referral))
 
 
-def _settled(referral_id: str, values: dict[str, str], now: datetime) -> Referral | None:
+def _settled(referral_id: str, values: dict[str, str], now: datetime) -> StoredReferral | None:
     """The referral once the concurrent answer is visible (a write in flight: read again, a few
     times at most, before calling it another answer)."""
     for attempt in range(SETTLE_READS):
@@ -125,7 +125,7 @@ CHANGED_MEANWHILE = (
 )
 
 
-def _same(referral: Referral, values: dict[str, str]) -> bool:
+def _same(referral: StoredReferral, values: dict[str, str]) -> bool:
     current = referral.current_answer()
     shown = current.form_values() if current is not None else {}
     return all((shown.get(key) or "") == (values.get(key) or "") for key in FORM_FIELDS)
@@ -202,12 +202,12 @@ def error_page(status: int, message: str, *, department: dict[str, Any] | None =
     return Page(status, render_page("error", {"message": message, "department": department}))
 
 
-def _department(referral: Referral) -> dict[str, Any] | None:
+def _department(referral: StoredReferral) -> dict[str, Any] | None:
     department = referral.snapshot_view().department
     return department.to_item() if department is not None else None
 
 
-def _open(token: str, now: datetime) -> Referral | Page:
+def _open(token: str, now: datetime) -> StoredReferral | Page:
     """The live referral behind a token, or the page that says why there is none."""
     try:
         referral = _find(token, now)
@@ -218,7 +218,7 @@ def _open(token: str, now: datetime) -> Referral | Page:
     return referral
 
 
-def _find(token: str, now: datetime) -> Referral:
+def _find(token: str, now: datetime) -> StoredReferral:
     if not tokens.is_well_formed(token):
         raise _MissingError
     referral = referral_store.by_token(tokens.hash_token(token), now)
@@ -227,17 +227,18 @@ def _find(token: str, now: datetime) -> Referral:
     return referral
 
 
-def link_expired(referral: Referral, now: datetime) -> bool:
+def link_expired(referral: StoredReferral, now: datetime) -> bool:
     """Past its ``ack_ttl_days``: the referral can no longer be answered by a partner."""
-    return bool(referral.token_expires_at) and parse_iso(referral.token_expires_at) <= now
+    expires = referral.token_expires_at
+    return parse_iso(expires) <= now if expires else False
 
 
-def expired_page(referral: Referral) -> Page:
+def expired_page(referral: StoredReferral) -> Page:
     return Page(410, render_page("expired", {"department": _department(referral)}))
 
 
 def referral_context(
-    referral: Referral, now: datetime, *, link: str, form_action: str = ""
+    referral: StoredReferral, now: datetime, *, link: str, form_action: str = ""
 ) -> dict[str, Any]:
     """What the referral's page shows: ``link`` is its own (relative), ``form_action`` where its
     form posts (empty: to the page itself)."""
@@ -252,7 +253,7 @@ def referral_context(
     return context
 
 
-def _measure(referral: Referral, now: datetime) -> None:
+def _measure(referral: StoredReferral, now: datetime) -> None:
     emit("AcksReceived", 1, department=referral.department)
     if referral.sent_at:
         hours = (now - parse_iso(referral.sent_at)) / timedelta(hours=1)

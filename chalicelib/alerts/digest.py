@@ -15,16 +15,15 @@ from datetime import date, datetime
 from chalicelib.alerts import links, wording
 from chalicelib.domain import clock, ids
 from chalicelib.domain.alerts import DIGEST_ORDER, AlertKind
+from chalicelib.domain.stored import StoredAlert, StoredDepartment
 from chalicelib.store import alerts as store
 from chalicelib.store import messages as message_store
-from chalicelib.store.alerts import Alert
-from chalicelib.store.departments import Department
 
 MAX_LINES = 150  # a DynamoDB item holds 400 KB: beyond this, the console lists the rest
 TEMPLATE = "alert_digest"
 
 
-def run_department(department: Department, now: datetime) -> Counter:
+def run_department(department: StoredDepartment, now: datetime) -> Counter:
     """Today's digest of one department (a work item of the ``alerts`` job)."""
     totals: Counter = Counter()
     listed = send(department, now)
@@ -38,7 +37,7 @@ def message_id(department: str, day: date) -> str:
     return ids.message_id("alert_digest", department, day.isoformat())
 
 
-def send(department: Department, now: datetime) -> int:
+def send(department: StoredDepartment, now: datetime) -> int:
     """Queue today's digest of ``department``; return how many alerts it lists (0: none sent)."""
     fresh = store.pending_digest(department.code, now)
     if not fresh:
@@ -68,7 +67,10 @@ def send(department: Department, now: datetime) -> int:
 
 
 def context(
-    department: Department, fresh: list[Alert], still_open: list[Alert], today: date
+    department: StoredDepartment,
+    fresh: list[StoredAlert],
+    still_open: list[StoredAlert],
+    today: date,
 ) -> dict:
     """What the template needs, worded now (plain JSON: stored on the message)."""
     order = {kind: rank for rank, kind in enumerate(DIGEST_ORDER)}

@@ -30,9 +30,9 @@ from chalicelib.domain.routing import (
     city_of_arrondissement,
 )
 from chalicelib.domain.snapshot import Snapshot
+from chalicelib.domain.stored import StoredReferral
 from chalicelib.domain.youth import YouthRecord, initial, majority_date
 from chalicelib.store import alerts as store
-from chalicelib.store.referrals import Referral
 
 SYSTEM = "relais"
 ANSWER_ALERTS = {
@@ -138,7 +138,7 @@ def candidates(
     return tuple(found)
 
 
-def answered(referral: Referral, now: datetime, *, rerouted_to: str | None = None) -> bool:
+def answered(referral: StoredReferral, now: datetime, *, rerouted_to: str | None = None) -> bool:
     """A partner answered: the answer goes to the digest (``accepted`` as a summary line); an
     escalation waiting for that answer, and an earlier answer's alert, have nothing left."""
     kind = ANSWER_ALERTS.get(ReferralStatus(referral.status))
@@ -194,16 +194,16 @@ def delivery_failed(
     )
 
 
-def escalated(referral: Referral, now: datetime) -> bool:
+def escalated(referral: StoredReferral, now: datetime) -> bool:
     details = _referral_details(referral, referral.snapshot_view())
     return _raise_for_referral(referral, AlertKind.ESCALATED, now, details)
 
 
-def escalation_alert_id(referral: Referral) -> str:
+def escalation_alert_id(referral: StoredReferral) -> str:
     return store.alert_id(referral.department, AlertKind.ESCALATED, referral.referral_id)
 
 
-def _referral_details(referral: Referral, snapshot: Snapshot) -> AlertDetails:
+def _referral_details(referral: StoredReferral, snapshot: Snapshot) -> AlertDetails:
     return _details(referral.kind, snapshot, referral.sent_at)
 
 
@@ -217,7 +217,7 @@ def _details(referral_kind: str, snapshot: Snapshot, sent_at: str | None) -> Ale
 
 
 def _raise_for_referral(
-    referral: Referral,
+    referral: StoredReferral,
     kind: AlertKind,
     now: datetime,
     details: AlertDetails,

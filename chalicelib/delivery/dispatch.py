@@ -35,11 +35,10 @@ from chalicelib.delivery.providers import (
 )
 from chalicelib.domain import clock
 from chalicelib.domain.enums import Channel, MessageStatus
+from chalicelib.domain.stored import StoredDepartment, StoredMessage
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import youth_message
 from chalicelib.store import messages as message_store
-from chalicelib.store.departments import Department
-from chalicelib.store.messages import Message
 
 CLAIM_TIMEOUT = message_store.CLAIM_TIMEOUT
 RECORD_ATTEMPTS = 10
@@ -51,7 +50,7 @@ def has_work(code: str, now: datetime) -> bool:
 
 
 def run_department(
-    department: Department,
+    department: StoredDepartment,
     now: datetime,
     cursor: dict[str, Any] | None = None,
     limit: int | None = None,
@@ -70,7 +69,7 @@ def run_department(
     return totals, due.last_evaluated_key if read >= limit else None
 
 
-def send_one(department: Department, message: Message, now: datetime) -> str:
+def send_one(department: StoredDepartment, message: StoredMessage, now: datetime) -> str:
     if message.status not in (MessageStatus.PENDING, MessageStatus.SENDING):
         return "skipped"
     if message.channel == Channel.SMS and not clock.sms_window_open(department.code, now):
@@ -108,7 +107,11 @@ def send_one(department: Department, message: Message, now: datetime) -> str:
 
 
 def _record_sent(
-    department: Department, message: Message, claim: str, provider_id: str, now: datetime
+    department: StoredDepartment,
+    message: StoredMessage,
+    claim: str,
+    provider_id: str,
+    now: datetime,
 ) -> None:
     """The provider accepted the message: insist on recording it (bounded), for a claim left
     behind would be taken again after ``CLAIM_TIMEOUT`` and the message sent twice."""
@@ -126,7 +129,7 @@ def _record_sent(
             time.sleep(min(2.0, 0.1 * 2**attempt))
 
 
-def _send(message: Message, now: datetime) -> str:
+def _send(message: StoredMessage, now: datetime) -> str:
     stored = message.context.as_dict()
     if message.channel == Channel.SMS:
         text = compose.sms(message.purpose, stored, now)
@@ -142,6 +145,6 @@ def _send(message: Message, now: datetime) -> str:
     return provider().send_email(replace(email, tag=message.message_id))
 
 
-def _wait_for_window(message: Message, department: Department, now: datetime) -> str:
+def _wait_for_window(message: StoredMessage, department: StoredDepartment, now: datetime) -> str:
     message_store.wait_until(message, clock.next_sms_window(department.code, now))
     return "waiting_sms_window"

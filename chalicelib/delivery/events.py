@@ -25,9 +25,9 @@ from typing import Any
 from chalicelib.delivery import outcomes
 from chalicelib.departments import service as departments
 from chalicelib.domain.clock import iso, utcnow
+from chalicelib.domain.stored import StoredMessage
 from chalicelib.observability import emit, logger
 from chalicelib.store import messages as message_store
-from chalicelib.store.messages import Message
 
 TAG = "relais_message"
 KINDS = ("Bounce", "Complaint", "Delivery")
@@ -91,13 +91,13 @@ def parse(raw_message: object) -> DeliveryEvent | None:
     return DeliveryEvent(kind, message_id, _timestamp(stamp), permanent, provider_id)
 
 
-def plausible(message: Message, at: datetime, now: datetime) -> bool:
+def plausible(message: StoredMessage, at: datetime, now: datetime) -> bool:
     """Is ``at`` within [sending - 1 day, now + 1 day]? (an unsent message: its creation)"""
     sending = datetime.fromisoformat(message.sent_at or message.created_at)
     return sending - PLAUSIBLE_MARGIN <= at <= now + PLAUSIBLE_MARGIN
 
 
-def _bounce(message: Message, event: DeliveryEvent, at: datetime) -> str:
+def _bounce(message: StoredMessage, event: DeliveryEvent, at: datetime) -> str:
     emit("Bounces", 1, department=message.department)
     what = "bounce_permanent" if event.permanent else "bounce_transient"
     message_store.note_event(message, at, what)

@@ -10,12 +10,11 @@ from chalicelib.alerts import raising
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.enums import Channel, MessageStatus, ReferralStatus
 from chalicelib.domain.snapshot import Snapshot
+from chalicelib.domain.stored import StoredDepartment, StoredMessage
 from chalicelib.observability import emit, logger
 from chalicelib.pathway import placement
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
-from chalicelib.store.departments import Department
-from chalicelib.store.messages import Message
 
 MAX_ATTEMPTS = 5
 THROTTLE_DELAY = timedelta(minutes=1)  # the next dispatch run after the rate had room again
@@ -24,7 +23,11 @@ INTERNAL_PURPOSES = ("alert", "escalation", "digest")
 
 
 def mark_sent(
-    department: Department, message: Message, claim: str, provider_id: str, now: datetime
+    department: StoredDepartment,
+    message: StoredMessage,
+    claim: str,
+    provider_id: str,
+    now: datetime,
 ) -> None:
     """One TransactWriteItems: the message is ``sent`` (our claim only) and so is its referral;
     a mission-locale referral's first send also queues the placement structure's notice (once:
@@ -54,7 +57,7 @@ def mark_sent(
     _invitation_sent(department, message, now)
 
 
-def _invitation_sent(department: Department, message: Message, now: datetime) -> None:
+def _invitation_sent(department: StoredDepartment, message: StoredMessage, now: datetime) -> None:
     """An interview invitation that rode in this referral's email went out with it. Its own
     follow-ups come a day after the referral's, so that the mission locale never gets two
     reminders about one youth on the same day. A referral gone by SMS (its email failed) carried
@@ -70,14 +73,14 @@ def _invitation_sent(department: Department, message: Message, now: datetime) ->
         )
 
 
-def _riding(message: Message) -> str | None:
+def _riding(message: StoredMessage) -> str | None:
     """The referral id of the interview invitation riding in this referral email, if any."""
     riding = (message.context.as_dict() or {}).get("invitation")
     return str(riding["referral_id"]) if riding else None
 
 
 def _invitation_left_behind(
-    department: Department, message: Message, code: str, now: datetime
+    department: StoredDepartment, message: StoredMessage, code: str, now: datetime
 ) -> None:
     """The referral goes on by SMS, which cannot carry the invitation's ``.ics``: the invitation
     is undeliverable and the department alerted, like any undeliverable referral (SPEC §6). It
@@ -104,7 +107,7 @@ def _invitation_left_behind(
 
 
 def permanent_failure(
-    department: Department, message: Message, claim: str, code: str, now: datetime
+    department: StoredDepartment, message: StoredMessage, claim: str, code: str, now: datetime
 ) -> str:
     emit("SendFailures", 1, department=department.code, channel=message.channel)
     if message_store.switch_channel(message, code, now, claim_id=claim):
@@ -115,7 +118,7 @@ def permanent_failure(
 
 
 def transient_failure(
-    department: Department, message: Message, claim: str, code: str, now: datetime
+    department: StoredDepartment, message: StoredMessage, claim: str, code: str, now: datetime
 ) -> str:
     if int(message.attempts or 0) >= MAX_ATTEMPTS:
         emit("SendFailures", 1, department=department.code, channel=message.channel)
@@ -126,7 +129,7 @@ def transient_failure(
     return "retry_later"
 
 
-def throttled(message: Message, claim: str, code: str, now: datetime) -> str:
+def throttled(message: StoredMessage, claim: str, code: str, now: datetime) -> str:
     """The provider refused for the account's rate: back to ``pending`` shortly, without spending
     an attempt (``MAX_ATTEMPTS`` counts only this message's own failures)."""
     message_store.throttled(message, now + THROTTLE_DELAY, code, claim_id=claim)
@@ -134,8 +137,8 @@ def throttled(message: Message, claim: str, code: str, now: datetime) -> str:
 
 
 def give_up(
-    department: Department,
-    message: Message,
+    department: StoredDepartment,
+    message: StoredMessage,
     status: MessageStatus,
     code: str,
     now: datetime,
@@ -181,7 +184,7 @@ def give_up(
     message_store.finish(message, status, code, now, claim_id=claim)
 
 
-def answered(message: Message, now: datetime) -> bool:
+def answered(message: StoredMessage, now: datetime) -> bool:
     """The partner already answered this message's referral: nothing more to deliver."""
     if not message.referral_id or message.purpose in INTERNAL_PURPOSES:
         return False
@@ -189,7 +192,7 @@ def answered(message: Message, now: datetime) -> bool:
     return referral is not None and referral_store.is_answered(referral)
 
 
-def hard_bounce(department: Department, message: Message, at: datetime) -> None:
+def hard_bounce(department: StoredDepartment, message: StoredMessage, at: datetime) -> None:
     """The address will never work: the other channel if the partner has one, else give up."""
     if message_store.switch_channel(message, "bounce", at, claim_id=None):
         _invitation_left_behind(department, message, "bounce", at)
@@ -198,7 +201,7 @@ def hard_bounce(department: Department, message: Message, at: datetime) -> None:
 
 
 def soft_bounce(
-    department: Department, message: Message, provider_id: str | None, at: datetime
+    department: StoredDepartment, message: StoredMessage, provider_id: str | None, at: datetime
 ) -> bool:
     """A temporary refusal (mailbox full…) of the send SES names (``provider_id``): send again
     later, within the attempts bound. A bounce of another send (an earlier one, or none: forged)

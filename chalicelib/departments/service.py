@@ -6,12 +6,12 @@ from __future__ import annotations
 from chalicelib.auth import keys
 from chalicelib.domain import geo
 from chalicelib.domain.clock import iso, utcnow
+from chalicelib.domain.stored import StoredDepartment
 from chalicelib.errors import BadRequestError, ConflictError, NotFoundError
 from chalicelib.inputs.phones import InvalidPhoneError, normalize_phone
 from chalicelib.store import audit
 from chalicelib.store import console as console_store
 from chalicelib.store import departments as department_store
-from chalicelib.store.departments import Department
 from chalicelib.validation import is_email
 
 
@@ -25,19 +25,14 @@ def add(code: str, *, name: str, email: str, phone: str | None = None) -> str:
     if not is_email(email):
         raise BadRequestError("Adresse email de contact invalide.")
     contact_phone = _phone(phone, code)
-    department = department_store.get(code)
-    if department is not None:
-        department.name, department.contact_email = name.strip(), email.strip().lower()
-        department.contact_phone = contact_phone or department.contact_phone
-    else:
-        department = Department(
-            code,
-            name=name.strip(),
-            contact_email=email.strip().lower(),
-            contact_phone=contact_phone,
-            timezone=geo.timezone_of(code),
-            created_at=iso(utcnow()),
-        )
+    department = department_store.with_contacts(
+        code,
+        name=name.strip(),
+        contact_email=email.strip().lower(),
+        contact_phone=contact_phone,
+        timezone=geo.timezone_of(code),
+        at=iso(utcnow()),
+    )
     return _issue_key(department, action="department_added")
 
 
@@ -55,7 +50,7 @@ def rotate_key(code: str) -> str:
     return _issue_key(get(code.strip().upper()), action="key_rotated")
 
 
-def _issue_key(department: Department, *, action: str) -> str:
+def _issue_key(department: StoredDepartment, *, action: str) -> str:
     """A new key for the department; every older key stops working. The switch is conditional on
     the key read: of two rotations at once, one wins and the other fails cleanly (its key is
     revoked at once), so no key is left valid without being the department's."""
@@ -111,7 +106,7 @@ def add_operator(name: str) -> str:
     return key
 
 
-def get(code: str) -> Department:
+def get(code: str) -> StoredDepartment:
     department = department_store.get(code)
     if department is None:
         raise NotFoundError("Département inconnu.")
@@ -134,5 +129,5 @@ def change_settings(
     audit.record(code, "settings_changed", actor)
 
 
-def all_departments() -> list[Department]:
+def all_departments() -> list[StoredDepartment]:
     return department_store.all_departments()

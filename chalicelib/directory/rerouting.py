@@ -14,12 +14,11 @@ from chalicelib.departments import service as departments
 from chalicelib.domain import clock, scheduling
 from chalicelib.domain.enums import AWAITING_ANSWER, Kind, YouthStatus
 from chalicelib.domain.routing import Route, route_habitat_jeunes, route_mission_locale
+from chalicelib.domain.stored import StoredReferral, StoredYouth
 from chalicelib.observability import logger
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.directory import DirectorySnapshot
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
 
 
 def after_load(now: datetime) -> dict[str, int]:
@@ -43,7 +42,9 @@ def after_load(now: datetime) -> dict[str, int]:
     return dict(totals)
 
 
-def _moved(referral: Referral, directory: DirectorySnapshot, now: datetime) -> Youth | None:
+def _moved(
+    referral: StoredReferral, directory: DirectorySnapshot, now: datetime
+) -> StoredYouth | None:
     """The youth, when the referral's partner is no longer the one routing picks today."""
     youth = youth_store.get(referral.department, referral.id_externe, now)
     if youth is None or youth.status != YouthStatus.ACTIVE:

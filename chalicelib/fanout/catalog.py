@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.stored import StoredDepartment
 from chalicelib.fanout.work import JOBS, SENDS
 from chalicelib.lazy import lazy
-from chalicelib.store.departments import Department
 
 # Loaded on first use: the schedule functions only enqueue, they never load the job code.
 scan = lazy("chalicelib.referrals.scan")
@@ -26,7 +26,7 @@ alert_digest = lazy("chalicelib.alerts.digest")
 uploads = lazy("chalicelib.roster.uploads")
 
 Cursor = dict[str, Any] | None
-Run = Callable[[Department, datetime, Cursor], tuple[Counter[str], Cursor]]
+Run = Callable[[StoredDepartment, datetime, Cursor], tuple[Counter[str], Cursor]]
 
 
 @dataclass(frozen=True)
@@ -37,29 +37,39 @@ class Job:
     has_work: Callable[[str, datetime], bool] | None = None  # None: every department, always
 
 
-def _scan(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+def _scan(
+    department: StoredDepartment, now: datetime, cursor: Cursor
+) -> tuple[Counter[str], Cursor]:
     return scan.run_department(department, now, cursor)
 
 
-def _dispatch(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+def _dispatch(
+    department: StoredDepartment, now: datetime, cursor: Cursor
+) -> tuple[Counter[str], Cursor]:
     return dispatch.run_department(department, now, cursor)
 
 
 def _followups(
-    department: Department, now: datetime, cursor: Cursor
+    department: StoredDepartment, now: datetime, cursor: Cursor
 ) -> tuple[Counter[str], Cursor]:
     return followups.run_department(department, now, cursor)
 
 
-def _digest(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+def _digest(
+    department: StoredDepartment, now: datetime, cursor: Cursor
+) -> tuple[Counter[str], Cursor]:
     return digest.run_department(department, now), None  # one Query of the next 6 months
 
 
-def _alerts(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+def _alerts(
+    department: StoredDepartment, now: datetime, cursor: Cursor
+) -> tuple[Counter[str], Cursor]:
     return alert_digest.run_department(department, now), None  # one email a day at most
 
 
-def _uploads(department: Department, now: datetime, cursor: Cursor) -> tuple[Counter[str], Cursor]:
+def _uploads(
+    department: StoredDepartment, now: datetime, cursor: Cursor
+) -> tuple[Counter[str], Cursor]:
     return uploads.take_up(department.code, now), None  # a few a run: the next run goes on
 
 

@@ -18,15 +18,15 @@ from chalicelib.alerts import digest, links
 from chalicelib.delivery import compose, spaces
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.routing import Route
+from chalicelib.domain.stored import StoredAlert, StoredReferral
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.messages import render
 from chalicelib.partners import views as space_views
 from chalicelib.pathway import content
 from chalicelib.referrals import exit_notice, snapshot, youth_message
 from chalicelib.store import alerts as store_alerts
-from chalicelib.store.alerts import Alert
-from chalicelib.store.departments import Department
-from chalicelib.store.referrals import Referral
+from chalicelib.store import departments as store_departments
+from chalicelib.store import referrals as store_referrals
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LINK = "https://relais-ase.example.fr/ack/EXEMPLE-de-lien-personnel-0123456789abcdef"
@@ -35,9 +35,10 @@ ML = Route("mission_locale", "ML59A", "Mission locale de Lille", "accueil@ml-lil
            "+33320000000", False, "email")  # fmt: skip
 HJ = Route("habitat_jeunes", "HJ59", "Résidence Les Tilleuls", "accueil@fjt.example.fr", None,
            False, "email")  # fmt: skip
-DEPARTMENT = Department("59", name="Nord", contact_email="ase-orientation@cd59.example.fr",
-                        contact_phone="+33359730000", relance_jours=7, escalade_jours=14,
-                        ack_ttl_days=60)  # fmt: skip
+DEPARTMENT = store_departments.unsaved(
+    "59", name="Nord", contact_email="ase-orientation@cd59.example.fr",
+    contact_phone="+33359730000", relance_jours=7, escalade_jours=14, ack_ttl_days=60,
+)  # fmt: skip
 
 
 def youth(born: date, **extra: Any) -> YouthRecord:
@@ -147,9 +148,11 @@ def youth_messages(out: Path) -> None:
     write_text(out / "sms_jeune_informe_logement.txt", render.render_sms("youth_informed", context))
 
 
-def referral(record: YouthRecord, route: Route, kind: str, status: str, **extra: Any) -> Referral:
+def referral(
+    record: YouthRecord, route: Route, kind: str, status: str, **extra: Any
+) -> StoredReferral:
     """A referral as the store keeps it (no I/O: the messages are built from it)."""
-    return Referral(
+    return store_referrals.unsaved(
         f"ref_exemple_{kind}", department="59", id_externe=record.id_externe,
         youth_key=f"59#{record.id_externe}", kind=kind, partner_type=route.partner_type,
         partner_id=route.partner_id, channel="email", status=status,
@@ -225,10 +228,12 @@ def _alert_samples() -> list[tuple[AlertKind, dict]]:
     ]  # fmt: skip
 
 
-def _alert(kind: AlertKind, details: dict) -> Alert:
-    return Alert("59", store_alerts.alert_id("59", kind, str(kind)), kind=kind.value,
-                 state="open", details=details, id_externe="59-0012",
-                 raised_at="2026-11-30T05:30:00Z", digest_due="2026-11-30T05:30:00Z")  # fmt: skip
+def _alert(kind: AlertKind, details: dict) -> StoredAlert:
+    return store_alerts.unsaved(
+        "59", store_alerts.alert_id("59", kind, str(kind)), kind=kind.value, state="open",
+        details=details, id_externe="59-0012", raised_at="2026-11-30T05:30:00Z",
+        digest_due="2026-11-30T05:30:00Z",
+    )  # fmt: skip
 
 
 def pages(out: Path) -> None:

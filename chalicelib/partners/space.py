@@ -20,6 +20,7 @@ from chalicelib import tokens
 from chalicelib.ack import service as ack
 from chalicelib.ack.service import Page
 from chalicelib.domain.clock import parse_iso
+from chalicelib.domain.stored import StoredPartnerSpace, StoredReferral
 from chalicelib.errors import BadRequestError
 from chalicelib.messages.render import render_page
 from chalicelib.observability import logger
@@ -29,8 +30,6 @@ from chalicelib.reporting.export import safe_csv
 from chalicelib.store import partners as partner_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store.base import plain
-from chalicelib.store.partners import PartnerSpace
-from chalicelib.store.referrals import Referral
 
 PAGE_SIZE = 20
 INDEX_KEY = ("referral_id", "partner_id", "created_at")
@@ -103,7 +102,7 @@ def export(token: str, now: datetime) -> Export | Page:
 
 
 def _entries(
-    space: PartnerSpace, token: str, referrals: Iterable[Referral], now: datetime
+    space: StoredPartnerSpace, token: str, referrals: Iterable[StoredReferral], now: datetime
 ) -> Iterator[dict[str, Any]]:
     """The referrals the space shows, each as an entry of the list (read as they come)."""
     partner_type, _ = _partner(space)
@@ -117,7 +116,7 @@ def _paths(token: str, referral_id: str) -> tuple[str, str]:
     return path, path
 
 
-def _space_context(space: PartnerSpace, token: str) -> dict[str, Any]:
+def _space_context(space: StoredPartnerSpace, token: str) -> dict[str, Any]:
     return {
         "partner_name": space.name or "votre structure",
         "valid_until": space.valid_until[:10],
@@ -126,18 +125,18 @@ def _space_context(space: PartnerSpace, token: str) -> dict[str, Any]:
     }
 
 
-def _referral_context(token: str, referral: Referral, now: datetime) -> dict[str, Any]:
+def _referral_context(token: str, referral: StoredReferral, now: datetime) -> dict[str, Any]:
     path, action = _paths(token, referral.referral_id)
     context = ack.referral_context(referral, now, link=path, form_action=action)
     return context | {"back_url": base_path(token)}
 
 
-def _partner(space: PartnerSpace) -> tuple[str, str]:
+def _partner(space: StoredPartnerSpace) -> tuple[str, str]:
     partner_type, _, partner_id = space.partner_key.partition("#")
     return partner_type, partner_id
 
 
-def _open(token: str, now: datetime) -> PartnerSpace | Page:
+def _open(token: str, now: datetime) -> StoredPartnerSpace | Page:
     """The space behind a token, or the page that says why there is none."""
     if not tokens.is_well_formed(token):
         return ack.not_found()
@@ -150,7 +149,7 @@ def _open(token: str, now: datetime) -> PartnerSpace | Page:
     return space
 
 
-def _referral_of(token: str, referral_id: str, now: datetime) -> Referral | Page:
+def _referral_of(token: str, referral_id: str, now: datetime) -> StoredReferral | Page:
     """The structure's referral ``referral_id``, answerable; else the page that says why."""
     space = _open(token, now)
     if isinstance(space, Page):

@@ -17,8 +17,8 @@ from chalicelib.domain.labels import (
     SPACE_STATE_LABELS,
     answer_label,
 )
+from chalicelib.domain.stored import StoredReferral
 from chalicelib.store.base import live
-from chalicelib.store.referrals import Referral
 
 CSV_COLUMNS = (
     "departement",
@@ -38,7 +38,7 @@ CSV_COLUMNS = (
 )
 
 
-def shown(referral: Referral, partner_type: str, now: datetime) -> bool:
+def shown(referral: StoredReferral, partner_type: str, now: datetime) -> bool:
     """A referral the structure may see in its space: its own, live, the same statuses as the
     referral's own page, not an erased youth's anonymous copy (no token, no snapshot)."""
     return (
@@ -50,7 +50,7 @@ def shown(referral: Referral, partner_type: str, now: datetime) -> bool:
     )
 
 
-def entry(referral: Referral, paths: tuple[str, str], now: datetime, number: int) -> dict:
+def entry(referral: StoredReferral, paths: tuple[str, str], now: datetime, number: int) -> dict:
     """One referral of the list: its page's context, its state, and its own form's ids."""
     detail, action = paths
     return listed(

@@ -17,15 +17,13 @@ from datetime import date, datetime, timedelta
 from chalicelib.domain import clock, ids
 from chalicelib.domain.clock import add_months
 from chalicelib.domain.enums import Channel, YouthStatus
+from chalicelib.domain.stored import StoredDepartment, StoredMessage, StoredYouth
 from chalicelib.observability import emit
 from chalicelib.pathway import content
 from chalicelib.pathway.content import RiskEntry
 from chalicelib.reporting.indicators import HORIZON_MONTHS
 from chalicelib.store import messages as message_store
 from chalicelib.store import youths as youth_store
-from chalicelib.store.departments import Department
-from chalicelib.store.messages import Message
-from chalicelib.store.youths import Youth
 
 PURPOSE, TEMPLATE = "digest", "risk_digest"
 # A digest names several youths: it is kept only as long as a late bounce or retry may need it
@@ -34,7 +32,7 @@ DIGEST_TTL = timedelta(days=35)
 WEEKS_KEPT = DIGEST_TTL.days // 7 + 1
 
 
-def run_department(department: Department, now: datetime) -> Counter:
+def run_department(department: StoredDepartment, now: datetime) -> Counter:
     """Queue this week's digests of one department (those already queued are left alone)."""
     today = clock.local_today(department.code, now)
     counts: Counter = Counter()
@@ -55,7 +53,7 @@ def run_department(department: Department, now: datetime) -> Counter:
     return counts
 
 
-def near_majority(code: str, today: date, now: datetime) -> Iterator[Youth]:
+def near_majority(code: str, today: date, now: datetime) -> Iterator[StoredYouth]:
     """The department's youths whose majority is strictly between today and 6 months from today:
     one Query of ``majority-index`` that reads only them."""
     first = today + timedelta(days=1)
@@ -64,8 +62,8 @@ def near_majority(code: str, today: date, now: datetime) -> Iterator[Youth]:
 
 
 def digest_messages(
-    department: Department, entries: Iterable[RiskEntry], today: date, now: datetime
-) -> list[Message]:
+    department: StoredDepartment, entries: Iterable[RiskEntry], today: date, now: datetime
+) -> list[StoredMessage]:
     """One message per referent (their youths) and one to the department contact (everyone).
 
     A referent who is also the department contact gets the department's digest only."""
@@ -108,8 +106,8 @@ def _message(
     view: dict,
     today: date,
     now: datetime,
-) -> Message:
-    message = message_store.new(
+) -> StoredMessage:
+    return message_store.new(
         message_id=message_id(department, content.week_of(today), recipient),
         department=department,
         purpose=PURPOSE,
@@ -118,6 +116,5 @@ def _message(
         recipients=[recipient],
         context=content.digest_context(view, label, entries, today),
         now=now,
+        expires_at=now + DIGEST_TTL,
     )
-    message.expires_at = now + DIGEST_TTL
-    return message

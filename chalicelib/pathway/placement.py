@@ -15,8 +15,8 @@ from datetime import datetime
 from chalicelib.domain import ids
 from chalicelib.domain.enums import Channel, Kind
 from chalicelib.domain.snapshot import Placement, SharedYouth, Snapshot
+from chalicelib.domain.stored import StoredMessage
 from chalicelib.store import messages as message_store
-from chalicelib.store.messages import Message
 
 PURPOSE, TEMPLATE, KIND = "placement", "placement_info", Kind.MISSION_LOCALE
 DEPARTMENT_KEYS = ("code", "name", "contact_email")
@@ -60,7 +60,7 @@ def notice_context(snapshot: Snapshot, youth: SharedYouth) -> dict:
     }
 
 
-def notice_for(message: Message, now: datetime) -> Message | None:
+def notice_for(message: StoredMessage, now: datetime) -> StoredMessage | None:
     """The notice that goes with the first send of ``message`` (a referral message), or None."""
     if message.purpose != "referral" or not message.referral_id:
         return None

@@ -22,11 +22,9 @@ from chalicelib.domain import ids
 from chalicelib.domain.enums import AWAITING_ANSWER, Channel, Kind, ReferralStatus
 from chalicelib.domain.labels import REFERRAL_TITLES
 from chalicelib.domain.schedule import Invitation
+from chalicelib.domain.stored import StoredDepartment, StoredReferral, StoredYouth
 from chalicelib.referrals import factory, snapshot
 from chalicelib.store import messages as message_store
-from chalicelib.store.departments import Department
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
 
 PURPOSE = TEMPLATE = "exit_notice"
 # the partner has the youth: it accepted, or it was sent the referral and has not answered
@@ -39,9 +37,9 @@ def message_id(department: str, id_externe: str, partner_id: str) -> str:
 
 
 def queue(
-    department: Department,
-    youth: Youth,
-    referrals: Iterable[Referral],
+    department: StoredDepartment,
+    youth: StoredYouth,
+    referrals: Iterable[StoredReferral],
     invitation: Invitation | None,
     today: date,
     now: datetime,
@@ -49,7 +47,7 @@ def queue(
     """Queue the notices of this exit (read the referrals BEFORE the exit changes them); return
     how many were new."""
     referrals = sorted(referrals, key=lambda r: r.referral_id)
-    by_partner: dict[str, list[Referral]] = {}
+    by_partner: dict[str, list[StoredReferral]] = {}
     for referral in referrals:
         if referral.status in TOLD:
             by_partner.setdefault(referral.partner_id, []).append(referral)
@@ -62,7 +60,7 @@ def queue(
 
 
 def _partner_getting_a_cancel(
-    invitation: Invitation | None, referrals: list[Referral], today: date
+    invitation: Invitation | None, referrals: list[StoredReferral], today: date
 ) -> str | None:
     """The partner this exit sends an interview CANCEL to, as ``lifecycle._cancel_invitation``
     decides: a future event whose referral was neither pending (cancelled unsent) nor cancelled."""
@@ -76,7 +74,9 @@ def _partner_getting_a_cancel(
     return None
 
 
-def _notice(department: Department, youth: Youth, told: list[Referral], now: datetime) -> Any:
+def _notice(
+    department: StoredDepartment, youth: StoredYouth, told: list[StoredReferral], now: datetime
+) -> Any:
     route = told[0].snapshot_view().partner.route()
     # a notice carries no .ics: the partner's own channel, whatever the referral's kind
     channel, fallback = factory.channels(route, Kind.MISSION_LOCALE)
@@ -97,7 +97,7 @@ def _notice(department: Department, youth: Youth, told: list[Referral], now: dat
     )
 
 
-def notice_context(department: Department, told: list[Referral]) -> dict[str, Any]:
+def notice_context(department: StoredDepartment, told: list[StoredReferral]) -> dict[str, Any]:
     """The least the partner needs: who (first name, initial), what it had, whom to call."""
     view = told[0].snapshot_view()
     person = view.youth
@@ -112,7 +112,7 @@ def notice_context(department: Department, told: list[Referral]) -> dict[str, An
     }
 
 
-def _request(referral: Referral) -> dict[str, Any]:
+def _request(referral: StoredReferral) -> dict[str, Any]:
     return {
         "kind_label": REFERRAL_TITLES[referral.kind],
         "accepted": referral.status == ReferralStatus.ACKNOWLEDGED,

@@ -11,12 +11,9 @@ from chalicelib.domain import ids
 from chalicelib.domain.enums import Channel, Kind
 from chalicelib.domain.routing import Route
 from chalicelib.domain.snapshot import Snapshot
+from chalicelib.domain.stored import StoredDepartment, StoredMessage, StoredReferral, StoredYouth
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
-from chalicelib.store.departments import Department
-from chalicelib.store.messages import Message
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
 
 EMAIL_TEMPLATES = {
     Kind.MISSION_LOCALE: "referral_mission_locale",
@@ -26,8 +23,8 @@ EMAIL_TEMPLATES = {
 
 
 def open_referral(
-    department: Department,
-    youth: Youth,
+    department: StoredDepartment,
+    youth: StoredYouth,
     kind: Kind,
     route: Route,
     view: Snapshot,
@@ -67,7 +64,7 @@ def open_referral(
 
 @dataclass(frozen=True)
 class ReferralRef:
-    """What a partner message needs to know of its referral (a ``Referral`` item also fits)."""
+    """What a partner message needs to know of its referral (a stored referral also fits)."""
 
     referral_id: str
     kind: str
@@ -76,8 +73,8 @@ class ReferralRef:
 
 
 def partner_message(
-    department: Department,
-    referral: Referral | ReferralRef,
+    department: StoredDepartment,
+    referral: StoredReferral | ReferralRef,
     route: Route,
     view: Snapshot,
     now: datetime,
@@ -87,7 +84,7 @@ def partner_message(
     purpose: str = "referral",
     extra: dict[str, Any] | None = None,
     held: bool = False,
-) -> Message:
+) -> StoredMessage:
     """A message to the partner about a referral, on its channel, with the other as fallback."""
     carries_ics = bool(route.email and (extra or {}).get("invitation"))
     channel, fallback = channels(route, Kind(referral.kind), carries_ics=carries_ics)

@@ -16,15 +16,14 @@ from chalicelib.domain.clock import iso, parse_iso
 from chalicelib.domain.enums import Channel, FollowupStage, Kind, ReferralStatus, YouthStatus
 from chalicelib.domain.labels import KIND_LABELS
 from chalicelib.domain.routing import Route
+from chalicelib.domain.stored import StoredDepartment, StoredReferral
 from chalicelib.observability import emit
 from chalicelib.pathway import content as pathway
 from chalicelib.referrals import factory, scan, youth_message
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
-from chalicelib.store.departments import Department
 from chalicelib.store.directory import DirectorySnapshot
-from chalicelib.store.referrals import Referral
 
 EXPECTED_STATUS: dict[FollowupStage, tuple[ReferralStatus, ...]] = {
     FollowupStage.REMINDER: (ReferralStatus.SENT,),
@@ -43,7 +42,10 @@ def has_work(code: str, now: datetime) -> bool:
 
 
 def run_department(
-    department: Department, now: datetime, cursor: dict[str, Any] | None = None, limit: int = BATCH
+    department: StoredDepartment,
+    now: datetime,
+    cursor: dict[str, Any] | None = None,
+    limit: int = BATCH,
 ) -> tuple[Counter[str], dict[str, Any] | None]:
     """Do up to ``limit`` due follow-ups of one department, after ``cursor``. Returns the counts
     (``error``: follow-ups left for the next run) and the cursor of the next batch, if any."""
@@ -65,7 +67,7 @@ def run_department(
 
 
 def _advance(
-    referral: Referral, stage: FollowupStage, department: Department, now: datetime
+    referral: StoredReferral, stage: FollowupStage, department: StoredDepartment, now: datetime
 ) -> bool:
     """Move the follow-up to its next stage (conditional): each stage is recorded once."""
     next_at = None
@@ -77,7 +79,7 @@ def _advance(
     )
 
 
-def remind(department: Department, referral: Referral, now: datetime) -> None:
+def remind(department: StoredDepartment, referral: StoredReferral, now: datetime) -> None:
     view = referral.snapshot_view()
     message = factory.partner_message(
         department,
@@ -97,7 +99,7 @@ def remind(department: Department, referral: Referral, now: datetime) -> None:
         emit("Reminders", 1, department=department.code)
 
 
-def escalate(department: Department, referral: Referral, now: datetime) -> None:
+def escalate(department: StoredDepartment, referral: StoredReferral, now: datetime) -> None:
     """No answer after ``escalade_jours``: the referent gets an email of its own; the department
     gets the escalation in its next digest (and on the console's alerts page)."""
     view = referral.snapshot_view()
@@ -140,7 +142,7 @@ def escalation_message_id(department: str, referral_id: str) -> str:
     return ids.message_id("alert", "escalation", department, referral_id)
 
 
-def acknowledge(department: Department, referral: Referral, now: datetime) -> None:
+def acknowledge(department: StoredDepartment, referral: StoredReferral, now: datetime) -> None:
     """A partner answered ``accepte`` or ``refuse``: the department hears it in its digest, an
     acceptance counts the part the partner takes on as in progress (weekly risk digest), and the
     youth is told (or, after a refusal, not: ``youth_message``)."""
@@ -152,7 +154,7 @@ def acknowledge(department: Department, referral: Referral, now: datetime) -> No
         youth_store.note(department.code, referral.id_externe, event)
 
 
-def reroute(department: Department, referral: Referral, now: datetime) -> None:
+def reroute(department: StoredDepartment, referral: StoredReferral, now: datetime) -> None:
     """The partner is not competent: exclude it, route again now, and tell the department
     (in its digest) where the youth went, or that nobody else is competent."""
     youth = youth_store.get(department.code, referral.id_externe, now)
@@ -172,11 +174,11 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
     directory = DirectorySnapshot()
     route = scan.route_for(kind, youth_store.record_of(youth), schedule, directory)
     raising.answered(referral, now, rerouted_to=route.nom if isinstance(route, Route) else None)
-    youth.scheduled = schedule.to_item()
-    scan.process(department, youth, clock.local_today(department.code, now), now, directory)
+    today = clock.local_today(department.code, now)
+    scan.process(department, youth, today, now, directory, schedule=schedule)
 
 
-def snapshot_department(department: Department) -> dict[str, Any]:
+def snapshot_department(department: StoredDepartment) -> dict[str, Any]:
     return {
         "code": department.code,
         "name": department.name,

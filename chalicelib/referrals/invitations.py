@@ -12,12 +12,10 @@ from chalicelib.domain.enums import Channel, Kind
 from chalicelib.domain.routing import Route
 from chalicelib.domain.schedule import Invitation
 from chalicelib.domain.snapshot import Interview, Snapshot
+from chalicelib.domain.stored import StoredDepartment, StoredReferral, StoredYouth
 from chalicelib.referrals import factory, snapshot
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
-from chalicelib.store.departments import Department
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
 
 
 def calendar_uid(referral_id: str) -> str:
@@ -25,8 +23,8 @@ def calendar_uid(referral_id: str) -> str:
 
 
 def schedule(
-    department: Department,
-    youth: Youth,
+    department: StoredDepartment,
+    youth: StoredYouth,
     route: Route,
     view: Snapshot,
     state: Invitation | None,
@@ -65,8 +63,8 @@ def schedule(
 
 
 def cancel(
-    department: Department,
-    youth: Youth,
+    department: StoredDepartment,
+    youth: StoredYouth,
     route: Route,
     view: Snapshot,
     state: Invitation,
@@ -89,7 +87,11 @@ def cancel(
 
 
 def cancel_erased(
-    department: Department, referral: Referral, state: Invitation, email: str, now: datetime
+    department: StoredDepartment,
+    referral: StoredReferral,
+    state: Invitation,
+    email: str,
+    now: datetime,
 ) -> bool:
     """The youth is being erased: the mission locale still has the interview in its calendar
     (SPEC §6: an erased youth exits). The CANCEL is composed with the minimum SPEC §7 asks of
@@ -124,8 +126,8 @@ def cancel_erased(
 
 
 def _send(
-    department: Department,
-    youth: Youth,
+    department: StoredDepartment,
+    youth: StoredYouth,
     route: Route,
     view: Snapshot,
     state: Invitation,

@@ -23,15 +23,13 @@ from chalicelib.domain import clock, ids
 from chalicelib.domain.enums import AWAITING_ANSWER, Kind, ReferralStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.snapshot import Snapshot
+from chalicelib.domain.stored import StoredDepartment, StoredReferral, StoredYouth
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.referrals import exit_notice, invitations
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
-from chalicelib.store.departments import Department
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
 
 CLOSED = (ReferralStatus.CANCELLED,)
 EXITED = "youth_exited"  # why an interview is cancelled, as its CANCEL says
@@ -39,7 +37,7 @@ EXITED = "youth_exited"  # why an interview is cancelled, as its CANCEL says
 NOT_IN_CALENDAR = (ReferralStatus.CANCELLED, ReferralStatus.UNDELIVERABLE, ReferralStatus.FAILED)
 
 
-def on_exit(department: Department, youth: Youth, today: date, now: datetime) -> int:
+def on_exit(department: StoredDepartment, youth: StoredYouth, today: date, now: datetime) -> int:
     """Apply the exit to the youth's referrals; return how many were cancelled."""
     schedule = youth_store.schedule_of(youth)
     referrals = referral_store.of_youth(department.code, youth.id_externe)
@@ -62,7 +60,7 @@ def on_exit(department: Department, youth: Youth, today: date, now: datetime) ->
     return cancelled
 
 
-def _cancel(referral: Referral, schedule: Schedule, now: datetime) -> int:
+def _cancel(referral: StoredReferral, schedule: Schedule, now: datetime) -> int:
     if not referral_store.cancel_unsent(referral, now, "youth_exited"):
         return 0
     message_store.cancel(ids.message_id(referral.referral_id, "initial"), now)
@@ -71,7 +69,7 @@ def _cancel(referral: Referral, schedule: Schedule, now: datetime) -> int:
 
 
 def _cancel_invitation(
-    department: Department, youth: Youth, schedule: Schedule, today: date, now: datetime
+    department: StoredDepartment, youth: StoredYouth, schedule: Schedule, today: date, now: datetime
 ) -> int:
     """A future interview the partner was invited to is cancelled (the CANCEL is sent)."""
     state = schedule.invitation
@@ -88,7 +86,7 @@ def _cancel_invitation(
     return 1
 
 
-def on_erasure(department: Department, youth: Youth, now: datetime) -> int:
+def on_erasure(department: StoredDepartment, youth: StoredYouth, now: datetime) -> int:
     """The youth is being erased (an exit, SPEC §6): a future interview the mission locale was
     sent is cancelled (the CANCEL is queued, without the youth's data); return 1 if it was.
     An invitation never sent (pending, riding in an unsent email, undeliverable) or already
@@ -112,7 +110,7 @@ def _is_future(event: dict[str, Any] | None, today: date) -> bool:
     return date.fromisoformat(str(event["date"])) >= today
 
 
-def on_return(youth: Youth, now: datetime) -> int:
+def on_return(youth: StoredYouth, now: datetime) -> int:
     """The youth is back: follow-ups stopped by its exit go on; return how many."""
     resumed = 0
     referrals = referral_store.of_youth(youth.department, youth.id_externe)
@@ -125,7 +123,7 @@ def on_return(youth: Youth, now: datetime) -> int:
 
 
 def on_record_change(
-    before: YouthRecord | None, youth: Youth, expires_before: datetime | None
+    before: YouthRecord | None, youth: StoredYouth, expires_before: datetime | None
 ) -> int:
     """The roster changed the youth: apply consent and contact to what partners see, and the
     youth's expiry to its referrals and messages. Reads nothing when neither changed."""
@@ -149,7 +147,7 @@ def on_record_change(
     return changed
 
 
-def _alerts_follow(youth: Youth, referrals: list[Referral]) -> None:
+def _alerts_follow(youth: StoredYouth, referrals: list[StoredReferral]) -> None:
     if youth.expires_at is None:
         return
     ids_ = [referral.referral_id for referral in referrals]
@@ -165,6 +163,6 @@ def _with_contact(snapshot: Snapshot, record: YouthRecord) -> Snapshot | None:
     return snapshot.with_contact(record.shared_phone, record.shared_email)
 
 
-def _messages_of(youth: Youth) -> list[Any]:
+def _messages_of(youth: StoredYouth) -> list[Any]:
     found = message_store.of_youth(ids.youth_key(youth.department, youth.id_externe))
     return message_store.get_many([m.message_id for m in found]) if found else []

@@ -19,14 +19,13 @@ from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.routing import NoRoute, Route, route_habitat_jeunes, route_mission_locale
 from chalicelib.domain.schedule import Placed, Schedule
 from chalicelib.domain.snapshot import Snapshot
+from chalicelib.domain.stored import StoredDepartment, StoredYouth
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import factory, invitations, snapshot
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import live
-from chalicelib.store.departments import Department
 from chalicelib.store.directory import DirectorySnapshot
-from chalicelib.store.youths import Youth
 
 BATCH = 300  # due youths per work item: about 6 DynamoDB requests each, well under 5,000
 
@@ -37,7 +36,10 @@ def has_work(code: str, now: datetime) -> bool:
 
 
 def run_department(
-    department: Department, now: datetime, cursor: dict[str, Any] | None = None, limit: int = BATCH
+    department: StoredDepartment,
+    now: datetime,
+    cursor: dict[str, Any] | None = None,
+    limit: int = BATCH,
 ) -> tuple[Counter[str], dict[str, Any] | None]:
     """Process up to ``limit`` due youths of one department, after ``cursor``. Returns the counts
     (``error``: youths left due for the next run) and the cursor of the next batch, if any."""
@@ -58,8 +60,8 @@ def run_department(
 class _Pass:
     """One youth's pass through the scan: what it reads once, what it changes."""
 
-    department: Department
-    youth: Youth
+    department: StoredDepartment
+    youth: StoredYouth
     record: YouthRecord
     schedule: Schedule
     directory: DirectorySnapshot
@@ -70,11 +72,19 @@ class _Pass:
 
 
 def process(
-    department: Department, youth: Youth, today: date, now: datetime, directory: DirectorySnapshot
+    department: StoredDepartment,
+    youth: StoredYouth,
+    today: date,
+    now: datetime,
+    directory: DirectorySnapshot,
+    *,
+    schedule: Schedule | None = None,
 ) -> Counter[str]:
-    """Create what is due for this youth, then store its schedule and next due date."""
+    """Create what is due for this youth, then store its schedule and next due date.
+    ``schedule``: the one to start from when the caller changed it (default: the youth's)."""
     record = youth_store.record_of(youth)
-    step = _Pass(department, youth, record, youth_store.schedule_of(youth), directory, now)
+    schedule = schedule or youth_store.schedule_of(youth)
+    step = _Pass(department, youth, record, schedule, directory, now)
     policy = scheduling.Policy(int(department.ml_lead_days), int(department.hj_lead_days))
     version = directory.version()
     due = [a for a in scheduling.actions(record, step.schedule, policy, today, directory=version)]

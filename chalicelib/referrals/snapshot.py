@@ -20,6 +20,7 @@ from chalicelib.domain.snapshot import (
     SharedYouth,
     Snapshot,
 )
+from chalicelib.domain.stored import StoredDepartment
 from chalicelib.domain.youth import (
     PATHWAY_PARTS,
     YouthRecord,
@@ -31,7 +32,6 @@ from chalicelib.domain.youth import (
 
 if TYPE_CHECKING:
     from chalicelib.domain.routing import Route
-    from chalicelib.store.departments import Department
 
 
 def build(
@@ -72,7 +72,7 @@ def build(
     return Snapshot(partner=partner, kind=kind, youth=youth, department=department)
 
 
-def department_view(department: Department) -> DepartmentView:
+def department_view(department: StoredDepartment) -> DepartmentView:
     return DepartmentView(
         code=department.code,
         name=department.name,

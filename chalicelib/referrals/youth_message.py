@@ -19,12 +19,11 @@ from typing import Any
 
 from chalicelib.domain import clock, ids
 from chalicelib.domain.enums import Channel, Kind, MessageStatus, ReferralStatus, YouthStatus
+from chalicelib.domain.stored import StoredDepartment, StoredReferral
 from chalicelib.domain.youth import YouthRecord, age_on
 from chalicelib.store import messages as message_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
-from chalicelib.store.departments import Department
-from chalicelib.store.referrals import Referral
 
 PURPOSE = TEMPLATE = "youth_informed"
 KINDS = (Kind.MISSION_LOCALE, Kind.HABITAT_JEUNES)
@@ -39,7 +38,7 @@ def message_ids(referral_id: str) -> tuple[str, str]:
     return ids.message_id(referral_id, PURPOSE), ids.message_id(referral_id, PURPOSE, "update")
 
 
-def on_answer(department: Department, referral: Referral, now: datetime) -> str:
+def on_answer(department: StoredDepartment, referral: StoredReferral, now: datetime) -> str:
     """After the partner's answer: tell the youth, update it, or hold back. Returns what was done
     (``told``, ``updated``, ``cancelled`` or ``none``)."""
     if referral.kind not in KINDS:
@@ -97,7 +96,7 @@ def _address(record: YouthRecord, today: date) -> tuple[Channel, str, Channel | 
     return None
 
 
-def message_context(referral: Referral, record: YouthRecord, today: date) -> dict[str, Any]:
+def message_context(referral: StoredReferral, record: YouthRecord, today: date) -> dict[str, Any]:
     """What the youth reads: its first name, the structure, the advisor and the appointment."""
     view = referral.snapshot_view()
     department = view.department.to_item() if view.department is not None else {}
@@ -119,8 +118,8 @@ def message_context(referral: Referral, record: YouthRecord, today: date) -> dic
 
 
 def _queue_or_update(
-    department: Department,
-    referral: Referral,
+    department: StoredDepartment,
+    referral: StoredReferral,
     record: YouthRecord,
     address: tuple[Channel, str, Channel | None],
     context: dict[str, Any],
@@ -153,8 +152,8 @@ def _queue_or_revise(existing: Any, message: Any, context: dict[str, Any], now: 
 
 
 def _message(
-    department: Department,
-    referral: Referral,
+    department: StoredDepartment,
+    referral: StoredReferral,
     record: YouthRecord,
     address: tuple[Channel, str, Channel | None],
     message_id: str,

@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.reporting import params, views
 from chalicelib.reporting.export import safe_csv
-from chalicelib.store import referrals as referral_store
+from chalicelib.store import referral_pages
 
 INDEX_KEY = ("referral_id", "department", "created_at")
 
@@ -31,7 +31,7 @@ def wants_csv(query: Mapping[str, str]) -> bool:
 def list_referrals(code: str, query: Mapping[str, str], now: datetime) -> dict[str, Any]:
     size = params.limit(query.get("limit"))
     cursor = params.decode_cursor(query.get("cursor"), names=INDEX_KEY, fixed={"department": code})
-    items, next_key = referral_store.page(code, **filters(query), cursor=cursor, size=size, now=now)
+    items, next_key = referral_pages.page(code, **filters(query), cursor=cursor, size=size, now=now)
     return {
         "items": [views.referral_view(referral) for referral in items],
         "count": len(items),
@@ -41,10 +41,10 @@ def list_referrals(code: str, query: Mapping[str, str], now: datetime) -> dict[s
 
 def export_csv(code: str, query: Mapping[str, str], now: datetime) -> str:
     """Every live referral of the department matching the filters, one CSV line each."""
-    found = referral_store.of_department(code, now, **filters(query))
+    found = referral_pages.of_department(code, now, **filters(query))
     return safe_csv((views.referral_row(referral) for referral in found), views.CSV_COLUMNS)
 
 
 def live_of_department(code: str, now: datetime) -> Iterator[Any]:
     """Every live referral of the department, oldest first, streamed (the console's exports)."""
-    return referral_store.of_department(code, now)
+    return referral_pages.of_department(code, now)

@@ -8,15 +8,14 @@ from datetime import date, datetime
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.clock import parse_iso
+from chalicelib.domain.stored import StoredReferral, StoredYouth
 from chalicelib.reporting.indicators import ReferralFacts, YouthFacts, department_report
-from chalicelib.store import referrals as referral_store
+from chalicelib.store import referral_pages
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
 
 
-def youth_facts(youth: Youth) -> YouthFacts:
+def youth_facts(youth: StoredYouth) -> YouthFacts:
     record = plain(youth.record) or {}
     return YouthFacts(
         id_externe=youth.id_externe,
@@ -27,7 +26,7 @@ def youth_facts(youth: Youth) -> YouthFacts:
     )
 
 
-def referral_facts(referral: Referral) -> ReferralFacts:
+def referral_facts(referral: StoredReferral) -> ReferralFacts:
     answer = referral.current_answer()
     return ReferralFacts(
         id_externe=referral.id_externe,
@@ -42,6 +41,6 @@ def referral_facts(referral: Referral) -> ReferralFacts:
 def report(code: str, now: datetime) -> dict:
     departments.get(code)  # an operator may ask for any department: unknown → 404
     youths = [youth_facts(y) for y in youth_store.of_department(code, now)]
-    referrals = [referral_facts(r) for r in referral_store.of_department(code, now)]
+    referrals = [referral_facts(r) for r in referral_pages.of_department(code, now)]
     indicators = department_report(youths, referrals, today=clock.local_today(code, now))
     return {"department": code, **indicators}

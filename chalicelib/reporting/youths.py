@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.domain.stored import StoredYouth
 from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
 from chalicelib.reporting import params, views
 from chalicelib.store import youths as youth_store
-from chalicelib.store.youths import Youth
 
 TABLE_KEY = ("department", "id_externe")
 MAJORITY_KEY = ("department", "id_externe", "majority_date")
@@ -53,7 +53,7 @@ def _check_in_range(value: str, start: date | None, end: date | None) -> None:
         raise params.InvalidParameterError("cursor invalide pour ces filtres.")
 
 
-def get_live(code: str, id_externe: str, now: datetime) -> Youth:
+def get_live(code: str, id_externe: str, now: datetime) -> StoredYouth:
     """The youth, or 404 (unknown, malformed id, or expired)."""
     if not id_externe or len(id_externe) > MAX_ID:
         raise NotFoundError("Jeune inconnu dans ce département.")

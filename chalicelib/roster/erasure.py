@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from chalicelib.alerts import raising
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock, ids
+from chalicelib.domain.stored import StoredReferral, StoredYouth
 from chalicelib.domain.youth import MAX_ID
 from chalicelib.errors import NotFoundError
 from chalicelib.observability import logger
@@ -39,8 +40,6 @@ from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
-from chalicelib.store.referrals import Referral
-from chalicelib.store.youths import Youth
 
 DIGEST_LOOKAHEAD = timedelta(weeks=4)
 
@@ -82,7 +81,7 @@ def erase(code: str, id_externe: str, *, actor: str, now: datetime) -> dict[str,
 
 
 def erase_alerts(
-    code: str, id_externe: str, referrals: Iterable[Referral]
+    code: str, id_externe: str, referrals: Iterable[StoredReferral]
 ) -> tuple[int, list[str]]:
     """Delete the youth's alerts; return how many there were and the digests that listed them."""
     alert_ids = raising.youth_alert_ids(code, id_externe, [r.referral_id for r in referrals])
@@ -91,7 +90,7 @@ def erase_alerts(
     return len(existing), sorted({alert.digest_id for alert in existing if alert.digest_id})
 
 
-def digest_ids(code: str, youth: Youth | None, now: datetime) -> list[str]:
+def digest_ids(code: str, youth: StoredYouth | None, now: datetime) -> list[str]:
     """The weekly digests that may still list the youth: its referent's and the department's."""
     if youth is None:
         return []

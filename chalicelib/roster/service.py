@@ -18,13 +18,13 @@ from chalicelib import limits
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock
 from chalicelib.domain.clock import utcnow
+from chalicelib.domain.stored import StoredDepartment
 from chalicelib.errors import BadRequestError, PayloadTooLargeError, UnprocessableError
 from chalicelib.fanout import schedule
 from chalicelib.inputs.communes import CommuneIndex
 from chalicelib.roster import columns, parsing, sync
 from chalicelib.store import audit
 from chalicelib.store import departments as department_store
-from chalicelib.store.departments import Department
 from chalicelib.store.directory import DirectorySnapshot
 
 MAX_DIRECT_BYTES = limits.MAX_DIRECT_BYTES
@@ -70,7 +70,9 @@ def upload_any_size(
     )  # fmt: skip
 
 
-def parse(department: Department, source: bytes | IO[bytes], now: datetime) -> parsing.RosterParse:
+def parse(
+    department: StoredDepartment, source: bytes | IO[bytes], now: datetime
+) -> parsing.RosterParse:
     """The department's file read with its own column mapping, the directory's postal codes and
     the department's communes (read only when a row names its commune instead of its code)."""
     directory = DirectorySnapshot()
@@ -85,7 +87,7 @@ def parse(department: Department, source: bytes | IO[bytes], now: datetime) -> p
 
 
 def apply_parsed(
-    department: Department,
+    department: StoredDepartment,
     parsed: parsing.RosterParse,
     *,
     mode: str,

@@ -20,14 +20,13 @@ from chalicelib.domain.clock import add_months, iso, start_of_day_utc, utcnow
 from chalicelib.domain.enums import YouthEvent, YouthStatus
 from chalicelib.domain.history import YouthHistoryEntry
 from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.stored import StoredDepartment, StoredYouth
 from chalicelib.domain.youth import UNKNOWN_STATE, YouthRecord, birthday, majority_date
 from chalicelib.errors import ConflictError
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import lifecycle
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
-from chalicelib.store.departments import Department
-from chalicelib.store.youths import Youth
 
 
 @dataclass
@@ -77,7 +76,7 @@ MAX_TRIES = 5  # a youth whose schedule keeps moving under the roster (never see
 
 
 def apply(
-    department: Department,
+    department: StoredDepartment,
     sync: SyncPlan,
     *,
     now: datetime,
@@ -112,13 +111,13 @@ def apply(
 
 
 def _take_record(
-    youth: Youth,
+    youth: StoredYouth,
     record: YouthRecord,
     policy: scheduling.Policy,
     today: date,
     stamp: str,
     retention: int,
-) -> Youth:
+) -> StoredYouth:
     """The youth takes the row's record; read again and computed again while its schedule moves."""
     for _ in range(MAX_TRIES):
         if youth_store.take_record(youth, change(record, youth, policy, today, stamp, retention)):
@@ -127,7 +126,7 @@ def _take_record(
     raise ConflictError("Un jeune est modifié en même temps ; déposez la liste à nouveau.")
 
 
-def _exit(youth: Youth, stamp: str, expires_at: datetime) -> Youth:
+def _exit(youth: StoredYouth, stamp: str, expires_at: datetime) -> StoredYouth:
     for _ in range(MAX_TRIES):
         if youth.status != YouthStatus.ACTIVE or youth_store.mark_exited(youth, stamp, expires_at):
             return youth
@@ -135,7 +134,7 @@ def _exit(youth: Youth, stamp: str, expires_at: datetime) -> Youth:
     raise ConflictError("Un jeune est modifié en même temps ; déposez la liste à nouveau.")
 
 
-def _read_again(youth: Youth) -> Youth:
+def _read_again(youth: StoredYouth) -> StoredYouth:
     found = youth_store.get(youth.department, youth.id_externe, None, consistent=True)
     if found is None:  # erased meanwhile: nothing left to write (the update would fail again)
         raise ConflictError("Un jeune a été effacé pendant le dépôt ; déposez la liste à nouveau.")
@@ -143,9 +142,9 @@ def _read_again(youth: Youth) -> Youth:
 
 
 def _follow(
-    department: Department,
+    department: StoredDepartment,
     sync: SyncPlan,
-    youths: dict[str, Youth],
+    youths: dict[str, StoredYouth],
     before: Mapping[str, tuple[YouthRecord, datetime | None]],
     today: date,
     now: datetime,
@@ -160,13 +159,13 @@ def _follow(
         lifecycle.on_record_change(old_record, youths[record.id_externe], old_expiry)
 
 
-def _fetch(department: str, ids: list[str]) -> dict[str, Youth]:
+def _fetch(department: str, ids: list[str]) -> dict[str, StoredYouth]:
     return youth_store.fetch(department, ids)
 
 
 def change(
     record: YouthRecord,
-    youth: Youth | None,
+    youth: StoredYouth | None,
     policy: scheduling.Policy,
     today: date,
     stamp: str,
@@ -185,7 +184,7 @@ def change(
     )
 
 
-def _history(youth: Youth, record: YouthRecord, stamp: str) -> list[dict[str, Any]]:
+def _history(youth: StoredYouth, record: YouthRecord, stamp: str) -> list[dict[str, Any]]:
     """Keep the pathway's changes of state (no personal data) and returns in the history."""
     events = youth.events()
     if youth.status != YouthStatus.ACTIVE:

@@ -32,11 +32,12 @@ from botocore.exceptions import ClientError
 from chalicelib import aws, limits, settings
 from chalicelib.departments import service as departments
 from chalicelib.domain.clock import iso, utcnow
+from chalicelib.domain.stored import StoredUpload
 from chalicelib.errors import BadRequestError, NotFoundError, RelaisError
 from chalicelib.observability import log_failure, logger
 from chalicelib.roster import service as roster
 from chalicelib.store import uploads as upload_store
-from chalicelib.store.uploads import UPLOAD_TTL, Upload, UploadStatus
+from chalicelib.store.uploads import UPLOAD_TTL, UploadStatus
 
 REPORT_KEPT = UPLOAD_TTL  # an upload and its report are erased together (TTL)
 
@@ -191,7 +192,7 @@ def process_object(bucket: str, key: str, attempt: str | None = None) -> str:
     return final
 
 
-def _missing(upload: Upload, claim: str, was_processing: bool) -> str:
+def _missing(upload: StoredUpload, claim: str, was_processing: bool) -> str:
     """No object: not there yet (``waiting`` again), or gone from under a dead run (failed)."""
     if was_processing:
         logger.error("upload object gone mid-processing", extra={"upload_id": upload.upload_id})
@@ -233,7 +234,7 @@ def has_stuck(department: str, now: datetime) -> bool:
     return bool(upload_store.leased_out(department, now, limit=1))
 
 
-def _upload_of(key: str) -> Upload | None:
+def _upload_of(key: str) -> StoredUpload | None:
     parts = key.split("/")
     if len(parts) != 3 or not key.startswith(PREFIX):
         logger.warning("ignored object outside uploads/")
@@ -260,7 +261,7 @@ def _download(s3: object, bucket: str, key: str) -> IO[bytes] | None:
     return spool
 
 
-def _outcome(upload: Upload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, Any]]:
+def _outcome(upload: StoredUpload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, Any]]:
     try:
         return _run(upload, spool)
     except RelaisError as error:
@@ -274,7 +275,7 @@ def _outcome(upload: Upload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, 
         return UploadStatus.FAILED, {"error": {"code": "internal", "message": "Erreur interne."}}
 
 
-def _run(upload: Upload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, Any]]:
+def _run(upload: StoredUpload, spool: IO[bytes]) -> tuple[UploadStatus, dict[str, Any]]:
     department = departments.get(upload.department)
     now: datetime = utcnow()
     parsed = roster.parse(department, spool, now)

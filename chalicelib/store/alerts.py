@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from chalicelib.domain.alert_details import AlertDetails
 from chalicelib.domain.alerts import AlertKind, AlertState
 from chalicelib.domain.clock import iso
-from chalicelib.store.base import live
+from chalicelib.domain.stored import StoredAlert
+from chalicelib.store.base import live, own
 from chalicelib.store.models import Alert, Youth
 from chalicelib.store.writes import applied, transaction
-
-__all__ = ["Alert"]
 
 DEFAULT_TTL = timedelta(days=400)  # when the youth's own expiry is not known yet
 
@@ -84,13 +83,18 @@ def raise_alert(
     return applied(write)
 
 
-def follow_youth(department: str, alert_ids: list[str], expires_at: datetime) -> list[Alert]:
+def follow_youth(department: str, alert_ids: list[str], expires_at: datetime) -> list[StoredAlert]:
     """The existing ones of ``alert_ids`` (a youth's) expire with the youth; returns them."""
     found = get_many(department, alert_ids)
     for alert in found:
         if alert.expires_at != expires_at:
-            _update(alert, [Alert.expires_at.set(expires_at)], Alert.alert_id.exists())
+            _update(own(alert, Alert), [Alert.expires_at.set(expires_at)], Alert.alert_id.exists())
     return found
+
+
+def unsaved(department: str, alert_id_: str, **attributes: Any) -> StoredAlert:
+    """An alert as the store keeps it, never written (``local.samples`` renders from it)."""
+    return cast(StoredAlert, Alert(department, alert_id_, **attributes))
 
 
 def close(department: str, alert_id_: str, now: datetime, *, by: str, action: str) -> bool:
@@ -113,7 +117,7 @@ def close_subject(
     return close(department, alert_id(department, kind, subject), now, by=by, action=action)
 
 
-def mark_included(alert: Alert, digest_id: str, now: datetime) -> bool:
+def mark_included(alert: StoredAlert, digest_id: str, now: datetime) -> bool:
     """The digest ``digest_id`` listed this alert: it leaves the digest queue (once)."""
     actions = [
         Alert.digest_due.remove(),
@@ -123,31 +127,33 @@ def mark_included(alert: Alert, digest_id: str, now: datetime) -> bool:
     due = alert.digest_due
     if due is None:
         return False
-    return _update(alert, actions, Alert.digest_due == due)
+    return _update(own(alert, Alert), actions, Alert.digest_due == due)
 
 
-def get(department: str, alert_id_: str, now: datetime | None = None) -> Alert | None:
+def get(department: str, alert_id_: str, now: datetime | None = None) -> StoredAlert | None:
     try:
         found = Alert.get(department, alert_id_)
     except Alert.DoesNotExist:
         return None
-    return found if live(found, now) else None
+    return cast(StoredAlert, found) if live(found, now) else None
 
 
-def get_many(department: str, alert_ids: list[str]) -> list[Alert]:
+def get_many(department: str, alert_ids: list[str]) -> list[StoredAlert]:
     """Those of ``alert_ids`` that exist (BatchGetItem, no Scan)."""
     keys = [(department, each) for each in dict.fromkeys(alert_ids)]
-    return list(Alert.batch_get(keys)) if keys else []
+    return cast(list[StoredAlert], list(Alert.batch_get(keys)) if keys else [])
 
 
-def list_open(department: str, now: datetime | None = None) -> list[Alert]:
+def list_open(department: str, now: datetime | None = None) -> list[StoredAlert]:
     """The department's open alerts, oldest first (what the console's alerts page shows)."""
-    return [a for a in Alert.open_index.query(department) if live(a, now)]
+    return cast(list[StoredAlert], [a for a in Alert.open_index.query(department) if live(a, now)])
 
 
-def pending_digest(department: str, now: datetime | None = None) -> list[Alert]:
+def pending_digest(department: str, now: datetime | None = None) -> list[StoredAlert]:
     """Alerts raised since the last digest, oldest first (what the next digest lists)."""
-    return [a for a in Alert.digest_index.query(department) if live(a, now)]
+    return cast(
+        list[StoredAlert], [a for a in Alert.digest_index.query(department) if live(a, now)]
+    )
 
 
 def delete_all(department: str, alert_ids: list[str]) -> None:

@@ -15,6 +15,8 @@ from pynamodb.expressions.condition import size
 from chalicelib.domain.answers import AnswerEntry
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import ANSWERABLE, FollowupStage, ReferralStatus
+from chalicelib.domain.stored import StoredReferral
+from chalicelib.store.base import own
 from chalicelib.store.models import AuditEvent, Referral
 from chalicelib.store.referrals import history_action
 from chalicelib.store.writes import applied, transaction
@@ -22,7 +24,7 @@ from chalicelib.store.writes import applied, transaction
 MAX_ANSWERS = 20  # changes of answer kept per referral (SPEC §6)
 
 
-def record_answer(referral: Referral, answer: AnswerEntry, now: datetime) -> bool:
+def record_answer(referral: StoredReferral, answer: AnswerEntry, now: datetime) -> bool:
     """The partner's answer, whole, appended to ``answers`` (at most ``MAX_ANSWERS``), with the
     audit event, in one transaction. Conditional on the number of answers read: of two posts at
     once, the second finds the first's answer (the caller shows it)."""
@@ -51,7 +53,7 @@ def record_answer(referral: Referral, answer: AnswerEntry, now: datetime) -> boo
     def write() -> None:
         with transaction() as batch:
             batch.update(
-                referral,
+                own(referral, Referral),
                 actions=actions,
                 condition=Referral.status.is_in(*ANSWERABLE)
                 & (Referral.token_expires_at > iso(now))
@@ -69,6 +71,6 @@ def _followup_after(status: ReferralStatus, now: datetime) -> list[Any]:
     return [Referral.followup_at.set(iso(now)), Referral.followup_stage.set(stage)]
 
 
-def answers_of(referral: Referral) -> list[AnswerEntry]:
+def answers_of(referral: StoredReferral) -> list[AnswerEntry]:
     """Every answer, oldest first (a referral answered before the list existed has one)."""
     return referral.every_answer()

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.attributes import ListAttribute, MapAttribute
+from pynamodb.models import Model
 
 from chalicelib import settings
 from chalicelib.domain.clock import iso, utcnow
@@ -47,6 +48,17 @@ def table_meta(suffix: str) -> Any:
             "read_timeout_seconds": 15,
         },
     )
+
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def own(view: object, model: type[ModelT]) -> ModelT:
+    """The item behind a view the store handed out (``domain.stored``), for a store function to
+    write: the rest of the code only ever holds the store's own items, read-only."""
+    if not isinstance(view, model):
+        raise TypeError(f"{type(view).__name__} is not a stored {model.__name__}")
+    return view
 
 
 def history_entry(status: str, at: datetime, note: str | None = None) -> dict[str, str]:

@@ -6,39 +6,58 @@ replaces is still the current one, so that two rotations at once cannot both win
 
 from __future__ import annotations
 
-from chalicelib.store.base import plain
+from typing import Any, cast
+
+from chalicelib.domain.stored import StoredApiKey, StoredDepartment
+from chalicelib.store.base import own, plain
 from chalicelib.store.models import ApiKey, Department
 from chalicelib.store.writes import applied
 
-__all__ = ["ApiKey", "Department"]
 
-
-def get(code: str) -> Department | None:
+def get(code: str) -> StoredDepartment | None:
     try:
-        return Department.get(code)
+        return cast(StoredDepartment, Department.get(code))
     except Department.DoesNotExist:
         return None
 
 
-def all_departments() -> list[Department]:
+def all_departments() -> list[StoredDepartment]:
     """The departments table is small (≤ 101 items): a Scan of it is the intended read."""
-    return sorted(Department.scan(), key=lambda d: d.code)
+    return sorted(cast(list[StoredDepartment], list(Department.scan())), key=lambda d: d.code)
 
 
-def save(department: Department) -> None:
-    department.save()
+def unsaved(code: str, **attributes: Any) -> StoredDepartment:
+    """A department as the store keeps it, never written (``local.samples`` renders from it)."""
+    return cast(StoredDepartment, Department(code, **attributes))
 
 
-def set_key(department: Department, new_hash: str, *, replacing: str | None) -> bool:
+def with_contacts(
+    code: str, *, name: str, contact_email: str, contact_phone: str | None, timezone: str, at: str
+) -> StoredDepartment:
+    """The department ``code`` as read (a new one: with ``timezone``, created ``at``) taking this
+    name and these contacts (a phone not given keeps the one it had), not yet written: ``set_key``
+    writes it with its new key."""
+    found = get(code)
+    if found is None:
+        department = Department(code, timezone=timezone, created_at=at)
+    else:
+        department = own(found, Department)
+    department.name, department.contact_email = name, contact_email
+    department.contact_phone = contact_phone or department.contact_phone
+    return cast(StoredDepartment, department)
+
+
+def set_key(department: StoredDepartment, new_hash: str, *, replacing: str | None) -> bool:
     """Make ``new_hash`` the department's key if ``replacing`` is still its key (or if it had
-    none); False when another rotation won."""
+    none), writing the department as it is (``with_contacts``); False when another rotation won."""
+    item = own(department, Department)
     condition = (
         Department.key_hash.does_not_exist()
         if replacing is None
         else Department.key_hash == replacing
     )
-    department.key_hash = new_hash
-    return applied(lambda: department.save(condition=condition))
+    item.key_hash = new_hash
+    return applied(lambda: item.save(condition=condition))
 
 
 def set_column_mapping(code: str, mapping: dict[str, str]) -> bool:
@@ -54,7 +73,7 @@ def set_column_mapping(code: str, mapping: dict[str, str]) -> bool:
     )
 
 
-def column_mapping(department: Department) -> dict[str, str]:
+def column_mapping(department: StoredDepartment) -> dict[str, str]:
     return dict(plain(department.column_mapping) or {})
 
 
@@ -99,9 +118,9 @@ def store_key(
     ApiKey(digest, scope=scope, department=department, name=name, created_at=at).save()
 
 
-def find_key(digest: str) -> ApiKey | None:
+def find_key(digest: str) -> StoredApiKey | None:
     try:
-        return ApiKey.get(digest)
+        return cast(StoredApiKey, ApiKey.get(digest))
     except ApiKey.DoesNotExist:
         return None
 
@@ -110,7 +129,9 @@ def revoke(digest: str) -> None:
     ApiKey(digest).delete()
 
 
-def keys_of(*, scope: str, department: str | None = None, name: str | None = None) -> list[ApiKey]:
+def keys_of(
+    *, scope: str, department: str | None = None, name: str | None = None
+) -> list[StoredApiKey]:
     """Every key of a department (or every operator key of that name). The keys table is small
     (one item per department and operator): a Scan is the intended read."""
     condition = ApiKey.scope == scope
@@ -118,4 +139,4 @@ def keys_of(*, scope: str, department: str | None = None, name: str | None = Non
         condition &= ApiKey.department == department
     if name is not None:
         condition &= ApiKey.name == name
-    return list(ApiKey.scan(filter_condition=condition))
+    return cast(list[StoredApiKey], list(ApiKey.scan(filter_condition=condition)))

@@ -23,11 +23,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.scheduling import BLOCKED
-from chalicelib.store.base import live, plain
+from chalicelib.domain.stored import StoredReferral, StoredYouth
+from chalicelib.store.base import live, own, plain
 from chalicelib.store.models import Alert, AuditEvent, ConsoleItem, Referral, Youth
 from chalicelib.store.writes import applied, transaction
 
@@ -215,7 +216,7 @@ def add_list_keys(department: str, ids: list[str]) -> int:
     """Give youths stored before the list existed their list keys (an UpdateItem each,
     conditional on the fingerprint and status read: a youth changed meanwhile got them from its
     own write). How many were keyed."""
-    return sum(_key_one(youth) for youth in youths(department, ids).values())
+    return sum(_key_one(own(youth, Youth)) for youth in youths(department, ids).values())
 
 
 def _key_one(youth: Youth) -> bool:
@@ -276,23 +277,26 @@ def _uncount_once(youth: Youth) -> bool:
     )
 
 
-def department_youths(department: str) -> Iterator[Youth]:
+def department_youths(department: str) -> Iterator[StoredYouth]:
     """Every youth of the department, by file number, streamed (the exports)."""
-    return iter(Youth.query(department))
+    return cast(Iterator[StoredYouth], iter(Youth.query(department)))
 
 
-def youths(department: str, ids: Iterable[str]) -> dict[str, Youth]:
+def youths(department: str, ids: Iterable[str]) -> dict[str, StoredYouth]:
     keys = [(department, each) for each in dict.fromkeys(ids)]
-    return {y.id_externe: y for y in Youth.batch_get(keys)} if keys else {}
+    return cast(
+        dict[str, StoredYouth], {y.id_externe: y for y in Youth.batch_get(keys)} if keys else {}
+    )
 
 
-def referrals(referral_ids: Iterable[str]) -> dict[str, Referral]:
+def referrals(referral_ids: Iterable[str]) -> dict[str, StoredReferral]:
     keys = list(dict.fromkeys(referral_ids))
-    return {r.referral_id: r for r in Referral.batch_get(keys)} if keys else {}
+    found = Referral.batch_get(keys) if keys else ()
+    return cast(dict[str, StoredReferral], {r.referral_id: r for r in found})
 
 
-def youth(department: str, id_externe: str) -> Youth | None:
+def youth(department: str, id_externe: str) -> StoredYouth | None:
     try:
-        return Youth.get(department, id_externe)
+        return cast(StoredYouth, Youth.get(department, id_externe))
     except Youth.DoesNotExist:
         return None

@@ -14,14 +14,15 @@ changes query what concerns the youth instead of rebuilding ids.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.pagination import ResultIterator
 
 from chalicelib.domain.clock import iso
 from chalicelib.domain.enums import MessageStatus
 from chalicelib.domain.snapshot import Snapshot
-from chalicelib.store.base import history_entry, live, plain
+from chalicelib.domain.stored import StoredMessage
+from chalicelib.store.base import history_entry, live, own, plain
 from chalicelib.store.models import Message
 from chalicelib.store.writes import applied
 
@@ -58,12 +59,12 @@ def new(
     dispatch_at: datetime | None = None,
     expires_at: datetime | None = None,
     held: bool = False,
-) -> Message:
+) -> StoredMessage:
     """A message to queue; about a youth, it expires with the youth (``expires_at``). ``held``:
     it rides in another one (an invitation in its referral's email) and is never dispatched
     itself (no ``dispatch_at``: outside the dispatch index)."""
     status = MessageStatus.HELD if held else MessageStatus.PENDING
-    return Message(
+    message = Message(
         message_id,
         department=department,
         referral_id=referral_id,
@@ -81,16 +82,19 @@ def new(
         created_at=iso(now),
         expires_at=expires_at or now + MESSAGE_TTL,
     )
+    return cast(StoredMessage, message)
 
 
-def enqueue(message: Message) -> bool:
+def enqueue(message: StoredMessage) -> bool:
     """Queue a message once (same id → no second message)."""
-    return applied(lambda: message.save(condition=Message.message_id.does_not_exist()))
+    return applied(
+        lambda: own(message, Message).save(condition=Message.message_id.does_not_exist())
+    )
 
 
 def due_batch(
     department: str, now: datetime, limit: int, cursor: dict[str, Any] | None
-) -> ResultIterator[Message]:
+) -> ResultIterator[StoredMessage]:
     """Up to ``limit`` due messages after ``cursor`` (its ``last_evaluated_key``: the next one)."""
     return Message.dispatch_index.query(
         department, Message.dispatch_at <= iso(now), limit=limit, last_evaluated_key=cursor
@@ -102,11 +106,11 @@ def has_due(department: str, now: datetime) -> bool:
     return any(Message.dispatch_index.query(department, Message.dispatch_at <= iso(now), limit=1))
 
 
-def throttled(message: Message, at: datetime, code: str, *, claim_id: str) -> bool:
+def throttled(message: StoredMessage, at: datetime, code: str, *, claim_id: str) -> bool:
     """The provider refused for the account's rate: back to ``pending`` until ``at``, and the
     claim's attempt is given back (``MAX_ATTEMPTS`` counts only this message's own failures)."""
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=[
                 Message.status.set(MessageStatus.PENDING),
                 Message.dispatch_at.set(iso(at)),
@@ -118,36 +122,38 @@ def throttled(message: Message, at: datetime, code: str, *, claim_id: str) -> bo
     )
 
 
-def of_youth(youth_key: str) -> list[Message]:
-    return list(Message.youth_index.query(youth_key))
+def of_youth(youth_key: str) -> list[StoredMessage]:
+    return cast(list[StoredMessage], list(Message.youth_index.query(youth_key)))
 
 
-def get(message_id: str) -> Message | None:
+def get(message_id: str) -> StoredMessage | None:
     try:
-        return Message.get(message_id)
+        return cast(StoredMessage, Message.get(message_id))
     except Message.DoesNotExist:
         return None
 
 
-def live_of_youth(youth_key: str, now: datetime) -> list[Message]:
+def live_of_youth(youth_key: str, now: datetime) -> list[StoredMessage]:
     """Every live message about the youth (its partner messages, notices, escalation emails)."""
     found = get_many([m.message_id for m in of_youth(youth_key)])
     return [m for m in found if live(m, now)]
 
 
-def get_many(message_ids: list[str]) -> list[Message]:
-    found: list[Message] = []
+def get_many(message_ids: list[str]) -> list[StoredMessage]:
+    found: list[StoredMessage] = []
     for start in range(0, len(message_ids), 100):
-        found += list(Message.batch_get(message_ids[start : start + 100]))
+        found += cast(
+            list[StoredMessage], list(Message.batch_get(message_ids[start : start + 100]))
+        )
     return found
 
 
-def claim(message: Message, claim_id: str, now: datetime) -> bool:
+def claim(message: StoredMessage, claim_id: str, now: datetime) -> bool:
     """Take the message to send it: ``pending`` and due, or a ``sending`` claim left behind by a
     dispatcher that died (older than ``CLAIM_TIMEOUT``)."""
     stale = iso(now - CLAIM_TIMEOUT)
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=[
                 Message.status.set(MessageStatus.SENDING),
                 Message.claim_id.set(claim_id),
@@ -172,39 +178,39 @@ def sent_actions(provider_id: str, now: datetime) -> list[Any]:
     ]
 
 
-def mark_sent(message: Message, claim_id: str, provider_id: str, now: datetime) -> bool:
+def mark_sent(message: StoredMessage, claim_id: str, provider_id: str, now: datetime) -> bool:
     """Alone (no referral moves with it): ``sent``, on our own claim only."""
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=sent_actions(provider_id, now), condition=Message.claim_id == claim_id
         )
     )
 
 
-def wait_until(message: Message, moment: datetime) -> bool:
+def wait_until(message: StoredMessage, moment: datetime) -> bool:
     """A pending SMS waits for its window."""
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=[Message.dispatch_at.set(iso(moment))],
             condition=Message.status == MessageStatus.PENDING,
         )
     )
 
 
-def retry_later(message: Message, at: datetime, code: str, *, claim_id: str) -> bool:
+def retry_later(message: StoredMessage, at: datetime, code: str, *, claim_id: str) -> bool:
     """Back to ``pending`` until ``at`` (a transient failure of our own claim)."""
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=_back_to_pending(at, code), condition=Message.claim_id == claim_id
         )
     )
 
 
-def retry_send(message: Message, provider_id: str, at: datetime, code: str) -> bool:
+def retry_send(message: StoredMessage, provider_id: str, at: datetime, code: str) -> bool:
     """A soft bounce of the send ``provider_id``: back to ``pending`` until ``at``, once (the
     message must still be ``sent`` by that very send; the re-send gets another id)."""
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=_back_to_pending(at, code),
             condition=(Message.status == MessageStatus.SENT) & (Message.provider_id == provider_id),
         )
@@ -219,18 +225,21 @@ def _back_to_pending(at: datetime, code: str) -> list[Any]:
     ]
 
 
-def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str | None) -> bool:
+def switch_channel(
+    message: StoredMessage, code: str, now: datetime, *, claim_id: str | None
+) -> bool:
     """Re-queue on the partner's other channel; False when it has none (or someone moved it)."""
-    if not (message.fallback_channel and message.fallback_recipients):
+    item = own(message, Message)
+    if not (item.fallback_channel and item.fallback_recipients):
         return False
     condition = (
         (Message.claim_id == claim_id) if claim_id else (Message.status == MessageStatus.SENT)
     )
     return applied(
-        lambda: message.update(
+        lambda: item.update(
             actions=[
-                Message.channel.set(message.fallback_channel),
-                Message.recipients.set(list(message.fallback_recipients or [])),
+                Message.channel.set(item.fallback_channel),
+                Message.recipients.set(list(item.fallback_recipients or [])),
                 Message.fallback_channel.remove(),
                 Message.fallback_recipients.remove(),
                 Message.status.set(MessageStatus.PENDING),
@@ -246,12 +255,12 @@ def switch_channel(message: Message, code: str, now: datetime, *, claim_id: str 
 
 
 def finish(
-    message: Message, status: MessageStatus, code: str, now: datetime, *, claim_id: str | None
+    message: StoredMessage, status: MessageStatus, code: str, now: datetime, *, claim_id: str | None
 ) -> bool:
     """The message will not be delivered (``undeliverable`` or ``failed``): on our own claim,
     or (a delivery event) if it still exists (an erasure may have deleted it meanwhile)."""
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=[
                 Message.status.set(status),
                 Message.dispatch_at.remove(),
@@ -263,17 +272,17 @@ def finish(
     )
 
 
-def forget(message: Message, *, claim_id: str | None) -> bool:
+def forget(message: StoredMessage, *, claim_id: str | None) -> bool:
     """An erased youth's interview CANCEL, sent or given up: deleted (on our own claim), so that
     nothing of the youth outlives the erasure; a late delivery event then finds nothing."""
     condition = (Message.claim_id == claim_id) if claim_id else Message.message_id.exists()
-    return applied(lambda: message.delete(condition=condition))
+    return applied(lambda: own(message, Message).delete(condition=condition))
 
 
-def note_event(message: Message, at: datetime, what: str) -> bool:
+def note_event(message: StoredMessage, at: datetime, what: str) -> bool:
     """Record a delivery event (bounce, complaint, delivery) in the history, once, in order."""
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=[
                 Message.last_event_at.set(iso(at)),
                 Message.history.set(Message.history.append([history_entry(what, at)])),
@@ -283,7 +292,7 @@ def note_event(message: Message, at: datetime, what: str) -> bool:
     )
 
 
-def note_ignored_event(message: Message, now: datetime, what: str) -> bool:
+def note_ignored_event(message: StoredMessage, now: datetime, what: str) -> bool:
     """Record, at reception, an event that is ignored (dated out of range), without moving
     ``last_event_at``; at most ``MAX_IGNORED_EVENTS`` of them, so that a flood cannot grow the
     item without bound."""
@@ -293,7 +302,7 @@ def note_ignored_event(message: Message, now: datetime, what: str) -> bool:
     ):
         return False
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=[Message.history.set(Message.history.append([history_entry(what, now)]))],
             condition=Message.message_id.exists(),
         )
@@ -317,7 +326,7 @@ def cancel(message_id: str, now: datetime) -> bool:
 
 
 def follow_youth(
-    message: Message, *, snapshot: Snapshot | None, expires_at: datetime | None
+    message: StoredMessage, *, snapshot: Snapshot | None, expires_at: datetime | None
 ) -> bool:
     """A message shows what the youth's record says now (consent withdrawn) and expires with the
     youth. A ``sent`` one too: a soft bounce or a hard bounce with another channel sends it again,
@@ -328,7 +337,9 @@ def follow_youth(
         actions.append(Message.context.set({**context, "snapshot": snapshot.to_item()}))
     if not actions:
         return False
-    return applied(lambda: message.update(actions=actions, condition=Message.message_id.exists()))
+    return applied(
+        lambda: own(message, Message).update(actions=actions, condition=Message.message_id.exists())
+    )
 
 
 def expire_by(message_ids: list[str], expires_at: datetime) -> int:
@@ -364,9 +375,9 @@ def revise_unsent(message_id: str, context: dict[str, Any], now: datetime) -> bo
     )
 
 
-def set_context(message: Message, context: dict[str, Any]) -> bool:
+def set_context(message: StoredMessage, context: dict[str, Any]) -> bool:
     return applied(
-        lambda: message.update(
+        lambda: own(message, Message).update(
             actions=[Message.context.set(context)], condition=Message.message_id.exists()
         )
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from chalicelib.domain.clock import iso
+from chalicelib.domain.stored import StoredPartnerSpace, StoredReferral
 from chalicelib.store.base import live
 from chalicelib.store.models import PartnerSpace, Referral
 from chalicelib.store.writes import applied
@@ -51,15 +52,15 @@ def renew(
     return str(space.nonce)
 
 
-def by_token(token_hash: str, now: datetime) -> PartnerSpace | None:
+def by_token(token_hash: str, now: datetime) -> StoredPartnerSpace | None:
     """The space behind a token (one read of ``token-index``), expired or not, if still kept."""
     found = next(iter(PartnerSpace.token_index.query(token_hash, limit=1)), None)
-    return found if found is not None and live(found, now) else None
+    return cast(StoredPartnerSpace, found) if found is not None and live(found, now) else None
 
 
-def get(partner_key: str) -> PartnerSpace | None:
+def get(partner_key: str) -> StoredPartnerSpace | None:
     try:
-        return PartnerSpace.get(partner_key, consistent_read=True)
+        return cast(StoredPartnerSpace, PartnerSpace.get(partner_key, consistent_read=True))
     except PartnerSpace.DoesNotExist:
         return None
 
@@ -73,19 +74,19 @@ def revoke(partner_key: str) -> bool:
 
 def referrals_page(
     partner_id: str, *, size: int, cursor: dict[str, Any] | None
-) -> tuple[list[Referral], dict[str, Any] | None]:
+) -> tuple[list[StoredReferral], dict[str, Any] | None]:
     """Up to ``size`` referrals of ``partner_id`` (every type, every status, newest first) and the
     key of the next page: one Query of the keys-only index and one BatchGetItem."""
     keys = Referral.partner_index.query(
         partner_id, scan_index_forward=False, limit=size, last_evaluated_key=cursor
     )
     ids = [key.referral_id for key in keys]
-    found = list(Referral.batch_get(ids)) if ids else []
+    found = cast(list[StoredReferral], list(Referral.batch_get(ids)) if ids else [])
     found.sort(key=lambda referral: (referral.created_at, referral.referral_id), reverse=True)
     return found, keys.last_evaluated_key
 
 
-def all_referrals(partner_id: str) -> Iterator[Referral]:
+def all_referrals(partner_id: str) -> Iterator[StoredReferral]:
     """Every referral of ``partner_id`` (the CSV export), read page after page."""
     cursor: dict[str, Any] | None = None
     while True:

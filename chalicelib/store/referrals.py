@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.pagination import ResultIterator
 
@@ -27,7 +27,8 @@ from chalicelib.domain.enums import ANSWERED, AWAITING_ANSWER, FollowupStage, Re
 from chalicelib.domain.history import StatusChange
 from chalicelib.domain.routing import Route
 from chalicelib.domain.snapshot import Snapshot
-from chalicelib.store.base import history_entry, live, live_page
+from chalicelib.domain.stored import StoredMessage, StoredReferral
+from chalicelib.store.base import history_entry, live, own
 from chalicelib.store.models import Message, Referral
 from chalicelib.store.writes import applied, transaction
 
@@ -40,77 +41,46 @@ def history_action(status: str, now: datetime, note: str | None = None) -> Any:
 
 
 # --- reads ---------------------------------------------------------------------------------------
-def get(referral_id: str, now: datetime | None, *, consistent: bool = False) -> Referral | None:
+def get(
+    referral_id: str, now: datetime | None, *, consistent: bool = False
+) -> StoredReferral | None:
     """The referral, if live at ``now`` (``now=None``: even expired)."""
     try:
         referral = Referral.get(referral_id, consistent_read=consistent)
     except Referral.DoesNotExist:
         return None
-    return referral if now is None or live(referral, now) else None
+    return cast(StoredReferral, referral) if now is None or live(referral, now) else None
 
 
-def by_token(token_hash: str, now: datetime) -> Referral | None:
+def by_token(token_hash: str, now: datetime) -> StoredReferral | None:
     """The live referral behind an acknowledgement token (one read of ``token-index``)."""
     found = next(iter(Referral.token_index.query(token_hash, limit=1)), None)
-    return found if found is not None and live(found, now) else None
+    return cast(StoredReferral, found) if found is not None and live(found, now) else None
 
 
-def of_youth(department: str, id_externe: str) -> list[Referral]:
+def of_youth(department: str, id_externe: str) -> list[StoredReferral]:
     """Every referral of the youth, expired ones included (erasure needs them all)."""
-    return list(Referral.youth_index.query(ids.youth_key(department, id_externe)))
+    found = Referral.youth_index.query(ids.youth_key(department, id_externe))
+    return cast(list[StoredReferral], list(found))
 
 
-def live_of_youth(department: str, id_externe: str, now: datetime) -> list[Referral]:
+def live_of_youth(department: str, id_externe: str, now: datetime) -> list[StoredReferral]:
     return [r for r in of_youth(department, id_externe) if live(r, now)]
 
 
-def _filters(status: str | None, kind: str | None) -> Any:
-    condition = None
-    if status:
-        condition = Referral.status == status
-    if kind:
-        by_kind = Referral.kind == kind
-        condition = by_kind if condition is None else condition & by_kind
-    return condition
-
-
-def page(
-    department: str,
-    *,
-    status: str | None,
-    kind: str | None,
-    cursor: dict[str, Any] | None,
-    size: int,
-    now: datetime,
-) -> tuple[list[Referral], dict[str, Any] | None]:
-    """One page of the department's live referrals (``department-index``), and the next key."""
-    results = Referral.department_index.query(
-        department,
-        filter_condition=_filters(status, kind),
-        last_evaluated_key=cursor,
-        page_size=size,
-    )
-    return live_page(results, size, now)
-
-
-def of_department(
-    department: str, now: datetime, *, status: str | None = None, kind: str | None = None
-) -> Iterator[Referral]:
-    found = Referral.department_index.query(department, filter_condition=_filters(status, kind))
-    return (referral for referral in found if live(referral, now))
-
-
-def followups_due(department: str, until: str) -> Iterator[Referral]:
-    return Referral.followup_index.query(department, Referral.followup_at <= until)
+def followups_due(department: str, until: str) -> Iterator[StoredReferral]:
+    found = Referral.followup_index.query(department, Referral.followup_at <= until)
+    return cast(Iterator[StoredReferral], found)
 
 
 def followups_batch(
     department: str, until: str, limit: int, cursor: dict[str, Any] | None
-) -> ResultIterator[Referral]:
+) -> ResultIterator[StoredReferral]:
     """Up to ``limit`` due follow-ups after ``cursor`` (its ``last_evaluated_key``: the next)."""
-    return Referral.followup_index.query(
+    found = Referral.followup_index.query(
         department, Referral.followup_at <= until, limit=limit, last_evaluated_key=cursor
     )
+    return cast("ResultIterator[StoredReferral]", found)
 
 
 def has_followups_due(department: str, until: str) -> bool:
@@ -130,9 +100,9 @@ def new(
     snapshot: Snapshot,
     now: datetime,
     expires_at: datetime | None,
-) -> Referral:
+) -> StoredReferral:
     """A referral to create (``pending``); it expires with its youth."""
-    return Referral(
+    referral = Referral(
         referral_id,
         department=department,
         id_externe=id_externe,
@@ -148,33 +118,40 @@ def new(
         snapshot=snapshot.to_item(),
         expires_at=expires_at,
     )
+    return cast(StoredReferral, referral)
 
 
-def create_with_message(referral: Referral, message: Message) -> bool:
+def unsaved(referral_id: str, **attributes: Any) -> StoredReferral:
+    """A referral as the store keeps it, never written (``local.samples`` renders from it)."""
+    return cast(StoredReferral, Referral(referral_id, **attributes))
+
+
+def create_with_message(referral: StoredReferral, message: StoredMessage) -> bool:
     """A new referral and its first message in one transaction; False if it already exists."""
 
     def write() -> None:
         with transaction() as batch:
-            batch.save(referral, condition=Referral.referral_id.does_not_exist())
-            batch.save(message, condition=Message.message_id.does_not_exist())
+            batch.save(own(referral, Referral), condition=Referral.referral_id.does_not_exist())
+            batch.save(own(message, Message), condition=Message.message_id.does_not_exist())
 
     return applied(write)
 
 
 # --- sending -------------------------------------------------------------------------------------
 def mark_sent_with_message(
-    message: Message, claim: str, message_actions: list[Any], referral_actions: list[Any],
-    notice: Message | None,
+    message: StoredMessage, claim: str, message_actions: list[Any], referral_actions: list[Any],
+    notice: StoredMessage | None,
 ) -> bool:  # fmt: skip
     """One transaction: message ``sent`` (our claim), its referral ``sent``, the notice queued."""
 
     def write() -> None:
         with transaction() as batch:
-            batch.update(message, actions=message_actions, condition=Message.claim_id == claim)
+            batch.update(own(message, Message), actions=message_actions,
+                         condition=Message.claim_id == claim)  # fmt: skip
             batch.update(Referral(message.referral_id), actions=referral_actions,
                          condition=SENT_CONDITION)  # fmt: skip
             if notice is not None:
-                batch.save(notice)
+                batch.save(own(notice, Message))
 
     return applied(write)
 
@@ -233,7 +210,7 @@ def give_up(referral_id: str, status: ReferralStatus, code: str, now: datetime) 
 
 # --- follow-ups ----------------------------------------------------------------------------------
 def advance_followup(
-    referral: Referral,
+    referral: StoredReferral,
     stage: FollowupStage,
     expected: tuple[ReferralStatus, ...],
     now: datetime,
@@ -257,7 +234,7 @@ def advance_followup(
     if stage == FollowupStage.ESCALATION:
         actions.append(Referral.status.set(ReferralStatus.ESCALATED))
     return applied(
-        lambda: referral.update(
+        lambda: own(referral, Referral).update(
             actions=actions,
             condition=(Referral.followup_stage == stage)
             & (Referral.followup_at == referral.followup_at)
@@ -266,21 +243,21 @@ def advance_followup(
     )
 
 
-def stop_followups(referral: Referral, now: datetime) -> bool:
+def stop_followups(referral: StoredReferral, now: datetime) -> bool:
     """The youth left: no more reminder or escalation, the referral stays answerable. The stage
     is kept, so that ``resume_followups`` knows where it was."""
     return applied(
-        lambda: referral.update(
+        lambda: own(referral, Referral).update(
             actions=[Referral.followup_at.remove(), history_action("followups_stopped", now)],
             condition=Referral.status.is_in(*AWAITING_ANSWER) & Referral.followup_at.exists(),
         )
     )
 
 
-def resume_followups(referral: Referral, now: datetime) -> bool:
+def resume_followups(referral: StoredReferral, now: datetime) -> bool:
     """The youth came back: the follow-ups stopped by its exit go on (due now)."""
     return applied(
-        lambda: referral.update(
+        lambda: own(referral, Referral).update(
             actions=[Referral.followup_at.set(iso(now)), history_action("followups_resumed", now)],
             condition=Referral.status.is_in(*AWAITING_ANSWER)
             & Referral.followup_at.does_not_exist()
@@ -290,9 +267,9 @@ def resume_followups(referral: Referral, now: datetime) -> bool:
 
 
 # --- other changes -------------------------------------------------------------------------------
-def cancel_unsent(referral: Referral, now: datetime, note: str) -> bool:
+def cancel_unsent(referral: StoredReferral, now: datetime, note: str) -> bool:
     return applied(
-        lambda: referral.update(
+        lambda: own(referral, Referral).update(
             actions=[
                 Referral.status.set(ReferralStatus.CANCELLED),
                 history_action(ReferralStatus.CANCELLED, now, note),
@@ -302,10 +279,10 @@ def cancel_unsent(referral: Referral, now: datetime, note: str) -> bool:
     )
 
 
-def redirect(referral: Referral, now: datetime, note: str) -> bool:
+def redirect(referral: StoredReferral, now: datetime, note: str) -> bool:
     """Its partner is no longer the competent one (directory change) and has not answered."""
     return applied(
-        lambda: referral.update(
+        lambda: own(referral, Referral).update(
             actions=[
                 Referral.status.set(ReferralStatus.REDIRECTED),
                 *_no_longer_awaited(),
@@ -336,7 +313,7 @@ def reschedule_invitation(
 
 
 def follow_youth(
-    referral: Referral, *, snapshot: Snapshot | None, expires_at: datetime | None
+    referral: StoredReferral, *, snapshot: Snapshot | None, expires_at: datetime | None
 ) -> bool:
     """The referral shows what the youth's record says now (consent withdrawn, contact removed)
     and expires with the youth."""
@@ -345,12 +322,11 @@ def follow_youth(
         actions.append(Referral.snapshot.set(snapshot.to_item()))
     if not actions:
         return False
-    return applied(
-        lambda: referral.update(actions=actions, condition=Referral.referral_id.exists())
-    )
+    item = own(referral, Referral)
+    return applied(lambda: item.update(actions=actions, condition=Referral.referral_id.exists()))
 
 
-def is_answered(referral: Referral) -> bool:
+def is_answered(referral: StoredReferral) -> bool:
     return referral.status in ANSWERED or bool(referral.answered_at)
 
 
@@ -358,7 +334,7 @@ def is_answered(referral: Referral) -> bool:
 ERASED_ID = ""  # never a roster id (id_externe is required)
 
 
-def erase(referral: Referral, now: datetime) -> bool:
+def erase(referral: StoredReferral, now: datetime) -> bool:
     """Replace the referral by an anonymous copy under a new random id (one transaction: delete +
     put), keeping only what the department report counts (kind, partner, channel, status, dates,
     the answer code): no snapshot, token, comment, note or file number. A pending referral

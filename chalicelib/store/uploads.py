@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from chalicelib.domain.clock import iso
+from chalicelib.domain.stored import StoredUpload
+from chalicelib.store.base import own
 from chalicelib.store.models import Upload
 from chalicelib.store.writes import applied
 
-__all__ = ["Upload", "UploadStatus"]
+__all__ = ["UploadStatus"]
 
 UPLOAD_TTL = timedelta(days=30)
 CLAIM_LEASE = timedelta(minutes=6)  # the Lambda's timeout (300 s) and a margin: its run is over
@@ -35,7 +37,7 @@ class UploadStatus(StrEnum):
     FAILED = "failed"
 
 
-def create(upload_id: str, *, department: str, now: datetime, **options: Any) -> Upload:
+def create(upload_id: str, *, department: str, now: datetime, **options: Any) -> StoredUpload:
     upload = Upload(
         upload_id,
         department=department,
@@ -45,17 +47,17 @@ def create(upload_id: str, *, department: str, now: datetime, **options: Any) ->
         **options,
     )
     upload.save()
-    return upload
+    return cast(StoredUpload, upload)
 
 
-def get(upload_id: str) -> Upload | None:
+def get(upload_id: str) -> StoredUpload | None:
     try:
-        return Upload.get(upload_id)
+        return cast(StoredUpload, Upload.get(upload_id))
     except Upload.DoesNotExist:
         return None
 
 
-def claim(upload: Upload, claim_id: str, now: datetime) -> bool:
+def claim(upload: StoredUpload, claim_id: str, now: datetime) -> bool:
     """``waiting`` → ``processing`` (or take again a dead run's ``processing``); on refusal the
     item is read again so that the caller sees its current status."""
     stale = iso(now - CLAIM_LEASE)
@@ -63,8 +65,9 @@ def claim(upload: Upload, claim_id: str, now: datetime) -> bool:
         (Upload.status == UploadStatus.PROCESSING)
         & ((Upload.claim_id == claim_id) | (Upload.claimed_at < stale))
     )
+    item = own(upload, Upload)
     taken = applied(
-        lambda: upload.update(
+        lambda: item.update(
             actions=[
                 Upload.status.set(UploadStatus.PROCESSING),
                 Upload.claim_id.set(claim_id),
@@ -76,14 +79,14 @@ def claim(upload: Upload, claim_id: str, now: datetime) -> bool:
         )
     )
     if not taken:
-        upload.refresh()
+        item.refresh()
     return taken
 
 
-def release(upload: Upload, claim_id: str) -> bool:
+def release(upload: StoredUpload, claim_id: str) -> bool:
     """``processing`` → ``waiting``: the object is not there (yet)."""
     return applied(
-        lambda: upload.update(
+        lambda: own(upload, Upload).update(
             actions=[
                 Upload.status.set(UploadStatus.WAITING),
                 Upload.claim_id.remove(),
@@ -95,9 +98,9 @@ def release(upload: Upload, claim_id: str) -> bool:
     )
 
 
-def finish(upload: Upload, final: UploadStatus, report: dict[str, Any]) -> None:
+def finish(upload: StoredUpload, final: UploadStatus, report: dict[str, Any]) -> None:
     """``processing`` → ``done`` | ``rejected`` | ``failed`` with its report."""
-    upload.update(
+    own(upload, Upload).update(
         actions=[
             Upload.status.set(final),
             Upload.report.set(report),
@@ -106,9 +109,10 @@ def finish(upload: Upload, final: UploadStatus, report: dict[str, Any]) -> None:
     )
 
 
-def leased_out(department: str, now: datetime, limit: int | None = None) -> list[Upload]:
+def leased_out(department: str, now: datetime, limit: int | None = None) -> list[StoredUpload]:
     """The department's uploads left ``processing`` by a run whose lease is over (one Query)."""
-    return list(Upload.lease_index.query(department, Upload.lease_until <= iso(now), limit=limit))
+    found = Upload.lease_index.query(department, Upload.lease_until <= iso(now), limit=limit)
+    return cast(list[StoredUpload], list(found))
 
 
 def note_file(upload_id: str, etag: str) -> bool:
@@ -122,10 +126,10 @@ def note_file(upload_id: str, etag: str) -> bool:
     )
 
 
-def progress(upload: Upload, *, total: int | None = None, done: int | None = None) -> None:
+def progress(upload: StoredUpload, *, total: int | None = None, done: int | None = None) -> None:
     actions: list[Any] = []
     if total is not None:
         actions.append(Upload.rows_total.set(total))
     if done is not None:
         actions.append(Upload.rows_done.set(done))
-    upload.update(actions=actions)
+    own(upload, Upload).update(actions=actions)

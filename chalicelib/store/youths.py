@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.pagination import ResultIterator
 
@@ -24,13 +24,12 @@ from chalicelib.domain.enums import Kind, YouthEvent, YouthStatus
 from chalicelib.domain.history import YouthHistoryEntry
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.scheduling import BLOCKED
+from chalicelib.domain.stored import StoredYouth
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.store import audit, listing
-from chalicelib.store.base import live, live_page, plain
+from chalicelib.store.base import live, live_page, own, plain
 from chalicelib.store.models import Youth
 from chalicelib.store.writes import applied
-
-__all__ = ["RecordChange", "Youth"]
 
 BUMP = Youth.version.add(1)  # in every write of ``scheduled`` or ``due_at``
 
@@ -51,31 +50,32 @@ class RecordChange:
 
 def get(
     department: str, id_externe: str, now: datetime | None, *, consistent: bool = False
-) -> Youth | None:
+) -> StoredYouth | None:
     """The youth, if live at ``now`` (``now=None``: even expired, for erasure)."""
     try:
         youth = Youth.get(department, id_externe, consistent_read=consistent)
     except Youth.DoesNotExist:
         return None
-    return youth if now is None or live(youth, now) else None
+    return cast(StoredYouth, youth) if now is None or live(youth, now) else None
 
 
-def record_of(youth: Youth) -> YouthRecord:
+def record_of(youth: StoredYouth) -> YouthRecord:
     return YouthRecord.from_attributes(plain(youth.record) or {})
 
 
-def schedule_of(youth: Youth) -> Schedule:
+def schedule_of(youth: StoredYouth) -> Schedule:
     return Schedule.from_item(plain(youth.scheduled))
 
 
 def due_batch(
     department: str, today: date, limit: int, cursor: dict[str, Any] | None
-) -> ResultIterator[Youth]:
+) -> ResultIterator[StoredYouth]:
     """Up to ``limit`` youths due after ``cursor``, expired ones included (the caller skips them
     with ``store.base.live``): a batch's size counts what was read."""
-    return Youth.due_index.query(
+    found = Youth.due_index.query(
         department, Youth.due_at <= today.isoformat(), limit=limit, last_evaluated_key=cursor
     )
+    return cast("ResultIterator[StoredYouth]", found)
 
 
 def has_due(department: str, today: date) -> bool:
@@ -83,20 +83,22 @@ def has_due(department: str, today: date) -> bool:
     return any(Youth.due_index.query(department, Youth.due_at <= today.isoformat(), limit=1))
 
 
-def blocked(department: str) -> Iterator[Youth]:
+def blocked(department: str) -> Iterator[StoredYouth]:
     """The youths waiting for a partner (``due_at = BLOCKED``)."""
-    return Youth.due_index.query(department, Youth.due_at == BLOCKED)
+    return cast(Iterator[StoredYouth], Youth.due_index.query(department, Youth.due_at == BLOCKED))
 
 
-def majority_between(department: str, first: date, last: date, now: datetime) -> Iterator[Youth]:
+def majority_between(
+    department: str, first: date, last: date, now: datetime
+) -> Iterator[StoredYouth]:
     """The live youths whose majority falls between ``first`` and ``last`` (``majority-index``)."""
     found = Youth.majority_index.query(
         department, Youth.majority_date.between(first.isoformat(), last.isoformat())
     )
-    return (youth for youth in found if live(youth, now))
+    return cast(Iterator[StoredYouth], (youth for youth in found if live(youth, now)))
 
 
-def save_schedule(youth: Youth, schedule: Schedule, due_at: str | None) -> bool:
+def save_schedule(youth: StoredYouth, schedule: Schedule, due_at: str | None) -> bool:
     """What the scan created, and the next due date; False when the roster changed the youth
     meanwhile (the next scan completes it with the new record)."""
     actions: list[Any] = [
@@ -105,12 +107,14 @@ def save_schedule(youth: Youth, schedule: Schedule, due_at: str | None) -> bool:
         BUMP,
     ]
     return applied(
-        lambda: youth.update(actions=actions, condition=Youth.fingerprint == youth.fingerprint)
+        lambda: own(youth, Youth).update(
+            actions=actions, condition=Youth.fingerprint == youth.fingerprint
+        )
     )
 
 
 def choose_partner(
-    youth: Youth, kind: Kind, partner_id: str, *, refused: str | None, due_at: str
+    youth: StoredYouth, kind: Kind, partner_id: str, *, refused: str | None, due_at: str
 ) -> bool:
     """The department chose ``partner_id`` for ``kind`` in the console: the choice stands in for
     the roster's ``code_ml``, the youth is due again. False when the roster changed the youth
@@ -118,7 +122,7 @@ def choose_partner(
     schedule = schedule_of(youth)
     schedule.choose(kind, partner_id, refused=refused)
     return applied(
-        lambda: youth.update(
+        lambda: own(youth, Youth).update(
             actions=[Youth.scheduled.set(schedule.to_item()), Youth.due_at.set(due_at), BUMP],
             condition=(Youth.fingerprint == youth.fingerprint)
             & (Youth.status == YouthStatus.ACTIVE),
@@ -126,42 +130,46 @@ def choose_partner(
     )
 
 
-def keep_refusal(youth: Youth, kind: Kind, referral_id: str) -> bool:
+def keep_refusal(youth: StoredYouth, kind: Kind, referral_id: str) -> bool:
     """The department saw the refusal and keeps things as they are: no longer "à réorienter"."""
     schedule = schedule_of(youth)
     schedule.refusal_seen[kind] = referral_id
     return applied(
-        lambda: youth.update(
+        lambda: own(youth, Youth).update(
             actions=[Youth.scheduled.set(schedule.to_item()), BUMP],
             condition=Youth.fingerprint == youth.fingerprint,
         )
     )
 
 
-def rearm(youth: Youth, today: date) -> bool:
+def rearm(youth: StoredYouth, today: date) -> bool:
     """A youth blocked for want of a partner is due again (a directory load)."""
     return applied(
-        lambda: youth.update(
+        lambda: own(youth, Youth).update(
             actions=[Youth.due_at.set(today.isoformat()), BUMP], condition=Youth.due_at == BLOCKED
         )
     )
 
 
-def replace_schedule(youth: Youth, schedule: Schedule, *, due_today: date | None = None) -> bool:
+def replace_schedule(
+    youth: StoredYouth, schedule: Schedule, *, due_today: date | None = None
+) -> bool:
     """A referral left the schedule (re-routing, exit): the kind becomes due again."""
     actions: list[Any] = [Youth.scheduled.set(schedule.to_item()), BUMP]
     if due_today is not None:
         actions.append(Youth.due_at.set(due_today.isoformat()))
-    return applied(lambda: youth.update(actions=actions, condition=Youth.id_externe.exists()))
+    return applied(
+        lambda: own(youth, Youth).update(actions=actions, condition=Youth.id_externe.exists())
+    )
 
 
-def roster_index(department: str, now: datetime) -> Iterator[Youth]:
+def roster_index(department: str, now: datetime) -> Iterator[StoredYouth]:
     """Every live youth of the department, projected to (id, fingerprint, status) so that 50,000
     youths stay small in memory: what a full-sync compares the file with."""
     found = Youth.query(
         department, attributes_to_get=["id_externe", "fingerprint", "status", "expires_at"]
     )
-    return (item for item in found if live(item, now))
+    return cast(Iterator[StoredYouth], (item for item in found if live(item, now)))
 
 
 def create_many(department: str, changes: Iterable[tuple[str, RecordChange]]) -> Iterator[int]:
@@ -178,7 +186,7 @@ def create_many(department: str, changes: Iterable[tuple[str, RecordChange]]) ->
             yield 1
 
 
-def take_record(youth: Youth, change: RecordChange) -> bool:
+def take_record(youth: StoredYouth, change: RecordChange) -> bool:
     """A changed or returning youth takes the roster's record (``active``); False when its
     schedule or due date moved since ``youth`` was read (read it again, compute again)."""
     actions: list[Any] = [
@@ -194,10 +202,10 @@ def take_record(youth: Youth, change: RecordChange) -> bool:
         *_list_keys(youth, change.record, YouthStatus.ACTIVE, change.majority_date),
         BUMP,
     ]
-    return applied(lambda: youth.update(actions=actions, condition=_as_read(youth)))
+    return applied(lambda: own(youth, Youth).update(actions=actions, condition=_as_read(youth)))
 
 
-def mark_exited(youth: Youth, stamp: str, expires_at: datetime) -> bool:
+def mark_exited(youth: StoredYouth, stamp: str, expires_at: datetime) -> bool:
     """Absent from a full roster: ``exited``, nothing due, kept ``retention_months`` from now;
     False when it moved since ``youth`` was read."""
     actions: list[Any] = [
@@ -213,17 +221,17 @@ def mark_exited(youth: Youth, stamp: str, expires_at: datetime) -> bool:
         BUMP,
     ]
     condition = _as_read(youth) & (Youth.status == YouthStatus.ACTIVE)
-    return applied(lambda: youth.update(actions=actions, condition=condition))
+    return applied(lambda: own(youth, Youth).update(actions=actions, condition=condition))
 
 
-def _as_read(youth: Youth) -> Any:
+def _as_read(youth: StoredYouth) -> Any:
     """The youth's schedule and due date as read (its ``version``; none before the first)."""
     if youth.version is None:
         return Youth.id_externe.exists() & Youth.version.does_not_exist()
     return Youth.version == youth.version
 
 
-def _list_keys(youth: Youth, record: Any, status: str, majority_date: str) -> list[Any]:
+def _list_keys(youth: StoredYouth, record: Any, status: str, majority_date: str) -> list[Any]:
     """The console list's keys (``store.listing``) as the write leaves the youth."""
     after = listing.list_keys(
         Youth(
@@ -241,11 +249,11 @@ def _list_keys(youth: Youth, record: Any, status: str, majority_date: str) -> li
     ]
 
 
-def fetch(department: str, ids: Iterable[str]) -> dict[str, Youth]:
+def fetch(department: str, ids: Iterable[str]) -> dict[str, StoredYouth]:
     keys = [(department, i) for i in ids]
     if not keys:
         return {}
-    return {y.id_externe: y for y in Youth.batch_get(keys)}
+    return cast(dict[str, StoredYouth], {y.id_externe: y for y in Youth.batch_get(keys)})
 
 
 def note(department: str, id_externe: str, event: YouthHistoryEntry) -> bool:
@@ -258,9 +266,10 @@ def note(department: str, id_externe: str, event: YouthHistoryEntry) -> bool:
     )
 
 
-def erase(youth: Youth) -> None:
-    youth.delete()
-    listing.uncount(youth)
+def erase(youth: StoredYouth) -> None:
+    item = own(youth, Youth)
+    item.delete()
+    listing.uncount(item)
 
 
 def record_upload(
@@ -280,7 +289,7 @@ def page(
     cursor: dict[str, Any] | None,
     size: int,
     now: datetime,
-) -> tuple[list[Youth], dict[str, Any] | None]:
+) -> tuple[list[StoredYouth], dict[str, Any] | None]:
     """One page of the department's live youths (by file number, or by majority date when a
     range is given) and the key of the next page."""
     condition = (Youth.status == status) if status else None
@@ -308,7 +317,10 @@ def _majority_condition(start: date | None, end: date | None) -> Any:
     return Youth.majority_date <= (end or date.max).isoformat()
 
 
-def of_department(department: str, now: datetime, *, status: str | None = None) -> Iterator[Youth]:
+def of_department(
+    department: str, now: datetime, *, status: str | None = None
+) -> Iterator[StoredYouth]:
     """Every live youth of the department (reports, coverage gaps: one Query)."""
     condition = (Youth.status == status) if status else None
-    return (y for y in Youth.query(department, filter_condition=condition) if live(y, now))
+    found = Youth.query(department, filter_condition=condition)
+    return cast(Iterator[StoredYouth], (y for y in found if live(y, now)))
