@@ -98,6 +98,20 @@ def message_ids(department: str, recipients: Iterable[str], today: date) -> list
     return [message_id(department, week, r) for r in sorted(set(recipients)) for week in weeks]
 
 
+def expire_with(department: StoredDepartment, youth: StoredYouth, today: date) -> int:
+    """A youth leaving (an exit) is kept ``retention_months``; the digests that may list it, its
+    referent's and the department's, expire no later than it (a digest holds a copy of its line).
+    Returns how many were shortened; one BatchGetItem when none is stored."""
+    if youth.expires_at is None:
+        return 0
+    referent = youth_store.record_of(youth).referent_email.strip().lower()
+    recipients = [
+        address for address in (referent, department.contact_email.strip().lower()) if address
+    ]
+    stored = message_store.get_many(message_ids(department.code, recipients, today))
+    return message_store.expire_by([message.message_id for message in stored], youth.expires_at)
+
+
 def _message(
     department: str,
     recipient: str,

@@ -24,6 +24,7 @@ from chalicelib.domain.stored import StoredDepartment, StoredYouth
 from chalicelib.domain.youth import UNKNOWN_STATE, YouthRecord, birthday, majority_date
 from chalicelib.errors import ConflictError
 from chalicelib.observability import emit, logger
+from chalicelib.pathway import digest
 from chalicelib.referrals import lifecycle
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
@@ -152,6 +153,7 @@ def _follow(
     """What the written changes mean for the youths' referrals (``referrals.lifecycle``)."""
     for id_externe in sync.exited:
         lifecycle.on_exit(department, youths[id_externe], today, now)
+        digest.expire_with(department, youths[id_externe], today)
     for record in sync.reactivated:
         lifecycle.on_return(youths[record.id_externe], now)
     for record in sync.changed + sync.reactivated:

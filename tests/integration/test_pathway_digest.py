@@ -15,7 +15,7 @@ from chalicelib import jobs
 from chalicelib.domain import clock
 from chalicelib.domain.clock import add_months, parse_iso, utcnow
 from chalicelib.reporting.indicators import YouthFacts, department_report
-from chalicelib.store.models import Youth
+from chalicelib.store.models import Department, Message, Youth
 from tests.fixtures.privacy import leaks
 from tests.support import integration as s
 
@@ -248,3 +248,20 @@ def test_the_pathway_risks_metric_is_one_emf_blob_without_personal_data(departme
     assert directive["Metrics"] == [{"Name": "PathwayRisks", "Unit": "Count"}]
     assert (blob["Department"], blob["PathwayRisks"]) == ("59", 3.0)
     assert leaks(out) == []
+
+
+def test_the_digests_listing_a_youth_who_exits_expire_no_later_than_the_youth(
+    client, department, today
+):
+    # a department keeping an exited youth 1 month, less than a digest's 35 days
+    Department.get("59").update(actions=[Department.retention_months.set(1)])
+    jobs.run_all(paris(today))
+    queued = [m for m in Message.scan() if m.purpose == "digest"]
+    assert len(queued) == 3  # two referents and the department
+    upload(client, department["key"], roster(today, without=("RA1",)))
+    exited = Youth.get("59", "RA1")
+    assert exited.status == "exited" and exited.expires_at is not None
+    expiries = {m.recipients[0]: Message.get(m.message_id).expires_at for m in queued}
+    assert expiries[REFERENT_1] <= exited.expires_at  # lists RA1
+    assert expiries[CONTACT] <= exited.expires_at  # lists everyone
+    assert expiries[REFERENT_2] > exited.expires_at  # RB1 only: left as it was
