@@ -54,6 +54,7 @@ def budgets(results: dict[str, Any]) -> list[Budget]:
         Budget("Cold start: import app.py / bare Chalice + boto3 (median)",
                cold["import_ratio"], 1.3, le, "≤"),
         *package_budgets(results["package"]["package"]),
+        *lambda_budgets(results["package"]["lambdas"]),
         *file_budgets(results["files"]),
         Budget("National morning: largest invocation's DynamoDB requests",
                results["national"]["largest_invocation_requests"], 5000, le, "≤"),
@@ -84,6 +85,19 @@ def package_budgets(package: dict[str, Any]) -> list[Budget]:
     zipped, unzipped = package.get("zipped_mb", 1e9), package.get("unzipped_mb", 1e9)
     return [Budget("Lambda package: zipped (MB)", zipped, 12, operator.le, "≤"),
             Budget("Lambda package: unzipped (MB)", unzipped, 35, operator.le, "≤")]  # fmt: skip
+
+
+def lambda_budgets(cold: dict[str, Any]) -> list[Budget]:
+    """Per Lambda, its cold import over the bare app's, at most the pre-lean package's ratio
+    (same run) plus the tolerance; no figures (no zip) fails one line."""
+    if not cold.get("lambdas"):
+        return [
+            Budget("Cold start per Lambda: no figures (run make package)", 1, 0, operator.le, "≤")
+        ]
+    allowed = 1 + cold["tolerance"]
+    return [Budget(f"Cold start {name} ({f['kind']}): lean / bare vs pre-lean (× {allowed:g})",
+                   f["lean_ratio"], round(f["pre_lean_ratio"] * allowed, 3), operator.le, "≤")
+            for name, f in cold["lambdas"].items()]  # fmt: skip
 
 
 def file_budgets(files: dict[str, Any]) -> list[Budget]:
@@ -136,8 +150,7 @@ def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
          f"{cold['app_process_ms']} / {cold['bare_process_ms']} (ratio {cold['process_ratio']})"),
         ("Cold start: what app imports beyond the bare app (ms, self time)",
          ", ".join(f"{k} {v}" for k, v in list(cold["extra_imports_ms"].items())[:6])),
-        ("Cold start per Lambda: app.py + its first call's modules (ms, median)",
-         ", ".join(f"{k} {v}" for k, v in results["package"]["cold_import_ms"].items())),
+        *lambda_figures(results["package"]["lambdas"]),
         ("Lambda package: zipped / unzipped MB, files, largest (MB)",
          f"{results['package']['package'].get('zipped_mb')} / "
          f"{results['package']['package'].get('unzipped_mb')}, "
@@ -151,6 +164,19 @@ def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
           for name, f in results["files"].items() if isinstance(f, dict)],
         *national_figures(results["national"]),
         *department_figures(results["department"]),
+    ]  # fmt: skip
+
+
+def lambda_figures(cold: dict[str, Any]) -> list[tuple[str, str]]:
+    if not cold.get("lambdas"):
+        return []
+    return [
+        (f"Cold start per Lambda, lean / pre-lean ({cold['pre_lean']}) / bare app (ms, median of "
+         f"{cold['runs']})",
+         ", ".join(f"{name} {f['lean_ms']} / {f['pre_lean_ms']}"
+                   for name, f in cold["lambdas"].items()) + f" / bare {cold['bare_ms']}"),
+        ("Cold start per Lambda: compiled packages from this machine (the zip is arm64)",
+         ", ".join(cold["native_from_this_machine"]) or "none"),
     ]  # fmt: skip
 
 

@@ -1,0 +1,179 @@
+"""The bench's cold start per Lambda (bench/lambda_list.py, bench/cold_lambdas.py, bench/report.py):
+which Lambdas the app makes, what a first call imports, and the budget arithmetic.
+
+Pure: no package, no child interpreter (``make bench`` does that). Modules written in tmp_path
+stand for chalicelib's lazily loaded ones, never imported before the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chalice import Chalice, Rate
+
+from bench.cold_lambdas import summary
+from bench.lambda_list import first_call, lambdas, roots
+from bench.report import lambda_budgets
+from chalicelib.lazy import lazy
+
+
+def small_app() -> Chalice:
+    app = Chalice(app_name="small")
+
+    @app.middleware("http")
+    def errors(request: Any, get_response: Any) -> Any:
+        return get_response(request)
+
+    @app.route("/one")
+    def one() -> dict:
+        return {}
+
+    @app.route("/two", methods=["POST"])
+    def two() -> dict:
+        return {}
+
+    @app.schedule(Rate(5, unit=Rate.MINUTES))
+    def every_five_minutes(event: Any) -> None:
+        return None
+
+    @app.on_sqs_message(queue="jobs")
+    def job_worker(event: Any) -> None:
+        return None
+
+    @app.on_sns_message(topic="events")
+    def events(event: Any) -> None:
+        return None
+
+    @app.on_s3_event(bucket="uploads")
+    def upload_stored(event: Any) -> None:
+        return None
+
+    @app.lambda_function(name="plain")
+    def plain(event: Any, context: Any) -> None:
+        return None
+
+    return app
+
+
+def test_the_api_is_one_lambda_of_every_route_and_middleware_then_one_per_handler() -> None:
+    found = lambdas(small_app())
+    assert [(f.name, f.kind) for f in found] == [
+        ("api_handler", "api"),
+        ("every_five_minutes", "schedule"),
+        ("job_worker", "sqs"),
+        ("events", "sns"),
+        ("upload_stored", "s3"),
+        ("plain", "function"),
+    ]
+    assert [f.__name__ for f in found[0].handlers] == ["one", "two", "errors"]
+    assert [f.handlers[0].__name__ for f in found[1:]] == [f.name for f in found[1:]]
+
+
+def test_a_handler_added_to_the_app_is_listed_without_editing_the_bench() -> None:
+    app = small_app()
+
+    @app.schedule(Rate(1, unit=Rate.HOURS))
+    def hourly_report(event: Any) -> None:
+        return None
+
+    names = [f.name for f in lambdas(app)]
+    assert "hourly_report" in names
+    assert [n for n in names if n != "hourly_report"] == [f.name for f in lambdas(small_app())]
+
+
+def test_an_app_without_routes_has_no_api_lambda() -> None:
+    app = Chalice(app_name="workers")
+
+    @app.on_sqs_message(queue="jobs")
+    def job_worker(event: Any) -> None:
+        return None
+
+    assert [f.name for f in lambdas(app)] == ["job_worker"]
+
+
+@pytest.fixture
+def modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
+    """A prefix of never-imported modules: ``…_root`` imports ``…_eager``, whose stand-in
+    is ``…_deep``; ``…_other`` is nobody's."""
+    prefix = f"cold_probe_{request.node.name}"
+    files = {
+        "root": f"import {prefix}_eager\n",
+        "eager": f"from chalicelib.lazy import lazy\n\ndeep = lazy('{prefix}_deep')\n",
+        "deep": "VALUE = 1\n",
+        "other": "VALUE = 2\n",
+        "guard": f"from chalicelib.lazy import lazy\n\nweb = lazy('{prefix}_other')\n",
+    }
+    for name, text in files.items():
+        (tmp_path / f"{prefix}_{name}.py").write_text(text, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return prefix
+
+
+def handler(namespace: dict[str, Any], body: str) -> Callable[..., Any]:
+    """A function whose globals are ``namespace``, as app.py's handlers read app.py's."""
+    exec(f"def handler(event):\n    {body}\n", namespace)
+    return namespace["handler"]
+
+
+def test_a_first_call_starts_from_the_stand_ins_the_handler_names(modules: str) -> None:
+    namespace = {"root": lazy(f"{modules}_root"), "other": lazy(f"{modules}_other")}
+    assert roots([handler(namespace, "return root.run(event)")]) == [f"{modules}_root"]
+
+
+def test_a_module_the_handler_names_brings_its_stand_ins(modules: str) -> None:
+    import importlib
+
+    guard = importlib.import_module(f"{modules}_guard")
+    namespace = {"guard": guard, "root": lazy(f"{modules}_root")}
+    assert roots([handler(namespace, "return guard.checked(event)")]) == [f"{modules}_other"]
+
+
+def test_a_first_call_follows_the_stand_ins_of_what_its_imports_load(modules: str) -> None:
+    assert first_call([f"{modules}_root"]) == [f"{modules}_root", f"{modules}_deep"]
+
+
+def test_figures_are_medians_in_ms_and_ratios_to_the_bare_app() -> None:
+    samples = {
+        "bare": [0.2, 0.1, 0.3],
+        "lean/0": [0.25, 0.2, 0.3],
+        "pre_lean/0": [0.3, 0.2, 0.4],
+    }
+    entries = [{"name": "api_handler", "kind": "api", "group": 0}]
+    found = summary(entries, [["chalicelib.api.ack"]], samples)
+    assert found == {
+        "bare_ms": 200.0,
+        "lambdas": {
+            "api_handler": {
+                "kind": "api",
+                "first_call_modules": 1,
+                "lean_ms": 250.0,
+                "pre_lean_ms": 300.0,
+                "lean_ratio": 1.25,
+                "pre_lean_ratio": 1.5,
+            }
+        },
+    }
+
+
+def cold(lean_ratio: float, pre_lean_ratio: float) -> dict[str, Any]:
+    figures = {"kind": "sqs", "lean_ratio": lean_ratio, "pre_lean_ratio": pre_lean_ratio}
+    return {"tolerance": 0.1, "lambdas": {"job_worker": figures}}
+
+
+def test_a_lambda_passes_up_to_its_pre_lean_ratio_plus_the_tolerance() -> None:
+    (check,) = lambda_budgets(cold(1.1, 1.0))
+    assert (check.value, check.limit, check.passed) == (1.1, 1.1, True)
+    assert check.name == "Cold start job_worker (sqs): lean / bare vs pre-lean (× 1.1)"
+
+
+def test_a_lambda_slower_than_its_pre_lean_ratio_plus_the_tolerance_fails() -> None:
+    (check,) = lambda_budgets(cold(1.12, 1.0))
+    assert not check.passed
+
+
+def test_no_cold_start_figures_fail_the_table() -> None:
+    (check,) = lambda_budgets({})
+    assert not check.passed
