@@ -27,7 +27,7 @@ from bench import lambda_list
 from bench.package_variants import PRE_LEAN_COMMIT, PRE_LEAN_PHONENUMBERS, Layout, prepare
 
 # Both packages import the same code but phonenumbers: the ratio is 1 give or take the noise,
-# which left 0.97-1.02 over four runs at a load of 5-7 on 2 cores; a regression worth the name
+# which left 0.97-1.02 over two runs at a load of 5-7 on 2 cores; a regression worth the name
 # (a module imported eagerly again: tens of ms) shows well above 5 %.
 TOLERANCE = 0.05
 VARIANTS = ("lean", "pre_lean")
