@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from types import CodeType, ModuleType
 from typing import Any
 
-from chalicelib.lazy import is_stand_in
-
 WRAPPED = ("func", "_original_func", "__wrapped__")  # where Chalice's wrappers keep the function
 API = "api_handler"  # the name chalice package gives the function of every route
+OURS = ("app", "chalicelib")  # whose stand-ins a first call follows (not a library's lazy modules)
 
 
 @dataclass(frozen=True)
@@ -95,9 +94,20 @@ def _global_names(function: Callable[..., Any]) -> set[str]:
     }
 
 
+def is_stand_in(value: Any) -> bool:
+    """A module object of a subclass: ``chalicelib.lazy``'s stand-in (importlib's ``LazyLoader``
+    module in older code), not loaded yet or loaded through it."""
+    return isinstance(value, ModuleType) and type(value) is not ModuleType
+
+
+def _name(module: ModuleType) -> str:
+    """The module's name, read without loading it (any attribute read loads a LazyLoader one)."""
+    return str(object.__getattribute__(module, "__dict__")["__name__"])
+
+
 def stand_ins(namespace: dict[str, Any]) -> list[str]:
-    """Modules that the ``chalicelib.lazy`` stand-ins of ``namespace`` would import."""
-    return sorted(value.__name__ for value in namespace.values() if is_stand_in(value))
+    """Modules that the lazy stand-ins of ``namespace`` would import."""
+    return sorted(_name(value) for value in namespace.values() if is_stand_in(value))
 
 
 def roots(handlers: Iterable[Callable[..., Any]]) -> list[str]:
@@ -114,19 +124,31 @@ def roots(handlers: Iterable[Callable[..., Any]]) -> list[str]:
     return sorted(found)
 
 
-def first_call(modules: Iterable[str]) -> list[str]:
-    """Import ``modules``, then the stand-ins of every module those imports loaded, until none is
-    left; the lazily imported modules, in import order."""
+def _ours(name: str, ours: tuple[str, ...]) -> bool:
+    return name.partition(".")[0] in ours
+
+
+def _ours(name: str, ours: tuple[str, ...]) -> bool:
+    return name.partition(".")[0] in ours
+
+
+def first_call(modules: Iterable[str], ours: tuple[str, ...] = OURS) -> list[str]:
+    """Import ``modules``, then the stand-ins of each and of every module of ours (top-level
+    package in ``ours``) those imports loaded, until none is left; the lazily imported modules,
+    in import order."""
     pending, done = list(modules), []
     while pending:
         name = pending.pop(0)
         if name in done:
             continue
         before = set(sys.modules)
-        importlib.import_module(name)
+        module = importlib.import_module(name)
+        getattr(module, "__name__")  # noqa: B009 (a LazyLoader module runs on its first read)
         done.append(name)
-        for loaded in sorted(set(sys.modules) - before):
-            pending += [m for m in stand_ins(vars(sys.modules[loaded])) if m not in done]
+        new = [sys.modules[n] for n in sorted(set(sys.modules) - before) if _ours(n, ours)]
+        for loaded in [module, *new]:
+            if not is_stand_in(loaded):  # a stand-in's own namespace would load it
+                pending += [m for m in stand_ins(vars(loaded)) if m not in done]
     return done
 
 

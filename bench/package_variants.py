@@ -2,9 +2,10 @@
 work, side by side, for the cold start of each Lambda (bench/cold_lambdas.py).
 
 - lean: ``make package``'s zip (boto3, botocore, s3transfer, jmespath left to the runtime);
-- pre-lean: the same zip as it was at commit ``PRE_LEAN_COMMIT`` (29.4 MB zipped, 73 MB unzipped):
-  those four packages vendored, and the full ``phonenumbers`` (its requirements.txt's pin, the
-  only other difference) instead of ``phonenumberslite``;
+- pre-lean: the package of commit ``PRE_LEAN_COMMIT`` (29.4 MB zipped, 73 MB unzipped): that
+  commit's code (``git archive``), the same libraries but those four vendored and the full
+  ``phonenumbers`` (its requirements.txt's pin, the only other difference) for ``phonenumberslite``;
+- vendored: this code with the pre-lean libraries (what the lean choice alone changes);
 - runtime: what the Lambda runtime puts after the package on ``sys.path``: this machine's boto3
   and friends (the versions requirements.txt pins);
 - bare: the reference app, Chalice and boto3 only (bench/coldstart.py's).
@@ -17,10 +18,12 @@ figures as ``native_from_this_machine``).
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,42 +36,51 @@ PRE_LEAN_COMMIT = "f48cbb5"  # the last commit before the lean package (`git log
 PRE_LEAN_PHONENUMBERS = "phonenumbers==9.0.43"  # that commit's requirements.txt
 WHEELS = ROOT / "build" / "pre-lean"  # its wheel, downloaded once by pip
 LITE = ("phonenumbers", "phonenumberslite")
+CODE = ("app.py", "chalicelib", "templates")  # what the zip holds of the repository
 
 
 @dataclass
 class Layout:
-    lean: Path
-    pre_lean: Path
-    runtime: Path
-    bare: Path
+    folder: Path
     native_from_this_machine: list[str] = field(default_factory=list)
+
+    def package(self, variant: str) -> Path:
+        return self.folder / variant
 
     def path(self, variant: str) -> list[Path]:
         """``sys.path`` of a Lambda of this variant: the package first, then the runtime's."""
-        first = {"lean": [self.lean], "pre_lean": [self.pre_lean], "bare": [self.bare, self.lean]}
-        return [*first[variant], self.runtime]
+        first = [self.package("bare"), self.package("lean")] if variant == "bare" else []
+        return [*first, self.package(variant), self.package("runtime")]
 
 
 def prepare(zip_path: Path, folder: Path) -> Layout:
-    """The four folders of ``Layout`` under ``folder``."""
-    layout = Layout(folder / "lean", folder / "pre-lean", folder / "runtime", folder / "bare")
+    """The folders of ``Layout`` under ``folder``."""
+    layout = Layout(folder)
+    lean, vendored, pre_lean = (layout.package(v) for v in ("lean", "vendored", "pre_lean"))
     with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(layout.lean)
-    layout.native_from_this_machine = _native_from_this_machine(layout.lean)
-    layout.runtime.mkdir()
-    for package in PROVIDED_BY_THE_RUNTIME:
-        (layout.runtime / package).symlink_to(_installed(package))
-    layout.pre_lean.mkdir()
-    for entry in layout.lean.iterdir():
-        if not entry.name.startswith(LITE):
-            (layout.pre_lean / entry.name).symlink_to(entry)
-    for package in PROVIDED_BY_THE_RUNTIME:
-        (layout.pre_lean / package).symlink_to(_installed(package))
+        archive.extractall(lean)
+    layout.native_from_this_machine = _native_from_this_machine(lean)
+    _link(layout.package("runtime"), {p: _installed(p) for p in PROVIDED_BY_THE_RUNTIME})
+    _link(vendored, {e.name: e for e in lean.iterdir() if not e.name.startswith(LITE)})
+    _link(vendored, {p: _installed(p) for p in PROVIDED_BY_THE_RUNTIME})
     with zipfile.ZipFile(_full_phonenumbers()) as archive:
-        archive.extractall(layout.pre_lean)
-    layout.bare.mkdir()
-    (layout.bare / "app.py").write_text(BARE_APP, encoding="utf-8")
+        archive.extractall(vendored)
+    _link(pre_lean, {e.name: e for e in vendored.iterdir() if e.name not in CODE})
+    code = subprocess.run(
+        ["git", "archive", "--format=tar", PRE_LEAN_COMMIT, *CODE],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    with tarfile.open(fileobj=io.BytesIO(code)) as archive:
+        archive.extractall(pre_lean, filter="data")
+    layout.package("bare").mkdir()
+    (layout.package("bare") / "app.py").write_text(BARE_APP, encoding="utf-8")
     return layout
+
+
+def _link(folder: Path, entries: dict[str, Path]) -> None:
+    folder.mkdir(exist_ok=True)
+    for name, target in entries.items():
+        (folder / name).symlink_to(target)
 
 
 def _installed(package: str) -> Path:

@@ -39,8 +39,3 @@ def lazy(name: str) -> ModuleType:
     if spec is None or spec.loader is None:
         raise ModuleNotFoundError(name)
     return _OnFirstUse(name)
-
-
-def is_stand_in(value: object) -> bool:
-    """Is ``value`` what ``lazy`` returned (the bench lists what each Lambda's first call loads)?"""
-    return isinstance(value, _OnFirstUse)
