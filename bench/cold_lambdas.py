@@ -26,9 +26,11 @@ from typing import Any
 from bench import lambda_list
 from bench.package_variants import PRE_LEAN_COMMIT, PRE_LEAN_PHONENUMBERS, Layout, prepare
 
-# Noise only: the median ratio of the same modules' CPU time in two packages stayed within
-# 0.97-1.02 over two runs at a load of 5-7 on 2 cores.
-TOLERANCE = 0.05
+# Noise only. Over three runs at a load of 5 on 2 cores, the figure for the same code with the
+# two sets of libraries (equal cost) stayed within 0.97-1.03, and each Lambda's against the
+# pre-lean package within 0.94-1.06; 10 % keeps a false FAIL rare, and a module imported eagerly
+# again (25 ms and more of a 250 ms first call) still fails.
+TOLERANCE = 0.10
 VARIANTS = ("lean", "vendored", "pre_lean")
 # CPU seconds, not wall: the import is CPU work, and on a shared machine the wall time mostly
 # measures the wait for a core (±30 % from run to run; CPU time, a few percent). Reading
@@ -149,7 +151,7 @@ def summary(lambdas: dict[str, list[dict]], groups: list[list[str]], samples: di
     return {"bare_cpu_ms": round(statistics.median(bare) * 1000, 1), "lambdas": found}
 
 
-def measure(zip_path: Path, runs: int = 7) -> dict[str, Any]:
+def measure(zip_path: Path, runs: int = 9) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-lambdas-") as folder:
         layout = prepare(zip_path, Path(folder))
         cache = Path(folder) / "pycache"

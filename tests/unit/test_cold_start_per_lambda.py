@@ -210,17 +210,17 @@ def test_a_lambda_of_a_new_kind_is_held_to_the_costliest_of_all() -> None:
 
 def cold(lean_over_pre_lean: float) -> dict[str, Any]:
     figures = {"kind": "sqs", "baseline": "job_worker", "lean_over_pre_lean": lean_over_pre_lean}
-    return {"tolerance": 0.05, "lambdas": {"job_worker": figures}}
+    return {"tolerance": 0.1, "lambdas": {"job_worker": figures}}
 
 
 def test_a_lambda_passes_up_to_its_pre_lean_time_plus_the_tolerance() -> None:
-    (check,) = lambda_budgets(cold(1.05))
-    assert (check.value, check.limit, check.passed) == (1.05, 1.05, True)
+    (check,) = lambda_budgets(cold(1.1))
+    assert (check.value, check.limit, check.passed) == (1.1, 1.1, True)
     assert check.name == "Cold start job_worker (sqs): lean / pre-lean package (job_worker)"
 
 
 def test_a_lambda_slower_than_its_pre_lean_time_plus_the_tolerance_fails() -> None:
-    (check,) = lambda_budgets(cold(1.06))
+    (check,) = lambda_budgets(cold(1.11))
     assert not check.passed
 
 
