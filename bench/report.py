@@ -94,7 +94,8 @@ def lambda_budgets(cold: dict[str, Any]) -> list[Budget]:
         return [
             Budget("Cold start per Lambda: no figures (run make package)", 1, 0, operator.le, "≤")
         ]
-    return [Budget(f"Cold start {name} ({f['kind']}): lean / pre-lean package ({f['baseline']})",
+    return [Budget(f"Cold start {name} ({f['kind']}): lean ÷ pre-lean"
+                   + ("" if f["baseline"] == name else f" {f['baseline']}"),
                    f["lean_over_pre_lean"], 1 + cold["tolerance"], operator.le, "≤")
             for name, f in cold["lambdas"].items()]  # fmt: skip
 

@@ -216,12 +216,19 @@ def cold(lean_over_pre_lean: float) -> dict[str, Any]:
 def test_a_lambda_passes_up_to_its_pre_lean_time_plus_the_tolerance() -> None:
     (check,) = lambda_budgets(cold(1.1))
     assert (check.value, check.limit, check.passed) == (1.1, 1.1, True)
-    assert check.name == "Cold start job_worker (sqs): lean / pre-lean package (job_worker)"
+    assert check.name == "Cold start job_worker (sqs): lean ÷ pre-lean"
 
 
 def test_a_lambda_slower_than_its_pre_lean_time_plus_the_tolerance_fails() -> None:
     (check,) = lambda_budgets(cold(1.11))
     assert not check.passed
+
+
+def test_a_lambda_held_to_another_pre_lean_lambda_names_it() -> None:
+    figures = cold(1.0)
+    figures["lambdas"]["job_worker"]["baseline"] = "send_worker (costliest sqs)"
+    (check,) = lambda_budgets(figures)
+    assert check.name == "Cold start job_worker (sqs): lean ÷ pre-lean send_worker (costliest sqs)"
 
 
 def test_no_cold_start_figures_fail_the_table() -> None:
