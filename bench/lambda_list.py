@@ -128,10 +128,6 @@ def _ours(name: str, ours: tuple[str, ...]) -> bool:
     return name.partition(".")[0] in ours
 
 
-def _ours(name: str, ours: tuple[str, ...]) -> bool:
-    return name.partition(".")[0] in ours
-
-
 def first_call(modules: Iterable[str], ours: tuple[str, ...] = OURS) -> list[str]:
     """Import ``modules``, then the stand-ins of each and of every module of ours (top-level
     package in ``ours``) those imports loaded, until none is left; the lazily imported modules,

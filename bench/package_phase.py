@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import cold_lambdas
+from bench.package_variants import PreLeanUnavailableError
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -33,9 +34,11 @@ def package_figures(stage: str = "prod") -> dict:
 
 
 def measure() -> dict:
-    path = ROOT / "build" / "prod" / "deployment.zip"
     figures = package_figures()
-    return {
-        "package": figures,
-        "lambdas": {} if "missing" in figures else cold_lambdas.measure(path),
-    }
+    if "missing" in figures:
+        return {"package": figures, "lambdas": {"missing": figures["missing"]}}
+    try:
+        lambdas = cold_lambdas.measure(ROOT / "build" / "prod" / "deployment.zip")
+    except PreLeanUnavailableError as error:
+        lambdas = {"missing": f"pre-lean package: {error}"}
+    return {"package": figures, "lambdas": lambdas}

@@ -39,6 +39,10 @@ LITE = ("phonenumbers", "phonenumberslite")
 CODE = ("app.py", "chalicelib", "templates")  # what the zip holds of the repository
 
 
+class PreLeanUnavailableError(RuntimeError):
+    """The pre-lean package cannot be rebuilt here (no git history, no pip index)."""
+
+
 @dataclass
 class Layout:
     folder: Path
@@ -59,17 +63,14 @@ def prepare(zip_path: Path, folder: Path) -> Layout:
     lean, vendored, pre_lean = (layout.package(v) for v in ("lean", "vendored", "pre_lean"))
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(lean)
-    layout.native_from_this_machine = _native_from_this_machine(lean)
+    layout.native_from_this_machine = replace_foreign_builds(lean)
     _link(layout.package("runtime"), {p: _installed(p) for p in PROVIDED_BY_THE_RUNTIME})
     _link(vendored, {e.name: e for e in lean.iterdir() if not e.name.startswith(LITE)})
     _link(vendored, {p: _installed(p) for p in PROVIDED_BY_THE_RUNTIME})
     with zipfile.ZipFile(_full_phonenumbers()) as archive:
         archive.extractall(vendored)
     _link(pre_lean, {e.name: e for e in vendored.iterdir() if e.name not in CODE})
-    code = subprocess.run(
-        ["git", "archive", "--format=tar", PRE_LEAN_COMMIT, *CODE],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout  # fmt: skip
+    code = _run(["git", "archive", "--format=tar", PRE_LEAN_COMMIT, *CODE])
     with tarfile.open(fileobj=io.BytesIO(code)) as archive:
         archive.extractall(pre_lean, filter="data")
     layout.package("bare").mkdir()
@@ -94,29 +95,34 @@ def _full_phonenumbers() -> Path:
     """The pre-lean ``phonenumbers`` wheel, from pip the first time (pure Python, 2.6 MB)."""
     wheel = f"{PRE_LEAN_PHONENUMBERS.replace('==', '-')}-py2.py3-none-any.whl"
     if not (WHEELS / wheel).exists():
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-             PRE_LEAN_PHONENUMBERS, "-d", str(WHEELS)],
-            check=True,
-        )  # fmt: skip
+        _run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+              "--only-binary=:all:", PRE_LEAN_PHONENUMBERS, "-d", str(WHEELS)])  # fmt: skip
     return WHEELS / wheel
 
 
-def _machine(path: Path) -> bytes:
+def _run(command: list[str]) -> bytes:
+    done = subprocess.run(command, cwd=ROOT, capture_output=True)
+    if done.returncode:
+        error = done.stderr.decode(errors="replace").strip()[-300:]
+        raise PreLeanUnavailableError(f"{' '.join(command[:3])}: {error}")
+    return done.stdout
+
+
+def machine(path: Path) -> bytes:
     """The ELF machine field of a compiled file (bytes 18-19)."""
     with path.open("rb") as binary:
         return binary.read(20)[18:20]
 
 
-def _native_from_this_machine(package: Path) -> list[str]:
+def replace_foreign_builds(package: Path) -> list[str]:
     """Replace each top-level entry holding a compiled file built for another machine by this
     machine's copy of it; the replaced names."""
-    here = _machine(Path(os.path.realpath(sys.executable)))
+    here = machine(Path(os.path.realpath(sys.executable)))
     foreign = sorted(
         {
             compiled.relative_to(package).parts[0]
             for compiled in package.rglob("*.so")
-            if _machine(compiled) != here
+            if machine(compiled) != here
         }
     )
     for name in foreign:

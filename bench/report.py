@@ -91,9 +91,8 @@ def lambda_budgets(cold: dict[str, Any]) -> list[Budget]:
     """Per Lambda, its cold import from the lean package over the pre-lean package's (same run,
     median of paired rounds): at most today's, within the tolerance; no figures (no zip) fails."""
     if not cold.get("lambdas"):
-        return [
-            Budget("Cold start per Lambda: no figures (run make package)", 1, 0, operator.le, "≤")
-        ]
+        why = cold.get("missing", "run make package")
+        return [Budget(f"Cold start per Lambda: no figures ({why})", 1, 0, operator.le, "≤")]
     return [Budget(f"Cold start {name} ({f['kind']}): lean ÷ pre-lean"
                    + ("" if f["baseline"] == name else f" {f['baseline']}"),
                    f["lean_over_pre_lean"], 1 + cold["tolerance"], operator.le, "≤")

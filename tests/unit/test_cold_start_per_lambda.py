@@ -7,15 +7,19 @@ stand for chalicelib's lazily loaded ones, never imported before the test.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import pytest
 from chalice import Chalice, Rate
 
 from bench.cold_lambdas import baseline, round_order, summary
 from bench.lambda_list import first_call, lambdas, roots
+from bench.package_variants import machine, replace_foreign_builds
 from bench.report import lambda_budgets
 from chalicelib.lazy import lazy
 
@@ -231,6 +235,23 @@ def test_a_lambda_held_to_another_pre_lean_lambda_names_it() -> None:
     assert check.name == "Cold start job_worker (sqs): lean ÷ pre-lean send_worker (costliest sqs)"
 
 
-def test_no_cold_start_figures_fail_the_table() -> None:
-    (check,) = lambda_budgets({})
+def test_no_cold_start_figures_fail_the_table_and_say_why() -> None:
+    (check,) = lambda_budgets({"missing": "pre-lean package: git archive: not a git repository"})
     assert not check.passed
+    assert check.name.endswith("(pre-lean package: git archive: not a git repository)")
+
+
+def compiled(path: Path, machine_field: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x7fELF" + bytes(14) + machine_field + bytes(44))
+
+
+def test_a_package_built_for_another_machine_is_replaced_by_this_machines_build(
+    tmp_path: Path,
+) -> None:
+    here = machine(Path(os.path.realpath(sys.executable)))
+    compiled(tmp_path / "markupsafe" / "_speedups.cpython-311-other.so", b"\x34\x12")
+    compiled(tmp_path / "native_here" / "fast.so", here)
+    assert replace_foreign_builds(tmp_path) == ["markupsafe"]
+    assert (tmp_path / "markupsafe").resolve() == Path(markupsafe.__file__).parent.resolve()
+    assert not (tmp_path / "native_here").is_symlink()
