@@ -131,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     if options.only:
         print(json.dumps(public(results), indent=1, default=str))
         checks = report.file_budgets(results.get("files", {}))
+        if "package" in results:
+            checks += report.package_budgets(results["package"]["package"])
+            checks += report.lambda_budgets(results["package"]["lambdas"])
         checks += report.department_budgets(results.get("department", {}))
         for check in checks:
             print(json.dumps(check.as_dict(), ensure_ascii=False))

@@ -54,6 +54,7 @@ def budgets(results: dict[str, Any]) -> list[Budget]:
         Budget("Cold start: import app.py / bare Chalice + boto3 (median)",
                cold["import_ratio"], 1.3, le, "≤"),
         *package_budgets(results["package"]["package"]),
+        *lambda_budgets(results["package"]["lambdas"]),
         *file_budgets(results["files"]),
         Budget("National morning: largest invocation's DynamoDB requests",
                results["national"]["largest_invocation_requests"], 5000, le, "≤"),
@@ -84,6 +85,18 @@ def package_budgets(package: dict[str, Any]) -> list[Budget]:
     zipped, unzipped = package.get("zipped_mb", 1e9), package.get("unzipped_mb", 1e9)
     return [Budget("Lambda package: zipped (MB)", zipped, 12, operator.le, "≤"),
             Budget("Lambda package: unzipped (MB)", unzipped, 35, operator.le, "≤")]  # fmt: skip
+
+
+def lambda_budgets(cold: dict[str, Any]) -> list[Budget]:
+    """Per Lambda, its cold import from the lean package over the pre-lean package's (same run,
+    median of paired rounds): at most today's, within the tolerance; no figures (no zip) fails."""
+    if not cold.get("lambdas"):
+        why = cold.get("missing", "run make package")
+        return [Budget(f"Cold start per Lambda: no figures ({why})", 1, 0, operator.le, "≤")]
+    return [Budget(f"Cold start {name} ({f['kind']}): lean ÷ pre-lean"
+                   + ("" if f["baseline"] == name else f" {f['baseline']}"),
+                   f["lean_over_pre_lean"], 1 + cold["tolerance"], operator.le, "≤")
+            for name, f in cold["lambdas"].items()]  # fmt: skip
 
 
 def file_budgets(files: dict[str, Any]) -> list[Budget]:
@@ -136,8 +149,7 @@ def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
          f"{cold['app_process_ms']} / {cold['bare_process_ms']} (ratio {cold['process_ratio']})"),
         ("Cold start: what app imports beyond the bare app (ms, self time)",
          ", ".join(f"{k} {v}" for k, v in list(cold["extra_imports_ms"].items())[:6])),
-        ("Cold start per Lambda: app.py + its first call's modules (ms, median)",
-         ", ".join(f"{k} {v}" for k, v in results["package"]["cold_import_ms"].items())),
+        *lambda_figures(results["package"]["lambdas"]),
         ("Lambda package: zipped / unzipped MB, files, largest (MB)",
          f"{results['package']['package'].get('zipped_mb')} / "
          f"{results['package']['package'].get('unzipped_mb')}, "
@@ -151,6 +163,22 @@ def figures(results: dict[str, Any]) -> list[tuple[str, str]]:
           for name, f in results["files"].items() if isinstance(f, dict)],
         *national_figures(results["national"]),
         *department_figures(results["department"]),
+    ]  # fmt: skip
+
+
+def lambda_figures(cold: dict[str, Any]) -> list[tuple[str, str]]:
+    if not cold.get("lambdas"):
+        return []
+    return [
+        (f"Cold start per Lambda, lean / pre-lean ({cold['pre_lean']}) package: CPU ms, and ratio "
+         f"to the bare app ({cold['bare_cpu_ms']} CPU ms); medians of {cold['runs']}",
+         ", ".join(f"{name} {f['lean_cpu_ms']} / {f['pre_lean_cpu_ms']} ({f['lean_ratio']} / "
+                   f"{f['pre_lean_ratio']})" for name, f in cold["lambdas"].items())),
+        ("Cold start per Lambda, this code: lean package / pre-lean libraries (boto3 vendored, "
+         "full phonenumbers)",
+         ", ".join(f"{name} {f['lean_over_vendored']}" for name, f in cold["lambdas"].items())),
+        ("Cold start per Lambda: compiled packages from this machine (the zip is arm64)",
+         ", ".join(cold["native_from_this_machine"]) or "none"),
     ]  # fmt: skip
 
 
