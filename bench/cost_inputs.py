@@ -15,6 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from bench.cost_model import Measured, Unit, schedule_invocations
 from bench.meter import Reading
 
@@ -118,6 +120,34 @@ def infra_counts() -> tuple[int, int, int]:
     return alarms, dashboards, secrets
 
 
+class _TemplateLoader(yaml.SafeLoader):
+    """CloudFormation YAML without its intrinsic functions' meaning: ``!Sub x`` reads as ``x``."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_TemplateLoader.add_multi_constructor("!", _intrinsic)
+
+
+def waf_counts(infra: Path = ROOT / "infra") -> tuple[int, int]:
+    """(web ACLs, rules in them) declared in infra/: AWS WAF bills each rule and each rule group
+    by the month, so the count is read from the web ACLs' own ``Rules``."""
+    acls = rules = 0
+    for path in infra.glob("*.y*ml"):
+        template = yaml.load(path.read_text(encoding="utf-8"), Loader=_TemplateLoader)
+        for resource in (template or {}).get("Resources", {}).values():
+            if resource.get("Type") == "AWS::WAFv2::WebACL":
+                acls += 1
+                rules += len(resource.get("Properties", {}).get("Rules", []))
+    return acls, rules
+
+
 def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
     shapes = table_shapes(total)
     units: dict[str, Unit] = {}
@@ -172,6 +202,7 @@ def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
     units["ses_event"] = _unit(event["_reading"], shapes, 1, seconds=event["seconds"],
                                log_bytes=event["_printed"].bytes)  # fmt: skip
     alarms, dashboards, secrets = infra_counts()
+    web_acls, waf_rules = waf_counts()
     return Measured(
         units=units,
         item_bytes=shapes[0],
@@ -186,6 +217,8 @@ def measured(total: Reading, idle: dict, scan: dict, roster: dict) -> Measured:
         dashboards=dashboards,
         arm64=lambda_architecture() == "arm64",
         secrets=secrets,
+        web_acls=web_acls,
+        waf_rules=waf_rules,
     )
 
 
@@ -205,4 +238,6 @@ def describe(m: Measured) -> dict[str, Any]:
         "dashboards": m.dashboards,
         "arm64": m.arm64,
         "secrets": m.secrets,
+        "web_acls": m.web_acls,
+        "waf_rules": m.waf_rules,
     }  # fmt: skip

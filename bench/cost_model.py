@@ -95,6 +95,8 @@ class Measured:
     dashboards: int = 0
     arm64: bool = False  # the functions' architecture (.chalice/config.json)
     secrets: int = 1  # Secrets Manager secrets declared in infra/ (ack key, console OIDC client)
+    web_acls: int = 0  # AWS WAF web ACLs declared in infra/ (each inspects every API request)
+    waf_rules: int = 0  # their rules and rule groups, each billed by the month
 
 
 EVENTS = (
@@ -274,8 +276,19 @@ def estimate(s: Scenario, m: Measured, prices: dict[str, float]) -> Estimate:
              + invocations * SECRET_CALLS_PER_INVOCATION / 10_000
              * p["secrets_manager_per_ten_thousand_calls"],
              "key cached per container"),
+        waf_line(m, api_requests, p),
     ]  # fmt: skip
     return Estimate(lines=lines, volumes=events)
+
+
+def waf_line(m: Measured, api_requests: float, p: dict[str, float]) -> Line:
+    """AWS WAF: a fixed monthly fee per web ACL and per rule (whatever the traffic), plus every
+    request each web ACL inspects (all of the API's, as it sits on the stage)."""
+    inspected = api_requests * m.web_acls
+    return Line("WAF", "web ACLs + rules + requests inspected", inspected, "requests",
+                m.web_acls * p["waf_web_acl_month"] + m.waf_rules * p["waf_rule_month"]
+                + inspected / 1e6 * p["waf_requests_per_million"],
+                f"{m.web_acls} web ACL(s), {m.waf_rules} rule(s)")  # fmt: skip
 
 
 def _metric_hours(blobs: dict[str, float]) -> float:

@@ -574,3 +574,11 @@ def test_each_api_key_and_each_address_is_throttled_apart_on_the_api_stage(templ
     deploy = (Path(__file__).resolve().parents[2] / "docs" / "DEPLOY.md").read_text("utf-8")
     assert f"{per_key['Limit']:,} requests / 5 min" in deploy
     assert f"{per_address['Limit']:,} requests / 5 min" in deploy
+
+
+def test_the_web_acl_pays_only_for_the_two_per_client_rules(template):
+    # WAF bills every rule and rule group by the month (docs/COSTS.md): a managed group is a
+    # cost decision, not a default
+    rules = template["Resources"]["ApiWebAcl"]["Properties"]["Rules"]
+    assert [rule["Name"] for rule in rules] == ["per-api-key", "per-address"]
+    assert all("RateBasedStatement" in rule["Statement"] for rule in rules)

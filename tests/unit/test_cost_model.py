@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from bench import cost_model
-from bench.cost_inputs import capacity
+from bench.cost_inputs import capacity, waf_counts
 from bench.cost_model import (
     EVENTS,
     WEEKS_PER_MONTH,
@@ -26,6 +26,7 @@ from bench.cost_model import (
     schedule_invocations,
 )
 from bench.meter import Reading, item_size, sms_segments
+from tests.support.cfn import RESOURCES, load_template, resources_of
 
 UNIT_PRICES = {
     name: 1.0 for name in json.loads(cost_model.PRICES_FILE.read_text())["prices"]
@@ -155,6 +156,49 @@ def test_the_budget_is_read_without_sms():
     sms = sum(line.usd for line in result.lines if "SMS" in line.item)
     assert sms > 0
     assert cost_model.total_without_sms(result) == pytest.approx(result.total - sms)
+
+
+def test_waf_bills_each_web_acl_and_rule_by_the_month_and_every_api_request_it_inspects():
+    # Given one web ACL with two rules on the API stage
+    result = estimate(SMALL, replace(measured(), web_acls=1, waf_rules=2), UNIT_PRICES)
+    api = next(line for line in result.lines if line.service == "API Gateway")
+    waf = next(line for line in result.lines if line.service == "WAF")
+    # Then it inspects every API request, and costs its fixed fees even when the API is idle
+    assert waf.quantity == pytest.approx(api.quantity)
+    assert waf.usd == pytest.approx(1 + 2 + api.quantity / 1e6)
+    assert waf.usd < cost_model.total_without_sms(result)
+
+
+def test_without_a_web_acl_waf_costs_nothing():
+    result = estimate(SMALL, measured(), UNIT_PRICES)
+    waf = next(line for line in result.lines if line.service == "WAF")
+    assert (waf.quantity, waf.usd) == (0, 0)
+
+
+def test_waf_rules_are_counted_from_the_web_acls_declared_in_the_template(tmp_path):
+    (tmp_path / "resources.yaml").write_text(
+        """Resources:
+  Acl:
+    Type: AWS::WAFv2::WebACL
+    Properties:
+      Name: !Sub relais-${Stage}-api
+      Rules:
+        - {Name: per-key, Statement: {RateBasedStatement: {Limit: !Ref Limit}}}
+        - Name: known-bad-inputs
+          Statement: {ManagedRuleGroupStatement: {VendorName: AWS, Name: X}}
+  Association:
+    Type: AWS::WAFv2::WebACLAssociation
+    Properties: {WebACLArn: !GetAtt Acl.Arn}
+""",
+        encoding="utf-8",
+    )
+    assert waf_counts(tmp_path) == (1, 2)
+
+
+def test_the_cost_model_counts_every_waf_rule_of_the_real_template():
+    acls = resources_of(load_template(RESOURCES), "AWS::WAFv2::WebACL")
+    rules = sum(len(acl["Properties"].get("Rules", [])) for acl in acls.values())
+    assert waf_counts() == (len(acls), rules)
 
 
 def test_storage_counts_each_item_once_per_index_it_belongs_to():
