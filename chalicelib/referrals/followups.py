@@ -20,6 +20,7 @@ from chalicelib.pathway import content as pathway
 from chalicelib.referrals import factory, scan, youth_message
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
+from chalicelib.store import youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
@@ -61,6 +62,8 @@ def run_department(
             HANDLERS[stage](department, referral, now)
             if _advance(referral, stage, department, now):
                 totals[stage] += 1
+                if stage == FollowupStage.REMINDER:  # reminded: the answer is late now
+                    youth_flags.refresh(department.code, referral.id_externe)
     return totals, due.last_evaluated_key if read >= limit else None
 
 
@@ -185,6 +188,7 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
     raising.answered(referral, now, rerouted_to=route.nom if isinstance(route, Route) else None)
     youth.scheduled = schedule.to_item()
     scan.process(department, youth, clock.local_today(department.code, now), now, directory)
+    youth_flags.refresh(department.code, youth.id_externe)  # re-routed: no longer "à réorienter"
 
 
 def snapshot_department(department: Department) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from chalicelib.referrals import exit_notice, invitations
 from chalicelib.referrals.followups import partner_route
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
+from chalicelib.store import youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 from chalicelib.store.departments import Department
@@ -59,6 +60,8 @@ def on_exit(department: Department, youth: Youth, today: date, now: datetime) ->
     if cancelled:
         schedule.generation += 1
         youth_store.replace_schedule(youth, schedule)
+    if any(youth_flags.held(youth).values()):  # an exited youth leaves the flag views
+        youth_flags.refresh(youth.department, youth.id_externe)
     return cancelled
 
 
@@ -121,6 +124,7 @@ def on_return(youth: Youth, now: datetime) -> int:
         if referral_store.resume_followups(referral, now):
             resumed += 1
         referral_store.follow_youth(referral, snapshot=None, expires_at=youth.expires_at)
+    youth_flags.refresh(youth.department, youth.id_externe)  # followed again: its flags count
     return resumed
 
 

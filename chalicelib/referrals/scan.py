@@ -21,6 +21,7 @@ from chalicelib.domain.schedule import Placed, Schedule
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import factory, invitations, snapshot
+from chalicelib.store import youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import live
 from chalicelib.store.departments import Department
@@ -84,6 +85,8 @@ def process(
     due_at = scheduling.next_due(record, step.schedule, policy, today, directory=version)
     if not youth_store.save_schedule(youth, step.schedule, due_at):
         logger.info("youth changed during scan; next scan completes it")
+    elif youth_flags.stale_blocked(youth, step.schedule):  # "sans partenaire" now, or no more
+        youth_flags.refresh(department.code, youth.id_externe)
     return step.counts
 
 

@@ -24,7 +24,7 @@ from chalicelib.domain.enums import Kind, YouthStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.domain.youth import YouthRecord
-from chalicelib.store import audit, listing
+from chalicelib.store import audit, listing, youth_flags
 from chalicelib.store.base import live, live_page, plain
 from chalicelib.store.models import Youth
 from chalicelib.store.writes import applied
@@ -256,6 +256,7 @@ def note(department: str, id_externe: str, event: dict[str, Any]) -> bool:
 
 
 def erase(youth: Youth) -> None:
+    youth_flags.clear(youth)  # out of the flag views' counts first: the item then goes
     youth.delete()
     listing.uncount(youth)
 
