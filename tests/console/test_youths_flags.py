@@ -13,10 +13,12 @@ import pytest
 
 from chalicelib import jobs, refs, tokens
 from chalicelib.domain import clock
+from chalicelib.roster import service as roster
 from chalicelib.store import listing
 from chalicelib.store.models import ConsoleItem, Referral
 from tests.support import console as support
 from tests.support import flagged
+from tests.support import integration as s
 from tests.support.youths_list import numbers, total, walk
 
 SIZE = 400  # 360 followed youths: "sans réponse" takes seven pages of 20
@@ -118,3 +120,26 @@ def test_the_flag_views_follow_a_choice_a_reminder_an_answer_and_a_kept_refusal(
     due_page = f"/console/jeunes/{refs.youth_ref('59', world['due'])}"
     assert console.post(f"{due_page}/orientation", session, {"action": "garder"}).status_code == 303
     assert listed("a_reorienter") == ([], 0)
+
+
+def test_a_youth_that_leaves_the_roster_or_is_erased_leaves_the_flag_views_and_their_totals(
+    console, today
+):
+    world = support.load_world(today)
+    session = console.sign_in()
+
+    def without_partner() -> tuple[list[str], int]:
+        page = console.get("/console/jeunes?filtre=sans_partenaire", session).body.decode()
+        return numbers(page), total(page)
+
+    assert without_partner() == ([world["shared"]], 1)
+    due = s.youth(world["due"], s.birth_for(today, years=17, days=10), nom="Lefebvre")
+    shared = s.youth(world["shared"], s.birth_for(today, years=17, days=20), commune="59599")
+    roster.upload_any_size("59", s.roster_csv([due]), actor="test")  # the other one leaves
+    assert without_partner() == ([], 0)
+    roster.upload_any_size("59", s.roster_csv([due, shared]), actor="test")  # and comes back
+    assert without_partner() == ([world["shared"]], 1)
+    ref = refs.youth_ref("59", world["shared"])
+    erased = console.post(f"/console/jeunes/{ref}/effacement", session, {"confirmation": "oui"})
+    assert erased.status_code == 303
+    assert without_partner() == ([], 0)
