@@ -97,14 +97,17 @@ def saved_search(code: str, search_id: str, now: datetime) -> dict[str, Any] | N
 
 
 def _source(code: str, criteria: Criteria) -> listing.Source:
-    if criteria.flag:
-        return listing.flagged(code, FLAG_VIEWS[criteria.flag], month=criteria.month)
     if criteria.text:
-        prefix = listing.fold(criteria.text)
-        by_name = listing.youths_by(code, "nom", prefix=prefix, status=criteria.status)
+        # a name's matches, within the status, the month and the flag view asked for (a filter:
+        # a name narrows the list more than any of them)
+        prefix, flag = listing.fold(criteria.text), FLAG_VIEWS.get(criteria.flag, "")
+        narrowed = {"status": criteria.status, "month": criteria.month, "flag": flag}
+        by_name = listing.youths_by(code, "nom", prefix=prefix, **narrowed)
         if listing.count(by_name):
             return by_name  # "lefebvre", "lefebvre elo": the surname first, else the first name
-        return listing.youths_by(code, "prenom", prefix=prefix, status=criteria.status)
+        return listing.youths_by(code, "prenom", prefix=prefix, **narrowed)
+    if criteria.flag:
+        return listing.flagged(code, FLAG_VIEWS[criteria.flag], month=criteria.month)
     if criteria.month:
         return listing.youths_by(code, "majorite", prefix=criteria.month, status=criteria.status)
     if criteria.status and criteria.sort != "nom":
@@ -164,7 +167,7 @@ def _total(code: str, criteria: Criteria, source: listing.Source) -> int:
     """From kept counts: a flag view's (``store.youth_flags``: one youth once, followed youths
     only, so that a status adds nothing), or the youths' by status and month kept at each
     upload; a name's, a COUNT of the view's own index range, as many keys as matches."""
-    if criteria.flag:
+    if criteria.flag and not criteria.text:
         return youth_flags.total(code, FLAG_VIEWS[criteria.flag], criteria.month)
     counts = None if criteria.text else listing.youth_counts(code)
     if counts is None:

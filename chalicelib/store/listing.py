@@ -80,9 +80,18 @@ class Source:
     filter: Any = None
 
 
-def youths_by(department: str, sort: str, *, prefix: str = "", status: str = "") -> Source:
+def youths_by(
+    department: str,
+    sort: str,
+    *,
+    prefix: str = "",
+    status: str = "",
+    month: str = "",
+    flag: str = "",
+) -> Source:
     """The youths in ``sort`` order ("majorite", "nom", "prenom", "statut"); ``prefix`` narrows
-    the range key (a month, a name's beginning, a status), ``status`` filters what the key
+    the range key (a month, a name's beginning, a status); ``status``, ``month`` (a name's
+    search within a majority month) and ``flag`` (within a flag view) filter what the key
     cannot."""
     index: Any
     if sort == "nom":
@@ -98,8 +107,20 @@ def youths_by(department: str, sort: str, *, prefix: str = "", status: str = "")
         department,
         (attribute.attr_name, "department", "id_externe"),
         condition=attribute.startswith(prefix) if prefix else None,
-        filter=(Youth.status == status) if status else None,
+        filter=_all_of(
+            (Youth.status == status) if status else None,
+            Youth.majority_date.startswith(month) if month else None,
+            youth_flags.view(flag)[1].exists() if flag else None,
+        ),
     )
+
+
+def _all_of(*conditions: Any) -> Any:
+    found = None
+    for condition in conditions:
+        if condition is not None:
+            found = condition if found is None else found & condition
+    return found
 
 
 def flagged(department: str, flag: str, *, month: str = "") -> Source:

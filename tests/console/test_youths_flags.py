@@ -15,7 +15,7 @@ from chalicelib import jobs, refs, tokens
 from chalicelib.domain import clock
 from chalicelib.roster import service as roster
 from chalicelib.store import listing
-from chalicelib.store.models import ConsoleItem, Referral
+from chalicelib.store.models import ConsoleItem, Referral, Youth
 from tests.support import console as support
 from tests.support import flagged
 from tests.support import integration as s
@@ -32,9 +32,12 @@ def today():
     return clock.local_today("59", clock.clock_from(None, None))
 
 
-def assert_exact_view(console, session, address: str, expected: set[str]) -> None:
+def assert_exact_view(
+    console, session, address: str, expected: set[str], *, searched: int = 0
+) -> None:
     """Every page of the view full but the last, each youth once, the total right, and each page
-    within 3 items a row + 20."""
+    within 3 items a row + 20 (+ twice the matches of a name ``searched``: its count and its
+    page read them, the flag filtering them)."""
     pages = walk(console, session, address)
     rows = [numbers(page) for page, _ in pages]
     seen = [number for page in rows for number in page]
@@ -42,7 +45,7 @@ def assert_exact_view(console, session, address: str, expected: set[str]) -> Non
     assert all(len(page) == PAGE for page in rows[:-1]), (address, [len(p) for p in rows])
     for page, read in pages:
         assert total(page) == len(expected), address
-        assert read <= 3 * len(numbers(page)) + 20, (address, read)
+        assert read <= 3 * len(numbers(page)) + 20 + 2 * searched, (address, read)
 
 
 def test_each_flag_view_alone_or_with_a_status_or_a_month_is_exact_and_within_budget(
@@ -143,3 +146,14 @@ def test_a_youth_that_leaves_the_roster_or_is_erased_leaves_the_flag_views_and_t
     erased = console.post(f"/console/jeunes/{ref}/effacement", session, {"confirmation": "oui"})
     assert erased.status_code == 303
     assert without_partner() == ([], 0)
+
+
+def test_a_name_searched_within_a_flag_view_finds_only_its_flagged_youths(console, today):
+    expected = flagged.write("59", 160, today)
+    lefebvre = {y.id_externe for y in Youth.query("59") if y.record["nom"] == "Lefebvre"}
+    wanted = lefebvre & expected.late
+    assert wanted and lefebvre - wanted  # some to find, some to leave out
+    session = console.sign_in()
+    fields = {"recherche": "lefebvre", "filtre": "sans_reponse", "taille": "20"}
+    address = console.post("/console/jeunes", session, fields).headers["Location"]
+    assert_exact_view(console, session, address, wanted, searched=len(lefebvre))
