@@ -26,7 +26,6 @@ from chalicelib.messages.render import render_page
 from chalicelib.observability import emit, logger
 from chalicelib.store import answers as answer_store
 from chalicelib.store import referrals as referral_store
-from chalicelib.store import youth_flags
 from chalicelib.store.base import plain
 from chalicelib.store.referrals import Referral
 from chalicelib.validation import without_controls
@@ -95,7 +94,6 @@ def _store(referral: Referral, values: dict[str, str], now: datetime) -> bool | 
     if len(answer_store.answers_of(referral)) >= answer_store.MAX_ANSWERS:
         return error_page(409, TOO_MANY_CHANGES, department=_department(referral))
     if answer_store.record_answer(referral, values, now):
-        youth_flags.refresh(referral.department, referral.id_externe)  # answered, or refused
         return True
     # someone else answered at the same moment: the same answer is a success for both
     latest = _settled(referral.referral_id, values, now)

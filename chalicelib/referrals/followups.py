@@ -36,6 +36,10 @@ EXPECTED_STATUS: dict[FollowupStage, tuple[ReferralStatus, ...]] = {
 
 
 BATCH = 500  # due follow-ups per work item
+# the list's flag views move with these stages (``store.youth_flags``): reminded, the answer is
+# late; answered, it is not (a refusal: to re-route); re-routed, nothing left to re-route. The
+# partner's answer itself stays at two requests: its flags follow at this job's next run.
+CHANGES_FLAGS = (FollowupStage.REMINDER, FollowupStage.ANSWERED, FollowupStage.REROUTE)
 
 
 def has_work(code: str, now: datetime) -> bool:
@@ -62,7 +66,7 @@ def run_department(
             HANDLERS[stage](department, referral, now)
             if _advance(referral, stage, department, now):
                 totals[stage] += 1
-                if stage == FollowupStage.REMINDER:  # reminded: the answer is late now
+                if stage in CHANGES_FLAGS:
                     youth_flags.refresh(department.code, referral.id_externe)
     return totals, due.last_evaluated_key if read >= limit else None
 
@@ -188,7 +192,6 @@ def reroute(department: Department, referral: Referral, now: datetime) -> None:
     raising.answered(referral, now, rerouted_to=route.nom if isinstance(route, Route) else None)
     youth.scheduled = schedule.to_item()
     scan.process(department, youth, clock.local_today(department.code, now), now, directory)
-    youth_flags.refresh(department.code, youth.id_externe)  # re-routed: no longer "à réorienter"
 
 
 def snapshot_department(department: Department) -> dict[str, Any]:

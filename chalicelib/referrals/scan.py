@@ -85,8 +85,8 @@ def process(
     due_at = scheduling.next_due(record, step.schedule, policy, today, directory=version)
     if not youth_store.save_schedule(youth, step.schedule, due_at):
         logger.info("youth changed during scan; next scan completes it")
-    elif youth_flags.stale_blocked(youth, step.schedule):  # "sans partenaire" now, or no more
-        youth_flags.refresh(department.code, youth.id_externe)
+    else:
+        youth_flags.follow_schedule(youth)
     return step.counts
 
 

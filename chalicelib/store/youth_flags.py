@@ -48,9 +48,12 @@ def view(flag: str) -> tuple[Any, Any]:
 
 def keys_of(youth: Youth, flags: YouthFlags) -> dict[str, str | None]:
     """Each view's key for the youth (None: not in that view)."""
-    row = f"{youth.majority_date}#{youth.id_externe}"
     held = {BLOCKED: flags.blocked, LATE: flags.late, REROUTE: bool(flags.refusals)}
-    return {flag: row if held[flag] else None for flag in FLAGS}
+    return {flag: _row(youth) if held[flag] else None for flag in FLAGS}
+
+
+def _row(youth: Youth) -> str:
+    return f"{youth.majority_date}#{youth.id_externe}"
 
 
 def held(youth: Youth) -> dict[str, str | None]:
@@ -67,11 +70,14 @@ def total(department: str, flag: str, month: str = "") -> int:
     return max(0, int(item.tally or 0))
 
 
-def stale_blocked(youth: Youth, schedule: Schedule) -> bool:
-    """Whether a schedule write moves the youth in or out of "sans partenaire" (the scan, whose
-    other writes change no flag, refreshes only then)."""
+def follow_schedule(youth: Youth) -> None:
+    """After the scan's schedule write (``youth`` as it left it): only "sans partenaire" may
+    have moved, written from the youth in hand (no read; a full ``refresh`` if it changed since)."""
+    schedule = Schedule.from_item(plain(youth.scheduled))
     blocked = youth.status == YouthStatus.ACTIVE and bool(schedule.blocked)
-    return bool(youth.flag_blocked) != blocked
+    after = {**held(youth), BLOCKED: _row(youth) if blocked else None}
+    if not _write(youth, after):
+        refresh(youth.department, youth.id_externe)
 
 
 def refresh(department: str, id_externe: str, *, unless_done: bool = False) -> None:

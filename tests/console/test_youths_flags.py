@@ -109,7 +109,7 @@ def test_the_flag_views_follow_a_choice_a_reminder_an_answer_and_a_kept_refusal(
     # a week later the partner is reminded: the answer is late
     jobs.run_all(clock.clock_from(today + timedelta(days=8), None))
     assert listed("sans_reponse") == ([world["due"]], 1)
-    # the partner refuses: no longer late, to re-route
+    # the partner refuses (two requests): once the follow-ups ran, no longer late, to re-route
     (referral,) = [r for r in Referral.scan() if r.id_externe == world["due"]]
     ack = urlsplit(tokens.ack_url(referral.referral_id)).path
     refusal = {"reponse": "refuse", "motif": "Plus de place"}
@@ -117,6 +117,7 @@ def test_the_flag_views_follow_a_choice_a_reminder_an_answer_and_a_kept_refusal(
         console.client.http.post(ack, body=urlencode(refusal).encode(), headers=FORM).status_code
         == 200
     )
+    jobs.run_all(clock.clock_from(today + timedelta(days=8), None))  # the hourly follow-ups
     assert listed("sans_reponse") == ([], 0)
     assert listed("a_reorienter") == ([world["due"]], 1)
     # the department keeps the refusal: nothing left to re-route
