@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import urlencode
 
-from chalicelib.departments import service as departments
 from chalicelib.reporting import youth_list
 from chalicelib.reporting.youth_list import Criteria
 from chalicelib.reporting.youth_view import FLAG_LABELS, KIND_ORDER, STATUS_FILTERS
@@ -45,7 +44,6 @@ def criteria_of(code: str, params: Mapping[str, str], now: datetime) -> tuple[Cr
 
 def listing(code: str, params: Mapping[str, str], now: datetime) -> dict:
     criteria, search_id = criteria_of(code, params, now)
-    late_days = int(departments.get(code).relance_jours)
     number = params.get("n", "1")
     found = youth_list.page(
         code,
@@ -54,7 +52,6 @@ def listing(code: str, params: Mapping[str, str], now: datetime) -> dict:
         before=params.get("avant", ""),
         number=whole_number(number, 6) or 1,
         now=now,
-        late_days=late_days,
     )
     return {
         "page": found,

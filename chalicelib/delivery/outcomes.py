@@ -15,6 +15,7 @@ from chalicelib.observability import emit, logger
 from chalicelib.pathway import placement
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
+from chalicelib.store import youth_flags
 
 MAX_ATTEMPTS = 5
 THROTTLE_DELAY = timedelta(minutes=1)  # the next dispatch run after the rate had room again
@@ -170,6 +171,7 @@ def give_up(
         riding = _riding(message)
         if riding:  # the interview invitation was in the same email: it did not arrive either
             referral_store.give_up(riding, ReferralStatus(status), code, now)
+        youth_flags.refresh_of(message.youth_key)  # given up: no longer "sans réponse"
     raising.delivery_failed(
         department.code,
         message.referral_id,

@@ -17,6 +17,7 @@ from chalicelib.domain.routing import Route, route_habitat_jeunes, route_mission
 from chalicelib.domain.stored import StoredReferral, StoredYouth
 from chalicelib.observability import logger
 from chalicelib.store import referrals as referral_store
+from chalicelib.store import youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.directory import DirectorySnapshot
 
@@ -37,6 +38,7 @@ def after_load(now: datetime) -> dict[str, int]:
                 schedule = youth_store.schedule_of(moved)
                 schedule.forget(Kind(referral.kind), referral.referral_id)
                 youth_store.replace_schedule(moved, schedule, due_today=today)
+                youth_flags.refresh(moved.department, moved.id_externe)
                 totals["redirected"] += 1
     logger.info("directory change applied", extra={"totals": dict(totals)})
     return dict(totals)

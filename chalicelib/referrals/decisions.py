@@ -18,7 +18,7 @@ from chalicelib.domain import clock, geo
 from chalicelib.domain.enums import Kind, ReferralStatus, YouthStatus
 from chalicelib.errors import BadRequestError, ConflictError
 from chalicelib.referrals import scan
-from chalicelib.store import audit
+from chalicelib.store import audit, youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 from chalicelib.store.directory import DirectorySnapshot
@@ -120,6 +120,7 @@ def choose(youth: Any, referrals: list[Any], code: str, *, actor: str, now: date
     fresh = youth_store.get(youth.department, youth.id_externe, now, consistent=True)
     if fresh is not None:
         scan.process(department, fresh, today, now, DirectorySnapshot())
+    youth_flags.refresh(youth.department, youth.id_externe)
 
 
 def keep(youth: Any, referrals: list[Any], *, actor: str, now: datetime) -> None:
@@ -130,6 +131,7 @@ def keep(youth: Any, referrals: list[Any], *, actor: str, now: datetime) -> None
     if not youth_store.keep_refusal(youth, kind, offer.refused_referral):
         raise ConflictError("Le fichier de ce jeune vient de changer : rechargez la page.")
     audit.record(youth.department, "console_refusal_kept", actor, subject=offer.refused_referral)
+    youth_flags.refresh(youth.department, youth.id_externe)  # seen: no longer "à réorienter"
     board.close_routing(
         youth.department, youth.id_externe, kind, refused_of(referrals, kind), by=actor, now=now
     )

@@ -22,6 +22,7 @@ from chalicelib.pathway import content as pathway
 from chalicelib.referrals import factory, scan, youth_message
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
+from chalicelib.store import youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.directory import DirectorySnapshot
 
@@ -34,6 +35,10 @@ EXPECTED_STATUS: dict[FollowupStage, tuple[ReferralStatus, ...]] = {
 
 
 BATCH = 500  # due follow-ups per work item
+# the list's flag views move with these stages (``store.youth_flags``): reminded, the answer is
+# late; answered, it is not (a refusal: to re-route); re-routed, nothing left to re-route. The
+# partner's answer itself stays at two requests: its flags follow at this job's next run.
+CHANGES_FLAGS = (FollowupStage.REMINDER, FollowupStage.ANSWERED, FollowupStage.REROUTE)
 
 
 def has_work(code: str, now: datetime) -> bool:
@@ -63,6 +68,8 @@ def run_department(
             HANDLERS[stage](department, referral, now)
             if _advance(referral, stage, department, now):
                 totals[stage] += 1
+                if stage in CHANGES_FLAGS:
+                    youth_flags.refresh(department.code, referral.id_externe)
     return totals, due.last_evaluated_key if read >= limit else None
 
 

@@ -28,6 +28,7 @@ from chalicelib.domain.youth import YouthRecord
 from chalicelib.referrals import exit_notice, invitations
 from chalicelib.store import messages as message_store
 from chalicelib.store import referrals as referral_store
+from chalicelib.store import youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 
@@ -57,6 +58,8 @@ def on_exit(department: StoredDepartment, youth: StoredYouth, today: date, now: 
     if cancelled:
         schedule.generation += 1
         youth_store.replace_schedule(youth, schedule)
+    if any(youth_flags.held(youth).values()):  # an exited youth leaves the flag views
+        youth_flags.refresh(youth.department, youth.id_externe)
     return cancelled
 
 
@@ -119,6 +122,7 @@ def on_return(youth: StoredYouth, now: datetime) -> int:
         if referral_store.resume_followups(referral, now):
             resumed += 1
         referral_store.follow_youth(referral, snapshot=None, expires_at=youth.expires_at)
+    youth_flags.refresh(youth.department, youth.id_externe)  # followed again: its flags count
     return resumed
 
 

@@ -23,6 +23,7 @@ from chalicelib.domain.stored import StoredDepartment, StoredYouth
 from chalicelib.domain.youth import YouthRecord
 from chalicelib.observability import emit, logger
 from chalicelib.referrals import factory, invitations, snapshot
+from chalicelib.store import youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import live
 from chalicelib.store.directory import DirectorySnapshot
@@ -95,6 +96,8 @@ def process(
     due_at = scheduling.next_due(record, step.schedule, policy, today, directory=version)
     if not youth_store.save_schedule(youth, step.schedule, due_at):
         logger.info("youth changed during scan; next scan completes it")
+    else:
+        youth_flags.follow_schedule(youth)
     return step.counts
 
 

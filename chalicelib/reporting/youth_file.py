@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.alerts.raising import no_partner_subject
-from chalicelib.departments import service as departments
 from chalicelib.domain import ids
 from chalicelib.domain.alerts import AlertKind
 from chalicelib.domain.labels import KIND_LABELS
@@ -55,7 +54,6 @@ def youth_file(code: str, id_externe: str, now: datetime, *, messages: bool = Tr
     """The live youth (404 otherwise) and what concerns it."""
     youth = get_live(code, id_externe, now)
     referrals = referral_store.live_of_youth(code, id_externe, now)
-    late_days = int(departments.get(code).relance_jours)
     return YouthFile(
         youth=youth,
         referrals=referrals,
@@ -63,7 +61,7 @@ def youth_file(code: str, id_externe: str, now: datetime, *, messages: bool = Tr
             message_store.live_of_youth(ids.youth_key(code, id_externe), now) if messages else []
         ),
         alerts=alerts_of(code, id_externe, referrals) if messages else [],
-        line=row(youth, referrals, now=now, late_days=late_days),
+        line=row(youth, referrals),
     )
 
 

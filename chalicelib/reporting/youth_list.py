@@ -1,7 +1,9 @@
 """The console's youths list at a department's size (SPEC §4b v3, §10): one page at a time from
-an index made for the view (``store.listing``), the total from a COUNT of the same view, each
-row from the youth and the referrals its schedule names (``youth_view``): at most three items
-a row, whatever the department's size.
+an index made for the view (``store.listing``; a flag's: ``store.youth_flags``), the total from
+a kept count (a name's: a COUNT of its index range), each row from the youth and the referrals
+its schedule names (``youth_view``): at most three items a row, whatever the department's size.
+A flag with a status or a month is read from the flag's index too (its keys start with the
+majority date; only followed youths are flagged): every page is full but the last.
 
 The search text (a name, a file number) never goes into a URL: the console saves the criteria
 (``store.searches``) and the URL carries the saved search's random id; the page cursors are
@@ -14,12 +16,11 @@ import json
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from chalicelib import refs
-from chalicelib.departments import service as departments
-from chalicelib.domain.clock import iso
+from chalicelib.domain.enums import YouthStatus
 from chalicelib.reporting.youth_view import (
     FLAG_LABELS,
     STATUS_FILTERS,
@@ -30,13 +31,18 @@ from chalicelib.reporting.youth_view import (
     placed_referral_ids,
     row,
 )
-from chalicelib.store import listing, searches
+from chalicelib.store import listing, searches, youth_flags
 from chalicelib.store.base import live
 
 SORTS = {"majorite": "Date de majorité", "nom": "Nom", "statut": "Statut"}
 PAGE_SIZES = (20, 50, 100)
 DEFAULT_SIZE = 50
 SAVED_FIELDS = ("recherche", "statut", "mois", "filtre")
+FLAG_VIEWS = {
+    WITHOUT_PARTNER: youth_flags.BLOCKED,
+    WITHOUT_ANSWER: youth_flags.LATE,
+    TO_REROUTE: youth_flags.REROUTE,
+}
 
 
 @dataclass(frozen=True)
@@ -90,19 +96,18 @@ def saved_search(code: str, search_id: str, now: datetime) -> dict[str, Any] | N
     return searches.load(code, search_id, now)
 
 
-def _source(code: str, criteria: Criteria, now: datetime, late_days: int) -> listing.Source:
-    if criteria.flag == WITHOUT_PARTNER:
-        return listing.blocked(code)
-    if criteria.flag == WITHOUT_ANSWER:
-        return listing.awaiting(code, iso(now - timedelta(days=late_days)))
-    if criteria.flag == TO_REROUTE:
-        return listing.refusals(code)
+def _source(code: str, criteria: Criteria) -> listing.Source:
     if criteria.text:
-        prefix = listing.fold(criteria.text)
-        by_name = listing.youths_by(code, "nom", prefix=prefix, status=criteria.status)
+        # a name's matches, within the status, the month and the flag view asked for (a filter:
+        # a name narrows the list more than any of them)
+        prefix, flag = listing.fold(criteria.text), FLAG_VIEWS.get(criteria.flag, "")
+        narrowed = {"status": criteria.status, "month": criteria.month, "flag": flag}
+        by_name = listing.youths_by(code, "nom", prefix=prefix, **narrowed)
         if listing.count(by_name):
             return by_name  # "lefebvre", "lefebvre elo": the surname first, else the first name
-        return listing.youths_by(code, "prenom", prefix=prefix, status=criteria.status)
+        return listing.youths_by(code, "prenom", prefix=prefix, **narrowed)
+    if criteria.flag:
+        return listing.flagged(code, FLAG_VIEWS[criteria.flag], month=criteria.month)
     if criteria.month:
         return listing.youths_by(code, "majorite", prefix=criteria.month, status=criteria.status)
     if criteria.status and criteria.sort != "nom":
@@ -127,13 +132,15 @@ def page(
     before: str = "",
     number: int = 1,
     now: datetime,
-    late_days: int,
 ) -> ListPage:
     """One page of the list: after (or before) the row a sealed cursor names."""
-    exact = _by_file_number(code, criteria, now, late_days)
+    exact = _by_file_number(code, criteria, now)
     if exact is not None:
         return exact
-    source = _source(code, criteria, now, late_days)
+    if criteria.flag and criteria.status and criteria.status != YouthStatus.ACTIVE:
+        # only a followed youth needs the department (``domain.youth_flags``): nothing to read
+        return ListPage(rows=[], total=0, number=1, pages=1, next=None, previous=None)
+    source = _source(code, criteria)
     backwards = bool(before) and not after
     cursor = _cursor(code, before if backwards else after)
     items, more = listing.read(source, cursor, backwards=backwards, size=criteria.size)
@@ -147,7 +154,7 @@ def page(
     has_next = (not backwards and more) or (backwards and last is not None)
     has_previous = (backwards and more) or (not backwards and cursor is not None and number > 1)
     return ListPage(
-        rows=_rows(code, items, criteria, now, late_days),
+        rows=_rows(code, items, criteria, now),
         total=total,
         number=number,
         pages=max(1, math.ceil(total / criteria.size)),
@@ -157,9 +164,12 @@ def page(
 
 
 def _total(code: str, criteria: Criteria, source: listing.Source) -> int:
-    """From the counts kept at each upload when the view is a status or a month; otherwise
-    (a flag, a name) a COUNT of the view's own index range, as many keys as matches."""
-    counts = None if criteria.flag or criteria.text else listing.youth_counts(code)
+    """From kept counts: a flag view's (``store.youth_flags``: one youth once, followed youths
+    only, so that a status adds nothing), or the youths' by status and month kept at each
+    upload; a name's, a COUNT of the view's own index range, as many keys as matches."""
+    if criteria.flag and not criteria.text:
+        return youth_flags.total(code, FLAG_VIEWS[criteria.flag], criteria.month)
+    counts = None if criteria.text else listing.youth_counts(code)
     if counts is None:
         return listing.count(source)
     statuses = [criteria.status] if criteria.status else list(STATUS_FILTERS)
@@ -168,9 +178,7 @@ def _total(code: str, criteria: Criteria, source: listing.Source) -> int:
     return sum(counts.get(status, 0) for status in statuses)
 
 
-def _by_file_number(
-    code: str, criteria: Criteria, now: datetime, late_days: int
-) -> ListPage | None:
+def _by_file_number(code: str, criteria: Criteria, now: datetime) -> ListPage | None:
     """A search text that is a file number finds that youth (one GetItem)."""
     if not criteria.text or criteria.flag:
         return None
@@ -179,41 +187,31 @@ def _by_file_number(
     )
     if youth is None or not live(youth, now):
         return None
-    rows = _rows(code, [youth], replace(criteria, text=""), now, late_days)
+    rows = _rows(code, [youth], replace(criteria, text=""), now)
     return ListPage(rows=rows, total=len(rows), number=1, pages=1, next=None, previous=None)
 
 
-def _rows(
-    code: str, items: list[Any], criteria: Criteria, now: datetime, late_days: int
-) -> list[YouthRow]:
-    """Each item's youth and its referrals: those its schedule names, and the one the item
-    names (an item is a youth, a referral, or an alert whose refused referral the schedule
-    may have forgotten when it routed the youth again)."""
-    known = {i.referral_id: i for i in items if hasattr(i, "sent_at")}
-    named: dict[str, set[str]] = {}
-    for item in items:
-        if getattr(item, "referral_id", None) and not hasattr(item, "majority_date"):
-            named.setdefault(str(item.id_externe), set()).add(str(item.referral_id))
-    if items and not hasattr(items[0], "majority_date"):
-        ordered = list(dict.fromkeys(str(i.id_externe) for i in items if i.id_externe))
-        fetched = listing.youths(code, ordered)
-        youths = [fetched[i] for i in ordered if i in fetched]
-    else:
-        youths = list(items)
-    youths = [y for y in youths if live(y, now)]
-    ids = {y.id_externe: [*placed_referral_ids(y), *named.get(y.id_externe, ())] for y in youths}
-    wanted = [r for found in ids.values() for r in found if r not in known]
-    referrals = {**known, **listing.referrals(wanted)}
+def _rows(code: str, items: list[Any], criteria: Criteria, now: datetime) -> list[YouthRow]:
+    """Each youth's row, from the referrals its schedule places (one BatchGetItem a page) and the
+    flags its views keep."""
+    youths = [y for y in items if live(y, now)]
+    ids = {y.id_externe: placed_referral_ids(y) for y in youths}
+    referrals = listing.referrals(r for found in ids.values() for r in found)
     rows = [
-        row(
-            y,
-            [referrals[r] for r in ids[y.id_externe] if r in referrals],
-            now=now,
-            late_days=late_days,
+        replace(
+            row(y, [referrals[r] for r in ids[y.id_externe] if r in referrals]),
+            flags=_flags(y),
         )
         for y in youths
     ]
     return [r for r in rows if _keeps(r, criteria)]
+
+
+def _flags(youth: Any) -> frozenset[str]:
+    """The flags the youth's views keep (``store.youth_flags``): a row shows the views it is
+    listed in, decided from every referral of the youth (its page's), not only those read here."""
+    held = youth_flags.held(youth)
+    return frozenset(flag for flag, view in FLAG_VIEWS.items() if held[view])
 
 
 def _keeps(found: YouthRow, criteria: Criteria) -> bool:
@@ -232,12 +230,11 @@ def every_row(code: str, now: datetime) -> Iterator[YouthRow]:
     """Every live youth's line, by file number, for the exports: the department's partition
     streamed (one paginated Query), each hundred's referrals in one BatchGetItem (never the
     whole department in memory)."""
-    late_days = int(departments.get(code).relance_jours)
     batch: list[Any] = []
     for youth in listing.department_youths(code):
         batch.append(youth)
         if len(batch) == EXPORT_BATCH:
-            yield from _rows(code, batch, Criteria(), now, late_days)
+            yield from _rows(code, batch, Criteria(), now)
             batch = []
     if batch:
-        yield from _rows(code, batch, Criteria(), now, late_days)
+        yield from _rows(code, batch, Criteria(), now)

@@ -2,21 +2,26 @@
 routes alike: the youth's line (name, majority, its referral state per kind, what needs the
 department: "sans partenaire", "sans réponse", "à réorienter"). Pure: items in, views out.
 
-"Sans réponse" means late (SPEC §4b v3): sent more than ``relance_jours`` ago and not answered,
-not merely awaited.
+"Sans réponse" means late (SPEC §4b v3): the partner was reminded and has not answered, not
+merely awaited (``domain.youth_flags``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from chalicelib import refs
-from chalicelib.domain.clock import parse_iso
-from chalicelib.domain.enums import Kind, YouthStatus
+from chalicelib.domain.enums import Kind
 from chalicelib.domain.schedule import Schedule
+from chalicelib.domain.youth_flags import (
+    PLACED_KINDS,
+    flags_of,
+    latest_by_kind,
+    open_refusals,
+)
 from chalicelib.store.base import plain as plain  # re-exported: the pages read maps with it
 
 WITHOUT_PARTNER, WITHOUT_ANSWER, TO_REROUTE = "sans_partenaire", "sans_reponse", "a_reorienter"
@@ -26,10 +31,7 @@ FLAG_LABELS = {
     TO_REROUTE: "À réorienter",
 }
 STATUS_FILTERS = {"active": "Suivis", "exited": "Sortis du fichier"}
-WAITING = ("sent", "escalated")
-REFUSED = ("declined", "redirected")
 KIND_ORDER = ("mission_locale", "entretien", "habitat_jeunes")
-PLACED_KINDS = (Kind.MISSION_LOCALE, Kind.HABITAT_JEUNES)
 
 
 @dataclass(frozen=True)
@@ -57,34 +59,7 @@ def placed_referral_ids(youth: Any) -> list[str]:
     return [schedule.placed[kind].referral_id for kind in PLACED_KINDS if kind in schedule.placed]
 
 
-def latest_by_kind(referrals: Iterable[Any]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for referral in referrals:
-        previous = found.get(referral.kind)
-        if previous is None or referral.created_at >= previous.created_at:
-            found[referral.kind] = referral
-    return found
-
-
-def is_late(referral: Any, now: datetime, late_days: int) -> bool:
-    """Sent more than ``late_days`` ago and still without an answer."""
-    if referral.status not in WAITING or not referral.sent_at:
-        return False
-    return parse_iso(referral.sent_at) + timedelta(days=late_days) <= now
-
-
-def open_refusals(schedule: Schedule, latest: Mapping[str, Any]) -> dict[str, str]:
-    """Kinds whose latest referral was refused and that the department has not dealt with."""
-    found = {}
-    for kind in PLACED_KINDS:
-        referral = latest.get(kind)
-        seen = schedule.refusal_seen.get(kind)
-        if referral is not None and referral.status in REFUSED and referral.referral_id != seen:
-            found[str(kind)] = referral.referral_id
-    return found
-
-
-def row(youth: Any, referrals: Iterable[Any], *, now: datetime, late_days: int) -> YouthRow:
+def row(youth: Any, referrals: Iterable[Any]) -> YouthRow:
     record = plain(youth.record) or {}
     schedule = Schedule.from_item(plain(youth.scheduled))
     blocked = {str(kind): state.reason for kind, state in schedule.blocked.items()}
@@ -93,14 +68,14 @@ def row(youth: Any, referrals: Iterable[Any], *, now: datetime, late_days: int) 
     if schedule.invitation is not None and Kind.ENTRETIEN not in states:
         states[Kind.ENTRETIEN] = "cancelled" if schedule.invitation.cancelled else "sent"
     refusals = open_refusals(schedule, latest)
+    found = flags_of(youth.status, schedule, latest.values())
     flags: set[str] = set()
-    if youth.status == YouthStatus.ACTIVE:
-        if blocked:
-            flags.add(WITHOUT_PARTNER)
-        if any(is_late(referral, now, late_days) for referral in latest.values()):
-            flags.add(WITHOUT_ANSWER)
-        if refusals:
-            flags.add(TO_REROUTE)
+    if found.blocked:
+        flags.add(WITHOUT_PARTNER)
+    if found.late:
+        flags.add(WITHOUT_ANSWER)
+    if found.refusals:
+        flags.add(TO_REROUTE)
     return YouthRow(
         ref=refs.youth_ref(youth.department, youth.id_externe),
         id_externe=youth.id_externe,

@@ -26,6 +26,7 @@ from chalicelib.errors import ConflictError
 from chalicelib.observability import emit, logger
 from chalicelib.pathway import digest
 from chalicelib.referrals import lifecycle
+from chalicelib.store import youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 
@@ -121,7 +122,11 @@ def _take_record(
 ) -> StoredYouth:
     """The youth takes the row's record; read again and computed again while its schedule moves."""
     for _ in range(MAX_TRIES):
-        if youth_store.take_record(youth, change(record, youth, policy, today, stamp, retention)):
+        taken = change(record, youth, policy, today, stamp, retention)
+        if youth_store.take_record(youth, taken):
+            if youth.status == YouthStatus.ACTIVE and youth.majority_date != taken.majority_date:
+                # the flag views key on the majority date (a returning youth: ``on_return``)
+                youth_flags.refresh(youth.department, youth.id_externe)
             return youth
         youth = _read_again(youth)
     raise ConflictError("Un jeune est modifié en même temps ; déposez la liste à nouveau.")

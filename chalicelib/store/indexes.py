@@ -49,6 +49,31 @@ class StatusIndex(GlobalSecondaryIndex):
     list_status = UnicodeAttribute(range_key=True)
 
 
+class BlockedIndex(GlobalSecondaryIndex):
+    """ "Sans partenaire" (sparse, ``store.youth_flags``): majority date, then the id."""
+
+    Meta = _index_meta("blocked-index")
+    department = UnicodeAttribute(hash_key=True)
+    flag_blocked = UnicodeAttribute(range_key=True)
+
+
+class RerouteIndex(GlobalSecondaryIndex):
+    """ "À réorienter" (sparse, ``store.youth_flags``): majority date, then the id."""
+
+    Meta = _index_meta("reroute-index")
+    department = UnicodeAttribute(hash_key=True)
+    flag_reroute = UnicodeAttribute(range_key=True)
+
+
+class LateIndex(GlobalSecondaryIndex):
+    """ "Sans réponse" (sparse, ``store.youth_flags``): when the oldest unanswered referral was
+    sent, then the id; the list reads the range up to its cutoff."""
+
+    Meta = _index_meta("late-index")
+    department = UnicodeAttribute(hash_key=True)
+    flag_late = UnicodeAttribute(range_key=True)
+
+
 class TokenIndex(GlobalSecondaryIndex):
     Meta = _index_meta("token-index")
     token_hash = UnicodeAttribute(hash_key=True)

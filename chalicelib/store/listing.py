@@ -6,9 +6,9 @@ forwards or backwards from a cursor, never the department's whole partition:
 * ``majority-index`` (``majority_date``), ``name-index`` (``list_name``: folded "nom prénom",
   then the file number) and ``status-index`` (``list_status``: status, majority date, file
   number) of the youths table; ``list_keys`` writes the two list keys with every roster write;
-* ``due-index`` at ``BLOCKED``: the youths waiting for a partner;
-* ``awaiting-index`` of the referrals: sent and unanswered, by sending time ("sans réponse");
-* ``open-index`` of the alerts: a refusal to act on ("à réorienter").
+* the flag views, ``blocked-index`` ("sans partenaire"), ``late-index`` ("sans réponse") and
+  ``reroute-index`` ("à réorienter"): sparse indexes of the youths, one row a youth, written by
+  ``store.youth_flags`` (their totals: its kept counts).
 
 A cursor is the key of the row it starts after (or before): its values, in ``Source.keys``
 order. It holds personal data (a name, a file number): the workflow seals it before it goes
@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from chalicelib.domain.alerts import AlertKind
-from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.domain.stored import StoredReferral, StoredYouth
+from chalicelib.store import youth_flags
 from chalicelib.store.base import live, own, plain
-from chalicelib.store.models import Alert, AuditEvent, ConsoleItem, Referral, Youth
+from chalicelib.store.models import AuditEvent, ConsoleItem, Referral, Youth
 from chalicelib.store.writes import applied, transaction
 
 NAME_SEPARATOR = "\x1f"  # sorts before every letter: "martin" before "martinez"
@@ -82,9 +81,18 @@ class Source:
     filter: Any = None
 
 
-def youths_by(department: str, sort: str, *, prefix: str = "", status: str = "") -> Source:
+def youths_by(
+    department: str,
+    sort: str,
+    *,
+    prefix: str = "",
+    status: str = "",
+    month: str = "",
+    flag: str = "",
+) -> Source:
     """The youths in ``sort`` order ("majorite", "nom", "prenom", "statut"); ``prefix`` narrows
-    the range key (a month, a name's beginning, a status), ``status`` filters what the key
+    the range key (a month, a name's beginning, a status); ``status``, ``month`` (a name's
+    search within a majority month) and ``flag`` (within a flag view) filter what the key
     cannot."""
     index: Any
     if sort == "nom":
@@ -100,37 +108,31 @@ def youths_by(department: str, sort: str, *, prefix: str = "", status: str = "")
         department,
         (attribute.attr_name, "department", "id_externe"),
         condition=attribute.startswith(prefix) if prefix else None,
-        filter=(Youth.status == status) if status else None,
+        filter=_all_of(
+            (Youth.status == status) if status else None,
+            Youth.majority_date.startswith(month) if month else None,
+            youth_flags.view(flag)[1].exists() if flag else None,
+        ),
     )
 
 
-def blocked(department: str) -> Source:
-    """The youths waiting for a partner for some kind (``due_at`` = ``BLOCKED``)."""
+def _all_of(*conditions: Any) -> Any:
+    found = None
+    for condition in conditions:
+        if condition is not None:
+            found = condition if found is None else found & condition
+    return found
+
+
+def flagged(department: str, flag: str, *, month: str = "") -> Source:
+    """The youths of one flag view (``store.youth_flags.FLAGS``), by majority date, within
+    ``month`` (AAAA-MM) if given."""
+    index, attribute = youth_flags.view(flag)
     return Source(
-        Youth.due_index,
+        index,
         department,
-        ("due_at", "department", "id_externe"),
-        condition=Youth.due_at == BLOCKED,
-    )
-
-
-def awaiting(department: str, sent_before: str) -> Source:
-    """The referrals sent before ``sent_before`` and still without an answer."""
-    return Source(
-        Referral.awaiting_index,
-        department,
-        ("awaiting_since", "referral_id", "department"),
-        condition=Referral.awaiting_since <= sent_before,
-    )
-
-
-def refusals(department: str) -> Source:
-    """The open alerts of a refusal (``refuse`` or ``non_competent``): a youth to re-route."""
-    return Source(
-        Alert.open_index,
-        department,
-        ("open_since", "department", "alert_id"),
-        filter=Alert.kind.is_in(AlertKind.REFUSED, AlertKind.REDIRECTED),
+        (attribute.attr_name, "department", "id_externe"),
+        condition=attribute.startswith(month) if month else None,
     )
 
 
@@ -210,6 +212,7 @@ def recount(department: str, now: datetime) -> None:
     counted, unkeyed = _counted(department, now)
     counted.save()
     add_list_keys(department, unkeyed[:BACKFILL_PER_UPLOAD])
+    youth_flags.backfill(department)
 
 
 def add_list_keys(department: str, ids: list[str]) -> int:
@@ -241,6 +244,7 @@ def recount_with_event(department: str, event: AuditEvent, now: datetime) -> Non
         batch.save(event, condition=AuditEvent.at_id.does_not_exist())
         batch.save(counted)
     add_list_keys(department, unkeyed[:BACKFILL_PER_UPLOAD])
+    youth_flags.backfill(department)
 
 
 def youth_counts(department: str) -> dict[str, int] | None:

@@ -33,18 +33,21 @@ from chalicelib.domain.snapshot import Snapshot
 from chalicelib.store.base import PlainListAttribute, PlainMapAttribute, plain, table_meta
 from chalicelib.store.indexes import (
     AwaitingIndex,
+    BlockedIndex,
     DepartmentReferralsIndex,
     DigestDueIndex,
     DispatchIndex,
     DueIndex,
     FirstNameIndex,
     FollowupIndex,
+    LateIndex,
     LeasedUploadsIndex,
     MajorityIndex,
     MessageYouthIndex,
     NameIndex,
     OpenAlertsIndex,
     PartnerReferralsIndex,
+    RerouteIndex,
     SpaceTokenIndex,
     StatusIndex,
     TokenIndex,
@@ -101,11 +104,19 @@ class Youth(Model):
     list_name = UnicodeAttribute(null=True)  # store.listing.list_keys, at each roster write
     list_status = UnicodeAttribute(null=True)
     list_first = UnicodeAttribute(null=True)
+    # the list's flag views, each present only while the flag holds (store.youth_flags)
+    flag_blocked = UnicodeAttribute(null=True)
+    flag_reroute = UnicodeAttribute(null=True)
+    flag_late = UnicodeAttribute(null=True)
+    flags_version = NumberAttribute(null=True)  # +1 by each flags write: a stale one fails
     due_index = DueIndex()
     majority_index = MajorityIndex()
     name_index = NameIndex()
     first_name_index = FirstNameIndex()
     status_index = StatusIndex()
+    blocked_index = BlockedIndex()
+    reroute_index = RerouteIndex()
+    late_index = LateIndex()
 
     def schedule(self) -> Schedule:
         return Schedule.from_item(plain(self.scheduled))
@@ -295,6 +306,7 @@ class ConsoleItem(Model):
     id_token = UnicodeAttribute(null=True)  # a session: the provider's ID token, for sign-out
     criteria = PlainMapAttribute(null=True)  # a saved youths search (store.searches)
     counts = PlainMapAttribute(null=True)  # a department's youths by status and month (listing)
+    tally = NumberAttribute(null=True)  # a kept count: a flag view's youths (store.youth_flags)
     version = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)
 

@@ -26,7 +26,7 @@ from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.scheduling import BLOCKED
 from chalicelib.domain.stored import StoredYouth
 from chalicelib.domain.youth import YouthRecord
-from chalicelib.store import audit, listing
+from chalicelib.store import audit, listing, youth_flags
 from chalicelib.store.base import live, live_page, own, plain
 from chalicelib.store.models import Youth
 from chalicelib.store.writes import applied
@@ -268,6 +268,7 @@ def note(department: str, id_externe: str, event: YouthHistoryEntry) -> bool:
 
 def erase(youth: StoredYouth) -> None:
     item = own(youth, Youth)
+    youth_flags.clear(item)  # out of the flag views' counts first: the item then goes
     item.delete()
     listing.uncount(item)
 

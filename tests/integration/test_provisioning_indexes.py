@@ -31,3 +31,4 @@ def test_provisioning_adds_the_indexes_an_older_table_lacks(aws):
     assert {"due-index", "majority-index", "name-index", "first-name-index", "status-index"} <= (
         names
     )
+    assert {"blocked-index", "late-index", "reroute-index"} <= names  # the list's flag views
