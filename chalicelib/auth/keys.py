@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from chalicelib.auth import usage_plan
 from chalicelib.domain.clock import iso, utcnow
 from chalicelib.errors import ForbiddenError, UnauthorizedError
 from chalicelib.store import departments as department_store
@@ -42,11 +43,23 @@ def store_key(key: str, *, scope: str, department: str | None, name: str | None)
     department_store.store_key(
         digest, scope=scope, department=department, name=name, at=iso(utcnow())
     )
+    usage_plan.register(digest)  # on AWS, API Gateway refuses a key its usage plan lacks
     return digest
 
 
 def revoke(digest: str) -> None:
     department_store.revoke(digest)
+    usage_plan.unregister(digest)
+
+
+def register_issued_keys() -> int:
+    """Every key issued before the usage plan gets its API Gateway twin (a one-off after the
+    first deployment with usage plans; safe to run again): how many were registered."""
+    issued = [
+        *department_store.keys_of(scope=DEPARTMENT),
+        *department_store.keys_of(scope=OPERATOR),
+    ]
+    return usage_plan.register_missing(item.key_hash for item in issued)
 
 
 def authenticate(authorization: str | None) -> Caller:

@@ -33,3 +33,13 @@ def test_every_gateway_answer_is_french_for_a_browser_and_for_an_api_client(resp
     assert any(word in error["message"] for word in ("réessayez", "vérifiez"))
     assert '<html lang="fr">' in templates["text/html"] and "<h1>" in templates["text/html"]
     assert "$" not in templates["text/html"]  # gateway templates substitute $context variables
+
+
+def test_a_keyed_call_api_gateway_refuses_gets_the_apps_own_french_401(responses):
+    # no Authorization header (the authorizer is not called), a key its usage plan lacks
+    for kind, body in (
+        ("UNAUTHORIZED", platform.MISSING_KEY),
+        ("INVALID_API_KEY", platform.UNKNOWN_KEY),
+    ):
+        assert responses[kind]["StatusCode"] == 401
+        assert json.loads(responses[kind]["ResponseTemplates"]["application/json"]) == body

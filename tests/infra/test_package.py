@@ -43,6 +43,7 @@ FUNCTIONS = {
     "ses_events": "SesEvents",
     "job_worker": "JobWorker",
     "send_worker": "SendWorker",
+    "usage_key": "UsageKey",
 }
 SCHEDULED = ("DailyScan", "Dispatch", "Followups", "WeeklyDigest", "AlertDigest", "StuckUploads")
 
@@ -208,6 +209,25 @@ def test_rest_api_is_named_per_stage_and_throttles_the_ack_routes(
         if setting["ResourcePath"] == "/~1ack~1{token}"
     }
     assert ack_methods == throttled == {"GET", "POST"}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_keyed_route_and_no_public_one_counts_against_a_usage_plan_key(
+    templates: dict, stage: str
+) -> None:
+    body = templates[stage]["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    assert body["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
+    authorizer = body["securityDefinitions"]["usage_key"]
+    assert authorizer["name"] == "Authorization"
+    assert authorizer["x-amazon-apigateway-authorizer"]["authorizerResultTtlInSeconds"] == 300
+    for path, methods in body["paths"].items():
+        keyed = path.startswith(("/departments/", "/directory/"))
+        for method, operation in methods.items():
+            if method.startswith("x-amazon") or method == "options":
+                continue
+            security = operation.get("security", [])
+            expected = [{"api_key": []}, {"usage_key": []}] if keyed else []
+            assert security == expected, f"{method.upper()} {path}"
 
 
 @pytest.mark.parametrize("stage", STAGES)
