@@ -6,12 +6,12 @@ A department key opens its own ``/departments/{code}/…`` routes; an operator k
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from chalicelib.auth import usage_plan
 from chalicelib.domain.clock import iso, utcnow
+from chalicelib.domain.ids import api_key_hash
 from chalicelib.errors import ForbiddenError, UnauthorizedError
 from chalicelib.store import departments as department_store
 
@@ -35,7 +35,7 @@ def new_key() -> str:
 
 
 def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return api_key_hash(key)
 
 
 def store_key(key: str, *, scope: str, department: str | None, name: str | None) -> str:

@@ -4,7 +4,11 @@ and logs nothing of the key."""
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +52,25 @@ def test_the_authorizer_logs_nothing_of_the_key(caplog, capsys):
     logged = caplog.text + printed.out + printed.err
     assert key not in logged and keys.hash_key(key) not in logged
     assert key not in str(answer) and answer["principalId"] == "caller"
+
+
+FIRST_CALL = """
+import json, sys
+import app
+before = set(sys.modules)
+app.usage_key({"type": "TOKEN", "authorizationToken": "Bearer rase_x", "methodArn": "%s"}, None)
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_the_authorizers_first_call_loads_no_aws_client_nor_table_model():
+    # a cold start of the authorizer delays the keyed call it answers: it loads the hash only
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", FIRST_CALL % METHOD_ARN],
+        cwd=root, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    loaded = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "chalicelib.api.usage_key" in loaded
+    heavy = [name for name in loaded if name.split(".")[0] in ("boto3", "botocore", "pynamodb")]
+    assert not heavy and not any(name.startswith("chalicelib.store") for name in loaded)
