@@ -511,6 +511,16 @@ def test_only_sms_publish_and_the_sending_quota_are_unscoped() -> None:
         assert [s["Action"] for s in unscoped] == [["ses:GetSendQuota"], ["sns:Publish"]]
 
 
+def test_the_usage_key_authorizer_may_only_write_its_own_logs() -> None:
+    for stage in STAGES:
+        policy = json.loads((CHALICE_DIR / f"policy-usage-key-{stage}.json").read_text("utf-8"))
+        actions = {action for s in policy["Statement"] for action in as_list(s["Action"])}
+        assert actions == {"logs:CreateLogStream", "logs:PutLogEvents"}
+        group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/relais-{stage}-usage-key"
+        assert grants(policy, "logs:PutLogEvents", f"{group}:log-stream:2026/01/01/x")
+        assert not grants(policy, "logs:PutLogEvents", group.replace("usage-key", "api"))
+
+
 def test_dev_and_prod_policies_differ_only_by_stage() -> None:
     dev = (CHALICE_DIR / "policy-dev.json").read_text(encoding="utf-8")
     prod = (CHALICE_DIR / "policy-prod.json").read_text(encoding="utf-8")
