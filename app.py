@@ -19,6 +19,7 @@ reporting = lazy("chalicelib.api.reporting")
 events = lazy("chalicelib.delivery.events")
 uploads = lazy("chalicelib.roster.uploads")
 platform = lazy("chalicelib.api.platform")
+usage = lazy("chalicelib.api.usage_key")
 
 # configure_logs=False: Chalice's logger has the app's name, which is also the Powertools logger's
 # (service "relais-ase"); left on, Chalice sets it to ERROR and adds a plain-text handler.
@@ -57,85 +58,96 @@ def console_forms(request, get_response):
     return console_guard.checked(request, get_response)
 
 
+# API Gateway throttles each key apart (a usage plan, docs/DEPLOY.md "Per-client limits"): this
+# authorizer only names the key a call counts against; the routes still check the key themselves.
+@app.authorizer(ttl_seconds=300)
+def usage_key(auth_request):
+    return usage.identify(auth_request)
+
+
+# every /departments and /directory route; the others (health, ack, partners, console) have no key
+KEYED = {"authorizer": usage_key, "api_key_required": True}
+
+
 @app.route("/health", methods=["GET"])
 def health():
     return {"status": "ok"}
 
 
 # --- departments ---------------------------------------------------------------------------------
-@app.route("/departments/{code}/roster", methods=["PUT"], content_types=FILE_TYPES)
+@app.route("/departments/{code}/roster", methods=["PUT"], content_types=FILE_TYPES, **KEYED)
 def put_roster(code):
     return departments.put_roster(app.current_request, code)
 
 
-@app.route("/departments/{code}/column-mapping", methods=["PUT"], content_types=JSON_TYPES)
+@app.route("/departments/{code}/column-mapping", methods=["PUT"], content_types=JSON_TYPES, **KEYED)
 def put_column_mapping(code):
     return departments.put_column_mapping(app.current_request, code)
 
 
-@app.route("/departments/{code}/column-mapping", methods=["GET"])
+@app.route("/departments/{code}/column-mapping", methods=["GET"], **KEYED)
 def get_column_mapping(code):
     return departments.get_column_mapping(app.current_request, code)
 
 
-@app.route("/departments/{code}/roster-uploads", methods=["POST"])
+@app.route("/departments/{code}/roster-uploads", methods=["POST"], **KEYED)
 def create_roster_upload(code):
     return departments.create_upload(app.current_request, code)
 
 
-@app.route("/departments/{code}/roster-uploads/{upload_id}", methods=["GET"])
+@app.route("/departments/{code}/roster-uploads/{upload_id}", methods=["GET"], **KEYED)
 def get_roster_upload(code, upload_id):
     return departments.get_upload(app.current_request, code, upload_id)
 
 
 # --- department reporting: youths, referrals, report, erasure ------------------------------------
-@app.route("/departments/{code}/youths", methods=["GET"])
+@app.route("/departments/{code}/youths", methods=["GET"], **KEYED)
 def list_youths(code):
     return reporting.list_youths(app.current_request, code)
 
 
-@app.route("/departments/{code}/youths/{id_externe}", methods=["GET"])
+@app.route("/departments/{code}/youths/{id_externe}", methods=["GET"], **KEYED)
 def get_youth(code, id_externe):
     return reporting.get_youth(app.current_request, code, id_externe)
 
 
-@app.route("/departments/{code}/youths/{id_externe}", methods=["DELETE"])
+@app.route("/departments/{code}/youths/{id_externe}", methods=["DELETE"], **KEYED)
 def delete_youth(code, id_externe):
     return reporting.delete_youth(app.current_request, code, id_externe)
 
 
-@app.route("/departments/{code}/referrals", methods=["GET"])
+@app.route("/departments/{code}/referrals", methods=["GET"], **KEYED)
 def list_referrals(code):
     return reporting.list_referrals(app.current_request, code)
 
 
-@app.route("/departments/{code}/report", methods=["GET"])
+@app.route("/departments/{code}/report", methods=["GET"], **KEYED)
 def get_report(code):
     return reporting.get_report(app.current_request, code)
 
 
-@app.route("/directory/coverage-gaps", methods=["GET"])
+@app.route("/directory/coverage-gaps", methods=["GET"], **KEYED)
 def get_coverage_gaps():
     return reporting.coverage_gaps(app.current_request)
 
 
 # --- directory (operators) -----------------------------------------------------------------------
-@app.route("/directory/missions-locales", methods=["PUT"], content_types=FILE_TYPES)
+@app.route("/directory/missions-locales", methods=["PUT"], content_types=FILE_TYPES, **KEYED)
 def put_missions_locales():
     return directory.put_directory(app.current_request, "missions-locales")
 
 
-@app.route("/directory/coverage", methods=["PUT"], content_types=FILE_TYPES)
+@app.route("/directory/coverage", methods=["PUT"], content_types=FILE_TYPES, **KEYED)
 def put_coverage():
     return directory.put_directory(app.current_request, "coverage")
 
 
-@app.route("/directory/communes", methods=["PUT"], content_types=FILE_TYPES)
+@app.route("/directory/communes", methods=["PUT"], content_types=FILE_TYPES, **KEYED)
 def put_communes():
     return directory.put_directory(app.current_request, "communes")
 
 
-@app.route("/directory/habitat-jeunes", methods=["PUT"], content_types=FILE_TYPES)
+@app.route("/directory/habitat-jeunes", methods=["PUT"], content_types=FILE_TYPES, **KEYED)
 def put_habitat_jeunes():
     return directory.put_directory(app.current_request, "habitat-jeunes")
 

@@ -59,6 +59,8 @@ def lambdas(app: Any) -> list[Lambda]:
         found.append(Lambda(source.name, _kind(source), (_handler(app, source.name),)))
     for function in app.pure_lambda_functions:
         found.append(Lambda(function.name, "function", (_handler(app, function.name),)))
+    for auth in app.builtin_auth_handlers:  # each @app.authorizer is a Lambda API Gateway calls
+        found.append(Lambda(auth.name, "authorizer", (_handler(app, auth.name),)))
     return found
 
 

@@ -24,6 +24,9 @@ class Settings:
     public_base_url: str
     region: str
     endpoint_url: str | None
+    usage_plan_id: str | None = (
+        None  # the stack's per-key usage plan; none locally (auth.usage_plan)
+    )
 
     def table(self, short_name: str) -> str:
         return f"{self.table_prefix}-{short_name}"
@@ -50,4 +53,5 @@ def current() -> Settings:
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or "eu-west-3",
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        usage_plan_id=env.get("RELAIS_USAGE_PLAN_ID") or None,
     )

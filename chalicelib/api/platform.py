@@ -26,6 +26,16 @@ NOT_FOUND = {
         "message": "Adresse inconnue : vérifiez le chemin (par exemple /departments/59/roster).",
     }
 }
+# API Gateway's answers on a keyed route (its usage-plan key, app.py's authorizer): no Authorization
+# header (UNAUTHORIZED), a key it does not know (INVALID_API_KEY); the app's own words
+# (auth.keys.authenticate), carried word for word by infra/resources.yaml's gateway responses.
+MISSING_KEY = {
+    "error": {
+        "code": "unauthorized",
+        "message": "Clé d'API manquante (en-tête Authorization: Bearer …).",
+    }
+}
+UNKNOWN_KEY = {"error": {"code": "unauthorized", "message": "Clé d'API inconnue."}}
 # The same answer for a person's browser. infra/resources.yaml's gateway responses carry these
 # two bodies word for word (tests/infra check it): API Gateway answers an unknown path itself.
 NOT_FOUND_PAGE = (

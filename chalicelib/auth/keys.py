@@ -6,11 +6,12 @@ A department key opens its own ``/departments/{code}/…`` routes; an operator k
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
+from chalicelib.auth import usage_plan
 from chalicelib.domain.clock import iso, utcnow
+from chalicelib.domain.ids import api_key_hash
 from chalicelib.errors import ForbiddenError, UnauthorizedError
 from chalicelib.store import departments as department_store
 
@@ -34,7 +35,7 @@ def new_key() -> str:
 
 
 def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return api_key_hash(key)
 
 
 def store_key(key: str, *, scope: str, department: str | None, name: str | None) -> str:
@@ -42,11 +43,23 @@ def store_key(key: str, *, scope: str, department: str | None, name: str | None)
     department_store.store_key(
         digest, scope=scope, department=department, name=name, at=iso(utcnow())
     )
+    usage_plan.register(digest)  # on AWS, API Gateway refuses a key its usage plan lacks
     return digest
 
 
 def revoke(digest: str) -> None:
     department_store.revoke(digest)
+    usage_plan.unregister(digest)
+
+
+def register_issued_keys() -> int:
+    """Every key issued before the usage plan gets its API Gateway twin (a one-off after the
+    first deployment with usage plans; safe to run again): how many were registered."""
+    issued = [
+        *department_store.keys_of(scope=DEPARTMENT),
+        *department_store.keys_of(scope=OPERATOR),
+    ]
+    return usage_plan.register_missing(item.key_hash for item in issued)
 
 
 def authenticate(authorization: str | None) -> Caller:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from chalicelib import jobs, provisioning
+from chalicelib.auth import keys
 from chalicelib.departments import service as departments
 from chalicelib.directory import service as directory
 from chalicelib.domain import clock
@@ -58,9 +59,7 @@ def parser() -> argparse.ArgumentParser:
     department.add_parser("rotate-key").add_argument("code")
     department.add_parser("remove").add_argument("code")
 
-    operator = commands.add_parser("operator").add_subparsers(dest="action", required=True)
-    operator.add_parser("add").add_argument("name")
-    operator.add_parser("revoke").add_argument("name")
+    _operator_parser(commands)
 
     load = commands.add_parser("directory").add_subparsers(dest="action", required=True)
     loader = load.add_parser("load")
@@ -91,6 +90,17 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("outbox").add_argument("--json", action="store_true")
     _partner_parser(commands)
     return root
+
+
+def _operator_parser(commands: argparse._SubParsersAction) -> None:
+    operator = commands.add_parser("operator").add_subparsers(dest="action", required=True)
+    operator.add_parser("add").add_argument("name")
+    operator.add_parser("revoke").add_argument("name")
+    operator.add_parser(
+        "register-keys",
+        help="give every key issued so far its API Gateway key in the usage plan "
+        "(RELAIS_USAGE_PLAN_ID; once, after the first deployment with usage plans)",
+    )
 
 
 def _partner_parser(commands: argparse._SubParsersAction) -> None:
@@ -163,6 +173,8 @@ def _department(args: argparse.Namespace, out: TextIO) -> None:
 def _operator(args: argparse.Namespace, out: TextIO) -> None:
     if args.action == "add":
         print(departments.add_operator(args.name), file=out)
+    elif args.action == "register-keys":
+        _print({"keys_registered": keys.register_issued_keys()}, out)
     else:
         _print(departments.revoke_operator(args.name), out)
 

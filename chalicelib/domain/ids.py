@@ -9,6 +9,12 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:32]
 
 
+def api_key_hash(key: str) -> str:
+    """What the keys table stores of an API key (never the key), and its usage-plan key's value:
+    a pure function, so that the usage-key authorizer loads nothing else (api.usage_key)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
 def referral_id(
     department: str, id_externe: str, kind: str, partner_id: str, *, generation: int = 0
 ) -> str:

@@ -4,6 +4,7 @@ for a browser, JSON for an API client) instead of the raw 403 "Missing Authentic
 
 from __future__ import annotations
 
+import json
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -14,6 +15,7 @@ from chalice.local import (
     LocalChalice,
     LocalDevServer,
     LocalGateway,
+    NotAuthorizedError,
 )
 
 from chalicelib.api import platform
@@ -33,6 +35,13 @@ class FrenchGateway(LocalGateway):
                 "headers": answer_headers,
                 "multiValueHeaders": {},
                 "body": payload.decode("utf-8"),
+            }
+        except NotAuthorizedError:  # no Authorization header: API Gateway's UNAUTHORIZED answer
+            return {
+                "statusCode": 401,
+                "headers": {"Content-Type": "application/json; charset=utf-8"},
+                "multiValueHeaders": {},
+                "body": json.dumps(platform.MISSING_KEY, ensure_ascii=False),
             }
 
 

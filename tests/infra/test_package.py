@@ -43,6 +43,7 @@ FUNCTIONS = {
     "ses_events": "SesEvents",
     "job_worker": "JobWorker",
     "send_worker": "SendWorker",
+    "usage_key": "UsageKey",
 }
 SCHEDULED = ("DailyScan", "Dispatch", "Followups", "WeeklyDigest", "AlertDigest", "StuckUploads")
 
@@ -165,9 +166,11 @@ def _role_of(logical: str) -> str:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_roles_carry_the_hand_written_policy(templates: dict, stage: str) -> None:
-    expected = json.loads((CHALICE_DIR / f"policy-{stage}.json").read_text(encoding="utf-8"))
     roles = resources_of(templates[stage], "AWS::IAM::Role")
     for logical in FUNCTIONS.values():
+        # the usage-key authorizer reads and writes nothing: its own policy, its logs only
+        name = f"policy-usage-key-{stage}.json" if logical == "UsageKey" else f"policy-{stage}.json"
+        expected = json.loads((CHALICE_DIR / name).read_text(encoding="utf-8"))
         (policy,) = roles[_role_of(logical)]["Properties"]["Policies"]
         assert policy["PolicyDocument"] == expected
 
@@ -208,6 +211,25 @@ def test_rest_api_is_named_per_stage_and_throttles_the_ack_routes(
         if setting["ResourcePath"] == "/~1ack~1{token}"
     }
     assert ack_methods == throttled == {"GET", "POST"}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_keyed_route_and_no_public_one_counts_against_a_usage_plan_key(
+    templates: dict, stage: str
+) -> None:
+    body = templates[stage]["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    assert body["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
+    authorizer = body["securityDefinitions"]["usage_key"]
+    assert authorizer["name"] == "Authorization"
+    assert authorizer["x-amazon-apigateway-authorizer"]["authorizerResultTtlInSeconds"] == 300
+    for path, methods in body["paths"].items():
+        keyed = path.startswith(("/departments/", "/directory/"))
+        for method, operation in methods.items():
+            if method.startswith("x-amazon") or method == "options":
+                continue
+            security = operation.get("security", [])
+            expected = [{"api_key": []}, {"usage_key": []}] if keyed else []
+            assert security == expected, f"{method.upper()} {path}"
 
 
 @pytest.mark.parametrize("stage", STAGES)

@@ -329,7 +329,7 @@ def test_every_lambda_has_log_group_error_alarm_and_failure_queue(template: dict
             assert queue["RedrivePolicy"]["maxReceiveCount"] >= 1
             (event,) = body["Properties"]["Events"].values()
             assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-        elif logical != "APIHandler":
+        elif logical not in ("APIHandler", "UsageKey"):  # API Gateway calls both synchronously
             assert body["Properties"]["DeadLetterQueue"]["TargetArn"] == {
                 "Fn::GetAtt": ["FailedEventsQueue", "Arn"]
             }
@@ -511,6 +511,16 @@ def test_only_sms_publish_and_the_sending_quota_are_unscoped() -> None:
         assert [s["Action"] for s in unscoped] == [["ses:GetSendQuota"], ["sns:Publish"]]
 
 
+def test_the_usage_key_authorizer_may_only_write_its_own_logs() -> None:
+    for stage in STAGES:
+        policy = json.loads((CHALICE_DIR / f"policy-usage-key-{stage}.json").read_text("utf-8"))
+        actions = {action for s in policy["Statement"] for action in as_list(s["Action"])}
+        assert actions == {"logs:CreateLogStream", "logs:PutLogEvents"}
+        group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/relais-{stage}-usage-key"
+        assert grants(policy, "logs:PutLogEvents", f"{group}:log-stream:2026/01/01/x")
+        assert not grants(policy, "logs:PutLogEvents", group.replace("usage-key", "api"))
+
+
 def test_dev_and_prod_policies_differ_only_by_stage() -> None:
     dev = (CHALICE_DIR / "policy-dev.json").read_text(encoding="utf-8")
     prod = (CHALICE_DIR / "policy-prod.json").read_text(encoding="utf-8")
@@ -550,35 +560,21 @@ def test_deploy_script_is_strict_and_passes_the_stage() -> None:
     assert Path(ROOT / "infra" / "deploy.sh").stat().st_mode & 0o111, "deploy.sh not executable"
 
 
-def test_each_api_key_and_each_address_is_throttled_apart_on_the_api_stage(template):
+def test_each_api_key_is_throttled_apart_by_a_usage_plan_on_the_api_stage(template):
     resources = template["Resources"]
-    acl = resources["ApiWebAcl"]["Properties"]
-    rules = {rule["Name"]: rule for rule in acl["Rules"]}
-    per_key = rules["per-api-key"]["Statement"]["RateBasedStatement"]
-    assert per_key["AggregateKeyType"] == "CUSTOM_KEYS"
-    assert per_key["CustomKeys"] == [
-        {
-            "Header": {
-                "Name": "authorization",
-                "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
-            }
-        }
-    ]
-    per_address = rules["per-address"]["Statement"]["RateBasedStatement"]
-    assert per_address["AggregateKeyType"] == "IP"
-    for name in ("per-api-key", "per-address"):
-        assert rules[name]["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
-    association = resources["ApiWebAclAssociation"]["Properties"]
-    assert "/restapis/${RestAPI}/stages/api" in str(association["ResourceArn"])
+    plan = resources["ApiUsagePlan"]["Properties"]
+    assert plan["ApiStages"] == [{"ApiId": {"Ref": "RestAPI"}, "Stage": "api"}]
+    throttle = plan["Throttle"]
+    assert 0 < throttle["RateLimit"] <= throttle["BurstLimit"]
+    body = resources["RestAPI"]["Properties"]["DefinitionBody"]
+    assert body["x-amazon-apigateway-api-key-source"] == "AUTHORIZER"
     # the limits DEPLOY.md states are the template's
     deploy = (Path(__file__).resolve().parents[2] / "docs" / "DEPLOY.md").read_text("utf-8")
-    assert f"{per_key['Limit']:,} requests / 5 min" in deploy
-    assert f"{per_address['Limit']:,} requests / 5 min" in deploy
+    rate, burst = throttle["RateLimit"], throttle["BurstLimit"]
+    assert f"{rate} requests a second, bursts of {burst}" in deploy
 
 
-def test_the_web_acl_pays_only_for_the_two_per_client_rules(template):
-    # WAF bills every rule and rule group by the month (docs/COSTS.md): a managed group is a
-    # cost decision, not a default
-    rules = template["Resources"]["ApiWebAcl"]["Properties"]["Rules"]
-    assert [rule["Name"] for rule in rules] == ["per-api-key", "per-address"]
-    assert all("RateBasedStatement" in rule["Statement"] for rule in rules)
+def test_no_waf_web_acl_is_billed_by_the_month(template):
+    # a web ACL is 5 USD a month plus 1 USD a rule (docs/COSTS.md): the usage plan is free
+    kinds = {body.get("Type", "") for body in template["Resources"].values()}
+    assert not any(kind.startswith("AWS::WAFv2::") for kind in kinds)

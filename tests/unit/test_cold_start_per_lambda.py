@@ -59,6 +59,10 @@ def small_app() -> Chalice:
     def plain(event: Any, context: Any) -> None:
         return None
 
+    @app.authorizer()
+    def caller_key(auth_request: Any) -> None:
+        return None
+
     return app
 
 
@@ -71,6 +75,7 @@ def test_the_api_is_one_lambda_of_every_route_and_middleware_then_one_per_handle
         ("events", "sns"),
         ("upload_stored", "s3"),
         ("plain", "function"),
+        ("caller_key", "authorizer"),
     ]
     assert [f.__name__ for f in found[0].handlers] == ["one", "two", "errors"]
     assert [f.handlers[0].__name__ for f in found[1:]] == [f.name for f in found[1:]]
