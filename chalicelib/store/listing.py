@@ -210,9 +210,12 @@ def _counted(department: str, now: datetime) -> tuple[ConsoleItem, list[str]]:
 def recount(department: str, now: datetime) -> None:
     """Count the youths again and keep the counts."""
     counted, unkeyed = _counted(department, now)
-    counted.save()
     add_list_keys(department, unkeyed[:BACKFILL_PER_UPLOAD])
-    youth_flags.backfill(department)
+    done = youth_flags.backfill(department)
+    with transaction() as batch:
+        batch.save(counted)
+        if done is not None:
+            batch.save(done)
 
 
 def add_list_keys(department: str, ids: list[str]) -> int:
@@ -240,11 +243,13 @@ def recount_with_event(department: str, event: AuditEvent, now: datetime) -> Non
     """After a roster upload (the only writer of statuses and majority dates): the counts and
     the upload's audit event in one TransactWriteItems, the one request the audit took alone."""
     counted, unkeyed = _counted(department, now)
+    add_list_keys(department, unkeyed[:BACKFILL_PER_UPLOAD])
+    done = youth_flags.backfill(department)  # its marker goes with the counts
     with transaction() as batch:
         batch.save(event, condition=AuditEvent.at_id.does_not_exist())
         batch.save(counted)
-    add_list_keys(department, unkeyed[:BACKFILL_PER_UPLOAD])
-    youth_flags.backfill(department)
+        if done is not None:
+            batch.save(done)
 
 
 def youth_counts(department: str) -> dict[str, int] | None:

@@ -103,15 +103,16 @@ def refresh_of(youth_key: str | None) -> None:
         refresh(department, id_externe)
 
 
-def backfill(department: str) -> int:
+def backfill(department: str) -> ConsoleItem | None:
     """Youths stored before the flag views existed get their flags once (each roster upload
-    calls this; a marker then says the department is done): those that may need the
-    department, from the indexes that already knew them (a referral awaiting an answer, nothing
-    left but a kind without partner, an open refusal alert). How many youths were read."""
+    calls this): those that may need the department, from the indexes that already knew them (a
+    referral awaiting an answer, nothing left but a kind without partner, an open refusal alert).
+    Returns the marker saying the department is done, for the caller to write in the upload's
+    own transaction (no request of its own); None when it was done before."""
     marker = _counter(department, "backfilled")
     try:
         ConsoleItem.get(*marker)
-        return 0
+        return None
     except ConsoleItem.DoesNotExist:
         pass
     found = [
@@ -125,11 +126,9 @@ def backfill(department: str) -> int:
             if a.id_externe
         ),
     ]
-    candidates = list(dict.fromkeys(found))
-    for id_externe in candidates:
+    for id_externe in dict.fromkeys(found):
         refresh(department, id_externe, unless_done=True)
-    ConsoleItem(*marker, department=department).save()
-    return len(candidates)
+    return ConsoleItem(*marker, department=department)
 
 
 def clear(youth: Youth) -> None:
