@@ -189,6 +189,7 @@ def main(now_iso: str) -> dict[str, Any]:
         after_quiet_turn, peak_run = rss_mb(), rss_mb(field="VmHWM")
         result = {
             "youths": YOUTHS,
+            "email_rate_per_second": float(os.environ["RELAIS_SEND_RATE"]),  # make run's pace
             "due": DUE,
             "file_bytes": len(body),
             "minutes": round(seconds / 60, 2),

@@ -105,7 +105,14 @@ def sample_morning(world: World, meter: AwsMeter, now: datetime) -> dict:
 
 
 def run(world: World, meter: AwsMeter, now: datetime) -> dict[str, Any]:
-    sample = sample_morning(world, meter, now)
+    previous = os.environ.get("RELAIS_SEND_RATE")
+    try:
+        sample = sample_morning(world, meter, now)
+    finally:  # the bench's pacing is this phase's alone: the phases after it pace as configured
+        if previous is None:
+            os.environ.pop("RELAIS_SEND_RATE", None)
+        else:
+            os.environ["RELAIS_SEND_RATE"] = previous
     return extrapolate(sample["invocations"], sample["created"])
 
 

@@ -186,10 +186,11 @@ def department_figures(department: dict[str, Any]) -> list[tuple[str, str]]:
     page = department["youths_page"]
     return [
         (f"20,000 youths through make run ({department['due']} due): minutes, CPU s, "
-         "DynamoDB requests, referrals, emails / SMS sent",
+         "DynamoDB requests, referrals, emails / SMS sent, emails a second allowed",
          f"{department['minutes']} min, {department['cpu_seconds']} CPU s, "
          f"{department['dynamodb_requests']:,}, {department['referrals']}, "
-         f"{department['emails_sent']} / {department['sms_sent']}"),
+         f"{department['emails_sent']} / {department['sms_sent']}, "
+         f"{department.get('email_rate_per_second', '?')}"),
         ("20,000 youths through make run: RSS resting / after the run / after a quiet turn / peak"
          " of the run / peak with the console page (MB)",
          f"{department['rss_resting_mb']} / {department['rss_after_run_mb']} / "
