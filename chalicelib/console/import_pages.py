@@ -20,7 +20,11 @@ SKIP = ""  # the select's "do not import" choice
 def form_page(agent: Agent) -> web.Page:
     return web.Page(
         "import.html.j2",
-        {"history": imports.history(agent.department), "current": "/console/import"},
+        {
+            "history": imports.history(agent.department),
+            "report_days": uploads.REPORT_KEPT.days,
+            "current": "/console/import",
+        },
     )
 
 

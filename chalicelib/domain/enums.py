@@ -50,6 +50,8 @@ ANSWERABLE = (
 ANSWERED = (ReferralStatus.ACKNOWLEDGED, ReferralStatus.DECLINED, ReferralStatus.REDIRECTED)
 # still expecting a reminder or an escalation
 AWAITING_ANSWER = (ReferralStatus.SENT, ReferralStatus.ESCALATED)
+# a partner said no (``refuse`` or ``non_competent``): the department re-routes or keeps it
+REFUSED = (ReferralStatus.DECLINED, ReferralStatus.REDIRECTED)
 
 
 class MessageStatus(StrEnum):

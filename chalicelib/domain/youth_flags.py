@@ -16,11 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.enums import FollowupStage, Kind, YouthStatus
+from chalicelib.domain.enums import AWAITING_ANSWER, REFUSED, FollowupStage, Kind, YouthStatus
 from chalicelib.domain.schedule import Schedule
 
-WAITING = ("sent", "escalated")
-REFUSED = ("declined", "redirected")
 PLACED_KINDS = (Kind.MISSION_LOCALE, Kind.HABITAT_JEUNES)
 
 
@@ -54,7 +52,7 @@ def open_refusals(schedule: Schedule, latest: Mapping[str, Any]) -> dict[str, st
 def is_late(referral: Any) -> bool:
     """Sent, not answered, and past its reminder (the follow-up waits no more for the reminder:
     it went out, or the escalation did)."""
-    return referral.status in WAITING and referral.followup_stage != FollowupStage.REMINDER
+    return referral.status in AWAITING_ANSWER and referral.followup_stage != FollowupStage.REMINDER
 
 
 def flags_of(status: str, schedule: Schedule, referrals: Iterable[Any]) -> YouthFlags:

@@ -15,16 +15,14 @@ from typing import Any
 from chalicelib.alerts import board
 from chalicelib.departments import service as departments
 from chalicelib.domain import clock, geo
-from chalicelib.domain.enums import Kind, ReferralStatus, YouthStatus
+from chalicelib.domain.enums import REFUSED, Kind, YouthStatus
+from chalicelib.domain.youth_flags import PLACED_KINDS, latest_by_kind, open_refusals
 from chalicelib.errors import BadRequestError, ConflictError
 from chalicelib.referrals import scan
 from chalicelib.store import audit, youth_flags
 from chalicelib.store import youths as youth_store
 from chalicelib.store.base import plain
 from chalicelib.store.directory import DirectorySnapshot
-
-REFUSED = (ReferralStatus.DECLINED, ReferralStatus.REDIRECTED)
-DECIDED_KINDS = (Kind.MISSION_LOCALE, Kind.HABITAT_JEUNES)
 
 
 @dataclass(frozen=True)
@@ -47,14 +45,9 @@ class Decision:
 NOTHING = Decision("")
 
 
-def latest_of(referrals: list[Any], kind: Kind) -> Any | None:
-    found = [r for r in referrals if r.kind == kind]
-    return max(found, key=lambda r: r.created_at) if found else None
-
-
 def refused_of(referrals: list[Any], kind: Kind) -> list[str]:
-    """Every refused referral of ``kind``: two created in the same second leave ``latest_of``
-    unsure which is the latest, and the agent's decision answers them all."""
+    """Every refused referral of ``kind``: two created in the same second leave the latest
+    uncertain, and the agent's decision answers them all."""
     return [r.referral_id for r in referrals if r.kind == kind and r.status in REFUSED]
 
 
@@ -64,12 +57,13 @@ def decision(youth: Any, referrals: list[Any]) -> Decision:
     if youth.status != YouthStatus.ACTIVE:
         return NOTHING
     schedule = youth_store.schedule_of(youth)
-    for kind in DECIDED_KINDS:
-        latest = latest_of(referrals, kind)
-        seen = schedule.refusal_seen.get(kind)
-        if latest is not None and latest.status in REFUSED and seen != latest.referral_id:
-            found = candidates(youth, kind, latest.partner_id)
-            return Decision("refused", kind.value, latest.referral_id, latest.partner_id, found)
+    latest = latest_by_kind(referrals)
+    refusals = open_refusals(schedule, latest)  # the rule the "à réorienter" view uses
+    for kind in PLACED_KINDS:
+        if kind in refusals:
+            refused = latest[kind]
+            found = candidates(youth, kind, refused.partner_id)
+            return Decision("refused", kind.value, refused.referral_id, refused.partner_id, found)
         if kind in schedule.blocked and kind == Kind.MISSION_LOCALE:
             return Decision("blocked", kind.value, candidates=candidates(youth, kind, None))
     return NOTHING

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib import refs
-from chalicelib.domain.enums import Kind
+from chalicelib.domain.enums import Kind, ReferralStatus, YouthStatus
 from chalicelib.domain.schedule import Schedule
 from chalicelib.domain.youth_flags import (
     PLACED_KINDS,
@@ -30,8 +30,11 @@ FLAG_LABELS = {
     WITHOUT_ANSWER: "Sans réponse",
     TO_REROUTE: "À réorienter",
 }
-STATUS_FILTERS = {"active": "Suivis", "exited": "Sortis du fichier"}
-KIND_ORDER = ("mission_locale", "entretien", "habitat_jeunes")
+STATUS_FILTERS: dict[str, str] = {
+    YouthStatus.ACTIVE: "Suivis",
+    YouthStatus.EXITED: "Sortis du fichier",
+}
+KIND_ORDER = (Kind.MISSION_LOCALE, Kind.ENTRETIEN, Kind.HABITAT_JEUNES)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ def row(youth: Any, referrals: Iterable[Any]) -> YouthRow:
     latest = latest_by_kind(referrals)
     states = {kind: referral.status for kind, referral in latest.items()}
     if schedule.invitation is not None and Kind.ENTRETIEN not in states:
-        states[Kind.ENTRETIEN] = "cancelled" if schedule.invitation.cancelled else "sent"
+        cancelled = schedule.invitation.cancelled
+        states[Kind.ENTRETIEN] = ReferralStatus.CANCELLED if cancelled else ReferralStatus.SENT
     refusals = open_refusals(schedule, latest)
     found = flags_of(youth.status, schedule, latest.values())
     flags: set[str] = set()
